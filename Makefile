@@ -1,0 +1,120 @@
+# SPDX-License-Identifier: GPL-2.0
+#
+# pdguard build. Everything lands in build/:
+#   make            the agent, build/pdguard
+#   make kmod       build/pdguard.ko against the installed Debian kernel headers
+#   make test       unit, integration and VM tests; ends with "N passed, N failed, N skipped"
+#   make bench      benchmarks, side by side, with ratios
+#   make fuzz       bounded fuzzing of extraction and rule parsing (not part of make test)
+#   make install    /usr/sbin/pdguard and /etc/pdguard/ (existing policy files are kept)
+#   make run        install, then run the agent on the default policy until Ctrl-C
+
+BUILD   := build
+PREFIX  ?= /usr
+DESTDIR ?=
+
+CC      ?= cc
+PKGS    := inih libpcre2-8 libmagic libhs libnl-genl-3.0 libzip libxml-2.0 poppler-glib libbpf libcrypto
+PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
+
+CFLAGS  ?= -O2 -g
+CFLAGS  += -std=gnu11 -Wall -Wextra -Wno-unused-parameter -Wshadow -Wformat=2 \
+	   -fstack-protector-strong -D_FORTIFY_SOURCE=2 -D_GNU_SOURCE -pthread
+CPPFLAGS += -Iinclude -Iagent $(PKG_CFLAGS)
+LDLIBS  += $(PKG_LIBS) -lm -pthread
+
+AGENT_SRCS := $(sort $(wildcard agent/*.c))
+AGENT_OBJS := $(patsubst %.c,$(BUILD)/%.o,$(AGENT_SRCS))
+LIB_OBJS   := $(filter-out $(BUILD)/agent/main.o,$(AGENT_OBJS))
+
+# The kselftest harness compares signed and unsigned freely, as upstream builds it.
+TEST_CFLAGS := -Wno-sign-compare
+
+# Tests: tests/<area>/<thing>_test.c -> build/tests/<area>/<thing>_test
+TEST_SRCS  := $(sort $(wildcard tests/*/*_test.c))
+TEST_BINS  := $(patsubst %.c,$(BUILD)/%,$(TEST_SRCS))
+# Helper programs the tests run: tests/<area>/*_helper.c -> build/tests/<area>/*_helper
+HELPER_SRCS := $(sort $(wildcard tests/*/*_helper.c))
+HELPER_BINS := $(patsubst %.c,$(BUILD)/%,$(HELPER_SRCS))
+
+# Kernel module: built out of tree in build/kmod/ (a tree of symlinks), so the sources stay clean.
+KDIR ?= $(shell ls -d /usr/src/linux-headers-*-amd64 2>/dev/null | sort -V | tail -n 1)
+KVER := $(patsubst linux-headers-%,%,$(notdir $(KDIR)))
+KMOD_SRCS := $(wildcard kmod/*.c kmod/*.h) kmod/Kbuild Kbuild include/uapi/pdguard.h
+
+.PHONY: all agent kmod tests test bench fuzz install clean deps check-deps format run
+all: agent
+
+agent: $(BUILD)/pdguard
+
+$(BUILD)/pdguard: $(AGENT_OBJS)
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+
+$(BUILD)/libpdguard.a: $(LIB_OBJS)
+	@rm -f $@
+	ar rcs $@ $^
+
+$(BUILD)/agent/%.o: agent/%.c $(wildcard agent/*.h) include/uapi/pdguard.h | check-deps
+	@mkdir -p $(@D)
+	$(CC) $(CPPFLAGS) $(CFLAGS) -c -o $@ $<
+
+check-deps:
+	@pkg-config --exists $(PKGS) || { \
+		echo "Missing build libraries: $$(for p in $(PKGS); do pkg-config --exists $$p || printf '%s ' $$p; done)"; \
+		echo "Hint: run scripts/deps.sh run (as root) to install them from Debian's packages."; \
+		exit 1; }
+
+# kselftest headers: fetched from Debian's linux-source at build time, cached outside the repo.
+$(BUILD)/include/kselftest_harness.h:
+	scripts/fetch-kselftest.sh $(BUILD)/include
+
+$(BUILD)/tests/%_test: tests/%_test.c $(BUILD)/libpdguard.a $(BUILD)/include/kselftest_harness.h $(wildcard tests/*/*.h)
+	@mkdir -p $(@D)
+	$(CC) $(CPPFLAGS) -I$(BUILD)/include -Itests $(CFLAGS) $(TEST_CFLAGS) -o $@ $< $(BUILD)/libpdguard.a $(LDLIBS)
+
+$(BUILD)/tests/%_helper: tests/%_helper.c $(BUILD)/libpdguard.a
+	@mkdir -p $(@D)
+	$(CC) $(CPPFLAGS) -Itests $(CFLAGS) -o $@ $< $(BUILD)/libpdguard.a $(LDLIBS)
+
+tests: agent $(TEST_BINS) $(HELPER_BINS)
+
+kmod: $(BUILD)/pdguard.ko
+
+$(BUILD)/pdguard.ko: $(KMOD_SRCS)
+	@test -n "$(KDIR)" || { echo "No kernel headers in /usr/src/linux-headers-*-amd64."; \
+		echo "Hint: run scripts/deps.sh test (as root) to install linux-headers-amd64."; exit 1; }
+	@mkdir -p $(BUILD)/kmod/kmod
+	@ln -sfn $(CURDIR)/Kbuild $(BUILD)/kmod/Kbuild
+	@ln -sfn $(CURDIR)/include $(BUILD)/kmod/include
+	@for f in $(CURDIR)/kmod/*; do ln -sfn $$f $(BUILD)/kmod/kmod/; done
+	$(MAKE) -C $(KDIR) M=$(CURDIR)/$(BUILD)/kmod modules
+	cp $(BUILD)/kmod/kmod/pdguard.ko $@
+
+test: tests kmod
+	@tests/run.sh
+
+# The main job: install, then the agent on the default policy in the foreground (Ctrl-C stops).
+run: agent
+	@scripts/run-default.sh
+
+bench: agent
+	@scripts/bench.sh
+
+fuzz:
+	@scripts/fuzz.sh
+
+install: agent
+	install -D -m 0755 $(BUILD)/pdguard $(DESTDIR)$(PREFIX)/sbin/pdguard
+	install -d -m 0755 $(DESTDIR)/etc/pdguard
+	cp -rn policies/. $(DESTDIR)/etc/pdguard/
+	install -D -m 0644 scripts/pdguard.service $(DESTDIR)/lib/systemd/system/pdguard.service
+
+format:
+	clang-format -i $$(git ls-files '*.c' '*.h')
+
+clean:
+	rm -rf $(BUILD)
+
+# BPF programs and their skeletons (clang -target bpf, bpftool gen skeleton): bpf/build.mk.
+-include bpf/build.mk

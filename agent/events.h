@@ -1,0 +1,98 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The event log: JSON lines, one writer, each line chained to the one before by a hash, so that
+ * editing, deleting or reordering a line is detected by `pdguard log verify`.
+ */
+#ifndef PDGUARD_EVENTS_H
+#define PDGUARD_EVENTS_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+
+/**
+ * struct event - one event, as the drivers, alerts and grants report it
+ * @ts_ns: wall-clock time (CLOCK_REALTIME, ns); 0 means "now"
+ * @op: what was attempted: "open", "read", "write", "create", "rename", "link", "unlink",
+ *      "mmap", "setxattr", "removexattr", "exec", "grant", "alert", "agent", "label", ...
+ * @decision: "allow", "deny", "would-deny" or "alert" ("info" for agent life-cycle events)
+ * @reason: why, in a few words ("role hr may not read medical", "tainted process writes to usb")
+ * @uid: the acting user (uid_t); (uint32_t)-1 when unknown
+ * @pid: the acting process, 0 when none
+ * @comm, @exe: the process's name and executable, may be NULL
+ * @path: the object; @target: the destination of a rename/link/copy, may be NULL
+ * @label: "pd", "none" or NULL; @categories: PDGUARD_CAT_* bits
+ * @zone: "usb", "cloud" or NULL
+ * @driver: "bpf-lsm", "fmod-ret", "fanotify", "agent"
+ * @extra: optional raw JSON members appended to the object (e.g. "\"count\":600"), or NULL
+ *
+ * Strings may hold any bytes; they are JSON-escaped on output. PD content never goes into an
+ * event: paths and names only.
+ */
+struct event {
+	uint64_t ts_ns;
+	const char *op;
+	const char *decision;
+	const char *reason;
+	uint32_t uid;
+	int32_t pid;
+	const char *comm;
+	const char *exe;
+	const char *path;
+	const char *target;
+	const char *label;
+	uint32_t categories;
+	const char *zone;
+	const char *driver;
+	const char *extra;
+};
+
+struct eventlog;
+
+/**
+ * eventlog_open() - open (or create) the log at @path for appending
+ *
+ * Creates the file mode 0600 (root-only: the log records the people who must not clean it) and
+ * its directory 0700; resumes the hash chain and sequence number from the last line.
+ * Return: 0 or -errno (-EBADMSG when the last line is not a chained event).
+ */
+int eventlog_open(struct eventlog **out, const char *path);
+/* Append one event (thread-safe). Return: 0 or -errno; a failure is counted, never silent. */
+int eventlog_write(struct eventlog *log, const struct event *ev);
+/**
+ * eventlog_rotate() - start a new file, keeping @keep older ones (path.1 newest ... path.keep)
+ *
+ * The new file's first line is a "rotate" event chained to the last line of the old file, so
+ * `pdguard log verify path.2 path.1 path` checks the whole history as one chain.
+ */
+int eventlog_rotate(struct eventlog *log, unsigned int keep);
+/*
+ * Force written lines to disk. Each line is already in the kernel when eventlog_write() returns
+ * (it survives the agent crashing); the daemon syncs once a second against power loss.
+ */
+int eventlog_sync(struct eventlog *log);
+/*
+ * Also send every line to syslog (facility authpriv, root-only on Debian; journald keeps it):
+ * a copy outside the file, so lines cut from its end are still on record.
+ */
+void eventlog_set_syslog(struct eventlog *log, bool on);
+/* Events written and write failures since open. */
+void eventlog_counters(const struct eventlog *log, uint64_t *written, uint64_t *failed);
+void eventlog_close(struct eventlog *log);
+
+/**
+ * eventlog_verify() - check the hash chain of the log file @path
+ * @chain_from: the last hash of the file before this one (rotation), or NULL: then the file must
+ *              start a chain (seq 1 from zeros) or with a "rotate" event
+ * @lines: set to the number of lines read
+ * @bad_line: set to the first line (1-based) that does not chain, on -EBADMSG
+ * @last_hash: if not NULL, receives the last good hash (to verify the next file with)
+ * Return: 0 intact, -EBADMSG broken, other -errno when the file cannot be read.
+ */
+int eventlog_verify(const char *path, const char *chain_from, uint64_t *lines, uint64_t *bad_line,
+		    char last_hash[65]);
+
+/* Append @s to @f as a JSON string (quotes included), escaping controls and invalid UTF-8. */
+void json_put_string(FILE *f, const char *s);
+
+#endif /* PDGUARD_EVENTS_H */

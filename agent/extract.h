@@ -1,0 +1,97 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Text extraction: turn a file of any supported type into a stream of UTF-8 text.
+ *
+ * The type is decided by content (libmagic and container inspection), never by the file name.
+ * Text is pushed to a sink in chunks as it is produced, so memory stays bounded whatever the
+ * file's size. Every limit is hard: hitting one stops extraction and reports it, so a file that
+ * could not be read whole is never taken for clean.
+ */
+#ifndef PDGUARD_EXTRACT_H
+#define PDGUARD_EXTRACT_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+/**
+ * struct extract_limits - hard limits for one file (0 in a field means "use the default")
+ * @max_file_bytes: bytes read from the file itself
+ * @max_text_bytes: UTF-8 text produced for the sink
+ * @max_member_bytes: uncompressed bytes of one archive member
+ * @max_entries: archive members looked at, all levels together
+ * @max_depth: archive nesting (a ZIP in a ZIP is depth 2)
+ * @max_ratio: uncompressed/compressed ratio allowed for a member past its first MiB
+ * @max_ms: wall-clock time for the file, extraction and the sink's work together
+ */
+struct extract_limits {
+	uint64_t max_file_bytes;
+	uint64_t max_text_bytes;
+	uint64_t max_member_bytes;
+	uint32_t max_entries;
+	uint32_t max_depth;
+	uint32_t max_ratio;
+	uint32_t max_ms;
+};
+
+/**
+ * typedef extract_sink_fn - receives text
+ * @ctx: the caller's context
+ * @text: UTF-8 (invalid input sequences already replaced), not NUL-terminated
+ * @len: bytes in @text
+ *
+ * Boundaries between document parts (cells, paragraphs, archive members) arrive as '\n', so a
+ * pattern never matches across two cells. A chunk may end in the middle of a line; the sink keeps
+ * its own overlap. Return 0 to go on, 1 to stop early without error (the caller has seen
+ * enough), or a -errno to abort.
+ */
+typedef int (*extract_sink_fn)(void *ctx, const char *text, size_t len);
+
+/* Why extraction stopped short; EXTRACT_OK means the whole file was read. */
+enum extract_status {
+	EXTRACT_OK = 0,
+	EXTRACT_STOPPED,	/* the sink asked to stop */
+	EXTRACT_LIMIT,		/* a limit was hit: the result is incomplete */
+	EXTRACT_CORRUPT,	/* the content is damaged or not what its type says */
+	EXTRACT_UNSUPPORTED,	/* a type we do not read (the file is still reported) */
+	EXTRACT_IO,		/* read error */
+};
+
+/**
+ * struct extract_result - what happened
+ * @mime: content type as detected (e.g. "application/vnd.openxmlformats-officedocument...")
+ * @kind: short name of the reader used: "text", "docx", "xlsx", "pptx", "odt", "ods", "pdf",
+ *        "zip", "doc", "xls", "image", "binary"...
+ * @bytes: size of the file
+ * @text_bytes: UTF-8 bytes given to the sink
+ * @status: enum extract_status
+ * @error: for anything but EXTRACT_OK/EXTRACT_STOPPED, one line saying what, e.g.
+ *         "limit exceeded: compression ratio 1030 > 100 in member 'a/b.xml'"
+ */
+struct extract_result {
+	char mime[128];
+	char kind[16];
+	uint64_t bytes;
+	uint64_t text_bytes;
+	int status;
+	char error[256];
+};
+
+/* Defaults: 100 MiB file, 64 MiB text, 25 MiB member, 10000 entries, depth 8, ratio 100, 30 s. */
+void extract_limits_default(struct extract_limits *lim);
+
+/**
+ * extract_fd() - extract the text of an open regular file
+ * @fd: open for reading; its offset is not relied on (pread)
+ * @lim: limits, NULL for the defaults
+ * @sink: receives the text
+ * @ctx: passed to @sink
+ * @res: filled in every case
+ *
+ * Thread-safe: scanning threads each call it on their own files.
+ * Return: 0 when @res describes the outcome (including limits and damaged files, which are
+ * results, not failures), or a -errno when the extraction could not run at all.
+ */
+int extract_fd(int fd, const struct extract_limits *lim, extract_sink_fn sink, void *ctx,
+	       struct extract_result *res);
+
+#endif /* PDGUARD_EXTRACT_H */

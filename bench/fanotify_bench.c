@@ -1,0 +1,186 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * open()+close() latency, for scripts/bench-fanotify.sh.
+ *
+ *   fanotify_bench measure FILE [N]   ns per open+close of FILE (median of 7 rounds of N)
+ *   fanotify_bench pdguard ROOT [N]   start the fanotify driver on ROOT/shares (scan root with a
+ *                                     labelled file) and ROOT/usb (a USB zone), then measure,
+ *                                     from a child process (the agent's own opens are exempt):
+ *                                     the labelled file, an unlabelled file on the USB mount, an
+ *                                     unlabelled file on the scan root. ROOT/shares and ROOT/usb
+ *                                     must be mounts (tmpfs) the caller made for this.
+ * Output: one "name ns" line per case.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <uapi/pdguard.h>
+
+#include "driver.h"
+#include "grants.h"
+#include "labels.h"
+
+#define ROUNDS 7
+
+static int cmp_double(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+static double measure(const char *path, long n)
+{
+	double r[ROUNDS];
+	struct timespec a, b;
+	long i;
+	int k, fd;
+
+	for (i = 0; i < n / 10; i++) {		/* warm caches (dentry, our role cache) */
+		fd = open(path, O_RDONLY | O_CLOEXEC);
+		if (fd < 0)
+			return -errno;
+		close(fd);
+	}
+	for (k = 0; k < ROUNDS; k++) {
+		clock_gettime(CLOCK_MONOTONIC, &a);
+		for (i = 0; i < n; i++) {
+			fd = open(path, O_RDONLY | O_CLOEXEC);
+			if (fd < 0)
+				return -errno;
+			close(fd);
+		}
+		clock_gettime(CLOCK_MONOTONIC, &b);
+		r[k] = ((b.tv_sec - a.tv_sec) * 1e9 + (b.tv_nsec - a.tv_nsec)) / n;
+	}
+	qsort(r, ROUNDS, sizeof(r[0]), cmp_double);
+	return r[ROUNDS / 2];
+}
+
+static int write_file(const char *path)
+{
+	int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+
+	if (fd < 0)
+		return -errno;
+	if (write(fd, "x\n", 2) != 2) {
+		close(fd);
+		return -EIO;
+	}
+	close(fd);
+	return 0;
+}
+
+static int run_pdguard(const char *root, long n)
+{
+	char conf[512], shares[512], usb[512], pd[600], plain[600], usbfile[600], log[512];
+	char state_dir[512];
+	struct config_errors errs = { 0 };
+	struct label_entry le = { 0 };
+	struct driver_env env = { 0 };
+	struct eventlog *evlog;
+	struct grants *grants;
+	struct config cfg;
+	struct state st;
+	struct driver *drv;
+	struct stat sb;
+	const char *names[3] = { "pdguard-usb-unlabelled", "pdguard-labelled",
+				 "pdguard-share-unlabelled" };
+	const char *files[3] = { usbfile, pd, plain };
+	int status, ret, k, failed = 0;
+	pid_t child;
+	FILE *f;
+
+	snprintf(shares, sizeof(shares), "%s/shares", root);
+	snprintf(usb, sizeof(usb), "%s/usb", root);
+	snprintf(pd, sizeof(pd), "%s/pd.csv", shares);
+	snprintf(plain, sizeof(plain), "%s/plain.txt", shares);
+	snprintf(usbfile, sizeof(usbfile), "%s/plain.txt", usb);
+	snprintf(log, sizeof(log), "%s/events.jsonl", shares);
+	snprintf(state_dir, sizeof(state_dir), "%s/state", shares);
+	snprintf(conf, sizeof(conf), "%s/bench.conf", shares);
+	if (write_file(pd) || write_file(plain) || write_file(usbfile))
+		return -EIO;
+	f = fopen(conf, "we");
+	if (!f)
+		return -errno;
+	/* root gets a role that may read everything: the labelled row measures an allowed read */
+	fprintf(f, "[agent]\nmode = enforce\ndriver = fanotify\nlog = %s\nstate = %s\nscan = %s\n"
+		"[zone usb]\nremovable = no\npath = %s\n[role bench]\nuser = root\nread = all\n",
+		log, state_dir, shares, usb);
+	fclose(f);
+	ret = config_load(conf, &cfg, &errs);
+	config_errors_free(&errs);
+	if (ret)
+		return ret;
+	if (state_init(&st) || zones_scan(&cfg, &st.zones, NULL, NULL))
+		return -EIO;
+	st.mode = cfg.mode;
+	st.cfg = &cfg;
+	if (labels_set(pd, PDGUARD_LEVEL_PD, PDGUARD_CAT_PERSONNEL, 0) || stat(pd, &sb))
+		return -EIO;
+	le.dev = sb.st_dev;
+	le.ino = sb.st_ino;
+	le.level = PDGUARD_LEVEL_PD;
+	le.categories = PDGUARD_CAT_PERSONNEL;
+	state_label_put(&st, &le);
+	if (eventlog_open(&evlog, log) || grants_open(&grants, state_dir))
+		return -EIO;
+	env = (struct driver_env){ .st = &st, .cfg = &cfg, .log = evlog, .grants = grants,
+				   .agent_pid = getpid() };
+	ret = driver_fanotify_ops.start(&env, &drv);
+	if (ret)
+		return ret;
+	/* one fresh process per case: a process that read the PD file is refused the USB mount */
+	for (k = 0; k < 3; k++) {
+		fflush(stdout);
+		child = fork();
+		if (child == 0) {
+			printf("%s %.0f\n", names[k], measure(files[k], n));
+			fflush(stdout);
+			_exit(0);
+		}
+		waitpid(child, &status, 0);
+		if (!WIFEXITED(status) || WEXITSTATUS(status))
+			failed = 1;
+	}
+	driver_fanotify_ops.describe(drv, stderr);
+	driver_fanotify_ops.stop(drv);
+	eventlog_close(evlog);
+	grants_close(grants);
+	state_free(&st);
+	config_free(&cfg);
+	return failed ? -EIO : 0;
+}
+
+int main(int argc, char **argv)
+{
+	long n = argc > 3 ? atol(argv[3]) : 20000;
+
+	if (argc >= 3 && !strcmp(argv[1], "measure")) {
+		double ns = measure(argv[2], n);
+
+		if (ns < 0) {
+			fprintf(stderr, "fanotify_bench: %s: %s\n", argv[2], strerror((int)-ns));
+			return 1;
+		}
+		printf("%.0f\n", ns);
+		return 0;
+	}
+	if (argc >= 3 && !strcmp(argv[1], "pdguard")) {
+		int ret = run_pdguard(argv[2], n);
+
+		if (ret)
+			fprintf(stderr, "fanotify_bench: pdguard driver: %s\n", strerror(-ret));
+		return ret ? 1 : 0;
+	}
+	fprintf(stderr, "Usage: fanotify_bench measure FILE [N] | pdguard ROOT [N]\n");
+	return 64;
+}

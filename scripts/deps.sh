@@ -1,0 +1,82 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# Install what pdguard needs from Debian's packages, and nothing from anywhere else.
+#
+#   scripts/deps.sh run     build and run the agent
+#   scripts/deps.sh test    also the test rig: kernel headers, QEMU, busybox, test tools
+#
+# Idempotent: when everything is present it prints nothing and touches nothing. Must run as root
+# (it calls apt-get). Packages come with --no-install-recommends.
+set -euo pipefail
+
+usage() {
+	cat <<'USAGE'
+Usage: scripts/deps.sh [run|test|bench|fuzz]...
+
+Installs the Debian 12 packages pdguard needs, with apt-get (apt-get update first, once).
+  run    compiler and libraries to build and run the agent (default)
+  test   everything 'make test' needs: kernel headers and tools to build the kernel module and
+         BPF programs, QEMU and busybox for the VM tests, tools the tests generate files with
+  bench  what 'make bench' compares against and measures with (ripgrep, GNU time, fapolicyd)
+  fuzz   clang's fuzzing runtime for 'make fuzz'
+USAGE
+}
+
+run_pkgs=(
+	make gcc pkg-config clang llvm bpftool python3
+	libinih-dev libpcre2-dev libmagic-dev libhyperscan-dev libnl-genl-3-dev libnl-3-dev
+	libbpf-dev libelf-dev zlib1g-dev libzip-dev libxml2-dev libpoppler-glib-dev libssl-dev
+)
+test_pkgs=(
+	"${run_pkgs[@]}"
+	clang llvm bpftool linux-headers-amd64 kmod cpio xz-utils
+	qemu-system-x86 busybox-static dosfstools e2fsprogs util-linux python3 zip
+	fonts-dejavu-core libcairo2-dev catdoc
+)
+bench_pkgs=("${test_pkgs[@]}" ripgrep time bc fapolicyd)
+fuzz_pkgs=("${test_pkgs[@]}" libclang-rt-14-dev)
+
+want=()
+[ $# -eq 0 ] && set -- run
+for profile in "$@"; do
+	case "$profile" in
+	run) want+=("${run_pkgs[@]}") ;;
+	test) want+=("${test_pkgs[@]}") ;;
+	bench) want+=("${bench_pkgs[@]}") ;;
+	fuzz) want+=("${fuzz_pkgs[@]}") ;;
+	-h|--help) usage; exit 0 ;;
+	*) echo "deps.sh: unknown profile '$profile'" >&2; usage >&2; exit 2 ;;
+	esac
+done
+
+missing=()
+for p in $(printf '%s\n' "${want[@]}" | sort -u); do
+	st=$(dpkg-query -W -f '${db:Status-Status}' "$p" 2>/dev/null || true)
+	[ "$st" = installed ] || missing+=("$p")
+done
+[ ${#missing[@]} -eq 0 ] && exit 0
+
+if [ "$(id -u)" -ne 0 ]; then
+	echo "deps.sh: missing packages: ${missing[*]}" >&2
+	echo "Hint: run this script as root (it calls apt-get install)." >&2
+	exit 1
+fi
+echo "deps.sh: installing ${missing[*]}" >&2
+export DEBIAN_FRONTEND=noninteractive
+apt-get update -q >/dev/null
+# fapolicyd is installed only to be measured against (make bench): Debian's package would start
+# a system-wide daemon that decides every open on this machine. Keep it from starting.
+guard=
+if printf '%s\n' "${missing[@]}" | grep -qx fapolicyd && [ ! -e /usr/sbin/policy-rc.d ]; then
+	printf '#!/bin/sh\nexit 101\n' >/usr/sbin/policy-rc.d
+	chmod 755 /usr/sbin/policy-rc.d
+	guard=/usr/sbin/policy-rc.d
+fi
+apt-get install -y -q --no-install-recommends "${missing[@]}" >/dev/null
+rc=$?
+[ -n "$guard" ] && rm -f "$guard"
+if printf '%s\n' "${missing[@]}" | grep -qx fapolicyd && command -v systemctl >/dev/null; then
+	systemctl disable --now fapolicyd >/dev/null 2>&1 || true
+fi
+exit $rc

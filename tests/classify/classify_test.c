@@ -1,0 +1,390 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The engine with the shipped rules, on text: what must be PD is, what only looks like it is
+ * not, samples never leak a value, and block boundaries change nothing.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "classify.h"
+#include "pdg_test.h"
+
+struct text {
+	char *s;
+	size_t len, cap;
+};
+
+static void add(struct text *t, const char *s)
+{
+	size_t n = strlen(s);
+
+	if (t->len + n + 1 > t->cap) {
+		t->cap = (t->len + n + 1) * 2;
+		t->s = realloc(t->s, t->cap);
+	}
+	memcpy(t->s + t->len, s, n + 1);
+	t->len += n;
+}
+
+/* The IIN check digit, to build valid numbers from a date and a serial. */
+static int check_digit(const char *d11)
+{
+	static const int w2[11] = { 3, 4, 5, 6, 7, 8, 9, 10, 11, 1, 2 };
+	int i, s = 0;
+
+	for (i = 0; i < 11; i++)
+		s += (d11[i] - '0') * (i + 1);
+	if (s % 11 != 10)
+		return s % 11;
+	for (s = 0, i = 0; i < 11; i++)
+		s += (d11[i] - '0') * w2[i];
+	return s % 11;
+}
+
+/* A valid IIN for person @n: born 1970-1999, dates all real. Returns 0 when @n gives a 10. */
+static int make_iin(unsigned int n, char out[13])
+{
+	int c;
+
+	snprintf(out, 13, "%02u%02u%02u%u%04u", 70 + n % 30, 1 + n % 12, 1 + n % 28, 3 + n % 2,
+		 n % 10000);
+	c = check_digit(out);
+	if (c == 10)
+		return 0;
+	out[11] = '0' + c;
+	out[12] = '\0';
+	return 1;
+}
+
+static uint64_t rng = 88172645463325252ULL;
+
+static uint64_t next_rand(void)
+{
+	rng ^= rng << 13;
+	rng ^= rng >> 7;
+	rng ^= rng << 17;
+	return rng;
+}
+
+FIXTURE(engine)
+{
+	struct rules *rs;
+	struct classifier *c;
+	struct classify_ctx *ctx;
+	struct classify_report rep;
+	struct text t;
+};
+
+FIXTURE_SETUP(engine)
+{
+	struct rules_errors errs = { 0 };
+	char dir[PATH_MAX], err[256];
+
+	ASSERT_EQ(0, pdg_build_path(dir, sizeof(dir), "../policies/rules.d"));
+	ASSERT_EQ(0, rules_load(dir, &self->rs, &errs));
+	ASSERT_EQ(0, classifier_new(self->rs, &self->c, err, sizeof(err)));
+	ASSERT_EQ(0, classify_ctx_new(self->c, &self->ctx));
+	memset(&self->t, 0, sizeof(self->t));
+}
+
+FIXTURE_TEARDOWN(engine)
+{
+	classify_ctx_free(self->ctx);
+	classifier_free(self->c);
+	rules_free(self->rs);
+	free(self->t.s);
+}
+
+static int run(struct __test_metadata *_metadata, FIXTURE_DATA(engine) * self, int min_conf)
+{
+	return classify_buffer(self->ctx, self->t.s, self->t.len, min_conf, &self->rep);
+}
+
+static const struct classify_finding *finding(const struct classify_report *rep, const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < rep->nfindings; i++)
+		if (!strcmp(rep->findings[i].name, name))
+			return &rep->findings[i];
+	return NULL;
+}
+
+#define CAT(x) (1U << (x))
+
+TEST_F(engine, personnel_list_is_pd)
+{
+	const struct classify_finding *f;
+	char iin[13], line[256];
+	unsigned int n, added = 0;
+
+	add(&self->t, "Список сотрудников отдела продаж на 01.03.2024\n\nТабельный номер;ФИО;ИИН;Должность\n");
+	for (n = 1; added < 4; n++) {
+		if (!make_iin(n * 7919, iin))
+			continue;
+		snprintf(line, sizeof(line), "%u;Иванов Иван Иванович;%s;менеджер\n", n, iin);
+		add(&self->t, line);
+		added++;
+	}
+	ASSERT_EQ(0, run(_metadata, self, CONF_MEDIUM));
+	EXPECT_TRUE(self->rep.pd);
+	EXPECT_EQ(CAT(PD_BASIC) | CAT(PD_PERSONNEL), self->rep.categories);
+	f = finding(&self->rep, "iin");
+	ASSERT_NE(NULL, f);
+	EXPECT_EQ(4, f->count);
+	EXPECT_EQ(CONF_HIGH, f->confidence);
+}
+
+TEST_F(engine, payroll_with_iins_is_financial_and_sick_leave_medical)
+{
+	char iin[13], line[256];
+	unsigned int n, added = 0;
+
+	add(&self->t, "Расчётная ведомость за март\nФИО ИИН Оклад Начислено Удержано ОПВ ИПН\n");
+	for (n = 100; added < 3; n++) {
+		if (!make_iin(n * 104729, iin))
+			continue;
+		snprintf(line, sizeof(line), "Петров П. %s 350000 350000 35000 35000 31500\n", iin);
+		add(&self->t, line);
+		added++;
+	}
+	add(&self->t, "Больничный лист: Петров П., с 04.03 по 08.03\n");
+	ASSERT_EQ(0, run(_metadata, self, CONF_MEDIUM));
+	EXPECT_TRUE(self->rep.pd);
+	EXPECT_EQ(CAT(PD_BASIC) | CAT(PD_FINANCIAL) | CAT(PD_MEDICAL), self->rep.categories);
+	EXPECT_NE(NULL, finding(&self->rep, "payroll"));
+	EXPECT_NE(NULL, finding(&self->rep, "medical"));
+}
+
+TEST_F(engine, request_ids_are_not_pd)
+{
+	char line[128];
+	int i;
+
+	for (i = 0; i < 5000; i++) {
+		snprintf(line, sizeof(line), "2024-03-01T10:00:%02d INFO handled %012llu in 5 ms\n",
+			 i % 60, (unsigned long long)(next_rand() % 1000000000000ULL));
+		add(&self->t, line);
+	}
+	ASSERT_EQ(0, run(_metadata, self, CONF_MEDIUM));
+	EXPECT_FALSE(self->rep.pd);
+	EXPECT_EQ(0, self->rep.categories);
+	EXPECT_EQ(0, self->rep.nfindings);
+}
+
+TEST_F(engine, invoice_numbers_are_not_pd)
+{
+	char line[128];
+	int i;
+
+	add(&self->t, "Реестр счетов-фактур за 2023 год\n");
+	for (i = 0; i < 800; i++) {
+		snprintf(line, sizeof(line),
+			 "Счет-фактура № %012llu от 12.05.2023, сумма 15000.00\n",
+			 (unsigned long long)(next_rand() % 1000000000000ULL));
+		add(&self->t, line);
+	}
+	ASSERT_EQ(0, run(_metadata, self, CONF_LOW));
+	EXPECT_FALSE(self->rep.pd);
+}
+
+TEST_F(engine, policy_text_naming_iin_and_salary_is_not_pd)
+{
+	add(&self->t,
+	    "Положение о защите персональных данных.\n"
+	    "1. Работодатель обрабатывает ИИН, паспортные данные, сведения об окладе, заработной "
+	    "плате, начислениях и удержаниях (ИПН, ОПВ, ВОСМС), а также больничные листы.\n"
+	    "2. Номер удостоверения личности и ИИН работника хранятся в отделе кадров.\n"
+	    "3. Жалақы және еңбекақы туралы мәліметтер құпия болып табылады.\n");
+	ASSERT_EQ(0, run(_metadata, self, CONF_LOW));
+	EXPECT_FALSE(self->rep.pd);
+	EXPECT_EQ(0, self->rep.categories);
+}
+
+TEST_F(engine, company_requisites_are_not_pd)
+{
+	/* a BIN passes the check digit but is a company's number */
+	add(&self->t, "ТОО «Ромашка», БИН 990440000018, ИИК KZ86125KZT5004100100\n");
+	ASSERT_EQ(0, run(_metadata, self, CONF_MEDIUM));
+	EXPECT_FALSE(self->rep.pd);
+}
+
+TEST_F(engine, passport_needs_context)
+{
+	add(&self->t, "Артикул N12345678, партия 5\n");
+	ASSERT_EQ(0, run(_metadata, self, CONF_LOW));
+	EXPECT_FALSE(self->rep.pd);
+
+	self->t.len = 0;
+	add(&self->t, "Паспорт гражданина РК N12345678 выдан МВД РК 01.02.2020\n");
+	ASSERT_EQ(0, run(_metadata, self, CONF_MEDIUM));
+	EXPECT_TRUE(self->rep.pd);
+	ASSERT_NE(NULL, finding(&self->rep, "passport-kz"));
+	EXPECT_STREQ("N******78", finding(&self->rep, "passport-kz")->sample);
+}
+
+TEST_F(engine, id_card_needs_context)
+{
+	add(&self->t, "Остаток на складе: 012345678 единиц\n");
+	ASSERT_EQ(0, run(_metadata, self, CONF_LOW));
+	EXPECT_FALSE(self->rep.pd);
+
+	self->t.len = 0;
+	add(&self->t, "Удостоверение личности № 012345678 выдано МВД РК\n");
+	ASSERT_EQ(0, run(_metadata, self, CONF_MEDIUM));
+	EXPECT_TRUE(self->rep.pd);
+}
+
+TEST_F(engine, diagnosis_alone_is_not_pd)
+{
+	char iin[13], line[128];
+
+	add(&self->t, "Клинический протокол: диагноз J06.9 (МКБ-10), лечение симптоматическое\n");
+	ASSERT_EQ(0, run(_metadata, self, CONF_LOW));
+	EXPECT_FALSE(self->rep.pd);
+
+	ASSERT_EQ(1, make_iin(12345, iin));
+	snprintf(line, sizeof(line), "Пациент ИИН %s\n", iin);
+	add(&self->t, line);
+	ASSERT_EQ(0, run(_metadata, self, CONF_MEDIUM));
+	EXPECT_TRUE(self->rep.pd);
+	EXPECT_TRUE(self->rep.categories & CAT(PD_MEDICAL));
+}
+
+TEST_F(engine, one_phone_on_a_letterhead_is_not_pd_a_list_is)
+{
+	add(&self->t, "ТОО «Ромашка», г. Алматы, тел.: +7 (727) 250-12-34\n");
+	ASSERT_EQ(0, run(_metadata, self, CONF_MEDIUM));
+	EXPECT_FALSE(self->rep.pd);
+
+	add(&self->t, "Иванов, моб. +7 701 123 45 67\nПетров, моб. 8 777 765 43 21\n"
+		      "Сидоров, тел. +7-705-111-22-33\n");
+	ASSERT_EQ(0, run(_metadata, self, CONF_MEDIUM));
+	EXPECT_TRUE(self->rep.pd);
+	EXPECT_STREQ("+7 727 *** ** 34", finding(&self->rep, "phone-kz")->sample);
+}
+
+TEST_F(engine, min_confidence_hides_weaker_findings)
+{
+	char iin[13];
+
+	ASSERT_EQ(1, make_iin(4242, iin));
+	add(&self->t, "Номер: ");
+	add(&self->t, iin);
+	add(&self->t, "\n");
+	ASSERT_EQ(0, run(_metadata, self, CONF_MEDIUM));
+	EXPECT_TRUE(self->rep.pd); /* a valid IIN without context: medium */
+	ASSERT_EQ(0, run(_metadata, self, CONF_HIGH));
+	EXPECT_FALSE(self->rep.pd);
+}
+
+/* Samples are masked: no finding shows more than the style keeps, whatever the input. */
+TEST_F(engine, samples_never_leak)
+{
+	char iin[13], line[256];
+	size_t i, k, digits;
+	unsigned int n;
+
+	for (n = 1; n < 40; n++) {
+		if (!make_iin(n * 31337, iin))
+			continue;
+		snprintf(line, sizeof(line),
+			 "ИИН %s, паспорт N%08u, карта 4400 4301 1234 5670, IBAN "
+			 "KZ86125KZT5004100100, моб. +7 701 123 45 %02u\n",
+			 iin, n * 1234567 % 100000000, n % 100);
+		add(&self->t, line);
+	}
+	ASSERT_EQ(0, run(_metadata, self, CONF_LOW));
+	ASSERT_TRUE(self->rep.pd);
+	EXPECT_LE(5, self->rep.nfindings);
+	for (i = 0; i < self->rep.nfindings; i++) {
+		const struct classify_finding *f = &self->rep.findings[i];
+
+		if (f->family)
+			continue;
+		for (k = 0, digits = 0; f->sample[k]; k++)
+			digits += f->sample[k] >= '0' && f->sample[k] <= '9';
+		TH_LOG("%s: %s", f->name, f->sample);
+		EXPECT_NE(NULL, strchr(f->sample, '*'));
+		EXPECT_GE(8, digits); /* card 4+4, IIN 6, IBAN 2+2+2, phone 3+2+1, passport 2 */
+		EXPECT_EQ(NULL, strstr(self->t.s, f->sample)); /* never a copy of the text */
+	}
+}
+
+struct trace_log {
+	char text[8192];
+};
+
+static void log_trace(void *arg, const struct classify_trace *ev)
+{
+	struct trace_log *l = arg;
+	size_t n = strlen(l->text);
+
+	snprintf(l->text + n, sizeof(l->text) - n, "%s|%llu:%llu|%s|%s|%s\n", ev->rule,
+		 (unsigned long long)ev->line, (unsigned long long)ev->col, ev->value,
+		 ev->kind == TRACE_CANDIDATE ? (ev->accepted ? "accepted" : "rejected") : "verdict",
+		 ev->reason ? ev->reason : "");
+}
+
+TEST_F(engine, trace_says_why)
+{
+	struct trace_log *l = calloc(1, sizeof(*l));
+
+	add(&self->t, "ИИН 900101300002\nИИН 900230300019\n\nИИН 900101300800\nБИН 990440000018\n"
+		      "Паспорт N12345678\nраз два три четыре пять шесть семь восемь девять десять "
+		      "одиннадцать двенадцать тринадцать четырнадцать: N87654321\n");
+	classify_begin(self->ctx, CONF_MEDIUM, log_trace, l);
+	classify_feed(self->ctx, self->t.s, self->t.len);
+	ASSERT_EQ(0, classify_end(self->ctx, &self->rep));
+	TH_LOG("%s", l->text);
+	EXPECT_NE(NULL, strstr(l->text, "iin|1:5|900101******|rejected|wrong check digit\n"));
+	EXPECT_NE(NULL, strstr(l->text, "iin|2:5|900230******|rejected|impossible date of birth"));
+	EXPECT_NE(NULL, strstr(l->text, "iin|4:5|900101******|rejected|never issued"));
+	EXPECT_NE(NULL, strstr(l->text, "iin|5:5|990440******|rejected|BIN (company id)"));
+	EXPECT_NE(NULL, strstr(l->text, "passport-kz|6:9|N******78|accepted|context 'паспорт'"));
+	EXPECT_NE(NULL,
+		  strstr(l->text, "passport-kz|7:105|N******21|rejected|no context word within "
+				  "100 chars"));
+	free(l);
+}
+
+/* The same text, fed in odd chunk sizes across several 1 MiB blocks, gives the same counts. */
+TEST_F(engine, block_boundaries_change_nothing)
+{
+	struct classify_report one;
+	char iin[13], line[160];
+	uint64_t count_whole;
+	unsigned int n = 0, added = 0;
+	size_t off, step;
+
+	while (self->t.len < 3 * 1024 * 1024 + 777) {
+		if (make_iin(++n * 7, iin)) {
+			snprintf(line, sizeof(line),
+				 "Работник %u: ИИН %s; оклад 300000 тенге; "
+				 "заполнитель текста до следующей записи.\n",
+				 n, iin);
+			added++;
+		} else {
+			snprintf(line, sizeof(line), "Пустая строка без номера %u\n", n);
+		}
+		add(&self->t, line);
+	}
+	ASSERT_EQ(0, run(_metadata, self, CONF_MEDIUM));
+	ASSERT_NE(NULL, finding(&self->rep, "iin"));
+	count_whole = finding(&self->rep, "iin")->count;
+	EXPECT_EQ(added, count_whole);
+	one = self->rep;
+	for (step = 1; step < 70000; step = step * 7 + 3) {
+		classify_begin(self->ctx, CONF_MEDIUM, NULL, NULL);
+		for (off = 0; off < self->t.len; off += step)
+			classify_feed(self->ctx, self->t.s + off,
+				      off + step > self->t.len ? self->t.len - off : step);
+		ASSERT_EQ(0, classify_end(self->ctx, &self->rep));
+		ASSERT_NE(NULL, finding(&self->rep, "iin"));
+		EXPECT_EQ(count_whole, finding(&self->rep, "iin")->count);
+		EXPECT_EQ(one.categories, self->rep.categories);
+	}
+}
+
+TEST_HARNESS_MAIN

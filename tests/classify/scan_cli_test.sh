@@ -1,0 +1,140 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0
+# `pdguard scan` and `pdguard rules` from the outside: exit codes 0/1/2, the JSON shape, masked
+# samples, and files that must not stop or hang a scan (FIFO, socket, unreadable file, symlink
+# loop, a name that is not UTF-8).
+set -u
+top=$(cd "$(dirname "$0")/../.." && pwd)
+pd=$top/build/pdguard
+rules=$top/policies/rules.d
+n=0
+fails=0
+check() {	# check NAME COMMAND...: ok when COMMAND succeeds
+	local name=$1
+	shift
+	n=$((n + 1))
+	if "$@"; then echo "ok $n - $name"; else echo "not ok $n - $name"; fails=$((fails + 1)); fi
+}
+echo "TAP version 13"
+echo "1..23"
+if [ ! -x "$pd" ]; then
+	for i in $(seq 1 23); do echo "ok $i # SKIP build/pdguard is not built"; done
+	exit 0
+fi
+tmp=$(mktemp -d /tmp/pdg-scan-XXXXXX)
+chmod 755 "$tmp"
+trap 'rm -rf "$tmp"' EXIT
+scan() { timeout 60 "$pd" scan --rules "$rules" --quiet "$@"; }
+
+mkdir -p "$tmp/clean" "$tmp/pd/sub" "$tmp/odd"
+printf 'Отчёт о продажах за март.\nЗаказ 123456789012 отгружен.\n' >"$tmp/clean/report.txt"
+{
+	printf 'Список сотрудников\nТабельный номер;ФИО;ИИН;Должность\n'
+	printf '17;Иванов И.;900101300007;бухгалтер\n18;Петрова А.;850520400003;кассир\n'
+} >"$tmp/pd/sub/staff.csv"
+cp "$tmp/clean/report.txt" "$tmp/pd/"
+
+scan "$tmp/clean" >/dev/null
+check "clean tree exits 0" test $? -eq 0
+scan "$tmp/pd" >"$tmp/out.txt"
+check "tree with PD exits 1" test $? -eq 1
+check "human output names the file and categories" \
+	grep -q "^$tmp/pd/sub/staff.csv: PD \[basic,personnel\] iin: 2, high, e.g. 900101\*\*\*\*\*\*" "$tmp/out.txt"
+check "human output leaves clean files out" bash -c "! grep -q report.txt '$tmp/out.txt'"
+check "no IIN in clear" bash -c "! grep -Eq '900101300007|850520400003' '$tmp/out.txt'"
+
+"$pd" scan --rules "$rules" "$tmp/pd" >"$tmp/summary.txt"
+check "summary counts files and PD" \
+	bash -c "grep -q '^Files scanned: 2$' '$tmp/summary.txt' && grep -q '^Files with PD: 1$' '$tmp/summary.txt' && grep -q 'MB/s' '$tmp/summary.txt'"
+
+scan --json "$tmp/pd" "$tmp/clean" >"$tmp/out.json"
+check "--json exits 1" test $? -eq 1
+check "--json: one valid object per file with every field" python3 -c '
+import json, sys
+lines = open(sys.argv[1]).read().splitlines()
+assert len(lines) == 3, lines
+for l in lines:
+    o = json.loads(l)
+    assert set(o) >= {"path", "mime", "bytes", "label", "categories", "findings", "error"}, o
+    assert o["label"] in ("pd", "none") and o["error"] is None, o
+    for f in o["findings"]:
+        assert set(f) == {"rule", "category", "count", "confidence", "sample"}, f
+pd = [json.loads(l) for l in lines if json.loads(l)["label"] == "pd"]
+assert len(pd) == 1 and pd[0]["path"].endswith("staff.csv"), pd
+assert pd[0]["categories"] == ["basic", "personnel"], pd
+iin = [f for f in pd[0]["findings"] if f["rule"] == "iin"][0]
+assert iin == {"rule": "iin", "category": "basic", "count": 2, "confidence": "high",
+               "sample": "900101******"}, iin
+assert pd[0]["mime"] == "text/plain" and pd[0]["bytes"] > 0
+' "$tmp/out.json"
+check "--json: no IIN in clear" bash -c "! grep -Eq '900101300007|850520400003' '$tmp/out.json'"
+scan --json --jobs 1 "$tmp/pd" "$tmp/clean" | sort >"$tmp/j1"
+scan --json --jobs 4 "$tmp/pd" "$tmp/clean" | sort >"$tmp/j4"
+check "--jobs 1 and --jobs 4 give the same results" cmp -s "$tmp/j1" "$tmp/j4"
+
+# files that must be reported, never opened or waited for
+cp "$tmp/pd/sub/staff.csv" "$tmp/odd/staff.csv"
+mkfifo "$tmp/odd/fifo"
+python3 -c 'import socket, sys; socket.socket(socket.AF_UNIX).bind(sys.argv[1])' "$tmp/odd/sock"
+ln -s loop "$tmp/odd/loop"
+ln -s b "$tmp/odd/a"
+ln -s a "$tmp/odd/b"
+ln -s .. "$tmp/odd/up"
+printf 'secret' >"$tmp/odd/unreadable"
+chmod 000 "$tmp/odd/unreadable"
+cp "$tmp/clean/report.txt" "$tmp/odd/$(printf 'bad\xffname.txt')"
+asuser=()
+if [ "$(id -u)" -eq 0 ]; then
+	chmod -R a+rX "$tmp/odd" "$tmp/clean" "$tmp/pd"
+	chmod 000 "$tmp/odd/unreadable"
+	asuser=(setpriv --reuid=65534 --regid=65534 --clear-groups)
+fi
+timeout 60 "${asuser[@]}" "$pd" scan --rules "$rules" --quiet --json "$tmp/odd" >"$tmp/odd.json"
+rc=$?
+check "odd files: exit 2 (errors), no hang" test $rc -eq 2
+check "odd files reported, scan went on" python3 -c '
+import json, os, sys
+res = {os.path.basename(os.fsencode(o["path"])): o for o in map(json.loads, open(sys.argv[1]))}
+want = {b"fifo": "special file, skipped", b"sock": "special file, skipped",
+        b"loop": "symlink loop", b"a": "symlink loop", b"b": "symlink loop",
+        b"unreadable": "Permission denied"}
+for name, err in want.items():
+    assert res[name]["error"] == err, (name, res.get(name))
+    assert res[name]["label"] == "none"
+assert res[b"staff.csv"]["label"] == "pd", res[b"staff.csv"]
+assert res[b"fifo"]["mime"] == "inode/fifo" and res[b"sock"]["mime"] == "inode/socket"
+assert b"up" not in res          # a link to a directory is not followed
+assert res[b"bad\xffname.txt"]["error"] is None    # the name round-trips (surrogateescape)
+' "$tmp/odd.json"
+check "a FIFO named on the command line is skipped, exit 0" \
+	bash -c "timeout 20 '$pd' scan --rules '$rules' --quiet '$tmp/odd/fifo' >/dev/null"
+timeout 20 "$pd" scan --rules "$rules" --quiet "$tmp/odd/loop" 2>/dev/null >"$tmp/loop.txt"
+check "a symlink loop on the command line: exit 2, reported" \
+	bash -c "[ $? -eq 2 ] && grep -q 'symlink loop' '$tmp/loop.txt'"
+scan /nonexistent/file >/dev/null 2>&1
+check "a missing path: exit 2" test $? -eq 2
+
+# rules
+mkdir -p "$tmp/rules"
+cp "$rules"/*.conf "$tmp/rules/"
+printf '[rule broken]\ncategory = basic\npattern = ([0-9]{12}\n' >"$tmp/rules/60-broken.conf"
+"$pd" scan --quiet --json --rules "$tmp/rules" "$tmp/pd" >"$tmp/bad.json" 2>"$tmp/bad.err"
+rc=$?
+check "a bad rule file: exit 2, the other rules still find PD" \
+	bash -c "[ $rc -eq 2 ] && grep -q '\"label\":\"pd\"' '$tmp/bad.json'"
+check "the bad rule is reported as file:line: reason" grep -q \
+	"$tmp/rules/60-broken.conf:3: pattern error at offset 10: missing closing parenthesis" \
+	"$tmp/bad.err"
+"$pd" rules check "$tmp/rules" >/dev/null 2>"$tmp/check.err"
+check "rules check: exit 1 with the error" \
+	bash -c "[ $? -eq 1 ] && grep -q '60-broken.conf:3:' '$tmp/check.err'"
+check "rules check of the shipped rules: exit 0" bash -c "'$pd' rules check '$rules' >/dev/null"
+"$pd" rules test --rules "$rules" "$tmp/pd/sub/staff.csv" >"$tmp/test.txt"
+check "rules test shows each candidate with line:col and why" \
+	grep -Eq "^ +3:[0-9]+ +iin +900101\*{6} +accepted +high +context 'ИИН' within 300 chars" "$tmp/test.txt"
+printf 'ИИН 900101300002\n' >"$tmp/wrong.txt"
+check "rules test explains a rejection" \
+	bash -c "'$pd' rules test --rules '$rules' '$tmp/wrong.txt' | grep -q 'rejected  *wrong check digit'"
+check "scan --help" bash -c "'$pd' scan --help | grep -q '^Exit status'"
+check "rules --help" bash -c "'$pd' rules --help | grep -q 'pdguard rules test'"
+exit $((fails > 0))

@@ -1,0 +1,235 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Validators: the worked examples of shared/notes/classification.md and the edges of every
+ * format, each with the exact reason `pdguard rules test` prints.
+ */
+#include <string.h>
+
+#include "mask.h"
+#include "pdg_test.h"
+#include "validate.h"
+
+FIXTURE(validator)
+{
+	int unused;
+};
+
+FIXTURE_VARIANT(validator)
+{
+	const char *name;  /* validator */
+	const char *value; /* as matched in the text */
+	int strictness;
+	int expect;	 /* enum validate_result */
+	const char *why; /* NULL when accepted */
+};
+
+FIXTURE_SETUP(validator)
+{
+}
+
+FIXTURE_TEARDOWN(validator)
+{
+}
+
+/* IIN: sum 40 -> 7 */
+/* clang-format off */
+FIXTURE_VARIANT_ADD(validator, iin_valid) {
+	"iin", "900101300007", VALIDATE_STRICT, VALIDATE_OK, NULL
+};
+/* the first weighting gives 10, the second 3 */
+FIXTURE_VARIANT_ADD(validator, iin_valid_second_pass) {
+	"iin", "850520400003", VALIDATE_STRICT, VALIDATE_OK, NULL
+};
+FIXTURE_VARIANT_ADD(validator, iin_wrong_check_digit) {
+	"iin", "900101300002", VALIDATE_STRICT, VALIDATE_BAD, "wrong check digit"
+};
+FIXTURE_VARIANT_ADD(validator, iin_30_february) {
+	"iin", "900230300019", VALIDATE_STRICT, VALIDATE_BAD, "impossible date of birth"
+};
+FIXTURE_VARIANT_ADD(validator, iin_30_february_lenient) {
+	"iin", "900230300019", VALIDATE_LENIENT, VALIDATE_OK, NULL
+};
+FIXTURE_VARIANT_ADD(validator, iin_never_issued) {
+	"iin", "900101300800", VALIDATE_STRICT, VALIDATE_BAD,
+	"never issued (check digit would be 10)"
+};
+FIXTURE_VARIANT_ADD(validator, iin_century_zero) {
+	"iin", "900101000008", VALIDATE_STRICT, VALIDATE_BAD, "century digit not 1-6"
+};
+FIXTURE_VARIANT_ADD(validator, iin_century_zero_lenient) {
+	"iin", "900101000008", VALIDATE_LENIENT, VALIDATE_OK, NULL
+};
+/* 29 February of a leap year (2000, century digit 5) */
+FIXTURE_VARIANT_ADD(validator, iin_leap_day) {
+	"iin", "000229500008", VALIDATE_STRICT, VALIDATE_OK, NULL
+};
+/* 29 February 1900 did not exist (divisible by 100, not by 400) */
+FIXTURE_VARIANT_ADD(validator, iin_not_leap_1900) {
+	"iin", "000229300005", VALIDATE_STRICT, VALIDATE_BAD, "impossible date of birth"
+};
+FIXTURE_VARIANT_ADD(validator, iin_short) {
+	"iin", "90010130000", VALIDATE_STRICT, VALIDATE_BAD, "not 12 digits"
+};
+/* digit 5 is 4: a company's BIN, valid but not personal data */
+FIXTURE_VARIANT_ADD(validator, iin_is_bin) {
+	"iin", "990440000018", VALIDATE_STRICT, VALIDATE_NOT_PD, "BIN (company id)"
+};
+FIXTURE_VARIANT_ADD(validator, bin_valid) {
+	"bin", "990440000018", VALIDATE_STRICT, VALIDATE_OK, NULL
+};
+FIXTURE_VARIANT_ADD(validator, bin_is_iin) {
+	"bin", "900101300007", VALIDATE_STRICT, VALIDATE_BAD, "not a BIN (digit 5 is not 4-6)"
+};
+FIXTURE_VARIANT_ADD(validator, iban_valid) {
+	"iban_kz", "KZ86125KZT5004100100", VALIDATE_STRICT, VALIDATE_OK, NULL
+};
+FIXTURE_VARIANT_ADD(validator, iban_valid_spaced) {
+	"iban_kz", "KZ86 125K ZT50 0410 0100", VALIDATE_STRICT, VALIDATE_OK, NULL
+};
+FIXTURE_VARIANT_ADD(validator, iban_wrong_check) {
+	"iban_kz", "KZ87125KZT5004100100", VALIDATE_STRICT, VALIDATE_BAD,
+	"wrong IBAN check digits (mod 97)"
+};
+FIXTURE_VARIANT_ADD(validator, iban_short) {
+	"iban_kz", "KZ86125KZT500410010", VALIDATE_STRICT, VALIDATE_BAD,
+	"not a 20-character KZ IBAN"
+};
+FIXTURE_VARIANT_ADD(validator, iban_not_kz) {
+	"iban_kz", "DE89370400440532013000", VALIDATE_STRICT, VALIDATE_BAD,
+	"not a 20-character KZ IBAN"
+};
+FIXTURE_VARIANT_ADD(validator, luhn_valid) {
+	"luhn", "4400430112345670", VALIDATE_STRICT, VALIDATE_OK, NULL
+};
+FIXTURE_VARIANT_ADD(validator, luhn_wrong) {
+	"luhn", "4400430112345671", VALIDATE_STRICT, VALIDATE_BAD, "wrong Luhn check digit"
+};
+FIXTURE_VARIANT_ADD(validator, luhn_short) {
+	"luhn", "440043011234", VALIDATE_STRICT, VALIDATE_BAD, "not 13-19 digits"
+};
+FIXTURE_VARIANT_ADD(validator, luhn_zeros) {
+	"luhn", "0000000000000000", VALIDATE_STRICT, VALIDATE_BAD, "one digit repeated"
+};
+FIXTURE_VARIANT_ADD(validator, card_visa_spaced) {
+	"card", "4400 4301 1234 5670", VALIDATE_STRICT, VALIDATE_OK, NULL
+};
+FIXTURE_VARIANT_ADD(validator, card_mastercard) {
+	"card", "5555555555554444", VALIDATE_STRICT, VALIDATE_OK, NULL
+};
+FIXTURE_VARIANT_ADD(validator, card_unknown_issuer) {
+	"card", "9999999999999995", VALIDATE_STRICT, VALIDATE_BAD, "no known card issuer prefix"
+};
+FIXTURE_VARIANT_ADD(validator, phone_mobile) {
+	"phone_kz", "+7 701 123 45 67", VALIDATE_STRICT, VALIDATE_OK, NULL
+};
+FIXTURE_VARIANT_ADD(validator, phone_landline_8) {
+	"phone_kz", "8 (727) 250-12-34", VALIDATE_STRICT, VALIDATE_OK, NULL
+};
+FIXTURE_VARIANT_ADD(validator, phone_russia) {
+	"phone_kz", "+7 916 123 45 67", VALIDATE_STRICT, VALIDATE_BAD,
+	"not a Kazakh number (+7 3xx-9xx is Russia)"
+};
+FIXTURE_VARIANT_ADD(validator, phone_unassigned) {
+	"phone_kz", "+7 790 123 45 67", VALIDATE_STRICT, VALIDATE_BAD,
+	"unassigned Kazakh range (73x, 78x, 79x)"
+};
+FIXTURE_VARIANT_ADD(validator, phone_747) {
+	"phone_kz", "+7 747 123 45 67", VALIDATE_STRICT, VALIDATE_OK, NULL
+};
+FIXTURE_VARIANT_ADD(validator, phone_741) {
+	"phone_kz", "+7 741 123 45 67", VALIDATE_STRICT, VALIDATE_BAD,
+	"unassigned Kazakh range (74x other than 747)"
+};
+FIXTURE_VARIANT_ADD(validator, phone_short) {
+	"phone_kz", "+7 701 123 45 6", VALIDATE_STRICT, VALIDATE_BAD, "not +7/8 and 10 digits"
+};
+/* clang-format on */
+
+TEST_F(validator, verdict)
+{
+	const struct validator *v = validator_find(variant->name);
+	const char *why = NULL;
+
+	ASSERT_NE(NULL, v);
+	ASSERT_NE(NULL, v->fn);
+	EXPECT_EQ(variant->expect,
+		  v->fn(variant->value, strlen(variant->value), variant->strictness, &why));
+	if (variant->why)
+		EXPECT_STREQ(variant->why, why ? why : "(none)");
+}
+
+TEST(check_digit_weightings)
+{
+	/* 90010130000: 9*1 + 1*4 + 3*7 + ... = 40 -> 7 */
+	const unsigned char a[11] = { 9, 0, 0, 1, 0, 1, 3, 0, 0, 0, 0 };
+	const unsigned char b[11] = { 8, 5, 0, 5, 2, 0, 4, 0, 0, 0, 0 };
+	const unsigned char never[11] = { 9, 0, 0, 1, 0, 1, 3, 0, 0, 8, 0 };
+
+	EXPECT_EQ(7, iin_check_digit(a));
+	EXPECT_EQ(3, iin_check_digit(b));
+	EXPECT_EQ(10, iin_check_digit(never));
+}
+
+TEST(unknown_validator)
+{
+	EXPECT_EQ(NULL, validator_find("inn"));
+	ASSERT_NE(NULL, validator_find("none"));
+	EXPECT_EQ(NULL, validator_find("none")->fn);
+}
+
+FIXTURE(masking)
+{
+	int unused;
+};
+
+FIXTURE_VARIANT(masking)
+{
+	int style;
+	const char *value;
+	const char *masked;
+};
+
+FIXTURE_SETUP(masking)
+{
+}
+
+FIXTURE_TEARDOWN(masking)
+{
+}
+
+/* clang-format off */
+FIXTURE_VARIANT_ADD(masking, iin) {
+	MASK_IIN, "870412300001", "870412******"
+};
+FIXTURE_VARIANT_ADD(masking, card) {
+	MASK_CARD, "4400 4301 1234 5670", "4400********5670"
+};
+FIXTURE_VARIANT_ADD(masking, iban) {
+	MASK_IBAN, "KZ86125KZT5004100100", "KZ86**************00"
+};
+FIXTURE_VARIANT_ADD(masking, phone) {
+	MASK_PHONE, "8 (701) 123-45-67", "+7 701 *** ** 67"
+};
+FIXTURE_VARIANT_ADD(masking, passport) {
+	MASK_GENERIC, "N12345678", "N******78"
+};
+FIXTURE_VARIANT_ADD(masking, short_generic) {
+	MASK_GENERIC, "J06.9", "*****"
+};
+FIXTURE_VARIANT_ADD(masking, iin_wrong_length) {
+	MASK_IIN, "8704123000", "**********"
+};
+FIXTURE_VARIANT_ADD(masking, all) {
+	MASK_ALL, "N12345678", "*********"
+};
+/* clang-format on */
+
+TEST_F(masking, keeps_only_what_the_style_keeps)
+{
+	char out[MASK_MAX];
+
+	mask_value(variant->style, variant->value, strlen(variant->value), out);
+	EXPECT_STREQ(variant->masked, out);
+}
+
+TEST_HARNESS_MAIN

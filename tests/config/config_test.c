@@ -1,0 +1,215 @@
+// SPDX-License-Identifier: GPL-2.0
+/* Policy files: the shipped default is valid; every kind of mistake gets its exact message. */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <uapi/pdguard.h>
+
+#include "config.h"
+#include "pdg_test.h"
+
+static int write_tmp(char *path, const char *text)
+{
+	int fd;
+
+	strcpy(path, "/tmp/pdg-config-XXXXXX");
+	fd = mkstemp(path);
+	if (fd < 0)
+		return -errno;
+	if (write(fd, text, strlen(text)) != (ssize_t)strlen(text)) {
+		close(fd);
+		return -EIO;
+	}
+	close(fd);
+	return 0;
+}
+
+TEST(shipped_policy_is_valid)
+{
+	struct config_errors errs = { 0 };
+	char path[PATH_MAX];
+	struct config cfg;
+	size_t i;
+	int ret;
+
+	ASSERT_EQ(0, pdg_build_path(path, sizeof(path), "../policies/pdguard.conf"));
+	ret = config_load(path, &cfg, &errs);
+	for (i = 0; i < errs.n; i++)
+		TH_LOG("%s:%u: %s", errs.v[i].file, errs.v[i].line, errs.v[i].msg);
+	ASSERT_EQ(0, ret);
+	EXPECT_EQ(PDGUARD_MODE_AUDIT, cfg.mode);	/* new installations start in audit */
+	EXPECT_EQ(5, cfg.nroles);
+	EXPECT_STREQ("hr", cfg.roles[0].name);
+	EXPECT_EQ(PDGUARD_CAT_BASIC | PDGUARD_CAT_PERSONNEL | PDGUARD_CAT_MEDICAL |
+		  PDGUARD_CAT_BIOMETRIC, cfg.roles[0].read);
+	EXPECT_EQ(0, cfg.roles[4].read);		/* IT administrators read no PD */
+	EXPECT_EQ(500, cfg.mass_export_files);
+	EXPECT_EQ(3600, cfg.mass_export_window_s);
+	EXPECT_STREQ("~/Dropbox", cfg.cloud_paths.v[0]);
+	config_free(&cfg);
+}
+
+FIXTURE(bad) {
+	char path[64];
+};
+
+FIXTURE_VARIANT(bad) {
+	const char *text;
+	unsigned int line;
+	const char *msg;
+};
+
+FIXTURE_SETUP(bad)
+{
+	ASSERT_EQ(0, write_tmp(self->path, variant->text));
+}
+
+FIXTURE_TEARDOWN(bad)
+{
+	unlink(self->path);
+}
+
+FIXTURE_VARIANT_ADD(bad, mode) {
+	"[agent]\nmode = block\n", 2, "mode = block: allowed values are audit and enforce"
+};
+FIXTURE_VARIANT_ADD(bad, driver) {
+	"[agent]\n\ndriver = ebpf\n", 3,
+	"driver = ebpf: allowed values are auto, bpf-lsm, fmod-ret and fanotify"
+};
+FIXTURE_VARIANT_ADD(bad, relative_log) {
+	"[agent]\nlog = events.jsonl\n", 2, "log = events.jsonl: an absolute path is required"
+};
+FIXTURE_VARIANT_ADD(bad, unknown_key) {
+	"[agent]\nmode = audit\nmdoe = enforce\n", 3,
+	"unknown key 'mdoe' in [agent]: allowed keys are mode, driver, rules, log, state, scan, "
+	"log_max_mb, log_keep, retention_days, fail, decision_timeout_ms"
+};
+FIXTURE_VARIANT_ADD(bad, unknown_section) {
+	"[agent]\nmode = audit\n[zone ftp]\npath = /x\n", 4,
+	"unknown section [zone ftp]: allowed are [agent], [zone usb], [zone cloud], [alerts] and "
+	"[role NAME]"
+};
+FIXTURE_VARIANT_ADD(bad, category) {
+	"[role hr]\ngroup = hr\nread = basic salary\n", 3,
+	"read = basic salary: unknown category 'salary'; allowed are basic, personnel, financial, "
+	"medical, biometric, all and none"
+};
+FIXTURE_VARIANT_ADD(bad, removable) {
+	"[zone usb]\nremovable = maybe\n", 2, "removable = maybe: allowed values are yes and no"
+};
+FIXTURE_VARIANT_ADD(bad, no_equals) {
+	"[agent]\nmode audit\n", 2, "expected 'key = value' or '[section]'"
+};
+FIXTURE_VARIANT_ADD(bad, no_bracket) {
+	"[agent\nmode = audit\n", 1, "section header without ']'"
+};
+FIXTURE_VARIANT_ADD(bad, retention) {
+	"[agent]\nretention_days = 0\n", 2,
+	"retention_days = 0: a number of days from 1 to 3650 is allowed (the law asks for 90 to 365)"
+};
+FIXTURE_VARIANT_ADD(bad, hours) {
+	"[alerts]\nworking_hours = 19:00-08:00\n", 2,
+	"working_hours = 19:00-08:00: HH:MM-HH:MM with the start before the end is allowed, "
+	"e.g. 08:00-19:00"
+};
+FIXTURE_VARIANT_ADD(bad, outside_section) {
+	"mode = audit\n", 1, "'mode' is outside any section: put it under [agent]"
+};
+FIXTURE_VARIANT_ADD(bad, long_line) {
+	"[agent]\nscan = /srv/"
+	"aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"
+	"aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"
+	"aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa\nmode = audit\n", 2,
+	"line longer than 198 characters: inih cannot read it; split the value over several lines "
+	"of the same key where the key is repeatable"
+};
+FIXTURE_VARIANT_ADD(bad, role_name) {
+	"[role h r!]\nread = basic\n", 2,
+	"[role h r!]: a role name is letters, digits, '_', '-' and '.', up to 32"
+};
+
+TEST_F(bad, gets_file_line_and_reason)
+{
+	struct config_errors errs = { 0 };
+	struct config cfg;
+
+	EXPECT_EQ(-EINVAL, config_load(self->path, &cfg, &errs));
+	ASSERT_GE(errs.n, 1);
+	EXPECT_STREQ(self->path, errs.v[0].file);
+	EXPECT_EQ(variant->line, errs.v[0].line);
+	EXPECT_STREQ(variant->msg, errs.v[0].msg);
+	config_errors_free(&errs);
+	config_free(&cfg);
+}
+
+TEST(every_error_is_reported_not_just_the_first)
+{
+	struct config_errors errs = { 0 };
+	struct config cfg;
+	char path[64];
+
+	ASSERT_EQ(0, write_tmp(path, "[agent]\nmode = x\ndriver = y\n[role a]\nread = z\n"));
+	EXPECT_EQ(-EINVAL, config_load(path, &cfg, &errs));
+	ASSERT_EQ(3, errs.n);
+	EXPECT_EQ(2, errs.v[0].line);
+	EXPECT_EQ(3, errs.v[1].line);
+	EXPECT_EQ(5, errs.v[2].line);
+	config_errors_free(&errs);
+	config_free(&cfg);
+	unlink(path);
+}
+
+TEST(inline_comments_and_repeated_keys)
+{
+	struct config_errors errs = { 0 };
+	struct config cfg;
+	char path[64];
+
+	ASSERT_EQ(0, write_tmp(path, "[agent]\nmode = enforce ; after the pilot\nscan = /srv/a\n"
+			       "scan = /srv/b\n[role acc]\ngroup = accounting\n"
+			       "group = DOMAIN\\\\payroll\nread = basic, financial\n"));
+	ASSERT_EQ(0, config_load(path, &cfg, &errs));
+	EXPECT_EQ(PDGUARD_MODE_ENFORCE, cfg.mode);
+	ASSERT_EQ(2, cfg.scan.n);
+	EXPECT_STREQ("/srv/b", cfg.scan.v[1]);
+	ASSERT_EQ(1, cfg.nroles);
+	EXPECT_EQ(2, cfg.roles[0].groups.n);
+	EXPECT_EQ(PDGUARD_CAT_BASIC | PDGUARD_CAT_FINANCIAL, cfg.roles[0].read);
+	config_free(&cfg);
+	unlink(path);
+}
+
+TEST(missing_file_is_reported)
+{
+	struct config_errors errs = { 0 };
+	struct config cfg;
+
+	EXPECT_EQ(-ENOENT, config_load("/nonexistent/pdguard.conf", &cfg, &errs));
+	ASSERT_EQ(1, errs.n);
+	EXPECT_STREQ("cannot open: No such file or directory", errs.v[0].msg);
+	config_errors_free(&errs);
+	config_free(&cfg);
+}
+
+TEST(config_check_cli)
+{
+	char pd[PATH_MAX], conf[PATH_MAX], cmd[3 * PATH_MAX];
+	char path[64];
+
+	ASSERT_EQ(0, pdg_build_path(pd, sizeof(pd), "pdguard"));
+	ASSERT_EQ(0, pdg_build_path(conf, sizeof(conf), "../policies/pdguard.conf"));
+	snprintf(cmd, sizeof(cmd), "'%s' config check '%s' >/dev/null", pd, conf);
+	EXPECT_EQ(0, pdg_system(cmd));
+	ASSERT_EQ(0, write_tmp(path, "[agent]\nmode = on\n"));
+	snprintf(cmd, sizeof(cmd), "'%s' config check '%s' 2>&1 | grep -qx '%s:2: mode = on: "
+		 "allowed values are audit and enforce'", pd, path, path);
+	EXPECT_EQ(0, pdg_system(cmd));
+	snprintf(cmd, sizeof(cmd), "'%s' config check '%s' 2>/dev/null", pd, path);
+	EXPECT_EQ(1, pdg_system(cmd));
+	unlink(path);
+}
+
+TEST_HARNESS_MAIN

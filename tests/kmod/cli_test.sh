@@ -1,0 +1,30 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0
+# `pdguard status` and `pdguard mode` against the real module (runs in the VM, as root).
+set -u
+top=$(cd "$(dirname "$0")/../.." && pwd)
+. "$top/tests/tap.sh"
+pd=$top/build/pdguard
+ko=$top/build/pdguard.ko
+echo "TAP version 13"
+if [ "$(id -u)" -ne 0 ] || [ ! -e /proc/modules ]; then
+	echo "1..0 # SKIP needs root and a kernel that loads modules (make test runs this in the VM)"
+	exit 0
+fi
+echo "1..8"
+nobody() { setpriv --reuid=65534 --regid=65534 --clear-groups -- "$@"; }
+
+[ -d /sys/module/pdguard ] && rmmod pdguard
+check "status without the module says so" bash -c "'$pd' status | grep -q 'not loaded'"
+check "insmod build/pdguard.ko" insmod "$ko"
+check "status shows the loaded module in audit mode" \
+	bash -c "'$pd' status | grep -q 'loaded, ABI 1\.[0-9]*, mode audit'"
+check "root sets enforce" bash -c "[ \"\$('$pd' mode enforce)\" = enforce ]"
+check "status --json shows enforce" bash -c "'$pd' status --json | grep -q '\"mode\":\"enforce\"'"
+check "nobody may read the status" nobody "$pd" status
+check "nobody may not change the mode, and is told why" bash -c \
+	"out=\$(setpriv --reuid=65534 --regid=65534 --clear-groups -- '$pd' mode audit 2>&1); \
+	 [ \$? -eq 2 ] && grep -q 'permission denied' <<<\"\$out\" && \
+	 [ \"\$('$pd' mode)\" = enforce ]"
+check "rmmod" rmmod pdguard
+exit 0

@@ -1,0 +1,36 @@
+# SPDX-License-Identifier: GPL-2.0
+# Shared by tests/run.sh (natively) and tests/vm-guest.sh (inside the VM): find and run tests.
+# Sourced, not executed.
+
+# Areas whose tests need a kernel that loads modules or BPF LSM programs: they run in the VM.
+PDG_VM_AREAS="kmod vmagent bpf"
+
+# Every test of @area: built programs build/tests/AREA/*_test, scripts tests/AREA/*_test.sh.
+pdg_tests_of_area() {
+	local area=$1 f
+	for f in "$PDG_TOP"/build/tests/"$area"/*_test "$PDG_TOP"/tests/"$area"/*_test.sh; do
+		[ -x "$f" ] && echo "$f"
+	done
+	return 0
+}
+
+pdg_native_areas() {
+	local d a
+	for d in "$PDG_TOP"/tests/*/; do
+		a=$(basename "$d")
+		case " $PDG_VM_AREAS vm " in *" $a "*) continue ;; esac
+		echo "$a"
+	done
+}
+
+# Run one test program under a timeout, framed for tests/tap-summary.awk.
+pdg_run_one() {
+	local t=$1 name rc
+	name=${t#"$PDG_TOP"/}
+	name=${name#build/}
+	echo "PDGUARD-TEST-BEGIN $name"
+	timeout -k 10 "${PDG_TEST_TIMEOUT:-900}" "$t" </dev/null 2>&1
+	rc=$?
+	[ $rc -eq 124 ] && echo "# $name: timed out after ${PDG_TEST_TIMEOUT:-900} s"
+	echo "PDGUARD-TEST-END $name $rc"
+}

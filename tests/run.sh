@@ -1,0 +1,98 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# pdguard's test suite: native tests on this machine's kernel, then the tests that need module
+# loading or BPF LSM inside a VM booting Debian's packaged kernel (scripts/vm-run). Prints a line
+# per test program and ends with exactly one line "N passed, N failed, N skipped".
+#
+#   tests/run.sh [AREA...]    only these areas (default: all); e.g. tests/run.sh classify kmod
+# Environment: PDG_TEST_TIMEOUT (seconds per program, default 900), PDG_NO_VM=1 (skip VM tests).
+set -u
+PDG_TOP=$(cd "$(dirname "$0")/.." && pwd)
+. "$PDG_TOP/tests/lib.sh"
+cd "$PDG_TOP"
+mkdir -p build
+log=build/test.log
+: >"$log"
+echo "# test output is kept in $log"
+
+want_area() {
+	[ ${#areas[@]} -eq 0 ] && return 0
+	local a
+	for a in "${areas[@]}"; do [ "$a" = "$1" ] && return 0; done
+	return 1
+}
+areas=("$@")
+
+run_native() {
+	local area t
+	for area in $(pdg_native_areas); do
+		want_area "$area" || continue
+		for t in $(pdg_tests_of_area "$area"); do
+			pdg_run_one "$t"
+		done
+	done
+	# the VM runner's own self-test drives qemu from the host
+	if want_area vm; then
+		for t in $(pdg_tests_of_area vm); do pdg_run_one "$t"; done
+	fi
+}
+
+# One boot per VM area group: the guest runs tests/vm-guest.sh, its serial console is our input.
+run_vm() {
+	local vm_areas=() a rc
+	for a in $PDG_VM_AREAS; do
+		want_area "$a" && [ -n "$(pdg_tests_of_area "$a")" ] && vm_areas+=("$a")
+	done
+	[ ${#vm_areas[@]} -eq 0 ] && return 0
+	if [ -n "${PDG_NO_VM:-}" ]; then
+		echo "PDGUARD-TEST-BEGIN vm:$(IFS=,; echo "${vm_areas[*]}")"
+		echo "1..0 # SKIP PDG_NO_VM is set"
+		echo "PDGUARD-TEST-END vm:$(IFS=,; echo "${vm_areas[*]}") 0"
+		return 0
+	fi
+	if ! command -v qemu-system-x86_64 >/dev/null || [ ! -x scripts/vm-run ]; then
+		echo "PDGUARD-TEST-BEGIN vm:$(IFS=,; echo "${vm_areas[*]}")"
+		echo "1..0 # SKIP qemu-system-x86_64 is not installed (scripts/deps.sh test installs it)"
+		echo "PDGUARD-TEST-END vm:$(IFS=,; echo "${vm_areas[*]}") 0"
+		return 0
+	fi
+	# an emulated USB stick on every boot: the tests that need one format it themselves
+	rm -f build/vm-usb-stick.img
+	truncate -s 64M build/vm-usb-stick.img
+	vm_boot "${vm_areas[*]}" --usb "$PWD/build/vm-usb-stick.img" -- tests/vm-guest.sh "${vm_areas[@]}"
+	# The BPF drivers once more without bpf in lsm=: the fmod_ret attach mode; with an
+	# emulated USB stick (the tests format it).
+	if want_area bpf && [ -n "$(pdg_tests_of_area bpf)" ]; then
+		rm -f build/vm-usb-stick.img
+		truncate -s 64M build/vm-usb-stick.img
+		vm_boot "bpf, lsm= without bpf" \
+			--append "lsm=lockdown,capability,landlock,yama,apparmor,tomoyo" \
+			--usb "$PWD/build/vm-usb-stick.img" \
+			-- tests/vm-guest.sh bpf
+	fi
+}
+
+# One VM boot: vm_boot LABEL [VM-RUN OPTION...] -- COMMAND...
+vm_boot() {
+	local label=$1 rc
+	shift
+	scripts/vm-run --timeout "${PDG_VM_TIMEOUT:-1500}" "$@"
+	rc=$?
+	case $rc in
+	0) ;;
+	124) echo "PDGUARD-HARNESS-FAIL vm($label): the VM timed out" ;;
+	125) echo "PDGUARD-HARNESS-FAIL vm($label): the guest died (kernel panic or oops?)" ;;
+	*) echo "PDGUARD-HARNESS-FAIL vm($label): scripts/vm-run failed with status $rc" ;;
+	esac
+}
+
+{
+	run_native
+	run_vm
+} 2>&1 | tee "$log" | awk -f tests/tap-summary.awk | tee build/test-summary.txt
+summary=$(tail -n 1 build/test-summary.txt)
+case "$summary" in
+*" 0 failed,"*) exit 0 ;;
+*) exit 1 ;;
+esac

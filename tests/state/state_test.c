@@ -1,0 +1,152 @@
+// SPDX-License-Identifier: GPL-2.0
+/* The label table against a reference model, the label cache, and role lookup. */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <uapi/pdguard.h>
+
+#include "pdg_test.h"
+#include "state.h"
+
+#define N 20000
+
+static uint64_t rnd(uint64_t *s)
+{
+	*s = *s * 6364136223846793005ULL + 1442695040888963407ULL;
+	return *s >> 24;
+}
+
+TEST(labels_match_a_reference_model)
+{
+	static uint8_t ref[N];		/* 0 absent, else level + 1 */
+	struct label_entry e, got;
+	struct state st;
+	uint64_t seed = 42;
+	size_t i, present = 0;
+
+	ASSERT_EQ(0, state_init(&st));
+	for (i = 0; i < 200000; i++) {
+		size_t k = rnd(&seed) % N;
+		/* few devices, clustered inodes: the collisions a real tree makes */
+		dev_t dev = k % 3;
+		ino_t ino = k / 3 + 2;
+
+		if (rnd(&seed) % 3 == 0) {
+			int ret = state_label_del(&st, dev, ino);
+
+			ASSERT_EQ(ref[k] ? 0 : -ENOENT, ret);
+			present -= ref[k] != 0;
+			ref[k] = 0;
+		} else {
+			memset(&e, 0, sizeof(e));
+			e.dev = dev;
+			e.ino = ino;
+			e.level = rnd(&seed) % 3;
+			e.categories = e.level ? PDGUARD_CAT_BASIC : 0;
+			ASSERT_LE(0, state_label_put(&st, &e));
+			present += ref[k] == 0;
+			ref[k] = e.level + 1;
+		}
+	}
+	ASSERT_EQ(present, st.nlabels);
+	for (i = 0; i < N; i++) {
+		int ret = state_label_get(&st, i % 3, i / 3 + 2, &got);
+
+		if (ref[i]) {
+			ASSERT_EQ(0, ret);
+			ASSERT_EQ(ref[i] - 1, got.level);
+		} else {
+			ASSERT_EQ(-ENOENT, ret);
+		}
+	}
+	state_free(&st);
+}
+
+TEST(put_reports_changes)
+{
+	struct label_entry e = { .dev = 1, .ino = 2, .level = PDGUARD_LEVEL_PD,
+				 .categories = PDGUARD_CAT_FINANCIAL };
+	struct state st;
+
+	ASSERT_EQ(0, state_init(&st));
+	EXPECT_EQ(1, state_label_put(&st, &e));
+	e.size = 100;			/* same label, new size: not a change drivers need */
+	EXPECT_EQ(0, state_label_put(&st, &e));
+	e.categories |= PDGUARD_CAT_BASIC;
+	EXPECT_EQ(1, state_label_put(&st, &e));
+	EXPECT_EQ(1, state_count_pd(&st));
+	state_free(&st);
+}
+
+TEST(cache_round_trip)
+{
+	char path[] = "/tmp/pdg-cache-XXXXXX";
+	struct label_entry e, got;
+	struct state a, b;
+	size_t i, loaded;
+	int fd = mkstemp(path);
+
+	ASSERT_LE(0, fd);
+	close(fd);
+	ASSERT_EQ(0, state_init(&a));
+	for (i = 0; i < 5000; i++) {
+		memset(&e, 0, sizeof(e));
+		e.dev = 7;
+		e.ino = i + 10;
+		e.size = i;
+		e.mtime_ns = i * 1000;
+		e.level = i % 2 ? PDGUARD_LEVEL_PD : PDGUARD_LEVEL_NONE;
+		e.categories = i % 2 ? PDGUARD_CAT_MEDICAL : 0;
+		ASSERT_LE(0, state_label_put(&a, &e));
+	}
+	ASSERT_EQ(0, state_cache_save(&a, path));
+	ASSERT_EQ(0, state_init(&b));
+	ASSERT_EQ(0, state_cache_load(&b, path, &loaded));
+	EXPECT_EQ(5000, loaded);
+	ASSERT_EQ(0, state_label_get(&b, 7, 4009, &got));
+	EXPECT_EQ(PDGUARD_LEVEL_PD, got.level);
+	EXPECT_EQ(3999000, got.mtime_ns);
+	EXPECT_EQ(2500, state_count_pd(&b));
+	/* a damaged cache is refused, not half-read as truth */
+	ASSERT_EQ(0, truncate(path, 10));
+	state_free(&b);
+	ASSERT_EQ(0, state_init(&b));
+	EXPECT_EQ(-EBADMSG, state_cache_load(&b, path, &loaded));
+	state_free(&a);
+	state_free(&b);
+	unlink(path);
+	/* a missing cache is an empty one */
+	ASSERT_EQ(0, state_init(&b));
+	EXPECT_EQ(0, state_cache_load(&b, "/nonexistent/cache", &loaded));
+	EXPECT_EQ(0, loaded);
+	state_free(&b);
+}
+
+TEST(roles_by_user_and_group)
+{
+	struct config cfg;
+	char names[128];
+
+	config_defaults(&cfg);
+	cfg.roles = calloc(3, sizeof(*cfg.roles));
+	cfg.nroles = 3;
+	cfg.roles[0].name = strdup("admins");
+	strlist_add(&cfg.roles[0].groups, "root");
+	cfg.roles[0].read = PDGUARD_CAT_BASIC;
+	cfg.roles[1].name = strdup("named");
+	strlist_add(&cfg.roles[1].users, "root");
+	cfg.roles[1].read = PDGUARD_CAT_MEDICAL;
+	cfg.roles[2].name = strdup("others");
+	strlist_add(&cfg.roles[2].groups, "nogroup");
+	cfg.roles[2].read = PDGUARD_CAT_FINANCIAL;
+	EXPECT_EQ(PDGUARD_CAT_BASIC | PDGUARD_CAT_MEDICAL, state_role_categories(&cfg, 0, names,
+										   sizeof(names)));
+	EXPECT_STREQ("admins,named", names);
+	/* an unknown uid has no role */
+	EXPECT_EQ(0, state_role_categories(&cfg, 4000000, names, sizeof(names)));
+	config_free(&cfg);
+}
+
+TEST_HARNESS_MAIN
