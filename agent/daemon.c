@@ -147,7 +147,7 @@ static void label_file_locked(struct daemon *d, struct classify_ctx *ctx, const 
 	struct label_entry e, old;
 	struct scan_result res;
 	char reason[512], rules[256];
-	struct stat st;
+	struct stat st, now;
 	bool have_x, known;
 	int ret;
 
@@ -191,9 +191,15 @@ static void label_file_locked(struct daemon *d, struct classify_ctx *ctx, const 
 			ret = labels_set(path, e.level, e.categories, 0);
 			if (ret && ret != -ENOTSUP)
 				log_info(d, "label-error", strerror(-ret), path, NULL);
-			/* writing the attribute changed ctime: remember the file as it is now */
-			if (!ret)
-				lstat(path, &st);
+			/*
+			 * Writing the attribute changed ctime: remember the file as it is now,
+			 * unless its content changed since it was read (a rewrite racing the
+			 * scan): then keep the version that was read, so the rewrite's own
+			 * close-write event finds it different and classifies it again.
+			 */
+			if (!ret && !lstat(path, &now) && now.st_size == st.st_size &&
+			    ts_ns(&now.st_mtim) == ts_ns(&st.st_mtim))
+				st = now;
 		}
 	}
 	e.size = st.st_size;
@@ -727,6 +733,9 @@ int daemon_run(const struct daemon_opts *opts)
 		if (drv_fd >= 0 && pfd[4].revents & POLLIN)
 			d->dops->dispatch(d->drv);
 	}
+	/* files closed after writing just before the stop are labelled before the cache is saved */
+	if (d->watch_fd >= 0)
+		watch_dispatch(d);
 	queue_drain(d);
 	state_cache_save(&d->st, d->cache_path);
 out:
