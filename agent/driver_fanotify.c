@@ -39,6 +39,7 @@
 #include <sys/eventfd.h>
 #include <sys/fanotify.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <sys/xattr.h>
 #include <time.h>
 #include <unistd.h>
@@ -275,6 +276,51 @@ static int fd_label(int fd, uint8_t *level, uint32_t *cats)
 	*level = v.level;
 	*cats = le32toh(v.categories) & PDGUARD_CAT_ALL;
 	return 0;
+}
+
+/*
+ * Whether the opener asked for write-only access. A permission event carries no open flags, so
+ * they are read from /proc/PID/syscall: the opener is blocked inside open() until we answer, and
+ * its syscall number and arguments there are the registers it entered with. Only a positive
+ * answer changes anything (a write-only open does not carry what the file holds), so every case
+ * that cannot be read with certainty says no: several threads (which one opened?), a traced
+ * process (a tracer can rewrite the saved registers), openat2 (its flags live in memory the
+ * process can change), io_uring and any other way in. Costs two small /proc reads, only for
+ * opens of PD files.
+ */
+static bool write_only_open(pid_t pid)
+{
+	char path[64], buf[2048], *s;
+	unsigned long nr, a[3];
+	unsigned int threads, tracer;
+
+	snprintf(path, sizeof(path), "/proc/%d/status", (int)pid);
+	if (read_small(path, buf, sizeof(buf)) <= 0)
+		return false;
+	s = strstr(buf, "\nTracerPid:");
+	if (!s || sscanf(s + 11, "%u", &tracer) != 1 || tracer)
+		return false;
+	s = strstr(buf, "\nThreads:");
+	if (!s || sscanf(s + 9, "%u", &threads) != 1 || threads != 1)
+		return false;
+	snprintf(path, sizeof(path), "/proc/%d/syscall", (int)pid);
+	if (read_small(path, buf, 256) <= 0 ||
+	    sscanf(buf, "%lu %lx %lx %lx", &nr, &a[0], &a[1], &a[2]) != 4)
+		return false;	/* "running", or "-1 ..." (not in a syscall) */
+	switch (nr) {
+#ifdef SYS_open
+	case SYS_open:
+		return (a[1] & O_ACCMODE) == O_WRONLY;
+#endif
+#ifdef SYS_creat
+	case SYS_creat:
+		return true;
+#endif
+	case SYS_openat:
+		return (a[2] & O_ACCMODE) == O_WRONLY;
+	default:
+		return false;
+	}
 }
 
 /* ---------------------------------------------------------------- taint */
@@ -1292,9 +1338,15 @@ static void decide(struct driver *d, int fd, pid_t pid, struct verdict *v)
 		} else {
 			snprintf(v->reason, sizeof(v->reason), "role %s may read %s", roles, words);
 		}
-		/* what is read is carried: audit mode too, the read does happen */
-		if (!v->deny || audit_mode(d))
+		/* what is read is carried: audit mode too, the read does happen; a write-only
+		 * open (`echo new > pd.csv`) reads nothing */
+		if (write_only_open(pid)) {
+			v->pd_read = false;
+			strncat(v->reason, "; opened write-only: nothing is read or carried",
+				sizeof(v->reason) - strlen(v->reason) - 1);
+		} else if (!v->deny || audit_mode(d)) {
 			taint_add(d, &v->p, cats);
+		}
 	}
 	if (v->zone && v->p.have_stat) {
 		struct taint *o = &d->openers[d->next_opener++ % 256];

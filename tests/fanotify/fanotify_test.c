@@ -432,6 +432,30 @@ TEST_F(fan, pipeline_to_usb_is_caught)
 	EXPECT_LE(1, WAIT_LOG(&self->e, 1, "\"decision\":\"deny\"", "\"zone\":\"usb\""));
 }
 
+/*
+ * A permission event carries no open flags: the driver reads them from the blocked opener.
+ * Overwriting a PD file (`printf ... > file`) reads nothing, so the shell stays free to copy
+ * an unlabelled file to the stick; the same shell after reading the file is refused.
+ */
+TEST_F(fan, write_only_open_does_not_taint)
+{
+	char cmd[1024], path[256];
+
+	RETURN_IF_SETUP_SKIPPED();
+	snprintf(path, sizeof(path), "%s/staff.csv", self->e.shares);
+	ASSERT_EQ(0, chmod(path, 0666));
+	snprintf(cmd, sizeof(cmd), "printf \"replaced\\n\" > %s && printf more >> %s && "
+		 "cp %s/readme.txt %s/a.txt", path, path, self->e.shares, self->e.usb);
+	EXPECT_EQ(0, as("pdgt-hr", cmd));
+	EXPECT_LE(1, WAIT_LOG(&self->e, 1, "\"user\":\"pdgt-hr\"", "staff.csv",
+			      "opened write-only: nothing is read or carried"));
+	snprintf(cmd, sizeof(cmd), "read x < %s; cp %s/readme.txt %s/b.txt", path,
+		 self->e.shares, self->e.usb);
+	EXPECT_NE(0, as("pdgt-hr", cmd));
+	EXPECT_LE(1, WAIT_LOG(&self->e, 1, "\"decision\":\"deny\"", "\"zone\":\"usb\"",
+			      "b.txt"));
+}
+
 TEST_F(fan, sync_client_is_refused_pd)
 {
 	char cmd[512];
