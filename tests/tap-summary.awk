@@ -6,7 +6,18 @@
 # (printed by tests/lib.sh, natively or inside the VM). Per program: "ok" lines pass, "ok ... #
 # SKIP" lines skip, "not ok" lines fail; a plan of "1..0 # SKIP why" is one skip; results missing
 # from the plan, and a non-zero exit with no failure reported, each count as one failure, so a
-# crash can never read as a pass. Prints one line per program and the totals last.
+# crash can never read as a pass. Prints one line per program and the totals last; under a
+# failing program, its "not ok" lines and the last lines it printed, so a CI log that keeps only
+# this summary still says what broke.
+function show_failure(    i, first) {
+	for (i = 1; i <= nbad; i++)
+		printf("     %s\n", bad[i])
+	first = ntail > TAILN ? ntail - TAILN + 1 : 1
+	if (ntail)
+		printf("     -- last %d lines of its output:\n", ntail - first + 1)
+	for (i = first; i <= ntail; i++)
+		printf("     | %s\n", tail[i % TAILN])
+}
 function finish(name, rc,    missing, verdict) {
 	if (!inside)
 		return
@@ -28,14 +39,17 @@ function finish(name, rc,    missing, verdict) {
 	}
 	verdict = nfail ? "FAIL" : "ok  "
 	printf("%s %-40s %3d passed, %d failed, %d skipped%s\n", verdict, name, npass, nfail, nskip, reason)
+	if (nfail)
+		show_failure()
 	inside = 0
 }
-BEGIN { passed = failed = skipped = 0 }
+BEGIN { passed = failed = skipped = 0; TAILN = 25; MAXBAD = 20 }
 { sub(/\r$/, "") }
 /^PDGUARD-TEST-BEGIN / {
 	if (inside)
 		finish(cur, 1)
 	cur = $2; inside = 1; plan = 0; seen = 0; plan_skip = 0; npass = nfail = nskip = 0; reason = ""
+	nbad = ntail = 0
 	next
 }
 /^PDGUARD-TEST-END / { finish($2, $3); next }
@@ -47,13 +61,19 @@ BEGIN { passed = failed = skipped = 0 }
 	next
 }
 !inside { next }
+{ ntail++; tail[ntail % TAILN] = substr($0, 1, 300) }
 /^1\.\.[0-9]+/ {
 	plan = substr($1, 4) + 0
 	if (plan == 0 && $0 ~ /# *[Ss][Kk][Ii][Pp]/)
 		plan_skip = 1
 	next
 }
-/^not ok [0-9]+/ { seen++; failed++; nfail++; next }
+/^not ok [0-9]+/ {
+	seen++; failed++; nfail++
+	if (nbad < MAXBAD)
+		bad[++nbad] = $0
+	next
+}
 /^ok [0-9]+/ {
 	seen++
 	if ($0 ~ /# *[Ss][Kk][Ii][Pp]/) { skipped++; nskip++ } else { passed++; npass++ }

@@ -2,12 +2,29 @@
 # Helpers for pdguard's shell tests (sourced): TAP checks, bounded waits, a private mount namespace.
 
 n=0
+nfail=0
 # check NAME COMMAND...: one TAP line, ok when COMMAND succeeds
 check() {
 	local name=$1
 	shift
 	n=$((n + 1))
-	if "$@"; then echo "ok $n - $name"; else echo "not ok $n - $name"; fi
+	if "$@"; then
+		echo "ok $n - $name"
+	else
+		echo "not ok $n - $name"
+		nfail=$((nfail + 1))
+	fi
+}
+
+# diag FILE...: when a check failed, the files' last lines as TAP comments (what broke, in CI's log)
+diag() {
+	local f
+	[ "$nfail" -eq 0 ] && return 0
+	for f in "$@"; do
+		[ -f "$f" ] || continue
+		echo "# --- $f (last 15 lines)"
+		tail -n 15 "$f" | sed 's/^/# /'
+	done
 }
 
 # wait_for COMMAND...: poll up to 30 s for a condition. Only the outcome is asserted, never how

@@ -20,6 +20,7 @@ mount -t tmpfs -o size=64m pdg-run-test "$d"
 mkdir -p "$d/shares/hr" "$d/stick" "$d/state"
 cleanup() {
 	[ -n "${agent:-}" ] && kill -INT "$agent" 2>/dev/null && wait "$agent" 2>/dev/null
+	diag "$d/out1.txt" "$d/out2.txt" "$d/log/events.jsonl"
 	umount "$d/stick" 2>/dev/null
 	umount "$d"
 	rmdir "$d"
