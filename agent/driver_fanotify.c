@@ -104,6 +104,7 @@ struct role_cached {
 struct proc_info {
 	pid_t pid, ppid, pgid;
 	uint64_t start;
+	unsigned int threads;
 	uid_t uid;
 	char comm[64];
 	bool have_stat, have_uid;
@@ -180,6 +181,7 @@ static int proc_stat(pid_t pid, struct proc_info *p)
 {
 	char path[64], buf[1024], *open_p, *close_p, *s;
 	unsigned long long start;
+	unsigned int threads = 0;
 	int ppid, pgid, i;
 
 	snprintf(path, sizeof(path), "/proc/%d/stat", (int)pid);
@@ -193,14 +195,17 @@ static int proc_stat(pid_t pid, struct proc_info *p)
 	s = close_p + 2;
 	if (sscanf(s, "%*c %d %d", &ppid, &pgid) != 2)
 		return -EBADMSG;
-	/* starttime is field 22; after ')' we are at field 3 */
+	/* num_threads is field 20, starttime 22; after ')' we are at field 3 */
 	for (i = 3; i < 22 && s; i++) {
 		s = strchr(s, ' ');
 		if (s)
 			s++;
+		if (i == 19 && s && sscanf(s, "%u", &threads) != 1)
+			return -EBADMSG;
 	}
 	if (!s || sscanf(s, "%llu", &start) != 1)
 		return -EBADMSG;
+	p->threads = threads;
 	p->pid = pid;
 	p->ppid = ppid;
 	p->pgid = pgid;
@@ -281,30 +286,22 @@ static int fd_label(int fd, uint8_t *level, uint32_t *cats)
 /*
  * Whether the opener asked for write-only access. A permission event carries no open flags, so
  * they are read from /proc/PID/syscall: the opener is blocked inside open() until we answer, and
- * its syscall number and arguments there are the registers it entered with. Only a positive
- * answer changes anything (a write-only open does not carry what the file holds), so every case
- * that cannot be read with certainty says no: several threads (which one opened?), a traced
- * process (a tracer can rewrite the saved registers), openat2 (its flags live in memory the
- * process can change), io_uring and any other way in. Costs two small /proc reads, only for
- * opens of PD files.
+ * its syscall number and arguments there are the registers it entered with (a tracer cannot
+ * change them while it waits: it is in no ptrace stop). Only a positive answer changes anything
+ * (a write-only open does not carry what the file holds), so every case that cannot be read with
+ * certainty says no: several threads (the file shows the main thread's syscall: which one
+ * opened?), openat2 (its flags live in memory the process can change), io_uring and any other
+ * way in. One small /proc read, only for opens of PD files by a process not yet tainted by them.
  */
-static bool write_only_open(pid_t pid)
+static bool write_only_open(const struct proc_info *p)
 {
-	char path[64], buf[2048], *s;
+	char path[64], buf[256];
 	unsigned long nr, a[3];
-	unsigned int threads, tracer;
 
-	snprintf(path, sizeof(path), "/proc/%d/status", (int)pid);
-	if (read_small(path, buf, sizeof(buf)) <= 0)
+	if (!p->have_stat || p->threads != 1)
 		return false;
-	s = strstr(buf, "\nTracerPid:");
-	if (!s || sscanf(s + 11, "%u", &tracer) != 1 || tracer)
-		return false;
-	s = strstr(buf, "\nThreads:");
-	if (!s || sscanf(s + 9, "%u", &threads) != 1 || threads != 1)
-		return false;
-	snprintf(path, sizeof(path), "/proc/%d/syscall", (int)pid);
-	if (read_small(path, buf, 256) <= 0 ||
+	snprintf(path, sizeof(path), "/proc/%d/syscall", (int)p->pid);
+	if (read_small(path, buf, sizeof(buf)) <= 0 ||
 	    sscanf(buf, "%lu %lx %lx %lx", &nr, &a[0], &a[1], &a[2]) != 4)
 		return false;	/* "running", or "-1 ..." (not in a syscall) */
 	switch (nr) {
@@ -339,6 +336,14 @@ static struct taint *taint_find(struct driver *d, pid_t pid)
 			return t;
 	}
 	return NULL;
+}
+
+/* Whether @p already carries every category in @cats itself. Caller holds d->lock. */
+static bool taint_covers(struct driver *d, const struct proc_info *p, uint32_t cats)
+{
+	const struct taint *t = taint_find(d, p->pid);
+
+	return t && t->start == p->start && (t->cats & cats) == cats;
 }
 
 /* Caller holds d->lock. */
@@ -1340,7 +1345,7 @@ static void decide(struct driver *d, int fd, pid_t pid, struct verdict *v)
 		}
 		/* what is read is carried: audit mode too, the read does happen; a write-only
 		 * open (`echo new > pd.csv`) reads nothing */
-		if (write_only_open(pid)) {
+		if (!taint_covers(d, &v->p, cats) && write_only_open(&v->p)) {
 			v->pd_read = false;
 			strncat(v->reason, "; opened write-only: nothing is read or carried",
 				sizeof(v->reason) - strlen(v->reason) - 1);
