@@ -43,7 +43,7 @@ KDIR ?= $(shell ls -d /usr/src/linux-headers-*-amd64 2>/dev/null | sort -V | tai
 KVER := $(patsubst linux-headers-%,%,$(notdir $(KDIR)))
 KMOD_SRCS := $(wildcard kmod/*.c kmod/*.h) kmod/Kbuild Kbuild include/uapi/pdguard.h
 
-.PHONY: all agent kmod tests test bench fuzz install clean deps check-deps format run
+.PHONY: all agent kmod tests test bench bench-bins fuzz install clean deps check-deps format run
 all: agent
 
 agent: $(BUILD)/pdguard
@@ -77,7 +77,17 @@ $(BUILD)/tests/%_helper: tests/%_helper.c $(BUILD)/libpdguard.a
 	@mkdir -p $(@D)
 	$(CC) $(CPPFLAGS) -Itests $(CFLAGS) -o $@ $< $(BUILD)/libpdguard.a $(LDLIBS)
 
-tests: agent $(TEST_BINS) $(HELPER_BINS)
+tests: agent $(TEST_BINS) $(HELPER_BINS) bench-bins
+
+# Benchmark programs: bench/<name>.c -> build/bench/<name>, linked like the agent, so one
+# that falls behind the library fails to build here rather than in the middle of make bench.
+BENCH_BINS := $(patsubst bench/%.c,$(BUILD)/bench/%,$(sort $(wildcard bench/*.c)))
+
+$(BUILD)/bench/%: bench/%.c $(BUILD)/libpdguard.a
+	@mkdir -p $(@D)
+	$(CC) $(CPPFLAGS) $(CFLAGS) -o $@ $< $(BUILD)/libpdguard.a $(LDLIBS)
+
+bench-bins: $(BENCH_BINS)
 
 kmod: $(BUILD)/pdguard.ko
 
@@ -98,7 +108,7 @@ test: tests kmod
 run: agent
 	@scripts/run-default.sh
 
-bench: agent
+bench: agent bench-bins
 	@scripts/bench.sh
 
 fuzz:

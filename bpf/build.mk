@@ -32,10 +32,8 @@ $(BPF_DIR)/pdguard.skel.h: $(BPF_DIR)/pdguard.bpf.o
 $(BUILD)/agent/bpf_loader.o: $(BPF_DIR)/pdguard.skel.h
 $(BUILD)/agent/bpf_loader.o: CPPFLAGS += -I$(BPF_DIR)
 
-# Benchmark of the programs' cost (scripts/bench-bpf.sh runs it in the VM).
-$(BUILD)/bench/bpf_bench: bench/bpf_bench.c $(BUILD)/libpdguard.a
-	@mkdir -p $(@D)
-	$(CC) $(CPPFLAGS) $(CFLAGS) -o $@ $< $(BUILD)/libpdguard.a $(LDLIBS)
+# bench/bpf_bench.c (scripts/bench-bpf.sh runs it in the VM) is built by the Makefile's
+# build/bench/% rule, like every benchmark program.
 
 .PHONY: bpf bench-bpf
 bpf: $(BPF_DIR)/pdguard.skel.h

@@ -24,11 +24,8 @@ mount -t tmpfs -o size=2g pdg-bench "$d" || { echo "SKIP: cannot mount a tmpfs";
 trap 'umount "$d"; rmdir "$d"' EXIT
 
 echo "== event log: chained JSON lines, one writer"
-${CC:-cc} -std=gnu11 -D_GNU_SOURCE -O2 -pthread -I"$top/include" -I"$top/agent" \
-	"$top/bench/eventlog_bench.c" "$top/build/libpdguard.a" \
-	$(pkg-config --libs inih libpcre2-8 libmagic libhs libnl-genl-3.0 libzip libxml-2.0 \
-	  poppler-glib libbpf libcrypto) -lm -o "$d/eventlog_bench" || exit 1
-"$d/eventlog_bench" "$d" 200000 2000
+make -s -C "$top" build/bench/eventlog_bench || exit 1
+"$top/build/bench/eventlog_bench" "$d" 200000 2000
 echo "(on tmpfs: fdatasync costs nothing there; on a disk it is the device's flush latency)"
 
 echo

@@ -27,14 +27,7 @@ if [ -z "${PDG_BENCH_IN_NS:-}" ]; then
 	[ "$(id -u)" -eq 0 ] || skip "needs root (fanotify permission events, mounts)"
 	command -v unshare >/dev/null || skip "needs unshare (util-linux)"
 	mkdir -p "$top/build/bench"
-	# built here from the sources it needs, so a half-built tree elsewhere does not stop it
-	files=()
-	for s in driver_fanotify alerts grants config events labels state zones; do
-		files+=("$top/agent/$s.c")
-	done
-	${CC:-cc} -std=gnu11 -D_GNU_SOURCE -O2 -pthread -I"$top/include" -I"$top/agent" \
-		-o "$BIN" "$top/bench/fanotify_bench.c" "${files[@]}" -linih -lcrypto \
-		2>"$top/build/bench/fanotify_bench.build.log" ||
+	make -s -C "$top" build/bench/fanotify_bench >"$top/build/bench/fanotify_bench.build.log" 2>&1 ||
 		skip "cannot build bench/fanotify_bench.c (build/bench/fanotify_bench.build.log)"
 	exec env PDG_BENCH_IN_NS=1 unshare --mount --propagation private -- "$0" "$N"
 fi
