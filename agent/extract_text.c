@@ -11,6 +11,9 @@
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
 
 #include "extract_internal.h"
 
@@ -59,13 +62,68 @@ int x_utf8_seq(const uint8_t *s, size_t n)
 	return len;
 }
 
+#ifdef __SSE2__
+/*
+ * Sixteen bytes at a time while the text is ASCII and two-byte characters (all of Cyrillic,
+ * Kazakh's letters included), the bulk of what we read. Such a block is valid when every byte is
+ * ASCII, a lead byte C2..DF or a continuation byte 80..BF, and the continuations are exactly the
+ * bytes that follow a lead. @i is a character boundary after at least one byte. Returns where
+ * the general decoder must go on: the start of the first block holding anything else (three-
+ * and four-byte characters, errors, the last 15 bytes), moved back to the lead byte of a
+ * character cut there.
+ */
+static size_t utf8_fast(const uint8_t *s, size_t n, size_t i)
+{
+	const __m128i top2 = _mm_set1_epi8((char)0xc0), cont_bits = _mm_set1_epi8((char)0x80);
+	const __m128i lead_lo = _mm_set1_epi8((char)0xc2), lead_span = _mm_set1_epi8(0xdf - 0xc2);
+
+	while (i + 16 <= n) {
+		__m128i cur = _mm_loadu_si128((const __m128i *)(s + i));
+		__m128i prev = _mm_loadu_si128((const __m128i *)(s + i - 1));
+		__m128i t;
+		int high = _mm_movemask_epi8(cur), cont, lead, lead_before;
+
+		/* a lead byte: (b - C2) <= DF - C2, unsigned */
+		t = _mm_sub_epi8(prev, lead_lo);
+		lead_before = _mm_movemask_epi8(_mm_cmpeq_epi8(_mm_min_epu8(t, lead_span), t));
+		if (!high && !lead_before) {
+			i += 16;
+			continue;
+		}
+		cont = _mm_movemask_epi8(_mm_cmpeq_epi8(_mm_and_si128(cur, top2), cont_bits));
+		t = _mm_sub_epi8(cur, lead_lo);
+		lead = _mm_movemask_epi8(_mm_cmpeq_epi8(_mm_min_epu8(t, lead_span), t));
+		if ((high & ~(cont | lead)) || cont != lead_before)
+			break;
+		i += 16;
+	}
+	if (s[i - 1] >= 0xc2 && s[i - 1] <= 0xdf)
+		i--;
+	return i;
+}
+#endif
+
 /* Length of the longest prefix of s made of complete, valid UTF-8 characters. */
 size_t x_utf8_valid_len(const uint8_t *s, size_t n)
 {
 	size_t i = 0;
 	int len;
+#ifdef __SSE2__
+	size_t slow_until = 1;	/* the fast path needs a byte before it */
+#endif
 
 	while (i < n) {
+#ifdef __SSE2__
+		if (i >= slow_until) {
+			size_t j = utf8_fast(s, n, i);
+
+			/* no progress: the general decoder takes this block */
+			slow_until = j > i ? j : i + 16;
+			i = j;
+			if (i >= n)
+				break;
+		}
+#endif
 		/* ASCII runs are the common case: eight bytes at a time. */
 		while (i + 8 <= n) {
 			uint64_t w;

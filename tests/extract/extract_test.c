@@ -377,6 +377,60 @@ TEST_F_TIMEOUT(files, threads, 60)
 		free(job.want[i]);
 }
 
+/*
+ * The UTF-8 validator's vector fast path against the one-character decoder, on random mixes of
+ * ASCII, Cyrillic, three- and four-byte characters and every kind of broken sequence, at every
+ * alignment: the longest valid prefix must be the same.
+ */
+static size_t utf8_reference(const uint8_t *s, size_t n)
+{
+	size_t i = 0;
+	int len;
+
+	while (i < n && (len = x_utf8_seq(s + i, n - i)) > 0)
+		i += len;
+	return i;
+}
+
+TEST(utf8_fast_path_matches_the_decoder)
+{
+	static const char *const pieces[] = {
+		"a", "Zq 1", "\n", "\xd0\x98\xd0\x98\xd0\x9d", "\xd2\x9b", "\xd3\x99\xd1\x8b",
+		"\xc2\xa0", "\xdf\xbf", "\xe2\x80\x94", "\xe2\x82\xb8", "\xf0\x9f\x98\x80",
+		/* broken: lone continuation, lone lead, overlong, surrogate, > U+10FFFF, junk */
+		"\x80", "\xbf", "\xd0", "\xc0\xaf", "\xc1\xbf", "\xe0\x80\xaf", "\xed\xa0\x80",
+		"\xf4\x90\x80\x80", "\xf5", "\xff", "\xe2\x82", "\xf0\x9f\x98",
+	};
+	const size_t np = sizeof(pieces) / sizeof(pieces[0]);
+	uint8_t buf[200];
+	unsigned int seed = 12345, round, bad = 0;
+
+	for (round = 0; round < 200000; round++) {
+		size_t n = 0, off = rand_r(&seed) % 3;
+		/* mostly valid text: a broken piece in one buffer out of four */
+		bool broken = rand_r(&seed) % 4 == 0;
+
+		while (n < sizeof(buf) - 8) {
+			size_t k = rand_r(&seed) % (broken ? np : 11), len = strlen(pieces[k]);
+
+			if (!broken && k >= 8 && rand_r(&seed) % 8)
+				k = rand_r(&seed) % 6, len = strlen(pieces[k]);
+			memcpy(buf + n, pieces[k], len);
+			n += len;
+			if (rand_r(&seed) % 50 == 0)
+				break;
+		}
+		if (off > n)
+			off = n;
+		if (x_utf8_valid_len(buf + off, n - off) != utf8_reference(buf + off, n - off) &&
+		    bad++ < 5)
+			TH_LOG("round %u: %zu bytes from %zu: fast %zu, decoder %zu", round, n - off,
+			       off, x_utf8_valid_len(buf + off, n - off),
+			       utf8_reference(buf + off, n - off));
+	}
+	EXPECT_EQ(0U, bad);
+}
+
 TEST(limits_defaults)
 {
 	struct extract_limits lim;
