@@ -20,6 +20,7 @@
 #include <pcre2.h>
 
 #include "classify.h"
+#include "hscache.h"
 
 #define BLOCK_SIZE (1024 * 1024)
 /* How far past a candidate PCRE2 is shown the text. */
@@ -559,8 +560,7 @@ static int compile_rules_db(struct classifier *c, char *err, size_t errlen)
 		}
 		if (!k)
 			break;
-		hr = hs_compile_multi(exprs, flags, ids, k, HS_MODE_BLOCK, NULL, &c->db_rules,
-				      &cerr);
+		hr = hscache_compile_multi(exprs, flags, ids, k, &c->db_rules, &cerr);
 		if (hr == HS_SUCCESS)
 			break;
 		if (cerr && cerr->expression >= 0) {
@@ -636,8 +636,8 @@ static int compile_words_db(struct classifier *c, char *err, size_t errlen)
 	}
 	if (!k)
 		goto out;
-	if (hs_compile_multi((const char *const *)exprs, flags, ids, k, HS_MODE_BLOCK, NULL,
-			     &c->db_words, &cerr) != HS_SUCCESS) {
+	if (hscache_compile_multi((const char *const *)exprs, flags, ids, k, &c->db_words,
+				  &cerr) != HS_SUCCESS) {
 		if (cerr && cerr->expression >= 0)
 			snprintf(err, errlen, "keyword '%s': %s",
 				 c->rs->words[ids[cerr->expression]].text, cerr->message);

@@ -9,6 +9,8 @@
 #   scripts/fuzz.sh [NAME...]     only these targets, e.g. scripts/fuzz.sh extract
 # Environment: FUZZ_SECONDS, FUZZ_JOBS (parallel jobs per target, default 1), CLANG (clang).
 set -euo pipefail
+# random rule sets must not fill the compiled-rules cache (docs/rules.md)
+export PDGUARD_RULES_CACHE=off
 top=$(cd "$(dirname "$0")/.." && pwd)
 cd "$top"
 
