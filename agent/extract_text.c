@@ -63,42 +63,57 @@ int x_utf8_seq(const uint8_t *s, size_t n)
 }
 
 #ifdef __SSE2__
+/* Bit k set when byte k of @v lies in [lo, lo + span] (unsigned). */
+static inline int in_range(__m128i v, uint8_t lo, uint8_t span)
+{
+	__m128i t = _mm_sub_epi8(v, _mm_set1_epi8((char)lo));
+
+	return _mm_movemask_epi8(_mm_cmpeq_epi8(_mm_min_epu8(t, _mm_set1_epi8((char)span)), t));
+}
+
+/* Lead bytes of three-byte characters without extra rules on the next byte: E1..EC, EE..EF. */
+static inline int lead3_mask(__m128i v)
+{
+	return in_range(v, 0xe1, 0x0e) & ~_mm_movemask_epi8(_mm_cmpeq_epi8(v, _mm_set1_epi8((char)0xed)));
+}
+
 /*
- * Sixteen bytes at a time while the text is ASCII and two-byte characters (all of Cyrillic,
- * Kazakh's letters included), the bulk of what we read. Such a block is valid when every byte is
- * ASCII, a lead byte C2..DF or a continuation byte 80..BF, and the continuations are exactly the
- * bytes that follow a lead. @i is a character boundary after at least one byte. Returns where
- * the general decoder must go on: the start of the first block holding anything else (three-
- * and four-byte characters, errors, the last 15 bytes), moved back to the lead byte of a
- * character cut there.
+ * Sixteen bytes at a time while the text is ASCII, two-byte characters (all of Cyrillic,
+ * Kazakh's letters included) and ordinary three-byte ones (№, dashes, quotes), the bulk of what
+ * we read. Such a block is valid when every byte is ASCII, a lead byte (C2..DF, E1..EC, EE..EF)
+ * or a continuation byte 80..BF, and the continuations are exactly the bytes one after a lead or
+ * two after a three-byte lead. @i is a character boundary after at least two bytes. Returns
+ * where the general decoder must go on: the start of the first block holding anything else (E0,
+ * ED and four-byte leads, errors, the last 15 bytes), moved back to the lead byte of a character
+ * cut there.
  */
 static size_t utf8_fast(const uint8_t *s, size_t n, size_t i)
 {
 	const __m128i top2 = _mm_set1_epi8((char)0xc0), cont_bits = _mm_set1_epi8((char)0x80);
-	const __m128i lead_lo = _mm_set1_epi8((char)0xc2), lead_span = _mm_set1_epi8(0xdf - 0xc2);
 
 	while (i + 16 <= n) {
 		__m128i cur = _mm_loadu_si128((const __m128i *)(s + i));
-		__m128i prev = _mm_loadu_si128((const __m128i *)(s + i - 1));
-		__m128i t;
-		int high = _mm_movemask_epi8(cur), cont, lead, lead_before;
+		__m128i prev1 = _mm_loadu_si128((const __m128i *)(s + i - 1));
+		__m128i prev2 = _mm_loadu_si128((const __m128i *)(s + i - 2));
+		int high = _mm_movemask_epi8(cur), cont, lead, want;
 
-		/* a lead byte: (b - C2) <= DF - C2, unsigned */
-		t = _mm_sub_epi8(prev, lead_lo);
-		lead_before = _mm_movemask_epi8(_mm_cmpeq_epi8(_mm_min_epu8(t, lead_span), t));
-		if (!high && !lead_before) {
+		/* continuations owed to leads one and two bytes back */
+		want = in_range(prev1, 0xc2, 0xdf - 0xc2) | lead3_mask(prev1) | lead3_mask(prev2);
+		if (!high && !want) {
 			i += 16;
 			continue;
 		}
 		cont = _mm_movemask_epi8(_mm_cmpeq_epi8(_mm_and_si128(cur, top2), cont_bits));
-		t = _mm_sub_epi8(cur, lead_lo);
-		lead = _mm_movemask_epi8(_mm_cmpeq_epi8(_mm_min_epu8(t, lead_span), t));
-		if ((high & ~(cont | lead)) || cont != lead_before)
+		lead = in_range(cur, 0xc2, 0xdf - 0xc2) | lead3_mask(cur);
+		if ((high & ~(cont | lead)) || cont != want)
 			break;
 		i += 16;
 	}
-	if (s[i - 1] >= 0xc2 && s[i - 1] <= 0xdf)
+	/* never stop inside a character: back to its lead byte */
+	if (s[i - 1] >= 0xc2 && s[i - 1] != 0xe0 && s[i - 1] != 0xed && s[i - 1] <= 0xef)
 		i--;
+	else if (s[i - 2] >= 0xe1 && s[i - 2] <= 0xef && s[i - 2] != 0xed)
+		i -= 2;
 	return i;
 }
 #endif
@@ -109,7 +124,7 @@ size_t x_utf8_valid_len(const uint8_t *s, size_t n)
 	size_t i = 0;
 	int len;
 #ifdef __SSE2__
-	size_t slow_until = 1;	/* the fast path needs a byte before it */
+	size_t slow_until = 2;	/* the fast path needs two bytes before it */
 #endif
 
 	while (i < n) {

@@ -396,10 +396,13 @@ TEST(utf8_fast_path_matches_the_decoder)
 {
 	static const char *const pieces[] = {
 		"a", "Zq 1", "\n", "\xd0\x98\xd0\x98\xd0\x9d", "\xd2\x9b", "\xd3\x99\xd1\x8b",
-		"\xc2\xa0", "\xdf\xbf", "\xe2\x80\x94", "\xe2\x82\xb8", "\xf0\x9f\x98\x80",
+		"\xc2\xa0", "\xdf\xbf", "\xe2\x80\x94", "\xe2\x84\x96", "\xe2\x80\x9c",
+		"\xe0\xa0\x80", "\xed\x9f\xbf", "\xef\xbf\xbf", "\xe1\x80\x80",
+		"\xf0\x9f\x98\x80",
 		/* broken: lone continuation, lone lead, overlong, surrogate, > U+10FFFF, junk */
 		"\x80", "\xbf", "\xd0", "\xc0\xaf", "\xc1\xbf", "\xe0\x80\xaf", "\xed\xa0\x80",
-		"\xf4\x90\x80\x80", "\xf5", "\xff", "\xe2\x82", "\xf0\x9f\x98",
+		"\xf4\x90\x80\x80", "\xf5", "\xff", "\xe2\x82", "\xf0\x9f\x98", "\xe0\x9f\xbf",
+		"\xe2", "\xe2\xc2\x80", "\xd0\xe2\x84\x96",
 	};
 	const size_t np = sizeof(pieces) / sizeof(pieces[0]);
 	uint8_t buf[200];
@@ -411,9 +414,9 @@ TEST(utf8_fast_path_matches_the_decoder)
 		bool broken = rand_r(&seed) % 4 == 0;
 
 		while (n < sizeof(buf) - 8) {
-			size_t k = rand_r(&seed) % (broken ? np : 11), len = strlen(pieces[k]);
+			size_t k = rand_r(&seed) % (broken ? np : 16), len = strlen(pieces[k]);
 
-			if (!broken && k >= 8 && rand_r(&seed) % 8)
+			if (!broken && k >= 15 && rand_r(&seed) % 8)
 				k = rand_r(&seed) % 6, len = strlen(pieces[k]);
 			memcpy(buf + n, pieces[k], len);
 			n += len;
