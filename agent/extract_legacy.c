@@ -20,6 +20,12 @@
 
 #include "extract_internal.h"
 
+/*
+ * The file is the tool's standard input, named by path: xls2csv does not take "-", and all
+ * three need to seek in the compound file (a reopened regular file or memfd can).
+ */
+#define STDIN_PATH "/proc/self/fd/0"
+
 struct tool {
 	const char *mime;
 	const char *kind;
@@ -30,11 +36,11 @@ struct tool {
 
 static const struct tool tools[] = {
 	{ "application/msword", "doc", "legacy Word document", "/usr/bin/catdoc",
-	  { "catdoc", "-d", "utf-8", "-w", "-", NULL } },
+	  { "catdoc", "-d", "utf-8", "-w", STDIN_PATH, NULL } },
 	{ "application/vnd.ms-excel", "xls", "legacy Excel workbook", "/usr/bin/xls2csv",
-	  { "xls2csv", "-d", "utf-8", "-q", "0", "-c", "\n", "-" } },
+	  { "xls2csv", "-d", "utf-8", "-q", "0", "-c", "\n", STDIN_PATH, NULL } },
 	{ "application/vnd.ms-powerpoint", "ppt", "legacy PowerPoint presentation",
-	  "/usr/bin/catppt", { "catppt", "-d", "utf-8", "-", NULL } },
+	  "/usr/bin/catppt", { "catppt", "-d", "utf-8", STDIN_PATH, NULL } },
 };
 
 /* Output of the child, read with the deadline: poll never waits past it. */
@@ -66,6 +72,80 @@ static ssize_t pipe_read(struct xstream *s, void *buf, size_t len)
 			continue;
 		return n < 0 ? 0 : n;
 	}
+}
+
+/*
+ * xls2csv's output with one cell per line. A number cell prints as its digits, so an IIN typed
+ * as a number in Excel lost its leading 0 when the person was born in 2000-2009: as for XLSX
+ * (x_emit_number()), a line of exactly 11 digits is followed by the same with the 0 in front.
+ * A line that might still become one waits for the next read.
+ */
+struct xls_stream {
+	struct pipe_stream p;
+	char in[64 * 1024 + 16];
+	size_t carry;		/* bytes of an unfinished line kept at the start of in[] */
+	bool mid_line;		/* in[0] is not the start of a line */
+};
+
+static bool eleven_digits(const char *s, size_t n)
+{
+	size_t i;
+
+	if (n != 11)
+		return false;
+	for (i = 0; i < n; i++)
+		if (s[i] < '0' || s[i] > '9')
+			return false;
+	return true;
+}
+
+static ssize_t xls_read(struct xstream *s, void *buf, size_t len)
+{
+	struct xls_stream *xs = (struct xls_stream *)s;
+	char *out = buf, *nl;
+	size_t want = sizeof(xs->in) - xs->carry, n, pos = 0, o = 0;
+	ssize_t r;
+
+	/* each 12 bytes in can become 25 out */
+	if (want > len / 3)
+		want = len / 3;
+	r = pipe_read(&xs->p.s, xs->in + xs->carry, want);
+	if (r < 0)
+		return r;
+	n = xs->carry + r;
+	while ((nl = memchr(xs->in + pos, '\n', n - pos))) {
+		size_t l = nl - (xs->in + pos);
+		bool whole = !(pos == 0 && xs->mid_line);
+
+		memcpy(out + o, xs->in + pos, l + 1);
+		o += l + 1;
+		if (whole && eleven_digits(xs->in + pos, l)) {
+			out[o++] = '0';
+			memcpy(out + o, xs->in + pos, l + 1);
+			o += l + 1;
+		}
+		pos += l + 1;
+		if (pos == n)
+			break;
+	}
+	xs->mid_line = pos > 0 ? false : xs->mid_line;
+	xs->carry = 0;
+	if (pos < n) {
+		size_t rest = n - pos;
+
+		if (r > 0 && rest <= 11 && !(pos == 0 && xs->mid_line)) {
+			memmove(xs->in, xs->in + pos, rest);
+			xs->carry = rest;
+		} else {
+			memcpy(out + o, xs->in + pos, rest);
+			o += rest;
+			xs->mid_line = true;
+		}
+	}
+	/* nothing to hand over yet, but more to come: read again rather than say end of file */
+	if (!o && r > 0)
+		return xls_read(s, buf, len);
+	return o;
 }
 
 /* In the child, between fork and exec: async-signal-safe calls only. */
@@ -159,7 +239,20 @@ void x_legacy(struct xctx *x, int fd, const struct x_type *t, const char *name, 
 		return;
 	}
 	ps = (struct pipe_stream){ .s.read = pipe_read, .x = x, .fd = p[0] };
-	x_text_stream(x, &ps.s, &text);
+	if (!strcmp(tool->kind, "xls")) {
+		struct xls_stream *xs = calloc(1, sizeof(*xs));
+
+		if (xs) {
+			xs->p = ps;
+			xs->p.s.read = xls_read;
+			x_text_stream(x, &xs->p.s, &text);
+			free(xs);
+		} else {
+			x_status(x, EXTRACT_IO, "out of memory");
+		}
+	} else {
+		x_text_stream(x, &ps.s, &text);
+	}
 	close(p[0]);
 	/* stopped early (a limit, the sink): the tool has nothing more to say */
 	if (x->stop)
