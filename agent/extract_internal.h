@@ -21,7 +21,7 @@
 /* Bytes of a file or member given to type detection. */
 #define X_HEAD_BYTES		(64 * 1024)
 /* Block size for streaming reads: big enough for throughput, small enough for memory. */
-#define X_BLOCK_BYTES		(256 * 1024)
+#define X_BLOCK_BYTES		(64 * 1024)
 /* Text is handed to the sink in chunks of at most this size (except zero-copy blocks). */
 #define X_OUT_BYTES		(64 * 1024)
 
@@ -102,6 +102,8 @@ int x_emit_bytes(struct xctx *x, const uint8_t *s, size_t n);
 int x_emit_text(struct xctx *x, const char *s, size_t n);
 int x_emit_single_byte(struct xctx *x, enum x_enc enc, const uint8_t *s, size_t n);
 size_t x_utf8_valid_len(const uint8_t *s, size_t n);
+/* Tests: 2 AVX2, 1 SSE2, 0 no vector fast path, -1 the best this CPU has (the default). */
+void x_utf8_set_simd(int level);
 int x_utf8_seq(const uint8_t *s, size_t n);
 size_t x_single_byte_to_utf8(enum x_enc enc, const uint8_t *s, size_t n, char *out);
 

@@ -63,6 +63,16 @@ int x_utf8_seq(const uint8_t *s, size_t n)
 }
 
 #ifdef __SSE2__
+/* Back from @i to the lead byte of a character cut there (the bytes before @i are valid). */
+static inline size_t utf8_boundary(const uint8_t *s, size_t i)
+{
+	if (s[i - 1] >= 0xc2 && s[i - 1] != 0xe0 && s[i - 1] != 0xed && s[i - 1] <= 0xef)
+		return i - 1;
+	if (s[i - 2] >= 0xe1 && s[i - 2] <= 0xef && s[i - 2] != 0xed)
+		return i - 2;
+	return i;
+}
+
 /* Bit k set when byte k of @v lies in [lo, lo + span] (unsigned). */
 static inline int in_range(__m128i v, uint8_t lo, uint8_t span)
 {
@@ -87,7 +97,7 @@ static inline int lead3_mask(__m128i v)
  * ED and four-byte leads, errors, the last 15 bytes), moved back to the lead byte of a character
  * cut there.
  */
-static size_t utf8_fast(const uint8_t *s, size_t n, size_t i)
+static size_t utf8_fast_sse2(const uint8_t *s, size_t n, size_t i)
 {
 	const __m128i top2 = _mm_set1_epi8((char)0xc0), cont_bits = _mm_set1_epi8((char)0x80);
 
@@ -109,12 +119,85 @@ static size_t utf8_fast(const uint8_t *s, size_t n, size_t i)
 			break;
 		i += 16;
 	}
-	/* never stop inside a character: back to its lead byte */
-	if (s[i - 1] >= 0xc2 && s[i - 1] != 0xe0 && s[i - 1] != 0xed && s[i - 1] <= 0xef)
-		i--;
-	else if (s[i - 2] >= 0xe1 && s[i - 2] <= 0xef && s[i - 2] != 0xed)
-		i -= 2;
-	return i;
+	return utf8_boundary(s, i);
+}
+
+#if defined(__x86_64__) && defined(__GNUC__)
+#include <immintrin.h>
+#define UTF8_AVX2 1
+
+/* The same, 32 bytes at a time, on CPUs with AVX2 (chosen at run time). */
+__attribute__((target("avx2"))) static inline unsigned int in_range32(__m256i v, uint8_t lo,
+								       uint8_t span)
+{
+	__m256i t = _mm256_sub_epi8(v, _mm256_set1_epi8((char)lo));
+
+	return _mm256_movemask_epi8(
+		_mm256_cmpeq_epi8(_mm256_min_epu8(t, _mm256_set1_epi8((char)span)), t));
+}
+
+__attribute__((target("avx2"))) static inline unsigned int lead3_mask32(__m256i v)
+{
+	return in_range32(v, 0xe1, 0x0e) &
+	       ~_mm256_movemask_epi8(_mm256_cmpeq_epi8(v, _mm256_set1_epi8((char)0xed)));
+}
+
+__attribute__((target("avx2"))) static size_t utf8_fast_avx2(const uint8_t *s, size_t n,
+							      size_t i)
+{
+	const __m256i top2 = _mm256_set1_epi8((char)0xc0), cont_bits = _mm256_set1_epi8((char)0x80);
+
+	while (i + 32 <= n) {
+		__m256i cur = _mm256_loadu_si256((const __m256i *)(s + i));
+		__m256i prev1 = _mm256_loadu_si256((const __m256i *)(s + i - 1));
+		__m256i prev2 = _mm256_loadu_si256((const __m256i *)(s + i - 2));
+		unsigned int high = _mm256_movemask_epi8(cur), cont, lead, want;
+
+		want = in_range32(prev1, 0xc2, 0xdf - 0xc2) | lead3_mask32(prev1) | lead3_mask32(prev2);
+		if (!high && !want) {
+			i += 32;
+			continue;
+		}
+		cont = _mm256_movemask_epi8(_mm256_cmpeq_epi8(_mm256_and_si256(cur, top2), cont_bits));
+		lead = in_range32(cur, 0xc2, 0xdf - 0xc2) | lead3_mask32(cur);
+		if ((high & ~(cont | lead)) || cont != want)
+			break;
+		i += 32;
+	}
+	/* the rest, and a block that failed, in sixteens */
+	return utf8_fast_sse2(s, n, utf8_boundary(s, i));
+}
+#endif
+
+static int utf8_simd = -1;	/* 2: AVX2, 1: SSE2, 0: none (x_utf8_set_simd(), tests) */
+
+void x_utf8_set_simd(int level)
+{
+	utf8_simd = level;
+}
+
+static size_t utf8_fast(const uint8_t *s, size_t n, size_t i)
+{
+	int level = __atomic_load_n(&utf8_simd, __ATOMIC_RELAXED);
+
+	if (level < 0) {
+		level = 1;
+#ifdef UTF8_AVX2
+		if (__builtin_cpu_supports("avx2"))
+			level = 2;
+#endif
+		__atomic_store_n(&utf8_simd, level, __ATOMIC_RELAXED);
+	}
+#ifdef UTF8_AVX2
+	if (level == 2)
+		return utf8_fast_avx2(s, n, i);
+#endif
+	return level ? utf8_fast_sse2(s, n, i) : i;
+}
+#else
+void x_utf8_set_simd(int level)
+{
+	(void)level;
 }
 #endif
 
