@@ -63,7 +63,7 @@ need_cmd() { command -v "$1" >/dev/null 2>&1; }
 median() { printf '%s\n' "$@" | sort -g | awk '{a[NR]=$1} END {print (NR%2) ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2}'; }
 
 # mbps BYTES SECONDS -> decimal MB per second
-mbps() { awk -v b="$1" -v s="$2" 'BEGIN { if (s > 0) printf "%.0f", b / 1e6 / s; else print "inf" }'; }
+mbps() { [ -n "$2" ] || { echo -; return; }; awk -v b="$1" -v s="$2" 'BEGIN { if (s > 0) printf "%.0f", b / 1e6 / s; else print "inf" }'; }
 
 # measure OUTFILE CMD...: run CMD $RUNS times (stdout to OUTFILE), set M_SEC (median wall
 # seconds), M_RSS (largest max RSS in KiB, from GNU time) and M_RC (exit status of the last run).
@@ -118,20 +118,22 @@ PAT_ASCII+='|\b[A-TV-Z][0-9]{2}(?:\.[0-9]{1,2})?\b'
 PAT_WORDS='оклад|заработн|зарплат|начислено|удержано|к выплате|ИПН|ОПВ|ВОСМС|жалақы|еңбекақы'
 PAT_WORDS+='|есептелді|ұсталды|salary|payroll|диагноз|МКБ-10|нетрудоспособност|больничн|ХАЖ-10'
 
-# classifier_input SIZE_MIB -> path of the cached input, generating it when absent
+# classifier_input SIZE_MIB [MIX] -> path of the cached input, generating it when absent
+# (MIX: mixed, the default, or prose / business; bench/gen_text.py --mix)
 classifier_input() {
-	local mib=$1 f
-	f=$CACHE/text-seed$SEED-${mib}MiB.txt
+	local mib=$1 mix=${2:-mixed} f suffix=""
+	[ "$mix" != mixed ] && suffix=-$mix
+	f=$CACHE/text-seed$SEED-${mib}MiB$suffix.txt
 	if [ ! -s "$f" ]; then
 		mkdir -p "$CACHE" || return 1
-		if [ "$mib" -gt 256 ] && [ $((mib % 256)) -eq 0 ]; then
+		if [ "$mix" = mixed ] && [ "$mib" -gt 256 ] && [ $((mib % 256)) -eq 0 ]; then
 			local base
 			base=$(classifier_input 256) || return 1
 			echo "generating $f (concatenating $((mib / 256)) x $base)" >&2
 			for ((i = 0; i < mib / 256; i++)); do cat "$base"; done >"$f.tmp" && mv "$f.tmp" "$f" || return 1
 		else
-			echo "generating $f (seed $SEED, $mib MiB; cached for later runs)" >&2
-			"$PY" "$top/bench/gen_text.py" --out "$f" --size-mib "$mib" --seed "$SEED" || return 1
+			echo "generating $f (seed $SEED, $mib MiB, $mix; cached for later runs)" >&2
+			"$PY" "$top/bench/gen_text.py" --out "$f" --size-mib "$mib" --seed "$SEED" --mix "$mix" || return 1
 		fi
 	fi
 	echo "$f"
@@ -153,68 +155,107 @@ pdguard_cmd() {
 	PD_CMD+=(${PDGUARD_SCAN_ARGS:-})
 }
 
-row() { printf '%-42s %9s %9s %10s %12s %s\n' "$@"; }
+# count_of FILE: the count a tool printed (grep and rg -c print nothing, or 0, when nothing matched)
+count_of() { local c; c=$(head -c 32 "$1"); echo "${c:-0}"; }
+
+# The three kinds of text, in the order of the table's columns.
+MIXES=(prose business mixed)
+declare -A MIX_HELP=(
+	[prose]="office prose without identifiers (ru/kk/en)"
+	[business]="the same prose and numbered business lines (dates, sums, invoice and room numbers), no identifiers"
+	[mixed]="identifier-dense: every other line has a 12-digit id, an invoice or order number, or PD (IINs with payroll words, phones, IBANs, cards, passports): the worst case"
+)
 
 bench_classifier() {
 	echo "== classifier =="
 	if ! need_cmd "$PY"; then skip "python3 is needed to generate the input (scripts/deps.sh test)"; return 0; fi
 	if [ ! -x /usr/bin/time ]; then skip "GNU time (/usr/bin/time) is missing: scripts/deps.sh bench"; return 0; fi
-	local input bytes
-	input=$(classifier_input "$SIZE_MIB") || { skip "cannot generate the input in $CACHE"; return 0; }
-	bytes=$(stat -c %s "$input")
-	echo "input:   $input ($((bytes >> 20)) MiB, $(wc -l <"$input") lines; seed $SEED)"
-	echo "runs:    $RUNS per tool, median wall time; page cache warmed first; MB = 10^6 bytes"
-	cat "$input" >/dev/null
-	cat "$input" >/dev/null
+	local mix input bytes=0
+	declare -A file=()
+	for mix in "${MIXES[@]}"; do
+		input=$(classifier_input "$SIZE_MIB" "$mix") || { skip "cannot generate the input in $CACHE"; return 0; }
+		file[$mix]=$input
+		bytes=$(stat -c %s "$input")
+		echo "input $(printf '%-8s' "$mix") $input ($((bytes >> 20)) MiB, $(wc -l <"$input") lines): ${MIX_HELP[$mix]}"
+	done
+	echo "runs:    $RUNS per tool and text, median wall time (* : the two slowest reference tools, once and on the dense text only); page cache warmed first; MB = 10^6 bytes"
 
 	declare -A sec=() cnt=() rss=() note=()
-	local order=()
-	add() { order+=("$1"); sec[$1]=$M_SEC; cnt[$1]=$2; rss[$1]=$M_RSS; note[$1]=${3:-}; }
-
-	measure "$work/wc.out" wc -l "$input"
-	add "wc -l (memory-bandwidth floor)" "$(awk '{print $1}' "$work/wc.out")"
-
-	local pd_ok=0 pd_name="pdguard scan (default rules, 1 job)"
-	if have_scan; then
-		pdguard_cmd "$input"
-		measure "$work/pd.out" "${PD_CMD[@]}" "$input"
-		local err label
-		err=$(grep -o '"error":"[^"]*"' "$work/pd.out" | head -n 1)
-		label=$(grep -c '"label":"pd"' "$work/pd.out")
-		if [ "$M_RC" -le 1 ] && [ -z "$err" ]; then
-			add "$pd_name" "$label file(s) pd"
-			pd_ok=1
-		else
-			add "$pd_name" "exit=$M_RC" "${err:-$(head -c 200 "$work/stderr")}"
-			pd_ok=2
+	local order=() k
+	# add NAME MIX COUNT [NOTE]: record the last measure
+	add() {
+		[[ " ${order[*]} " == *" $1 "* ]] || order+=("$1")
+		sec[$1/$2]=$M_SEC; cnt[$1/$2]=$3; rss[$1/$2]=$M_RSS; note[$1/$2]=${4:-}
+	}
+	local pd_ok=1 pd_name="pdguard scan (default rules, 1 job)"
+	# speedup TOOL MIX: the tool's time / pdguard's on that text ("-" when not measured)
+	speedup() {
+		[ -n "${sec[$1/$2]:-}" ] || { echo -; return; }
+		awk -v a="${sec[$pd_name/$2]}" -v b="${sec[$1/$2]}" 'BEGIN { printf "%.2fx", b / a }'
+	}
+	for mix in "${MIXES[@]}"; do
+		input=${file[$mix]}
+		cat "$input" >/dev/null
+		cat "$input" >/dev/null
+		measure "$work/wc.out" wc -l "$input"
+		add "wc -l (memory-bandwidth floor)" "$mix" "$(awk '{print $1}' "$work/wc.out")"
+		if have_scan; then
+			pdguard_cmd "$input"
+			measure "$work/pd.out" "${PD_CMD[@]}" "$input"
+			local err label
+			err=$(grep -o '"error":"[^"]*"' "$work/pd.out" | head -n 1)
+			label=$(grep -o '"label":"[a-z]*"' "$work/pd.out" | cut -d'"' -f4)
+			if [ "$M_RC" -le 1 ] && [ -z "$err" ]; then
+				add "$pd_name" "$mix" "${label:-?}"
+			else
+				add "$pd_name" "$mix" "exit=$M_RC" "${err:-$(head -c 200 "$work/stderr")}"
+				pd_ok=0
+			fi
 		fi
-	fi
-
-	LC_ALL=C.UTF-8 measure "$work/grep.out" grep -cP "$PAT_ASCII|$PAT_WORDS" "$input"
-	add "grep -cP (UTF-8 locale)" "$(cat "$work/grep.out")"
-	LC_ALL=C measure "$work/grepc.out" grep -cP "$PAT_ASCII|$PAT_WORDS" "$input"
-	add "grep -cP (C locale, bytes)" "$(cat "$work/grepc.out")"
-	if need_cmd rg; then
-		measure "$work/rg.out" rg -c "$PAT_ASCII|$PAT_WORDS" "$input"
-		add "rg -c (Unicode \\b)" "$(cat "$work/rg.out")"
-		measure "$work/rgu.out" rg -c "(?-u:$PAT_ASCII)|$PAT_WORDS" "$input"
-		add "rg -c ((?-u) ASCII \\b)" "$(cat "$work/rgu.out")"
-	fi
+		LC_ALL=C measure "$work/grepc.out" grep -cP "$PAT_ASCII|$PAT_WORDS" "$input"
+		add "grep -cP (C locale, bytes)" "$mix" "$(count_of "$work/grepc.out")"
+		if need_cmd rg; then
+			measure "$work/rgu.out" rg -c "(?-u:$PAT_ASCII)|$PAT_WORDS" "$input"
+			add "rg -c ((?-u) ASCII \\b)" "$mix" "$(count_of "$work/rgu.out")"
+		fi
+		# a user's defaults, and ripgrep's Unicode \b: minutes per text, so one run, dense only
+		if [ "$mix" = mixed ]; then
+			LC_ALL=C.UTF-8 RUNS=1 measure "$work/grep.out" grep -cP "$PAT_ASCII|$PAT_WORDS" "$input"
+			add "grep -cP (UTF-8 locale) *" "$mix" "$(count_of "$work/grep.out")"
+			if need_cmd rg; then
+				RUNS=1 measure "$work/rg.out" rg -c "$PAT_ASCII|$PAT_WORDS" "$input"
+				add "rg -c (Unicode \\b) *" "$mix" "$(count_of "$work/rg.out")"
+			fi
+		fi
+	done
 
 	echo
-	row "tool" "seconds" "MB/s" "peak RSS" "pdguard/tool" "matches (lines)"
-	local k ratio
+	echo "MB/s (peak RSS of the dense run; lines matched or label per text):"
+	printf '%-38s %10s %10s %10s %9s  %s\n' "tool" "prose" "business" "dense" "RSS" "matches (prose / business / dense)"
 	for k in "${order[@]}"; do
-		ratio="-"
-		if [ $pd_ok = 1 ] && [[ $k != pdguard* ]]; then
-			ratio=$(awk -v a="${sec[$pd_name]}" -v b="${sec[$k]}" 'BEGIN { printf "%.2fx", a / b }')
-		fi
-		row "$k" "${sec[$k]}" "$(mbps "$bytes" "${sec[$k]}")" "$((rss[$k] / 1024)) MiB" "$ratio" "${cnt[$k]}${note[$k]:+  ${note[$k]}}"
+		printf '%-38s %10s %10s %10s %9s  %s\n' "$k" \
+			"$(mbps "$bytes" "${sec[$k/prose]:-}")" "$(mbps "$bytes" "${sec[$k/business]:-}")" \
+			"$(mbps "$bytes" "${sec[$k/mixed]:-}")" "$((${rss[$k/mixed]:-0} / 1024)) MiB" \
+			"${cnt[$k/prose]:--} / ${cnt[$k/business]:--} / ${cnt[$k/mixed]:--}${note[$k/mixed]:+  ${note[$k/mixed]}}"
 	done
-	echo "(pdguard/tool = pdguard's time / the tool's time: how many times slower pdguard is)"
+	if have_scan && [ $pd_ok = 1 ]; then
+		echo
+		echo "pdguard's speed / the tool's (above 1: pdguard is faster; it also validates, weighs context and decides):"
+		for k in "${order[@]}"; do
+			[[ $k == pdguard* || $k == wc* ]] && continue
+			printf '%-38s %10s %10s %10s\n' "$k" "$(speedup "$k" prose)" "$(speedup "$k" business)" \
+				"$(speedup "$k" mixed)"
+		done
+		echo
+		local verdict=()
+		for mix in "${MIXES[@]}"; do
+			verdict+=("$mix $(mbps "$bytes" "${sec[$pd_name/$mix]}") MB/s: $(awk -v b="$bytes" -v s="${sec[$pd_name/$mix]}" 'BEGIN { print (b / 1e6 / s >= 1000) ? "met" : "NOT met" }')")
+		done
+		echo "target >= 1000 MB/s per core (pdguard scan, whole process): $(IFS=';'; echo "${verdict[*]}" | sed 's/;/; /g')"
+	fi
 	have_scan || skip "pdguard scan not built: only the reference tools were measured (run make)"
 	need_cmd rg || skip "ripgrep not installed: scripts/deps.sh bench (as root)"
-	[ $pd_ok = 2 ] && echo "WARNING: pdguard did not scan the whole input: ${note[$pd_name]}"
+	[ $pd_ok = 0 ] && echo "WARNING: pdguard did not scan a whole input: ${note[$pd_name/prose]}${note[$pd_name/business]}${note[$pd_name/mixed]}"
 
 	if [ "$BIG" = 1 ] && have_scan; then
 		local big
@@ -227,7 +268,7 @@ bench_classifier() {
 		berr=$(grep -o '"error":"[^"]*"' "$work/big.out" | head -n 1 | cut -d'"' -f4)
 		echo
 		if [ -z "$berr" ]; then
-			echo "1 GiB input ($big): pdguard scan ${M_SEC} s," \
+			echo "1 GiB dense input ($big): pdguard scan ${M_SEC} s," \
 				"$(mbps "$(stat -c %s "$big")" "$M_SEC") MB/s, peak RSS $((M_RSS / 1024)) MiB, exit $M_RC"
 		else
 			echo "1 GiB input ($big): pdguard stopped after ${M_SEC} s ($berr);" \
