@@ -157,6 +157,27 @@ TEST_F(engine, payroll_with_iins_is_financial_and_sick_leave_medical)
 	EXPECT_NE(NULL, finding(&self->rep, "medical"));
 }
 
+/* Office documents put no-break spaces inside phrases ("Больничный лист" typed in Word). */
+TEST_F(engine, phrases_match_across_no_break_spaces)
+{
+	char iin[13], line[256];
+	unsigned int n, added = 0;
+
+	add(&self->t, "Табель учёта\nФИО ИИН\n");
+	for (n = 300; added < 3; n++) {
+		if (!make_iin(n * 7907, iin))
+			continue;
+		snprintf(line, sizeof(line), "Сидоров С. %s\n", iin);
+		add(&self->t, line);
+		added++;
+	}
+	add(&self->t, "Больничный\xc2\xa0лист: Сидоров С., с 04.03 по 08.03\n");
+	ASSERT_EQ(0, run(_metadata, self, CONF_MEDIUM));
+	EXPECT_TRUE(self->rep.pd);
+	EXPECT_NE(NULL, finding(&self->rep, "medical"));
+	EXPECT_TRUE(self->rep.categories & CAT(PD_MEDICAL));
+}
+
 TEST_F(engine, request_ids_are_not_pd)
 {
 	char line[128];
