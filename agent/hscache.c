@@ -14,11 +14,14 @@
 #include <unistd.h>
 
 #include <openssl/evp.h>
+#include <zlib.h>
 
 #include "hscache.h"
 
-#define MAGIC	     "PDGHSDB1"
-#define HEADER	     (8 + 8 + 32)	/* magic, payload length (LE), SHA-256 of the payload */
+#define MAGIC	     "PDGHSDB2"
+/* magic, payload length (LE), CRC-32 of the payload (LE): against torn and corrupt files; trust
+ * comes from the directory and the file being the user's own */
+#define HEADER	     (8 + 8 + 4)
 #define MAX_DB_BYTES (256u << 20)
 #define KEEP_FILES   16		/* older databases beyond this many are removed */
 
@@ -72,20 +75,6 @@ static bool cache_dir(char *out, size_t len, bool create)
 	return private_dir(out, create);
 }
 
-static bool sha256(const void *a, size_t alen, unsigned char md[32])
-{
-	EVP_MD_CTX *ctx = EVP_MD_CTX_new();
-	unsigned int mdlen = 0;
-	bool ok;
-
-	if (!ctx)
-		return false;
-	ok = EVP_DigestInit_ex(ctx, EVP_sha256(), NULL) && EVP_DigestUpdate(ctx, a, alen) &&
-	     EVP_DigestFinal_ex(ctx, md, &mdlen) && mdlen == 32;
-	EVP_MD_CTX_free(ctx);
-	return ok;
-}
-
 /* The file name for these inputs: hs-<SHA-256 of everything that decides the database>.db */
 static bool db_name(const char *const *exprs, const unsigned int *flags, const unsigned int *ids,
 		    unsigned int n, char *out, size_t len)
@@ -123,10 +112,11 @@ static bool db_name(const char *const *exprs, const unsigned int *flags, const u
 /* Load a trusted cache file; NULL when absent, unsafe or corrupt (counted as rejected). */
 static hs_database_t *load(const char *path)
 {
-	unsigned char md[32], *buf = NULL;
+	unsigned char *buf = NULL;
 	hs_database_t *db = NULL;
 	struct stat st;
 	uint64_t plen = 0;
+	uint32_t crc = 0;
 	size_t got = 0;
 	ssize_t r;
 	int fd, i;
@@ -148,8 +138,10 @@ static hs_database_t *load(const char *path)
 	}
 	for (i = 7; i >= 0; i--)
 		plen = plen << 8 | buf[8 + i];
+	for (i = 3; i >= 0; i--)
+		crc = crc << 8 | buf[16 + i];
 	if (memcmp(buf, MAGIC, 8) || plen != (uint64_t)st.st_size - HEADER ||
-	    !sha256(buf + HEADER, plen, md) || memcmp(md, buf + 16, 32))
+	    crc32(crc32(0, NULL, 0), buf + HEADER, plen) != crc)
 		goto reject;
 	if (hs_deserialize_database((const char *)buf + HEADER, plen, &db) != HS_SUCCESS) {
 		db = NULL;
@@ -205,16 +197,18 @@ static void store(const char *dir, const char *path, const hs_database_t *db)
 	unsigned char head[HEADER];
 	char *bytes = NULL, tmp[PATH_MAX];
 	size_t len = 0;
+	uLong crc;
 	int fd, i;
 	bool ok;
 
 	if (hs_serialize_database(db, &bytes, &len) != HS_SUCCESS || len > MAX_DB_BYTES)
 		goto out;
 	memcpy(head, MAGIC, 8);
+	crc = crc32(crc32(0, NULL, 0), (const unsigned char *)bytes, len);
 	for (i = 0; i < 8; i++)
 		head[8 + i] = (uint64_t)len >> (8 * i);
-	if (!sha256(bytes, len, head + 16))
-		goto out;
+	for (i = 0; i < 4; i++)
+		head[16 + i] = crc >> (8 * i);
 	snprintf(tmp, sizeof(tmp), "%s.%d.tmp", path, (int)getpid());
 	fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
 	if (fd < 0)

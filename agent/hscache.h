@@ -6,9 +6,9 @@
  *
  * A database is found by the SHA-256 of everything that decides its bytes: the Hyperscan version,
  * this CPU's platform, the mode, and every expression with its flags and id. A cache file holds
- * the serialized database behind a header with its own SHA-256, and is used only from a
- * directory owned by the effective user that nobody else can write, so a torn, corrupt or foreign
- * file is never handed to Hyperscan: it is compiled again and the file replaced.
+ * the serialized database behind a header with its length and CRC-32, and is used only when it
+ * and its directory are owned by the effective user and nobody else can write them, so a torn,
+ * corrupt or foreign file is never handed to Hyperscan: it is compiled again and replaced.
  *
  * Where: $PDGUARD_RULES_CACHE when set ("off" or empty: no cache); else /var/cache/pdguard/rules
  * for root, $XDG_CACHE_HOME/pdguard/rules or ~/.cache/pdguard/rules for other users. A cache that
