@@ -291,7 +291,9 @@ static int fd_label(int fd, uint8_t *level, uint32_t *cats)
  * (a write-only open does not carry what the file holds), so every case that cannot be read with
  * certainty says no: several threads (the file shows the main thread's syscall: which one
  * opened?), openat2 (its flags live in memory the process can change), io_uring and any other
- * way in. One small /proc read, only for opens of PD files by a process not yet tainted by them.
+ * way in. The numbers are this architecture's: a 32-bit opener's compat numbers match none of
+ * them, so it counts as a reader. One small /proc read, only for opens of PD files by a process
+ * not yet tainted by them.
  */
 static bool write_only_open(const struct proc_info *p)
 {
