@@ -438,6 +438,13 @@ void x_detect(const uint8_t *head, size_t len, struct x_type *t)
 		t->cls = XC_TEXT;
 		x_text_detect(head, len, t);
 		set_mime(t, text_subtype(head, len));
+		/*
+		 * RTF spells Cyrillic as \'cf or \u1055 escapes: read as text, the words are lost
+		 * (only digits survive). catdoc decodes it, with its code page; without catdoc it
+		 * is still read as text.
+		 */
+		if (!strcmp(t->mime, "text/rtf") && x_legacy_available(t->mime))
+			t->cls = XC_OLE;
 		return;
 	}
 	mg = thread_magic();

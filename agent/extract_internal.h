@@ -31,7 +31,7 @@ enum x_class {
 	XC_TEXT,
 	XC_ZIP,
 	XC_PDF,
-	XC_OLE,		/* Compound File Binary: legacy Office, encrypted OOXML */
+	XC_OLE,		/* read by catdoc: Compound File Binary (legacy Office, encrypted OOXML), RTF */
 	XC_BIOMETRIC,
 	XC_IMAGE,
 	XC_ARCHIVE,	/* an archive or compressed stream we do not open */
@@ -129,5 +129,7 @@ void x_pdf(struct xctx *x, int fd, uint64_t size, const char *name);
 
 /* extract_legacy.c */
 void x_legacy(struct xctx *x, int fd, const struct x_type *t, const char *name, bool top);
+/* Whether the catdoc tool for @mime is installed. */
+bool x_legacy_available(const char *mime);
 
 #endif /* PDGUARD_EXTRACT_INTERNAL_H */

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Legacy Office files (Word 97-2003 .doc, Excel .xls, PowerPoint .ppt) through Debian's catdoc
- * package (catdoc, xls2csv, catppt). No maintained C library in Debian reads these formats, and
+ * Legacy Office files (Word 97-2003 .doc, Excel .xls, PowerPoint .ppt) and RTF (Word's and 1C's
+ * "Rich Text", often named .doc) through Debian's catdoc package (catdoc, xls2csv, catppt). No maintained C library in Debian reads these formats, and
  * catdoc is small and old: it runs in a child process with a CPU, memory and file-size rlimit and
  * our deadline, so a hostile file can hang or crash only the child. Without catdoc installed,
  * these files are reported as unsupported, with the package to install.
@@ -41,7 +41,19 @@ static const struct tool tools[] = {
 	  { "xls2csv", "-d", "utf-8", "-q", "0", "-c", "\n", STDIN_PATH, NULL } },
 	{ "application/vnd.ms-powerpoint", "ppt", "legacy PowerPoint presentation",
 	  "/usr/bin/catppt", { "catppt", "-d", "utf-8", STDIN_PATH, NULL } },
+	{ "text/rtf", "rtf", "RTF document", "/usr/bin/catdoc",
+	  { "catdoc", "-d", "utf-8", "-w", STDIN_PATH, NULL } },
 };
+
+bool x_legacy_available(const char *mime)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof(tools) / sizeof(tools[0]); i++)
+		if (!strcmp(mime, tools[i].mime))
+			return !access(tools[i].path, X_OK);
+	return false;
+}
 
 /* Output of the child, read with the deadline: poll never waits past it. */
 struct pipe_stream {

@@ -16,9 +16,9 @@ check() {	# check NAME COMMAND...: ok when COMMAND succeeds
 	if "$@"; then echo "ok $n - $name"; else echo "not ok $n - $name"; fails=$((fails + 1)); fi
 }
 echo "TAP version 13"
-echo "1..26"
+echo "1..28"
 if [ ! -x "$pd" ]; then
-	for i in $(seq 1 26); do echo "ok $i # SKIP build/pdguard is not built"; done
+	for i in $(seq 1 28); do echo "ok $i # SKIP build/pdguard is not built"; done
 	exit 0
 fi
 tmp=$(mktemp -d /tmp/pdg-scan-XXXXXX)
@@ -177,6 +177,42 @@ else
 	for i in 1 2 3; do
 		n=$((n + 1))
 		echo "ok $n # SKIP python3-xlwt or catdoc missing (scripts/deps.sh test installs them)"
+	done
+fi
+# RTF (Word's "Rich Text", often saved as .doc): Cyrillic as \'hh escapes in code page 1251 and
+# as \uN, which only a decoder turns back into words; catdoc reads it.
+if [ -x /usr/bin/catdoc ]; then
+	python3 - "$tmp/order.doc" <<'PY'
+import sys
+def esc(s):
+    out = []
+    for ch in s:
+        if ord(ch) < 128:
+            out.append(ch)
+        elif ch in "ИН":          # some letters as \uN with an ASCII fallback, as Word writes them
+            out.append("\\u%d?" % ord(ch))
+        else:
+            out.append("\\'%02x" % ch.encode("cp1251")[0])
+    return "".join(out)
+body = ["Приказ о приеме на работу", "Табельный номер 17, должность бухгалтер",
+        "ФИО: Иванов Иван, ИИН 900101300007", "ФИО: Петрова Анна, ИИН 850520400003"]
+rtf = "{\\rtf1\\ansi\\ansicpg1251\\deff0{\\fonttbl{\\f0 Times New Roman;}}\\f0\\fs24 "
+rtf += "\\par ".join(esc(l) for l in body) + "\\par }"
+open(sys.argv[1], "w", encoding="ascii").write(rtf)
+PY
+	scan --json "$tmp/order.doc" >"$tmp/rtf.json"
+	check "RTF: typed by content and its escaped Cyrillic decoded" python3 -c '
+import json, sys
+o = json.loads(open(sys.argv[1]).read())
+assert o["mime"] == "text/rtf" and o["error"] is None, o
+assert o["label"] == "pd" and "personnel" in o["categories"], o
+f = [x for x in o["findings"] if x["rule"] == "iin"][0]
+assert f["count"] == 2 and f["confidence"] == "high", o' "$tmp/rtf.json"
+	check "RTF: no IIN in clear in the output" bash -c "! grep -Eq '900101300007|850520400003' '$tmp/rtf.json'"
+else
+	for i in 1 2; do
+		n=$((n + 1))
+		echo "ok $n # SKIP catdoc missing (scripts/deps.sh run installs it)"
 	done
 fi
 check "scan --help" bash -c "'$pd' scan --help | grep -q '^Exit status'"
