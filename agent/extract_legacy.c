@@ -1,10 +1,11 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Legacy Office files (Word 97-2003 .doc, Excel .xls, PowerPoint .ppt) and RTF (Word's and 1C's
- * "Rich Text", often named .doc) through Debian's catdoc package (catdoc, xls2csv, catppt). No maintained C library in Debian reads these formats, and
- * catdoc is small and old: it runs in a child process with a CPU, memory and file-size rlimit and
- * our deadline, so a hostile file can hang or crash only the child. Without catdoc installed,
- * these files are reported as unsupported, with the package to install.
+ * Legacy Office files (Word 97-2003 .doc, Excel .xls, PowerPoint .ppt) and RTF (Word's "Rich
+ * Text", often named .doc) through Debian's catdoc package (catdoc, xls2csv, catppt). No
+ * maintained C library in Debian reads these formats, and catdoc is small and old: it runs in a
+ * child process with a CPU, memory and file-size rlimit and our deadline, so a hostile file can
+ * hang or crash only the child. Without catdoc installed, these files are reported as
+ * unsupported, with the package to install (RTF is then read as plain text).
  */
 #include <errno.h>
 #include <fcntl.h>
