@@ -1,5 +1,5 @@
 # SPDX-License-Identifier: GPL-2.0
-"""Writers for the test corpus: plain text, Markdown, CSV, DOCX, XLSX, ODT, PDF and ZIP.
+"""Writers for the test corpus: plain text, Markdown, CSV, RTF, DOCX, XLSX, ODT, PDF and ZIP.
 
 Every writer takes a Doc and returns bytes, deterministically (fixed ZIP timestamps, no clocks).
 Office files are built with zipfile from the parts a real application writes, so that readers
@@ -66,6 +66,32 @@ def _lines(doc, table_sep="\t"):
 
 def to_text(doc, encoding="utf-8", newline="\n"):
     return (newline.join(_lines(doc)) + newline).encode(encoding)
+
+
+def _rtf_escape(text):
+    """RTF as Word writes it: code-page 1251 letters as \\'hh, the rest (Kazakh letters) as \\uN?."""
+    out = []
+    for ch in text:
+        o = ord(ch)
+        if ch in "\\{}":
+            out.append("\\" + ch)
+        elif ch == "\t":
+            out.append("\\tab ")
+        elif o < 128:
+            out.append(ch)
+        else:
+            try:
+                out.append("\\'%02x" % ch.encode("cp1251")[0])
+            except UnicodeEncodeError:
+                out.append("\\u%d?" % (o if o < 32768 else o - 65536))
+    return "".join(out)
+
+
+def to_rtf(doc):
+    """Rich Text (what Word's "Save as RTF" writes, often named .doc): one paragraph per line."""
+    head = "{\\rtf1\\ansi\\ansicpg1251\\deff0{\\fonttbl{\\f0\\fswiss Arial;}}\\f0\\fs22\n"
+    body = "".join(_rtf_escape(line) + "\\par\n" for line in _lines(doc))
+    return (head + body + "}\n").encode("ascii")
 
 
 def to_markdown(doc):

@@ -859,11 +859,11 @@ POSITIVES = {
     "personnel_list": (g_personnel_list, 10, ["ru", "ru", "kk", "en"], ["xlsx", "xlsx", "csv", "csv1251", "docx", "odt", "pdf", "txt", "md"]),
     "payroll": (g_payroll, 9, ["ru", "ru", "kk", "en"], ["xlsx", "xlsx", "csv1251", "csv", "docx", "pdf"]),
     "payroll_1c": (g_payroll_1c, 4, ["ru"], ["csv1251"]),
-    "sick_leave": (g_sick_leave, 7, ["ru", "ru", "kk", "en"], ["docx", "pdf", "txt", "odt"]),
+    "sick_leave": (g_sick_leave, 7, ["ru", "ru", "kk", "en"], ["docx", "pdf", "txt", "odt", "rtf"]),
     "id_copy": (g_id_copy, 6, ["ru", "ru", "kk", "en"], ["txt", "docx", "pdf", "odt"]),
     "bank_details": (g_bank_details, 5, ["ru", "ru", "kk", "en"], ["docx", "txt", "xlsx", "csv", "pdf"]),
     "card_list": (g_card_list, 3, ["ru", "kk", "en"], ["xlsx", "csv", "txt"]),
-    "hr_order": (g_hr_order, 6, ["ru", "ru", "kk", "en"], ["docx", "odt", "pdf", "txt"]),
+    "hr_order": (g_hr_order, 6, ["ru", "ru", "kk", "en"], ["docx", "odt", "pdf", "txt", "rtf"]),
     "phone_list": (g_phone_list, 3, ["ru", "kk", "en"], ["xlsx", "docx", "csv"]),
     "hr_app_log": (g_hr_app_log, 2, ["en"], ["log"]),
     "biometric": (g_biometric, 2, ["ru"], ["csv", "xlsx"]),
@@ -872,7 +872,7 @@ NEGATIVES = {
     "app_log": (g_app_log, 7, ["en"], ["log"]),
     "invoice_register": (g_invoice_register, 6, ["ru", "ru", "kk", "en"], ["xlsx", "csv1251", "csv"]),
     "bin_registry": (g_bin_registry, 5, ["ru", "kk", "en"], ["xlsx", "csv", "docx"]),
-    "policy_text": (g_policy_text, 7, ["ru", "ru", "kk", "en"], ["docx", "odt", "pdf", "md", "txt"]),
+    "policy_text": (g_policy_text, 7, ["ru", "ru", "kk", "en"], ["docx", "odt", "pdf", "md", "txt", "rtf"]),
     "source_code": (g_source_code, 4, ["en"], ["py", "c", "sql", "js"]),
     "product_catalog": (g_product_catalog, 3, ["ru", "en"], ["xlsx", "csv"]),
     "numeric_table": (g_numeric_table, 3, ["en"], ["csv", "xlsx"]),
@@ -928,6 +928,8 @@ def render(doc, fmt, rng):
         return formats.to_xlsx(doc, inline_strings=inline), tags
     if fmt == "odt":
         return formats.to_odt(doc), tags
+    if fmt == "rtf":
+        return formats.to_rtf(doc), tags
     if fmt == "pdf":
         comp = rng.random() < 0.5
         tags.add("pdf-flate" if comp else "pdf-plain")
@@ -1014,6 +1016,9 @@ def generate(out, seed, nfiles, neg_share=0.45):
             data, tags = render(doc, fmt, rng)
             tags |= doc.tags
             ext = EXT.get(fmt, fmt)
+            if fmt == "rtf" and rng.random() < 0.5:
+                ext = "doc"      # Word's "Rich Text" is often saved with a .doc name
+                tags.add("rtf-named-doc")
             if rng.random() < 0.03 and fmt not in ("bin",):
                 ext = ""
                 tags.add("no-extension")
