@@ -110,6 +110,11 @@ struct classify_ctx {
 	char errmsg[256];
 	struct classify_finding *findings;
 	size_t nfindings;
+	/* the documents of one file so far (classify_next_document()), merged */
+	struct classify_finding *acc;
+	size_t nacc;
+	bool acc_pd;
+	unsigned int acc_categories;
 	char reason[160];
 };
 
@@ -770,7 +775,8 @@ int classify_ctx_new(const struct classifier *c, struct classify_ctx **out)
 	ctx->rst = calloc(c->nrules + 1, sizeof(*ctx->rst));
 	ctx->seen = calloc(c->bitwords + 1, sizeof(*ctx->seen));
 	ctx->findings = calloc(c->nrules + c->rs->nfamilies + 1, sizeof(*ctx->findings));
-	if (!ctx->buf || !ctx->md || !ctx->rst || !ctx->seen || !ctx->findings)
+	ctx->acc = calloc(c->nrules + c->rs->nfamilies + 1, sizeof(*ctx->acc));
+	if (!ctx->buf || !ctx->md || !ctx->rst || !ctx->seen || !ctx->findings || !ctx->acc)
 		goto fail;
 	/* one scratch space sized for both databases */
 	if (c->db_rules && hs_alloc_scratch(c->db_rules, &ctx->scratch) != HS_SUCCESS)
@@ -797,19 +803,33 @@ void classify_ctx_free(struct classify_ctx *ctx)
 	free(ctx->rst);
 	free(ctx->seen);
 	free(ctx->findings);
+	free(ctx->acc);
 	free(ctx);
+}
+
+/* What one document's decision rests on, cleared for the next (text offsets run on). */
+static void document_reset(struct classify_ctx *ctx)
+{
+	size_t i;
+
+	ctx->blen = ctx->own_lo = 0;
+	ctx->first = true;
+	ctx->final = false;
+	ctx->nfindings = 0;
+	memset(ctx->rst, 0, ctx->c->nrules * sizeof(*ctx->rst));
+	for (i = 0; i < ctx->c->nrules; i++)
+		ctx->rst[i].best[0] = ctx->rst[i].best[1] = CONF_REJECT;
+	memset(ctx->seen, 0, ctx->c->bitwords * sizeof(*ctx->seen));
 }
 
 void classify_begin(struct classify_ctx *ctx, int min_confidence, classify_trace_fn trace,
 		    void *arg)
 {
-	size_t i;
-
-	ctx->blen = ctx->own_lo = 0;
 	ctx->base = 0;
-	ctx->first = true;
-	ctx->final = false;
 	ctx->text_bytes = 0;
+	ctx->nacc = 0;
+	ctx->acc_pd = false;
+	ctx->acc_categories = 0;
 	ctx->min_conf = min_confidence < CONF_LOW ? CONF_LOW : min_confidence;
 	ctx->trace = trace;
 	ctx->trace_arg = arg;
@@ -818,11 +838,7 @@ void classify_begin(struct classify_ctx *ctx, int min_confidence, classify_trace
 	ctx->tr_col = 1;
 	ctx->err = 0;
 	ctx->errmsg[0] = '\0';
-	ctx->nfindings = 0;
-	memset(ctx->rst, 0, ctx->c->nrules * sizeof(*ctx->rst));
-	for (i = 0; i < ctx->c->nrules; i++)
-		ctx->rst[i].best[0] = ctx->rst[i].best[1] = CONF_REJECT;
-	memset(ctx->seen, 0, ctx->c->bitwords * sizeof(*ctx->seen));
+	document_reset(ctx);
 }
 
 const char *classify_error(const struct classify_ctx *ctx)
@@ -1527,13 +1543,13 @@ static void family_verdict(struct classify_ctx *ctx, const struct rule_family *f
 	trace_verdict(ctx, TRACE_FAMILY, fam->name, true, CONF_MEDIUM, ctx->reason);
 }
 
-int classify_end(struct classify_ctx *ctx, struct classify_report *rep)
+/* Finish the current document: its verdicts, merged into the file's so far. */
+static void document_end(struct classify_ctx *ctx)
 {
 	const struct rules *rs = ctx->c->rs;
-	size_t i;
+	struct classify_report rep = { 0 };
+	size_t i, k;
 
-	memset(rep, 0, sizeof(*rep));
-	rep->text_bytes = ctx->text_bytes;
 	if (!ctx->err) {
 		ctx->final = true;
 		process(ctx);
@@ -1541,13 +1557,49 @@ int classify_end(struct classify_ctx *ctx, struct classify_report *rep)
 	ctx->nfindings = 0;
 	/* identifiers first: supporting rules and families only count in a document with PD */
 	for (i = 0; i < ctx->c->nrules; i++)
-		rule_verdict(ctx, i, rep, false);
+		rule_verdict(ctx, i, &rep, false);
 	for (i = 0; i < ctx->c->nrules; i++)
-		rule_verdict(ctx, i, rep, true);
+		rule_verdict(ctx, i, &rep, true);
 	for (i = 0; i < rs->nfamilies; i++)
-		family_verdict(ctx, &rs->families[i], rep);
-	rep->findings = ctx->findings;
-	rep->nfindings = ctx->nfindings;
+		family_verdict(ctx, &rs->families[i], &rep);
+	ctx->acc_pd |= rep.pd;
+	ctx->acc_categories |= rep.categories;
+	for (i = 0; i < ctx->nfindings; i++) {
+		const struct classify_finding *f = &ctx->findings[i];
+
+		for (k = 0; k < ctx->nacc && ctx->acc[k].name != f->name; k++)
+			;
+		if (k == ctx->nacc) {
+			ctx->acc[ctx->nacc++] = *f;
+			continue;
+		}
+		ctx->acc[k].count += f->count;
+		if (f->confidence > ctx->acc[k].confidence) {
+			ctx->acc[k].confidence = f->confidence;
+			memcpy(ctx->acc[k].sample, f->sample, MASK_MAX);
+		}
+	}
+}
+
+void classify_next_document(void *arg)
+{
+	struct classify_ctx *ctx = arg;
+
+	document_end(ctx);
+	/* the next document's text starts after all of this one's */
+	ctx->base += ctx->blen;
+	document_reset(ctx);
+}
+
+int classify_end(struct classify_ctx *ctx, struct classify_report *rep)
+{
+	document_end(ctx);
+	memset(rep, 0, sizeof(*rep));
+	rep->text_bytes = ctx->text_bytes;
+	rep->pd = ctx->acc_pd;
+	rep->categories = ctx->acc_categories;
+	rep->findings = ctx->acc;
+	rep->nfindings = ctx->nacc;
 	return ctx->err;
 }
 

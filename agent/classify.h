@@ -138,6 +138,18 @@ int classify_feed(void *ctx, const char *text, size_t len);
  */
 int classify_end(struct classify_ctx *ctx, struct classify_report *rep);
 
+/**
+ * classify_next_document() - the text fed from now on is another document of the same file
+ * @ctx: a struct classify_ctx (void *: an extract_boundary_fn)
+ *
+ * Each member of an archive is a document of its own: its identifiers, their ratio of valid
+ * check digits, context words and keyword families are weighed apart, so a log full of
+ * 12-digit numbers beside a staff list does not dilute the list's IINs. classify_end() reports
+ * the documents merged: PD when any is, categories united, each finding's counts added and its
+ * best confidence (with that sample) kept.
+ */
+void classify_next_document(void *ctx);
+
 /* After a failure: one line saying what, e.g. "limit exceeded: PCRE2 match limit in rule 'x'". */
 const char *classify_error(const struct classify_ctx *ctx);
 

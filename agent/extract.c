@@ -185,6 +185,18 @@ int x_emit_sep(struct xctx *x)
 	return x_emit(x, "\n", 1);
 }
 
+void x_boundary(struct xctx *x)
+{
+	if (!x->boundary || x->stop || x->sink_done || x->emitted == x->emitted_at_boundary)
+		return;
+	x_flush(x);
+	if (x->sink_done)
+		return;
+	x->boundary(x->sink_ctx);
+	x->emitted_at_boundary = x->emitted;
+	x->last = '\n';	/* the next document starts on a line of its own */
+}
+
 /* Hand what is queued to the sink, unless the sink itself asked to stop or failed. */
 void x_flush(struct xctx *x)
 {
@@ -648,6 +660,12 @@ void x_extract_seekable(struct xctx *x, int fd, uint64_t size, unsigned int dept
 int extract_fd(int fd, const struct extract_limits *lim, extract_sink_fn sink, void *ctx,
 	       struct extract_result *res)
 {
+	return extract_fd_docs(fd, lim, sink, NULL, ctx, res);
+}
+
+int extract_fd_docs(int fd, const struct extract_limits *lim, extract_sink_fn sink,
+		    extract_boundary_fn boundary, void *ctx, struct extract_result *res)
+{
 	struct extract_limits def;
 	struct xctx *x;
 	struct stat st;
@@ -694,6 +712,7 @@ int extract_fd(int fd, const struct extract_limits *lim, extract_sink_fn sink, v
 	X_DEFAULT(max_ms);
 #undef X_DEFAULT
 	x->sink = sink;
+	x->boundary = boundary;
 	x->sink_ctx = ctx;
 	x->res = res;
 	x->deadline_ns = now_ns() + (uint64_t)x->lim.max_ms * 1000000ULL;

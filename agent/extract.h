@@ -94,4 +94,18 @@ void extract_limits_default(struct extract_limits *lim);
 int extract_fd(int fd, const struct extract_limits *lim, extract_sink_fn sink, void *ctx,
 	       struct extract_result *res);
 
+/**
+ * typedef extract_boundary_fn - the text that follows belongs to another document
+ * @ctx: the caller's context, as for the sink
+ *
+ * Called between the members of an archive (ZIP, at every depth), before a member's name and
+ * text, when text has been given since the last call. Parts of one office document are not
+ * documents of their own.
+ */
+typedef void (*extract_boundary_fn)(void *ctx);
+
+/* extract_fd(), and @boundary between the documents an archive holds. */
+int extract_fd_docs(int fd, const struct extract_limits *lim, extract_sink_fn sink,
+		    extract_boundary_fn boundary, void *ctx, struct extract_result *res);
+
 #endif /* PDGUARD_EXTRACT_H */

@@ -59,7 +59,9 @@ struct x_type {
 struct xctx {
 	struct extract_limits lim;
 	extract_sink_fn sink;
+	extract_boundary_fn boundary;	/* NULL: one document */
 	void *sink_ctx;
+	uint64_t emitted_at_boundary;	/* x->emitted at the last boundary */
 	struct extract_result *res;
 	uint64_t deadline_ns;		/* CLOCK_MONOTONIC */
 	uint64_t file_read;		/* bytes read from the caller's fd */
@@ -88,6 +90,8 @@ uint64_t x_ms_left(struct xctx *x);
 const char *x_errstr(int err);
 int x_emit(struct xctx *x, const char *s, size_t n);
 int x_emit_sep(struct xctx *x);
+/* The text that follows is another document (archive members): see extract_boundary_fn. */
+void x_boundary(struct xctx *x);
 void x_flush(struct xctx *x);
 void x_detect(const uint8_t *head, size_t len, struct x_type *t);
 void x_extract_seekable(struct xctx *x, int fd, uint64_t size, unsigned int depth,

@@ -569,6 +569,8 @@ static void x_plain(struct xctx *x, zip_t *za, zip_uint64_t n, unsigned int dept
 			free(name);
 			continue;
 		}
+		/* each member is a document of its own, its name its first line */
+		x_boundary(x);
 		x_emit_sep(x);
 		x_emit_bytes(x, (const uint8_t *)name, len);
 		x_emit(x, "\n", 1);

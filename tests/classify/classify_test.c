@@ -178,6 +178,62 @@ TEST_F(engine, phrases_match_across_no_break_spaces)
 	EXPECT_TRUE(self->rep.categories & CAT(PD_MEDICAL));
 }
 
+/*
+ * An archive's members are documents of their own: a log full of 12-digit numbers that fail the
+ * check digit must not dilute a staff list's IINs (min-ratio) when both sit in one ZIP.
+ */
+TEST_F(engine, documents_of_one_file_are_weighed_apart)
+{
+	struct text log = { 0 }, staff = { 0 };
+	char iin[13], line[256];
+	unsigned int n, added = 0;
+	const struct classify_finding *f;
+
+	for (n = 0; n < 400; n++) {
+		snprintf(line, sizeof(line), "2024-03-01T10:%02u:00 txn=%012llu amount=%u\n", n % 60,
+			 (unsigned long long)(next_rand() % 1000000000000ULL), 100 + n);
+		add(&log, line);
+	}
+	add(&staff, "Табельный номер;ФИО;Должность\n");
+	for (n = 500; added < 6; n++) {
+		if (!make_iin(n * 7793, iin))
+			continue;
+		snprintf(line, sizeof(line), "%u;Иванов И.;%s;инженер\n", n, iin);
+		add(&staff, line);
+		added++;
+	}
+	/* one document: the log's failures sink the ratio, the IINs without context do not count */
+	classify_begin(self->ctx, CONF_MEDIUM, NULL, NULL);
+	ASSERT_EQ(0, classify_feed(self->ctx, log.s, log.len));
+	ASSERT_EQ(0, classify_feed(self->ctx, staff.s, staff.len));
+	ASSERT_EQ(0, classify_end(self->ctx, &self->rep));
+	EXPECT_FALSE(self->rep.pd);
+	/* two documents: the staff list is PD on its own, and so is the file */
+	classify_begin(self->ctx, CONF_MEDIUM, NULL, NULL);
+	ASSERT_EQ(0, classify_feed(self->ctx, log.s, log.len));
+	classify_next_document(self->ctx);
+	ASSERT_EQ(0, classify_feed(self->ctx, staff.s, staff.len));
+	ASSERT_EQ(0, classify_end(self->ctx, &self->rep));
+	EXPECT_TRUE(self->rep.pd);
+	f = finding(&self->rep, "iin");
+	ASSERT_NE(NULL, f);
+	EXPECT_EQ(6, f->count);
+	/* findings of several PD documents add up */
+	classify_begin(self->ctx, CONF_MEDIUM, NULL, NULL);
+	ASSERT_EQ(0, classify_feed(self->ctx, staff.s, staff.len));
+	classify_next_document(self->ctx);
+	ASSERT_EQ(0, classify_feed(self->ctx, log.s, log.len));
+	classify_next_document(self->ctx);
+	ASSERT_EQ(0, classify_feed(self->ctx, staff.s, staff.len));
+	ASSERT_EQ(0, classify_end(self->ctx, &self->rep));
+	EXPECT_TRUE(self->rep.pd);
+	f = finding(&self->rep, "iin");
+	ASSERT_NE(NULL, f);
+	EXPECT_EQ(12, f->count);
+	free(log.s);
+	free(staff.s);
+}
+
 TEST_F(engine, request_ids_are_not_pd)
 {
 	char line[128];

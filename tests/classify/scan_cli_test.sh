@@ -16,9 +16,9 @@ check() {	# check NAME COMMAND...: ok when COMMAND succeeds
 	if "$@"; then echo "ok $n - $name"; else echo "not ok $n - $name"; fails=$((fails + 1)); fi
 }
 echo "TAP version 13"
-echo "1..28"
+echo "1..29"
 if [ ! -x "$pd" ]; then
-	for i in $(seq 1 28); do echo "ok $i # SKIP build/pdguard is not built"; done
+	for i in $(seq 1 29); do echo "ok $i # SKIP build/pdguard is not built"; done
 	exit 0
 fi
 tmp=$(mktemp -d /tmp/pdg-scan-XXXXXX)
@@ -215,6 +215,21 @@ else
 		echo "ok $n # SKIP catdoc missing (scripts/deps.sh run installs it)"
 	done
 fi
+# A ZIP's members are documents of their own: a payment log of failing 12-digit numbers beside a
+# staff list must not hide the list's IINs (the IIN rule's min-ratio is per document).
+python3 - "$tmp/archive.zip" <<'PY'
+import random, sys, zipfile
+rng = random.Random(3)
+log = "".join("2024-03-01T10:%02d:00 txn=%012d amount=%d\n" % (i % 60, rng.randrange(10**12), 100 + i)
+              for i in range(400))
+staff = "Табельный номер;ФИО;Должность\n17;Иванов И.;900101300007;инженер\n18;Петрова А.;850520400003;кассир\n"
+with zipfile.ZipFile(sys.argv[1], "w") as z:
+    z.writestr("logs/payments.log", log)
+    z.writestr("hr/staff.csv", staff)
+PY
+scan --json "$tmp/archive.zip" >"$tmp/zip.json"
+check "ZIP: each member weighed as its own document" \
+	grep -q '"label":"pd".*"rule":"iin","category":"basic","count":2' "$tmp/zip.json"
 check "scan --help" bash -c "'$pd' scan --help | grep -q '^Exit status'"
 check "rules --help" bash -c "'$pd' rules --help | grep -q 'pdguard rules test'"
 exit $((fails > 0))
