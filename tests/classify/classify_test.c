@@ -57,6 +57,20 @@ static int make_iin(unsigned int n, char out[13])
 	return 1;
 }
 
+/* @count valid IINs, of persons first, first + 1, ... (make_iin(n * @step)); their n in @nums. */
+static void valid_iins(unsigned int first, unsigned int step, unsigned int count, char iins[][13],
+		       unsigned int *nums)
+{
+	unsigned int n, k = 0;
+
+	for (n = first; k < count; n++)
+		if (make_iin(n * step, iins[k])) {
+			if (nums)
+				nums[k] = n;
+			k++;
+		}
+}
+
 static uint64_t rng = 88172645463325252ULL;
 
 static uint64_t next_rand(void)
@@ -116,16 +130,14 @@ static const struct classify_finding *finding(const struct classify_report *rep,
 TEST_F(engine, personnel_list_is_pd)
 {
 	const struct classify_finding *f;
-	char iin[13], line[256];
-	unsigned int n, added = 0;
+	char iin[4][13], line[256];
+	unsigned int num[4], k;
 
 	add(&self->t, "Список сотрудников отдела продаж на 01.03.2024\n\nТабельный номер;ФИО;ИИН;Должность\n");
-	for (n = 1; added < 4; n++) {
-		if (!make_iin(n * 7919, iin))
-			continue;
-		snprintf(line, sizeof(line), "%u;Иванов Иван Иванович;%s;менеджер\n", n, iin);
+	valid_iins(1, 7919, 4, iin, num);
+	for (k = 0; k < 4; k++) {
+		snprintf(line, sizeof(line), "%u;Иванов Иван Иванович;%s;менеджер\n", num[k], iin[k]);
 		add(&self->t, line);
-		added++;
 	}
 	ASSERT_EQ(0, run(_metadata, self, CONF_MEDIUM));
 	EXPECT_TRUE(self->rep.pd);
@@ -138,16 +150,14 @@ TEST_F(engine, personnel_list_is_pd)
 
 TEST_F(engine, payroll_with_iins_is_financial_and_sick_leave_medical)
 {
-	char iin[13], line[256];
-	unsigned int n, added = 0;
+	char iin[3][13], line[256];
+	unsigned int k;
 
 	add(&self->t, "Расчётная ведомость за март\nФИО ИИН Оклад Начислено Удержано ОПВ ИПН\n");
-	for (n = 100; added < 3; n++) {
-		if (!make_iin(n * 104729, iin))
-			continue;
-		snprintf(line, sizeof(line), "Петров П. %s 350000 350000 35000 35000 31500\n", iin);
+	valid_iins(100, 104729, 3, iin, NULL);
+	for (k = 0; k < 3; k++) {
+		snprintf(line, sizeof(line), "Петров П. %s 350000 350000 35000 35000 31500\n", iin[k]);
 		add(&self->t, line);
-		added++;
 	}
 	add(&self->t, "Больничный лист: Петров П., с 04.03 по 08.03\n");
 	ASSERT_EQ(0, run(_metadata, self, CONF_MEDIUM));
@@ -160,16 +170,14 @@ TEST_F(engine, payroll_with_iins_is_financial_and_sick_leave_medical)
 /* Office documents put no-break spaces inside phrases ("Больничный лист" typed in Word). */
 TEST_F(engine, phrases_match_across_no_break_spaces)
 {
-	char iin[13], line[256];
-	unsigned int n, added = 0;
+	char iin[3][13], line[256];
+	unsigned int k;
 
 	add(&self->t, "Табель учёта\nФИО ИИН\n");
-	for (n = 300; added < 3; n++) {
-		if (!make_iin(n * 7907, iin))
-			continue;
-		snprintf(line, sizeof(line), "Сидоров С. %s\n", iin);
+	valid_iins(300, 7907, 3, iin, NULL);
+	for (k = 0; k < 3; k++) {
+		snprintf(line, sizeof(line), "Сидоров С. %s\n", iin[k]);
 		add(&self->t, line);
-		added++;
 	}
 	add(&self->t, "Больничный\xc2\xa0лист: Сидоров С., с 04.03 по 08.03\n");
 	ASSERT_EQ(0, run(_metadata, self, CONF_MEDIUM));
@@ -185,8 +193,8 @@ TEST_F(engine, phrases_match_across_no_break_spaces)
 TEST_F(engine, documents_of_one_file_are_weighed_apart)
 {
 	struct text log = { 0 }, staff = { 0 };
-	char iin[13], line[256];
-	unsigned int n, added = 0;
+	char iin[6][13], line[256];
+	unsigned int n, num[6];
 	const struct classify_finding *f;
 
 	for (n = 0; n < 400; n++) {
@@ -195,12 +203,10 @@ TEST_F(engine, documents_of_one_file_are_weighed_apart)
 		add(&log, line);
 	}
 	add(&staff, "Табельный номер;ФИО;Должность\n");
-	for (n = 500; added < 6; n++) {
-		if (!make_iin(n * 7793, iin))
-			continue;
-		snprintf(line, sizeof(line), "%u;Иванов И.;%s;инженер\n", n, iin);
+	valid_iins(500, 7793, 6, iin, num);
+	for (n = 0; n < 6; n++) {
+		snprintf(line, sizeof(line), "%u;Иванов И.;%s;инженер\n", num[n], iin[n]);
 		add(&staff, line);
-		added++;
 	}
 	/* one document: the log's failures sink the ratio, the IINs without context do not count */
 	classify_begin(self->ctx, CONF_MEDIUM, NULL, NULL);
