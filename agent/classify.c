@@ -1586,6 +1586,8 @@ void classify_next_document(void *arg)
 	struct classify_ctx *ctx = arg;
 
 	document_end(ctx);
+	trace_verdict(ctx, TRACE_DOCUMENT, NULL, false, CONF_REJECT,
+		      "end of a document (an archive member); the next one is weighed apart");
 	/* the next document's text starts after all of this one's */
 	ctx->base += ctx->blen;
 	document_reset(ctx);

@@ -63,6 +63,7 @@ enum classify_trace_kind {
 	TRACE_CANDIDATE, /* one match of a rule's pattern, accepted or rejected */
 	TRACE_RULE,	 /* a rule's document-level verdict (ratio, minimum count) */
 	TRACE_FAMILY,	 /* a keyword family found (or not) as document evidence */
+	TRACE_DOCUMENT,	 /* the verdicts above close a document; another one follows */
 };
 
 /**

@@ -179,6 +179,7 @@ static void on_trace(void *arg, const struct classify_trace *ev)
 		break;
 	case TRACE_RULE: printf("  rule %s: %s\n", ev->rule, ev->reason); break;
 	case TRACE_FAMILY: printf("  family %s: %s\n", ev->rule, ev->reason); break;
+	case TRACE_DOCUMENT: printf("  -- %s\n", ev->reason); break;
 	}
 }
 

@@ -16,9 +16,9 @@ check() {	# check NAME COMMAND...: ok when COMMAND succeeds
 	if "$@"; then echo "ok $n - $name"; else echo "not ok $n - $name"; fails=$((fails + 1)); fi
 }
 echo "TAP version 13"
-echo "1..29"
+echo "1..30"
 if [ ! -x "$pd" ]; then
-	for i in $(seq 1 29); do echo "ok $i # SKIP build/pdguard is not built"; done
+	for i in $(seq 1 30); do echo "ok $i # SKIP build/pdguard is not built"; done
 	exit 0
 fi
 tmp=$(mktemp -d /tmp/pdg-scan-XXXXXX)
@@ -230,6 +230,8 @@ PY
 scan --json "$tmp/archive.zip" >"$tmp/zip.json"
 check "ZIP: each member weighed as its own document" \
 	grep -q '"label":"pd".*"rule":"iin","category":"basic","count":2' "$tmp/zip.json"
+check "rules test shows where one member's document ends" \
+	bash -c "'$pd' rules test --rules '$rules' '$tmp/archive.zip' | grep -q -- '-- end of a document (an archive member)'"
 check "scan --help" bash -c "'$pd' scan --help | grep -q '^Exit status'"
 check "rules --help" bash -c "'$pd' rules --help | grep -q 'pdguard rules test'"
 exit $((fails > 0))
