@@ -20,6 +20,7 @@
 #include <pcre2.h>
 
 #include "classify.h"
+#include "dgate.h"
 #include "hscache.h"
 
 #define BLOCK_SIZE (1024 * 1024)
@@ -34,6 +35,21 @@
 #define WEDGE_LEFT     1U
 #define WEDGE_RIGHT    2U
 #define WEDGE_SOM      4U
+/*
+ * A rule is gated (scanned only around runs of digits, see dgate.h) when every match holds this
+ * many digits: fewer, and dates and sums would open windows everywhere.
+ */
+#define GATE_MIN_DIGITS 8
+/* Windows of the gated scan closer than this are scanned as one (a scan call has a cost). */
+#define GATE_MERGE 256
+
+/* Which Hyperscan database a rule is in, and so where it is looked for. */
+enum rule_pass {
+	PASS_MAIN,    /* every block, whole */
+	PASS_GATED,   /* only around runs of digits that can hold a match */
+	PASS_SUPPORT, /* supporting rules: only in blocks where an identifier was found */
+	__PASS_MAX,
+};
 
 struct crule {
 	const struct rule *r;
@@ -43,14 +59,16 @@ struct crule {
 	bool hs;	     /* in the Hyperscan database; else a PCRE2 pass of its own */
 	bool edge;	     /* Hyperscan's hit may end one byte past the match (see hs_form()) */
 	unsigned int exact;  /* Hyperscan's hit is the match, this many bytes wide: no PCRE2 */
+	unsigned char pass;  /* enum rule_pass */
 	uint64_t *ctx_bits;  /* context words, a bit per word */
 	uint64_t *excl_bits; /* exclusion words */
 };
 
 struct classifier {
 	const struct rules *rs;
-	hs_database_t *db_rules; /* every primary pattern, as a prefilter */
-	hs_database_t *db_words; /* every keyword in its case forms */
+	hs_database_t *db_rules[__PASS_MAX]; /* the primary patterns, by pass, as prefilters */
+	hs_database_t *db_words;	      /* every keyword in its case forms */
+	struct dgate_scan gate;		      /* what the gated rules' matches are made of */
 	struct crule *rules;
 	size_t nrules;
 	size_t nwords, bitwords;
@@ -92,6 +110,9 @@ struct classify_ctx {
 	pcre2_match_data *md;
 	char *buf;
 	size_t cap, blen, scan_len, own_lo, own_hi;
+	size_t scan_off; /* where in buf the text Hyperscan is scanning starts */
+	struct gwin { size_t s, e; } *wins; /* the gated scan's windows in this block */
+	size_t nwins, capw, win_bytes;
 	uint64_t base;
 	bool first, final;
 	struct cand *cands;
@@ -362,6 +383,32 @@ add_note(struct classifier *c, const struct rule *r, const char *fmt, ...)
 	c->nnotes++;
 }
 
+const char *classifier_rule_scan(const struct classifier *c, size_t i, char *buf, size_t len)
+{
+	const struct crule *cr;
+	unsigned int b;
+	size_t k = 0;
+
+	if (i >= c->nrules)
+		return NULL;
+	cr = &c->rules[i];
+	if (!cr->hs)
+		return "whole text, PCRE2";
+	if (cr->pass == PASS_SUPPORT)
+		return "only in blocks with an identifier (supporting)";
+	if (cr->pass == PASS_MAIN)
+		return "whole text";
+	k = (size_t)snprintf(buf, len, "only around runs of %u+ digits with '",
+			     c->gate.min_digits);
+	for (b = 0; b < 128 && k + 8 < len; b++) {
+		if (!(c->gate.set[b / 64] >> (b % 64) & 1) || (b >= '0' && b <= '9'))
+			continue;
+		k += (size_t)snprintf(buf + k, len - k, b < 32 || b == 127 ? "\\x%02x" : "%c", b);
+	}
+	snprintf(buf + k, k < len ? len - k : 0, "' between");
+	return buf;
+}
+
 const struct classifier_note *classifier_notes(const struct classifier *c, size_t *n)
 {
 	*n = c->nnotes;
@@ -374,7 +421,8 @@ void classifier_free(struct classifier *c)
 
 	if (!c)
 		return;
-	hs_free_database(c->db_rules);
+	for (int p = 0; p < __PASS_MAX; p++)
+		hs_free_database(c->db_rules[p]);
 	hs_free_database(c->db_words);
 	for (i = 0; i < c->nrules; i++) {
 		free(c->rules[i].ctx_bits);
@@ -527,26 +575,24 @@ static char *hs_form(struct crule *cr)
 	return b.s;
 }
 
-/* The primary patterns, in one database; rules Hyperscan refuses move to a PCRE2 pass. */
-static int compile_rules_db(struct classifier *c, char *err, size_t errlen)
+/*
+ * The primary patterns of one pass, in one database; rules Hyperscan refuses move to a PCRE2
+ * pass of their own.
+ */
+static int compile_pass_db(struct classifier *c, int pass, char **forms, hs_database_t **db,
+			   char *err, size_t errlen)
 {
 	const char **exprs = calloc(c->nrules + 1, sizeof(*exprs));
 	unsigned int *flags = calloc(c->nrules + 1, sizeof(*flags));
 	unsigned int *ids = calloc(c->nrules + 1, sizeof(*ids));
-	char **forms = calloc(c->nrules + 1, sizeof(*forms));
 	bool plain = false;
 	size_t i, k;
 	int ret = 0;
 
-	if (!exprs || !flags || !ids || !forms) {
+	if (!exprs || !flags || !ids) {
 		ret = -ENOMEM;
 		goto out;
 	}
-	for (i = 0; i < c->nrules; i++)
-		forms[i] = hs_form(&c->rules[i]);
-	for (i = 0; i < c->nrules; i++)
-		if (forms[i])
-			c->rules[i].maxw++; /* confirm() may be given the end one byte late */
 	for (;;) {
 		hs_compile_error_t *cerr = NULL;
 		hs_error_t hr;
@@ -554,7 +600,7 @@ static int compile_rules_db(struct classifier *c, char *err, size_t errlen)
 		for (i = 0, k = 0; i < c->nrules; i++) {
 			struct crule *cr = &c->rules[i];
 
-			if (!cr->hs)
+			if (!cr->hs || cr->pass != pass)
 				continue;
 			if (plain || !forms[i]) {
 				cr->edge = false;
@@ -567,7 +613,7 @@ static int compile_rules_db(struct classifier *c, char *err, size_t errlen)
 		}
 		if (!k)
 			break;
-		hr = hscache_compile_multi(exprs, flags, ids, k, &c->db_rules, &cerr);
+		hr = hscache_compile_multi(exprs, flags, ids, k, db, &cerr);
 		if (hr == HS_SUCCESS)
 			break;
 		if (cerr && cerr->expression >= 0) {
@@ -594,12 +640,62 @@ static int compile_rules_db(struct classifier *c, char *err, size_t errlen)
 		goto out;
 	}
 out:
-	for (i = 0; forms && i < c->nrules; i++)
-		free(forms[i]);
-	free(forms);
 	free(exprs);
 	free(flags);
 	free(ids);
+	return ret;
+}
+
+/*
+ * Which pass each rule is in: a supporting rule (a diagnosis code) is looked for only where an
+ * identifier was found; a rule made of digits and separators only around runs of them.
+ */
+static void assign_passes(struct classifier *c)
+{
+	dgate_scan_init(&c->gate);
+	for (size_t i = 0; i < c->nrules; i++) {
+		struct crule *cr = &c->rules[i];
+		struct dgate d;
+		bool plain_gap = true;
+
+		cr->pass = PASS_MAIN;
+		if (cr->r->supporting) {
+			cr->pass = PASS_SUPPORT;
+			continue;
+		}
+		if (!dgate_analyze(cr->r->pattern, &d) || d.min_digits < GATE_MIN_DIGITS)
+			continue;
+		/* letters or non-ASCII bytes as separators would join runs across words */
+		for (unsigned int b = 0; b < 256 && plain_gap; b++)
+			if ((d.gap[b / 64] >> (b % 64) & 1) &&
+			    (b >= 0x80 || (b >= 'A' && b <= 'Z') || (b >= 'a' && b <= 'z')))
+				plain_gap = false;
+		if (!plain_gap)
+			continue;
+		cr->pass = PASS_GATED;
+		dgate_scan_add(&c->gate, &d);
+	}
+}
+
+static int compile_rules_db(struct classifier *c, char *err, size_t errlen)
+{
+	char **forms = calloc(c->nrules + 1, sizeof(*forms));
+	size_t i;
+	int ret = 0, p;
+
+	if (!forms)
+		return -ENOMEM;
+	assign_passes(c);
+	for (i = 0; i < c->nrules; i++)
+		forms[i] = hs_form(&c->rules[i]);
+	for (i = 0; i < c->nrules; i++)
+		if (forms[i])
+			c->rules[i].maxw++; /* confirm() may be given the end one byte late */
+	for (p = 0; p < __PASS_MAX && !ret; p++)
+		ret = compile_pass_db(c, p, forms, &c->db_rules[p], err, errlen);
+	for (i = 0; i < c->nrules; i++)
+		free(forms[i]);
+	free(forms);
 	return ret;
 }
 
@@ -778,9 +874,10 @@ int classify_ctx_new(const struct classifier *c, struct classify_ctx **out)
 	ctx->acc = calloc(c->nrules + c->rs->nfamilies + 1, sizeof(*ctx->acc));
 	if (!ctx->buf || !ctx->md || !ctx->rst || !ctx->seen || !ctx->findings || !ctx->acc)
 		goto fail;
-	/* one scratch space sized for both databases */
-	if (c->db_rules && hs_alloc_scratch(c->db_rules, &ctx->scratch) != HS_SUCCESS)
-		goto fail;
+	/* one scratch space sized for every database */
+	for (int p = 0; p < __PASS_MAX; p++)
+		if (c->db_rules[p] && hs_alloc_scratch(c->db_rules[p], &ctx->scratch) != HS_SUCCESS)
+			goto fail;
 	if (c->db_words && hs_alloc_scratch(c->db_words, &ctx->scratch) != HS_SUCCESS)
 		goto fail;
 	classify_begin(ctx, CONF_MEDIUM, NULL, NULL);
@@ -800,6 +897,7 @@ void classify_ctx_free(struct classify_ctx *ctx)
 	free(ctx->buf);
 	free(ctx->cands);
 	free(ctx->hits);
+	free(ctx->wins);
 	free(ctx->rst);
 	free(ctx->seen);
 	free(ctx->findings);
@@ -1012,12 +1110,12 @@ static int on_word(unsigned int id, unsigned long long from, unsigned long long 
 	return push_hit(ctx, id, to) ? 1 : 0;
 }
 
-static int on_rule(unsigned int id, unsigned long long from, unsigned long long to,
+static int on_rule(unsigned int id, unsigned long long from, unsigned long long to_rel,
 		   unsigned int flags, void *arg)
 {
 	struct classify_ctx *ctx = arg;
 	const struct crule *cr = &ctx->c->rules[id];
-	size_t e = to;
+	size_t to = ctx->scan_off + to_rel, e = to;
 
 	if (cr->edge) {
 		/* the hit ends one byte past the match, unless at the end of the text (\z) */
@@ -1289,13 +1387,117 @@ static void weigh(struct classify_ctx *ctx, const struct cand *cd)
 	}
 }
 
+/* Hyperscan over buf[off, off + len): hits are reported in buffer offsets (ctx->scan_off). */
+static int scan_db(struct classify_ctx *ctx, const hs_database_t *db, size_t off, size_t len,
+		   match_event_handler fn)
+{
+	hs_error_t hr;
+
+	if (!db)
+		return 0;
+	ctx->scan_off = off;
+	hr = hs_scan(db, ctx->buf + off, len, 0, ctx->scratch, fn, ctx);
+	ctx->scan_off = 0;
+	if (ctx->err)
+		return ctx->err;
+	if (hr != HS_SUCCESS)
+		return fail(ctx, hr == HS_NOMEM ? -ENOMEM : -EIO, "Hyperscan scan error");
+	return 0;
+}
+
+static bool gating = true;
+
+void classify_set_gating(bool on)
+{
+	gating = on;
+}
+
+/*
+ * A run of digits and separators that can hold a gated rule's match: scan it with one byte
+ * either side (the edges its patterns look at). A match consumes only bytes of the run, so no
+ * match starts or ends at a window's edge, where Hyperscan would see the start or end of a text.
+ * Returns 1 to give up windows (they cover too much: the whole block is scanned instead).
+ */
+static int add_window(size_t s, size_t e, void *arg)
+{
+	struct classify_ctx *ctx = arg;
+	struct gwin *w;
+
+	s = s ? s - 1 : 0;
+	e = e < ctx->scan_len ? e + 1 : e;
+	if (ctx->nwins && s <= ctx->wins[ctx->nwins - 1].e + GATE_MERGE) {
+		w = &ctx->wins[ctx->nwins - 1];
+		ctx->win_bytes += e - w->e;
+		w->e = e;
+	} else {
+		if (ctx->nwins == ctx->capw) {
+			size_t cap = ctx->capw ? ctx->capw * 2 : 256;
+			struct gwin *n = realloc(ctx->wins, cap * sizeof(*n));
+
+			if (!n)
+				return 1; /* no memory for windows: scan it all */
+			ctx->wins = n;
+			ctx->capw = cap;
+		}
+		w = &ctx->wins[ctx->nwins++];
+		w->s = s;
+		w->e = e;
+		ctx->win_bytes += e - s;
+	}
+	return ctx->win_bytes > ctx->scan_len / 2;
+}
+
+/* The gated rules: only in windows around runs of digits that can hold their matches. */
+static int scan_gated(struct classify_ctx *ctx)
+{
+	const hs_database_t *db = ctx->c->db_rules[PASS_GATED];
+	size_t i;
+	int ret;
+
+	if (!db)
+		return 0;
+	ctx->nwins = 0;
+	ctx->win_bytes = 0;
+	if (!gating || !dgate_vector() || dgate_runs(&ctx->c->gate, (const unsigned char *)ctx->buf, ctx->scan_len,
+				  add_window, ctx))
+		return scan_db(ctx, db, 0, ctx->scan_len, on_rule);
+	for (i = 0; i < ctx->nwins; i++) {
+		ret = scan_db(ctx, db, ctx->wins[i].s, ctx->wins[i].e - ctx->wins[i].s, on_rule);
+		if (ret)
+			return ret;
+	}
+	return 0;
+}
+
+/*
+ * Runs the validators of candidates [from, ncands): true if one is an identifier (a supporting
+ * rule's candidate counts only in a trace, which explains everything).
+ */
+static bool validate_cands(struct classify_ctx *ctx, size_t from)
+{
+	bool found = false;
+
+	for (size_t i = from; i < ctx->ncands; i++) {
+		struct cand *cd = &ctx->cands[i];
+		const struct rule *r = ctx->c->rules[cd->rule].r;
+
+		cd->why = NULL;
+		cd->vres = VALIDATE_OK;
+		if (r->validator->fn)
+			cd->vres = r->validator->fn(ctx->buf + cd->vs, cd->ve - cd->vs,
+						    r->strictness, &cd->why);
+		if (cd->vres == VALIDATE_OK && (!r->supporting || ctx->trace))
+			found = true;
+	}
+	return found;
+}
+
 /* Scan the block in ctx->buf and weigh what it owns. */
 static int process(struct classify_ctx *ctx)
 {
 	const struct classifier *c = ctx->c;
 	bool need_words = false;
 	size_t i, keep;
-	hs_error_t hr;
 	int ret = 0;
 
 	/* never hand Hyperscan (UTF-8 mode) half a character at the end of a block */
@@ -1311,12 +1513,12 @@ static int process(struct classify_ctx *ctx)
 	ctx->ncands = 0;
 	ctx->nhits = 0;
 	ctx->hits_sorted = true;
-	if (c->db_rules && ctx->scan_len) {
-		hr = hs_scan(c->db_rules, ctx->buf, ctx->scan_len, 0, ctx->scratch, on_rule, ctx);
-		if (ctx->err)
-			return ctx->err;
-		if (hr != HS_SUCCESS)
-			return fail(ctx, hr == HS_NOMEM ? -ENOMEM : -EIO, "Hyperscan scan error");
+	if (ctx->scan_len) {
+		ret = scan_db(ctx, c->db_rules[PASS_MAIN], 0, ctx->scan_len, on_rule);
+		if (!ret)
+			ret = scan_gated(ctx);
+		if (ret)
+			return ret;
 	}
 	for (i = 0; i < c->nrules; i++) {
 		if (c->rules[i].hs)
@@ -1329,28 +1531,24 @@ static int process(struct classify_ctx *ctx)
 	 * Validators first: keywords matter only around an identifier that can be one. Most
 	 * blocks of most files hold none, and skip the keyword scan, the dearer of the two.
 	 */
-	for (i = 0; i < ctx->ncands; i++) {
-		struct cand *cd = &ctx->cands[i];
-		const struct rule *r = c->rules[cd->rule].r;
+	need_words = validate_cands(ctx, 0);
+	/*
+	 * A supporting rule (a diagnosis code) matters only in a block with an identifier: on its
+	 * own it pays neither for its scan nor for the keyword scan. Traces always scan, to explain.
+	 */
+	if (ctx->scan_len && c->db_rules[PASS_SUPPORT] && (need_words || ctx->trace)) {
+		size_t from = ctx->ncands;
 
-		cd->why = NULL;
-		cd->vres = VALIDATE_OK;
-		if (r->validator->fn)
-			cd->vres = r->validator->fn(ctx->buf + cd->vs, cd->ve - cd->vs,
-						    r->strictness, &cd->why);
-		/*
-		 * A supporting rule (a diagnosis code) matters only in a document with PD: on
-		 * its own it does not pay for the keyword scan. Traces always scan, to explain.
-		 */
-		if (cd->vres == VALIDATE_OK && (!r->supporting || ctx->trace))
+		ret = scan_db(ctx, c->db_rules[PASS_SUPPORT], 0, ctx->scan_len, on_rule);
+		if (ret)
+			return ret;
+		if (validate_cands(ctx, from))
 			need_words = true;
 	}
 	if (need_words && c->db_words) {
-		hr = hs_scan(c->db_words, ctx->buf, ctx->scan_len, 0, ctx->scratch, on_word, ctx);
-		if (ctx->err)
-			return ctx->err;
-		if (hr != HS_SUCCESS)
-			return fail(ctx, hr == HS_NOMEM ? -ENOMEM : -EIO, "Hyperscan scan error");
+		ret = scan_db(ctx, c->db_words, 0, ctx->scan_len, on_word);
+		if (ret)
+			return ret;
 	}
 	if (!ctx->hits_sorted)
 		qsort(ctx->hits, ctx->nhits, sizeof(*ctx->hits), cmp_hits);

@@ -112,6 +112,13 @@ void classifier_free(struct classifier *c);
 /* Remarks about rules that run slower than the rest; *n receives the count. */
 const struct classifier_note *classifier_notes(const struct classifier *c, size_t *n);
 
+/*
+ * Where rule @i is looked for, for `rules check`: "whole text", "only around runs of 9+ digits
+ * with ' ()+-' between" (gated, see dgate.h), "only in blocks with an identifier (supporting)"
+ * or "whole text, PCRE2". @buf (128 bytes is enough) may hold the text; NULL past the end.
+ */
+const char *classifier_rule_scan(const struct classifier *c, size_t i, char *buf, size_t len);
+
 int classify_ctx_new(const struct classifier *c, struct classify_ctx **out);
 void classify_ctx_free(struct classify_ctx *ctx);
 
@@ -157,5 +164,11 @@ const char *classify_error(const struct classify_ctx *ctx);
 /* Convenience for tests and small inputs: begin, feed all of @text, end. */
 int classify_buffer(struct classify_ctx *ctx, const char *text, size_t len, int min_confidence,
 		    struct classify_report *rep);
+
+/*
+ * Tests: false makes every block scan whole for the gated rules (the digit runs of dgate.h are
+ * not looked for), to check that gating changes no result.
+ */
+void classify_set_gating(bool on);
 
 #endif /* PDGUARD_CLASSIFY_H */

@@ -109,6 +109,12 @@ static int rules_check(const char *dir_arg)
 	notes = classifier_notes(c, &n);
 	for (i = 0; i < n; i++)
 		printf("note: rule '%s': %s\n", notes[i].rule, notes[i].text);
+	for (i = 0; i < rs->nrules; i++) {
+		char how[160];
+
+		printf("scan: rule '%s': %s\n", rs->rules[i].name,
+		       classifier_rule_scan(c, i, how, sizeof(how)));
+	}
 	printf("%s: %zu file%s, %zu rule%s, %zu famil%s, %zu keywords: %s\n", dir, rs->nfiles,
 	       rs->nfiles == 1 ? "" : "s", rs->nrules, rs->nrules == 1 ? "" : "s", rs->nfamilies,
 	       rs->nfamilies == 1 ? "y" : "ies", rs->nwords, status ? "ERRORS" : "OK");

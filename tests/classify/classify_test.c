@@ -468,4 +468,183 @@ TEST_F(engine, block_boundaries_change_nothing)
 	}
 }
 
+/* Every trace event, one line each, in a growing string. */
+static void log_all(void *arg, const struct classify_trace *ev)
+{
+	struct text *t = arg;
+	char line[512];
+
+	snprintf(line, sizeof(line), "%d|%s|%llu|%s|%d|%d|%s\n", ev->kind, ev->rule,
+		 (unsigned long long)ev->offset, ev->value, ev->accepted,
+		 ev->confidence, ev->reason ? ev->reason : "");
+	add(t, line);
+}
+
+/* The Luhn check digit of @d (digits only), to build valid card numbers. */
+static int luhn_digit(const char *d)
+{
+	int sum = 0, n = strlen(d), i;
+
+	for (i = n - 1; i >= 0; i--) {
+		int v = d[i] - '0';
+
+		if ((n - 1 - i) % 2 == 0) {
+			v *= 2;
+			if (v > 9)
+				v -= 9;
+		}
+		sum += v;
+	}
+	return (10 - sum % 10) % 10;
+}
+
+/*
+ * Digit-heavy text of every shape the rules look for, glued and separated at random: gating
+ * (dgate.h) must find exactly the candidates a scan of every whole block finds.
+ */
+static void number_soup(struct text *t, size_t size)
+{
+	static const char *const words[] = {
+		"ИИН ",	  "паспорт ", "оклад ", "тел. ", "карта ", "диагноз ", "счет № ",
+		"от ",	  "Invoice ", "IBAN ",	"ЖСН ", "N",	 "в связи с переходом на новую "
+		"версию учетной системы резервное копирование будет выполнено в выходные ",
+		"the quarterly report is due on Friday; please send your figures ",
+	};
+	static const char *const seps[] = { " ", "-", "(", ")", "+", ".", ",", "\n", "", "  ",
+					    "\xc2\xa0", ":", "/", "№", "x" };
+	char tok[256], iin[13], d[20];
+	unsigned int n = 0;
+
+	while (t->len < size) {
+		unsigned int k = next_rand() % 100, i;
+
+		switch (k) {
+		case 0: case 1: /* IINs, valid and not */
+			if (!make_iin(++n * 13, iin))
+				continue;
+			if (k)
+				iin[11] = '0' + (iin[11] - '0' + 1) % 10;
+			snprintf(tok, sizeof(tok), "%s", iin);
+			break;
+		case 2: /* a card, Luhn-valid, grouped by space, dash or nothing */
+			for (i = 0; i < 15; i++)
+				d[i] = '0' + next_rand() % 10;
+			d[0] = '4';
+			d[15] = '\0';
+			d[15] = '0' + luhn_digit(d);
+			d[16] = '\0';
+			if (next_rand() % 2)
+				snprintf(tok, sizeof(tok), "%.4s%c%.4s%c%.4s%c%.4s", d,
+					 " -"[next_rand() % 2], d + 4, " -"[next_rand() % 2], d + 8,
+					 " -"[next_rand() % 2], d + 12);
+			else
+				snprintf(tok, sizeof(tok), "%s", d);
+			break;
+		case 3: /* phones */
+			snprintf(tok, sizeof(tok),
+				 next_rand() % 2 ? "+7 (7%02u) %03u-%02u-%02u" : "8 7%02u %03u %02u %02u",
+				 (unsigned int)(next_rand() % 100), (unsigned int)(next_rand() % 1000),
+				 (unsigned int)(next_rand() % 100), (unsigned int)(next_rand() % 100));
+			break;
+		case 4:
+			snprintf(tok, sizeof(tok), "87%09llu",
+				 (unsigned long long)(next_rand() % 1000000000));
+			break;
+		case 5: /* ID cards, passports, IBANs, diagnoses */
+			snprintf(tok, sizeof(tok), "%09llu",
+				 (unsigned long long)(next_rand() % 1000000000));
+			break;
+		case 6:
+			snprintf(tok, sizeof(tok), "%s%08llu",
+				 next_rand() % 2 ? "N" : "KZ12 3456 ",
+				 (unsigned long long)(next_rand() % 100000000));
+			break;
+		case 7:
+			snprintf(tok, sizeof(tok), "J%02u.%u", (unsigned int)(next_rand() % 100),
+				 (unsigned int)(next_rand() % 10));
+			break;
+		case 8: /* what business text is full of: dates, sums, short numbers */
+			snprintf(tok, sizeof(tok), "%02u.%02u.2024 %u %03u,%02u",
+				 (unsigned int)(1 + next_rand() % 28),
+				 (unsigned int)(1 + next_rand() % 12),
+				 (unsigned int)(next_rand() % 1000), (unsigned int)(next_rand() % 1000),
+				 (unsigned int)(next_rand() % 100));
+			break;
+		case 9:
+			snprintf(tok, sizeof(tok), "%llu",
+				 (unsigned long long)(next_rand() % 100000000000000ULL));
+			break;
+		default:
+			snprintf(tok, sizeof(tok), "%s", words[next_rand() % 14]);
+			break;
+		}
+		add(t, tok);
+		add(t, seps[next_rand() % 15]);
+	}
+}
+
+TEST_F(engine, gating_changes_nothing)
+{
+	struct text on = { 0 }, off = { 0 }, sizes;
+	struct classify_report a = { 0 };
+	size_t i;
+
+	number_soup(&self->t, 2 * 1024 * 1024 + 4321);
+	for (i = 0; i < 2; i++) {
+		struct text *log = i ? &off : &on;
+
+		classify_set_gating(i == 0);
+		classify_begin(self->ctx, CONF_LOW, log_all, log);
+		classify_feed(self->ctx, self->t.s, self->t.len);
+		ASSERT_EQ(0, classify_end(self->ctx, &self->rep));
+		if (!i)
+			a = self->rep;
+	}
+	/* without a trace the supporting rules are scanned only where needed: the same verdict */
+	classify_set_gating(true);
+	ASSERT_EQ(0, run(_metadata, self, CONF_LOW));
+	classify_set_gating(false);
+	memset(&sizes, 0, sizeof(sizes));
+	for (i = 0; i < self->rep.nfindings; i++) {
+		char line[256];
+
+		snprintf(line, sizeof(line), "%s %llu %d\n", self->rep.findings[i].name,
+			 (unsigned long long)self->rep.findings[i].count,
+			 self->rep.findings[i].confidence);
+		add(&sizes, line);
+	}
+	ASSERT_EQ(0, run(_metadata, self, CONF_LOW));
+	classify_set_gating(true);
+	for (i = 0; i < self->rep.nfindings; i++) {
+		char line[256];
+
+		snprintf(line, sizeof(line), "%s %llu %d\n", self->rep.findings[i].name,
+			 (unsigned long long)self->rep.findings[i].count,
+			 self->rep.findings[i].confidence);
+		ASSERT_NE(NULL, sizes.s);
+		EXPECT_NE(NULL, strstr(sizes.s, line));
+	}
+	TH_LOG("%zu bytes of trace, %zu findings, pd=%d", on.len, a.nfindings, a.pd);
+	ASSERT_NE(NULL, on.s);
+	ASSERT_NE(NULL, off.s);
+	/* it found something of each kind, or the comparison says little */
+	EXPECT_NE(NULL, strstr(on.s, "|iin|"));
+	EXPECT_NE(NULL, strstr(on.s, "|payment-card|"));
+	EXPECT_NE(NULL, strstr(on.s, "|phone-kz|"));
+	EXPECT_NE(NULL, strstr(on.s, "|id-card-kz|"));
+	EXPECT_EQ(on.len, off.len);
+	if (on.len != off.len || memcmp(on.s, off.s, on.len)) {
+		EXPECT_TRUE(0); /* the traces differ */
+		for (i = 0; i < on.len && i < off.len; i++)
+			if (on.s[i] != off.s[i]) {
+				TH_LOG("first difference at %zu: gated '%.200s' whole '%.200s'", i,
+				       on.s + i, off.s + i);
+				break;
+			}
+	}
+	free(on.s);
+	free(off.s);
+	free(sizes.s);
+}
+
 TEST_HARNESS_MAIN

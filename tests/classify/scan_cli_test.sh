@@ -16,9 +16,9 @@ check() {	# check NAME COMMAND...: ok when COMMAND succeeds
 	if "$@"; then echo "ok $n - $name"; else echo "not ok $n - $name"; fails=$((fails + 1)); fi
 }
 echo "TAP version 13"
-echo "1..30"
+echo "1..31"
 if [ ! -x "$pd" ]; then
-	for i in $(seq 1 30); do echo "ok $i # SKIP build/pdguard is not built"; done
+	for i in $(seq 1 31); do echo "ok $i # SKIP build/pdguard is not built"; done
 	exit 0
 fi
 tmp=$(mktemp -d /tmp/pdg-scan-XXXXXX)
@@ -128,7 +128,11 @@ check "the bad rule is reported as file:line: reason" grep -q \
 "$pd" rules check "$tmp/rules" >/dev/null 2>"$tmp/check.err"
 check "rules check: exit 1 with the error" \
 	bash -c "[ $? -eq 1 ] && grep -q '60-broken.conf:3:' '$tmp/check.err'"
-check "rules check of the shipped rules: exit 0" bash -c "'$pd' rules check '$rules' >/dev/null"
+check "rules check of the shipped rules: exit 0" bash -c "'$pd' rules check '$rules' >'$tmp/check.out'"
+check "rules check says where each rule is looked for" bash -c "
+	grep -qx \"scan: rule 'iin': only around runs of 9+ digits with ' ()+-' between\" '$tmp/check.out' &&
+	grep -qx \"scan: rule 'iban-kz': whole text\" '$tmp/check.out' &&
+	grep -qx \"scan: rule 'icd10': only in blocks with an identifier (supporting)\" '$tmp/check.out'"
 "$pd" rules test --rules "$rules" "$tmp/pd/sub/staff.csv" >"$tmp/test.txt"
 check "rules test shows each candidate with line:col and why" \
 	grep -Eq "^ +3:[0-9]+ +iin +900101\*{6} +accepted +high +context 'ИИН' within 300 chars" "$tmp/test.txt"
