@@ -42,6 +42,11 @@
 #define GATE_MIN_DIGITS 8
 /* Windows of the gated scan closer than this are scanned as one (a scan call has a cost). */
 #define GATE_MERGE 256
+/*
+ * More windows than one per this many bytes, or windows over half the block, and the block is
+ * scanned whole: that is what text dense with identifiers costs anyway, without the calls.
+ */
+#define GATE_SPARSE 2048
 
 /* Which Hyperscan database a rule is in, and so where it is looked for. */
 enum rule_pass {
@@ -1416,7 +1421,7 @@ void classify_set_gating(bool on)
  * A run of digits and separators that can hold a gated rule's match: scan it with one byte
  * either side (the edges its patterns look at). A match consumes only bytes of the run, so no
  * match starts or ends at a window's edge, where Hyperscan would see the start or end of a text.
- * Returns 1 to give up windows (they cover too much: the whole block is scanned instead).
+ * Returns 1 to give up windows (too many, or too much of the block: it is scanned whole).
  */
 static int add_window(size_t s, size_t e, void *arg)
 {
@@ -1444,7 +1449,7 @@ static int add_window(size_t s, size_t e, void *arg)
 		w->e = e;
 		ctx->win_bytes += e - s;
 	}
-	return ctx->win_bytes > ctx->scan_len / 2;
+	return ctx->win_bytes > ctx->scan_len / 2 || ctx->nwins > ctx->scan_len / GATE_SPARSE;
 }
 
 /* The gated rules: only in windows around runs of digits that can hold their matches. */

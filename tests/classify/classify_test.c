@@ -516,7 +516,7 @@ static void number_soup(struct text *t, size_t size)
 	unsigned int n = 0;
 
 	while (t->len < size) {
-		unsigned int k = next_rand() % 100, i;
+		unsigned int k = next_rand() % 600, i;
 
 		switch (k) {
 		case 0: case 1: /* IINs, valid and not */
