@@ -3,13 +3,19 @@
  * libFuzzer target for rule files and the engine. The input is parsed as a rule file (every
  * problem must be a "fuzz.conf:LINE: reason" message, every kept rule complete), then classified
  * as text by the shipped rules (made valid UTF-8 first, as extraction guarantees), checking that
- * a finding's sample is always masked.
+ * a finding's sample is always masked. Each kept rule's pattern also goes through the digit-gate
+ * analysis (dgate.h): when it proves something, every match PCRE2 finds in the input must bear
+ * it out (only digits and the separators it named, at least the digits it counted).
  */
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
+#define PCRE2_CODE_UNIT_WIDTH 8
+#include <pcre2.h>
+
 #include "classify.h"
+#include "dgate.h"
 
 static struct rules *shipped;
 static struct classifier *engine;
@@ -66,6 +72,47 @@ static char *as_utf8(const uint8_t *d, size_t n)
 	return s;
 }
 
+/* Every match of @re in @text consumes only what @d allows, and enough digits. */
+static void check_gate(const struct rule *r, const uint8_t *text, size_t n)
+{
+	static pcre2_match_context *mc;
+	pcre2_match_data *md;
+	struct dgate d;
+	size_t pos = 0, k;
+	int rounds = 0;
+
+	if (!dgate_analyze(r->pattern, &d))
+		return;
+	if (!mc) {
+		mc = pcre2_match_context_create(NULL);
+		if (!mc)
+			abort();
+		pcre2_set_match_limit(mc, 20000);
+		pcre2_set_depth_limit(mc, 2000);
+	}
+	md = pcre2_match_data_create_from_pattern(r->re, NULL);
+	if (!md)
+		abort();
+	while (pos <= n && rounds++ < 200) {
+		PCRE2_SIZE *ov;
+		unsigned int digits = 0;
+
+		if (pcre2_match(r->re, text, n, pos, 0, md, mc) < 0)
+			break;
+		ov = pcre2_get_ovector_pointer(md);
+		for (k = ov[0]; k < ov[1]; k++) {
+			if (text[k] >= '0' && text[k] <= '9')
+				digits++;
+			else if (!(d.gap[text[k] / 64] >> (text[k] % 64) & 1))
+				abort(); /* a byte the analysis said the pattern never consumes */
+		}
+		if (digits < d.min_digits)
+			abort(); /* fewer digits than it proved every match holds */
+		pos = ov[1] > ov[0] ? ov[1] : ov[1] + 1;
+	}
+	pcre2_match_data_free(md);
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	struct rules_errors errs = { 0 };
@@ -91,6 +138,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	for (i = 0; i < rs->nwords; i++)
 		if (!rs->words[i].text[0])
 			abort();
+	for (i = 0; i < rs->nrules; i++)
+		check_gate(&rs->rules[i], data, size);
 	rules_free(rs);
 	rules_errors_free(&errs);
 
