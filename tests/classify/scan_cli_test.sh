@@ -16,9 +16,9 @@ check() {	# check NAME COMMAND...: ok when COMMAND succeeds
 	if "$@"; then echo "ok $n - $name"; else echo "not ok $n - $name"; fails=$((fails + 1)); fi
 }
 echo "TAP version 13"
-echo "1..31"
+echo "1..33"
 if [ ! -x "$pd" ]; then
-	for i in $(seq 1 31); do echo "ok $i # SKIP build/pdguard is not built"; done
+	for i in $(seq 1 33); do echo "ok $i # SKIP build/pdguard is not built"; done
 	exit 0
 fi
 tmp=$(mktemp -d /tmp/pdg-scan-XXXXXX)
@@ -217,6 +217,30 @@ else
 	for i in 1 2; do
 		n=$((n + 1))
 		echo "ok $n # SKIP catdoc missing (scripts/deps.sh run installs it)"
+	done
+fi
+# Legacy Word 97-2003 (.doc: an OLE2 file with the text in its WordDocument stream, read by
+# catdoc), written here by Debian's LibreOffice (libreoffice-writer-nogui) from a UTF-8 text.
+if command -v soffice >/dev/null && [ -x /usr/bin/catdoc ]; then
+	mkdir -p "$tmp/word" "$tmp/lohome"
+	printf '%s\n' "Список сотрудников отдела" "Иванов Иван, ИИН 900101300007, бухгалтер" \
+		"Петрова Анна, ИИН 850520400003, кассир" >"$tmp/word/staff.txt"
+	HOME=$tmp/lohome timeout 180 soffice --headless --norestore \
+		--convert-to 'doc:MS Word 97' --outdir "$tmp/word" "$tmp/word/staff.txt" >/dev/null 2>&1
+	mv "$tmp/word/staff.doc" "$tmp/word/staff.bin" 2>/dev/null
+	scan --json "$tmp/word/staff.bin" >"$tmp/doc.json"
+	check "legacy .doc (Word 97): typed by content, its IINs found" python3 -c '
+import json, sys
+o = json.loads(open(sys.argv[1]).read())
+assert o["mime"] == "application/msword" and o["error"] is None, o
+f = [x for x in o["findings"] if x["rule"] == "iin"][0]
+assert o["label"] == "pd" and f["count"] == 2 and f["confidence"] == "high", o' "$tmp/doc.json"
+	check "legacy .doc: no IIN in clear in the output" \
+		bash -c "[ -s '$tmp/doc.json' ] && ! grep -Eq '900101300007|850520400003' '$tmp/doc.json'"
+else
+	for i in 1 2; do
+		n=$((n + 1))
+		echo "ok $n # SKIP LibreOffice or catdoc missing (scripts/deps.sh test installs them)"
 	done
 fi
 # A ZIP's members are documents of their own: a payment log of failing 12-digit numbers beside a
