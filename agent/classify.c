@@ -6,8 +6,11 @@
  * previous one in front (look-back for patterns and left context) and holds TAIL bytes back for
  * the next (right context). A match belongs to the block in whose "owned" part [own_lo, own_hi)
  * its end falls, so nothing is counted twice and every match sees its whole context window.
- * Hyperscan scans each block once in block mode; candidates are confirmed during the scan and
- * weighed after it, when every keyword of the block is known.
+ * Hyperscan scans each block in block mode, in passes (enum rule_pass): the main rules over the
+ * whole block, the digit-gated ones (dgate.h) around the runs of digits that can hold their
+ * matches, the supporting ones and the keywords only in blocks that hold a valid identifier.
+ * Candidates are confirmed during the scans and weighed after them, when every keyword of the
+ * block is known.
  */
 #include <errno.h>
 #include <stdarg.h>
@@ -53,6 +56,12 @@ enum rule_pass {
 	PASS_MAIN,    /* every block, whole */
 	PASS_GATED,   /* only around runs of digits that can hold a match */
 	PASS_SUPPORT, /* supporting rules: only in blocks where an identifier was found */
+	/*
+	 * Not a pass of its own: every rule in one database, for text dense with identifiers,
+	 * where the gate finds windows everywhere and every block needs the supporting rules:
+	 * one scan of the block is then cheaper than three.
+	 */
+	PASS_ALL,
 	__PASS_MAX,
 };
 
@@ -118,6 +127,8 @@ struct classify_ctx {
 	size_t scan_off; /* where in buf the text Hyperscan is scanning starts */
 	struct gwin { size_t s, e; } *wins; /* the gated scan's windows in this block */
 	size_t nwins, capw, win_bytes;
+	bool gate_gave_up; /* this block: the gate found windows everywhere */
+	bool dense;	   /* the next block: scan it with PASS_ALL */
 	uint64_t base;
 	bool first, final;
 	struct cand *cands;
@@ -605,7 +616,7 @@ static int compile_pass_db(struct classifier *c, int pass, char **forms, hs_data
 		for (i = 0, k = 0; i < c->nrules; i++) {
 			struct crule *cr = &c->rules[i];
 
-			if (!cr->hs || cr->pass != pass)
+			if (!cr->hs || (pass != PASS_ALL && cr->pass != pass))
 				continue;
 			if (plain || !forms[i]) {
 				cr->edge = false;
@@ -621,6 +632,16 @@ static int compile_pass_db(struct classifier *c, int pass, char **forms, hs_data
 		hr = hscache_compile_multi(exprs, flags, ids, k, db, &cerr);
 		if (hr == HS_SUCCESS)
 			break;
+		if (pass == PASS_ALL) {
+			/*
+			 * Each rule compiled in its own pass, as it is now: if they do not go into
+			 * one database, do without it (dense text is scanned in passes) rather than
+			 * change how any rule's hits are read.
+			 */
+			hs_free_compile_error(cerr);
+			*db = NULL;
+			break;
+		}
 		if (cerr && cerr->expression >= 0) {
 			struct crule *cr = &c->rules[ids[cerr->expression]];
 
@@ -929,6 +950,7 @@ void classify_begin(struct classify_ctx *ctx, int min_confidence, classify_trace
 		    void *arg)
 {
 	ctx->base = 0;
+	ctx->dense = false;
 	ctx->text_bytes = 0;
 	ctx->nacc = 0;
 	ctx->acc_pd = false;
@@ -1463,9 +1485,13 @@ static int scan_gated(struct classify_ctx *ctx)
 		return 0;
 	ctx->nwins = 0;
 	ctx->win_bytes = 0;
-	if (!gating || !dgate_vector() || dgate_runs(&ctx->c->gate, (const unsigned char *)ctx->buf, ctx->scan_len,
-				  add_window, ctx))
+	if (!gating || !dgate_vector())
 		return scan_db(ctx, db, 0, ctx->scan_len, on_rule);
+	if (dgate_runs(&ctx->c->gate, (const unsigned char *)ctx->buf, ctx->scan_len, add_window,
+		       ctx)) {
+		ctx->gate_gave_up = true;
+		return scan_db(ctx, db, 0, ctx->scan_len, on_rule);
+	}
 	for (i = 0; i < ctx->nwins; i++) {
 		ret = scan_db(ctx, db, ctx->wins[i].s, ctx->wins[i].e - ctx->wins[i].s, on_rule);
 		if (ret)
@@ -1501,7 +1527,7 @@ static bool validate_cands(struct classify_ctx *ctx, size_t from)
 static int process(struct classify_ctx *ctx)
 {
 	const struct classifier *c = ctx->c;
-	bool need_words = false;
+	bool need_words = false, dense;
 	size_t i, keep;
 	int ret = 0;
 
@@ -1518,7 +1544,13 @@ static int process(struct classify_ctx *ctx)
 	ctx->ncands = 0;
 	ctx->nhits = 0;
 	ctx->hits_sorted = true;
-	if (ctx->scan_len) {
+	dense = ctx->dense && c->db_rules[PASS_ALL];
+	ctx->gate_gave_up = false;
+	if (ctx->scan_len && dense) {
+		ret = scan_db(ctx, c->db_rules[PASS_ALL], 0, ctx->scan_len, on_rule);
+		if (ret)
+			return ret;
+	} else if (ctx->scan_len) {
 		ret = scan_db(ctx, c->db_rules[PASS_MAIN], 0, ctx->scan_len, on_rule);
 		if (!ret)
 			ret = scan_gated(ctx);
@@ -1541,7 +1573,7 @@ static int process(struct classify_ctx *ctx)
 	 * A supporting rule (a diagnosis code) matters only in a block with an identifier: on its
 	 * own it pays neither for its scan nor for the keyword scan. Traces always scan, to explain.
 	 */
-	if (ctx->scan_len && c->db_rules[PASS_SUPPORT] && (need_words || ctx->trace)) {
+	if (!dense && ctx->scan_len && c->db_rules[PASS_SUPPORT] && (need_words || ctx->trace)) {
 		size_t from = ctx->ncands;
 
 		ret = scan_db(ctx, c->db_rules[PASS_SUPPORT], 0, ctx->scan_len, on_rule);
@@ -1555,6 +1587,8 @@ static int process(struct classify_ctx *ctx)
 		if (ret)
 			return ret;
 	}
+	/* text dense with identifiers tends to go on: so scan the next block in one pass */
+	ctx->dense = gating && need_words && (dense || ctx->gate_gave_up);
 	if (!ctx->hits_sorted)
 		qsort(ctx->hits, ctx->nhits, sizeof(*ctx->hits), cmp_hits);
 	/* traces report line numbers, counted forwards: they want candidates in text order */

@@ -502,7 +502,7 @@ static int luhn_digit(const char *d)
  * Digit-heavy text of every shape the rules look for, glued and separated at random: gating
  * (dgate.h) must find exactly the candidates a scan of every whole block finds.
  */
-static void number_soup(struct text *t, size_t size)
+static void number_soup(struct text *t, size_t size, unsigned int sparse)
 {
 	static const char *const words[] = {
 		"ИИН ",	  "паспорт ", "оклад ", "тел. ", "карта ", "диагноз ", "счет № ",
@@ -516,7 +516,7 @@ static void number_soup(struct text *t, size_t size)
 	unsigned int n = 0;
 
 	while (t->len < size) {
-		unsigned int k = next_rand() % 600, i;
+		unsigned int k = next_rand() % sparse, i;
 
 		switch (k) {
 		case 0: case 1: /* IINs, valid and not */
@@ -583,13 +583,18 @@ static void number_soup(struct text *t, size_t size)
 	}
 }
 
-TEST_F(engine, gating_changes_nothing)
+/*
+ * @sparse: one token in @sparse is a number. 600: the gate's windows are used; 20: identifiers
+ * everywhere, the gate gives up and the blocks after are scanned with every rule in one pass.
+ */
+static void compare_gating(struct __test_metadata *_metadata, FIXTURE_DATA(engine) * self,
+			   unsigned int sparse)
 {
 	struct text on = { 0 }, off = { 0 }, sizes;
 	struct classify_report a = { 0 };
 	size_t i;
 
-	number_soup(&self->t, 2 * 1024 * 1024 + 4321);
+	number_soup(&self->t, 3 * 1024 * 1024 + 4321, sparse);
 	for (i = 0; i < 2; i++) {
 		struct text *log = i ? &off : &on;
 
@@ -645,6 +650,16 @@ TEST_F(engine, gating_changes_nothing)
 	free(on.s);
 	free(off.s);
 	free(sizes.s);
+}
+
+TEST_F(engine, gating_changes_nothing)
+{
+	compare_gating(_metadata, self, 600);
+}
+
+TEST_F(engine, one_pass_on_dense_text_changes_nothing)
+{
+	compare_gating(_metadata, self, 20);
 }
 
 TEST_HARNESS_MAIN

@@ -87,8 +87,8 @@ static int files_in(const char *dir, char names[][PATH_MAX], int max, mode_t *mo
 	return n;
 }
 
-/* the shipped rules make four databases: the main, gated and supporting patterns, the keywords */
-#define NDB 4UL
+/* the shipped rules make five databases: the main, gated and supporting patterns, all of them, the keywords */
+#define NDB 5UL
 
 static void delta(const struct hscache_stats *a, struct hscache_stats *d)
 {
