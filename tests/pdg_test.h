@@ -4,6 +4,7 @@
 #define PDGUARD_TEST_H
 
 #include <limits.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <sys/wait.h>
 #include <stdio.h>
@@ -30,6 +31,15 @@ static inline int pdg_build_path(char *buf, size_t len, const char *rel)
 		return -1;
 	*s = '\0';
 	return snprintf(buf, len, "%s/%s", exe, rel) < (int)len ? 0 : -1;
+}
+
+/* A fixed-seed xorshift generator: random test inputs that are the same on every run. */
+static inline uint64_t pdg_rand(uint64_t *state)
+{
+	*state ^= *state << 13;
+	*state ^= *state >> 7;
+	*state ^= *state << 17;
+	return *state;
 }
 
 /* system() for tests: the exit status, or -1 when the command did not run. */
