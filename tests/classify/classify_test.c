@@ -288,6 +288,31 @@ TEST_F(engine, company_requisites_are_not_pd)
 	EXPECT_FALSE(self->rep.pd);
 }
 
+/*
+ * A supply contract names the parties' BINs in its preamble and their accounts in the
+ * requisites, far apart: the party and the legal form beside an account say whose it is. An
+ * employee's account beside the name of a bank (a joint-stock company, "АО") is still PD.
+ */
+TEST_F(engine, contract_accounts_are_not_pd_an_employees_is)
+{
+	add(&self->t, "ДОГОВОР ПОСТАВКИ № 12/24\nТОО «Альфа Трейд», БИН 990440000018, в лице директора "
+		      "Сейтказиева А.Б., именуемое в дальнейшем «Поставщик», и АО «Бета», в лице "
+		      "директора Петрова И.С., именуемое в дальнейшем «Покупатель», заключили "
+		      "настоящий договор о поставке оборудования на условиях, изложенных ниже, с "
+		      "оплатой в течение десяти банковских дней с даты поставки.\n"
+		      "Реквизиты сторон\nПоставщик: ТОО «Альфа Трейд», г. Алматы, пр. Абая 150\n"
+		      "ИИК KZ86125KZT5004100100 в АО «Народный Банк Казахстана», БИК HSBKKZKX\n");
+	ASSERT_EQ(0, run(_metadata, self, CONF_LOW));
+	EXPECT_FALSE(self->rep.pd);
+	free(self->t.s);
+	memset(&self->t, 0, sizeof(self->t));
+	add(&self->t, "Заявление о перечислении заработной платы\nФИО: Иванов Иван Петрович\n"
+		      "ИИК (IBAN): KZ86125KZT5004100100, АО «Народный Банк Казахстана», БИК HSBKKZKX\n");
+	ASSERT_EQ(0, run(_metadata, self, CONF_MEDIUM));
+	EXPECT_TRUE(self->rep.pd);
+	ASSERT_NE(NULL, finding(&self->rep, "iban-kz"));
+}
+
 TEST_F(engine, passport_needs_context)
 {
 	add(&self->t, "Артикул N12345678, партия 5\n");

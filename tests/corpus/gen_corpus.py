@@ -808,6 +808,59 @@ def g_contracts(rng, lang, fmt):
     return d
 
 
+def g_supply_contract(rng, lang, fmt):
+    """A contract between companies: their bank accounts (ИИК) and directors' names are no one's
+    personal data file; the BINs are in the preamble, not always next to the accounts."""
+    d = Doc("supply_contract", lang, "none", [])
+    sides = []
+    for _ in range(2):
+        code, bic, bank = rng.choice(kzid.KZ_BANKS)
+        sides.append((company(rng), kzid.make_bin(rng), kzid.make_iban(rng, code), bic, bank, address(rng)))
+    heads = [Person(rng, lang) for _ in range(2)]
+    bin_in_requisites = rng.random() < 0.5
+    total = money(rng.randrange(10**6, 10**9) / 100)
+    if lang == "en":
+        names = [translit(c[0].split("«")[1].rstrip("»")) + " LLP" for c in sides]
+        roles = ["Supplier", "Buyer"]
+        d.title = "Supply Agreement No. %d/%02d" % (rng.randrange(1, 300), rng.randrange(20, 25))
+        d.p("%s, BIN %s, represented by its Director %s (the \"Supplier\"), and %s, BIN %s, represented "
+            "by its Director %s (the \"Buyer\"), have concluded this agreement."
+            % (names[0], sides[0][1], heads[0].latin, names[1], sides[1][1], heads[1].latin))
+        d.p("1. The Supplier delivers the goods and the Buyer accepts and pays for them. Total: KZT %s "
+            "including VAT 12%%. Payment within 10 banking days of delivery." % total)
+        d.p("Details of the parties")
+        for k, (c, b, iban, bic, bank, addr) in enumerate(sides):
+            d.p("%s: %s, %s%s" % (roles[k], names[k], translit(addr), ", BIN %s" % b if bin_in_requisites else ""))
+            d.p("IBAN %s with %s, BIC %s" % (iban, translit(bank.split("«")[1].rstrip("»")), bic))
+    elif lang == "kk":
+        roles = ["Жеткізуші", "Сатып алушы"]
+        d.title = "Жеткізу шарты № %d" % rng.randrange(1, 300)
+        d.p("%s, БСН %s, директор %s атынан, бұдан әрі «Жеткізуші», және %s, БСН %s, директор %s атынан, "
+            "бұдан әрі «Сатып алушы», осы шартты жасасты."
+            % (sides[0][0], sides[0][1], heads[0].fio, sides[1][0], sides[1][1], heads[1].fio))
+        d.p("Шарттың жалпы сомасы: %s теңге, ҚҚС қоса алғанда." % total)
+        d.p("Тараптардың деректемелері")
+        for k, (c, b, iban, bic, bank, addr) in enumerate(sides):
+            d.p("%s: %s, %s%s" % (roles[k], c, addr, ", БСН %s" % b if bin_in_requisites else ""))
+            d.p("ЖСК %s, %s, БСК %s" % (iban, bank, bic))
+    else:
+        roles = ["Поставщик", "Покупатель"]
+        d.title = "Договор поставки № %d/%02d" % (rng.randrange(1, 300), rng.randrange(20, 25))
+        d.p("%s    %s" % (rng.choice(CITIES), dmy(rdate(rng))))
+        d.p("%s, БИН %s, в лице директора %s, действующего на основании Устава, именуемое в дальнейшем "
+            "«Поставщик», с одной стороны, и %s, БИН %s, в лице директора %s, именуемое в дальнейшем "
+            "«Покупатель», с другой стороны, заключили настоящий договор о нижеследующем."
+            % (sides[0][0], sides[0][1], heads[0].fio, sides[1][0], sides[1][1], heads[1].fio))
+        d.p("1. Поставщик обязуется поставить товар, а Покупатель принять и оплатить его. Общая сумма "
+            "договора: %s тенге, в т.ч. НДС 12%%. Оплата в течение 10 банковских дней." % total)
+        d.p("Реквизиты сторон")
+        for k, (c, b, iban, bic, bank, addr) in enumerate(sides):
+            d.p("%s: %s, %s%s" % (roles[k], c, addr, ", БИН %s" % b if bin_in_requisites else ""))
+            d.p("ИИК %s в %s, БИК %s" % (iban, bank, bic))
+            d.p("Директор ____________ %s" % heads[k].short)
+    return d
+
+
 def g_salary_stats(rng, lang, fmt):
     d = Doc("salary_stats", lang, "none", [])
     rows = [[dep, rng.randrange(3, 80), money(rng.randrange(200, 900) * 1000), money(rng.randrange(200, 900) * 1000 * 1.3)]
@@ -880,6 +933,7 @@ NEGATIVES = {
     "shipments": (g_shipments, 3, ["ru", "en"], ["csv", "txt"]),
     "payment_log": (g_payment_log, 3, ["en"], ["log"]),
     "contracts": (g_contracts, 3, ["ru"], ["xlsx", "csv1251", "docx"]),
+    "supply_contract": (g_supply_contract, 4, ["ru", "ru", "kk", "en"], ["docx", "pdf", "odt", "txt", "rtf"]),
     "salary_stats": (g_salary_stats, 3, ["ru", "kk"], ["docx", "xlsx", "md"]),
     "meeting_notes": (g_meeting_notes, 3, ["ru", "en"], ["md", "txt", "pdf", "odt"]),
     "empty": (g_empty, 0.5, ["en"], ["txt"]),
@@ -894,6 +948,7 @@ DIRS = {
     "bin_registry": "Бухгалтерия/Контрагенты", "policy_text": "Общее/Положения", "source_code": "it/src",
     "product_catalog": "Продажи", "numeric_table": "it/metrics", "orders": "Продажи/Заказы",
     "shipments": "Склад", "payment_log": "it/logs", "contracts": "Юристы/Договоры",
+    "supply_contract": "Юристы/Договоры",
     "salary_stats": "Бухгалтерия/Отчеты", "meeting_notes": "Общее/Протоколы", "empty": "misc", "binary": "misc",
 }
 EXT = {"csv1251": "csv", "log": "log", "bin": "bin"}
