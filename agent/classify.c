@@ -24,6 +24,7 @@
 
 #include "classify.h"
 #include "dgate.h"
+#include "extract.h"
 #include "hscache.h"
 
 #define BLOCK_SIZE (1024 * 1024)
@@ -152,6 +153,9 @@ struct classify_ctx {
 	size_t nacc;
 	bool acc_pd;
 	unsigned int acc_categories;
+	/* classify_picture(): pictures and biometric records of the current document */
+	unsigned int photos, records;
+	char photo[MASK_MAX], record[MASK_MAX];
 	char reason[160];
 };
 
@@ -896,8 +900,9 @@ int classify_ctx_new(const struct classifier *c, struct classify_ctx **out)
 	ctx->md = pcre2_match_data_create(c->max_groups + 1, NULL);
 	ctx->rst = calloc(c->nrules + 1, sizeof(*ctx->rst));
 	ctx->seen = calloc(c->bitwords + 1, sizeof(*ctx->seen));
-	ctx->findings = calloc(c->nrules + c->rs->nfamilies + 1, sizeof(*ctx->findings));
-	ctx->acc = calloc(c->nrules + c->rs->nfamilies + 1, sizeof(*ctx->acc));
+	ctx->findings = calloc(c->nrules + c->rs->nfamilies + 3, sizeof(*ctx->findings));
+	/* + the two findings of classify_picture() */
+	ctx->acc = calloc(c->nrules + c->rs->nfamilies + 3, sizeof(*ctx->acc));
 	if (!ctx->buf || !ctx->md || !ctx->rst || !ctx->seen || !ctx->findings || !ctx->acc)
 		goto fail;
 	/* one scratch space sized for every database */
@@ -944,6 +949,7 @@ static void document_reset(struct classify_ctx *ctx)
 	for (i = 0; i < ctx->c->nrules; i++)
 		ctx->rst[i].best[0] = ctx->rst[i].best[1] = CONF_REJECT;
 	memset(ctx->seen, 0, ctx->c->bitwords * sizeof(*ctx->seen));
+	ctx->photos = ctx->records = 0;
 }
 
 void classify_begin(struct classify_ctx *ctx, int min_confidence, classify_trace_fn trace,
@@ -1780,6 +1786,60 @@ static void family_verdict(struct classify_ctx *ctx, const struct rule_family *f
 	trace_verdict(ctx, TRACE_FAMILY, fam->name, true, CONF_MEDIUM, ctx->reason);
 }
 
+void classify_picture(void *arg, int kind, const char *what)
+{
+	struct classify_ctx *ctx = arg;
+
+	if (kind == EXTRACT_BIOMETRIC_RECORD) {
+		if (!ctx->records++)
+			snprintf(ctx->record, sizeof(ctx->record), "%s", what);
+	} else if (kind == EXTRACT_PHOTO) {
+		if (!ctx->photos++)
+			snprintf(ctx->photo, sizeof(ctx->photo), "%s", what);
+	}
+}
+
+static void picture_finding(struct classify_ctx *ctx, struct classify_report *rep,
+			    const char *name, unsigned int count, int confidence, const char *sample)
+{
+	struct classify_finding *f = &ctx->findings[ctx->nfindings++];
+
+	memset(f, 0, sizeof(*f));
+	f->name = name;
+	f->category = PD_BIOMETRIC;
+	f->count = count;
+	f->confidence = confidence;
+	snprintf(f->sample, sizeof(f->sample), "%s", sample);
+	rep->categories |= 1U << PD_BIOMETRIC;
+}
+
+/* The document's pictures and biometric records (classify_picture()), after its text. */
+static void picture_verdict(struct classify_ctx *ctx, struct classify_report *rep)
+{
+	if (ctx->records) {
+		rep->pd = true;
+		picture_finding(ctx, rep, "biometric-record", ctx->records, CONF_HIGH, ctx->record);
+		snprintf(ctx->reason, sizeof(ctx->reason),
+			 "%u biometric record(s) (%s): biometric personal data by itself",
+			 ctx->records, ctx->record);
+		trace_verdict(ctx, TRACE_RULE, "biometric-record", true, CONF_HIGH, ctx->reason);
+	}
+	if (!ctx->photos)
+		return;
+	if (rep->pd && (rep->categories & (1U << PD_PERSONNEL))) {
+		picture_finding(ctx, rep, "photo", ctx->photos, CONF_MEDIUM, ctx->photo);
+		snprintf(ctx->reason, sizeof(ctx->reason),
+			 "%u photo(s) of a person (%s) in a personnel record: adds biometric",
+			 ctx->photos, ctx->photo);
+		trace_verdict(ctx, TRACE_RULE, "photo", true, CONF_MEDIUM, ctx->reason);
+	} else {
+		snprintf(ctx->reason, sizeof(ctx->reason),
+			 "%u photo(s) (%s), but not in a personnel record with PD: not counted",
+			 ctx->photos, ctx->photo);
+		trace_verdict(ctx, TRACE_RULE, "photo", false, CONF_REJECT, ctx->reason);
+	}
+}
+
 /* Finish the current document: its verdicts, merged into the file's so far. */
 static void document_end(struct classify_ctx *ctx)
 {
@@ -1799,6 +1859,7 @@ static void document_end(struct classify_ctx *ctx)
 		rule_verdict(ctx, i, &rep, true);
 	for (i = 0; i < rs->nfamilies; i++)
 		family_verdict(ctx, &rs->families[i], &rep);
+	picture_verdict(ctx, &rep);
 	ctx->acc_pd |= rep.pd;
 	ctx->acc_categories |= rep.categories;
 	for (i = 0; i < ctx->nfindings; i++) {

@@ -158,6 +158,21 @@ int classify_end(struct classify_ctx *ctx, struct classify_report *rep);
  */
 void classify_next_document(void *ctx);
 
+/**
+ * classify_picture() - a picture or a biometric record of the current document
+ * @ctx: a struct classify_ctx (void *: an extract_picture_fn)
+ * @kind: enum extract_picture (extract.h)
+ * @what: its type, e.g. "image/jpeg 354x472" (the finding's sample)
+ *
+ * A biometric record (an ISO/IEC 19794 template or image, WSQ) is biometric personal data by
+ * itself: its document is PD, category biometric, finding "biometric-record" (high). A photo of
+ * a person is biometric in a personnel record: in a document that is PD and personnel, it adds
+ * the biometric category, finding "photo" (medium); elsewhere (a newsletter, a letter) nothing.
+ * Weighed per document, as everything else: a photo in one member of an archive does not make
+ * a staff list in another biometric.
+ */
+void classify_picture(void *ctx, int kind, const char *what);
+
 /* After a failure: one line saying what, e.g. "limit exceeded: PCRE2 match limit in rule 'x'". */
 const char *classify_error(const struct classify_ctx *ctx);
 

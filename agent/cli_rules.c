@@ -217,7 +217,8 @@ static void test_file(struct tester *t, const char *path)
 	printf("== %s\n", path);
 	fflush(stdout);
 	classify_begin(t->ctx, t->min_conf, on_trace, t);
-	ret = extract_fd_docs(fd, NULL, classify_feed, classify_next_document, t->ctx, &res);
+	ret = extract_fd_docs(fd, NULL, classify_feed, classify_next_document, classify_picture,
+			      t->ctx, &res);
 	close(fd);
 	cret = classify_end(t->ctx, &rep);
 	if (t->hidden)

@@ -328,6 +328,76 @@ static const char *biometric_mime(const uint8_t *p, size_t len)
 	return NULL;
 }
 
+/*
+ * A JPEG's size, from its frame header (SOFn), walking the markers before it in @p. False when
+ * the frame header is not within @n bytes.
+ */
+static bool jpeg_size(const uint8_t *p, size_t n, unsigned int *w, unsigned int *h)
+{
+	size_t i = 2;
+
+	if (n < 4 || p[0] != 0xff || p[1] != 0xd8)
+		return false;
+	while (i + 4 <= n) {
+		uint8_t m = p[i + 1];
+		size_t len;
+
+		if (p[i] != 0xff)
+			return false;
+		if (m == 0xff) { /* fill */
+			i++;
+			continue;
+		}
+		if (m == 0x01 || (m >= 0xd0 && m <= 0xd8)) { /* no length */
+			i += 2;
+			continue;
+		}
+		len = (size_t)p[i + 2] << 8 | p[i + 3];
+		if (len < 2)
+			return false;
+		/* SOF0..SOF15 but DHT (c4), JPG (c8) and DAC (cc) */
+		if (m >= 0xc0 && m <= 0xcf && m != 0xc4 && m != 0xc8 && m != 0xcc) {
+			if (i + 9 > n || len < 7)
+				return false;
+			*h = (unsigned int)p[i + 5] << 8 | p[i + 6];
+			*w = (unsigned int)p[i + 7] << 8 | p[i + 8];
+			return *w && *h;
+		}
+		if (m == 0xda || m == 0xd9) /* scan data or the end before any frame header */
+			return false;
+		i += 2 + len;
+	}
+	return false;
+}
+
+void x_picture(struct xctx *x, const struct x_type *t, const uint8_t *head, size_t len)
+{
+	struct extract_result *r = x->res;
+	unsigned int w, h;
+	char desc[48];
+
+	if (t->cls == XC_BIOMETRIC) {
+		if (!r->templates++)
+			snprintf(r->template_mime, sizeof(r->template_mime), "%s", t->mime);
+		if (x->picture)
+			x->picture(x->sink_ctx, EXTRACT_BIOMETRIC_RECORD, t->mime);
+		return;
+	}
+	/*
+	 * A photo of a person (an ID or personnel-file photo: 3x4, square at most) rather than a
+	 * logo, a banner or a chart: those are PNG, EMF or wide. Not a judgement on the picture.
+	 */
+	if (t->cls != XC_IMAGE || strcmp(t->mime, "image/jpeg") || !jpeg_size(head, len, &w, &h))
+		return;
+	if (w < 100 || h < 100 || (uint64_t)h * 10 < (uint64_t)w * 9)
+		return;
+	snprintf(desc, sizeof(desc), "image/jpeg %ux%u", w, h);
+	if (!r->photos++)
+		snprintf(r->photo, sizeof(r->photo), "%s", desc);
+	if (x->picture)
+		x->picture(x->sink_ctx, EXTRACT_PHOTO, desc);
+}
+
 static bool mime_is_text(const char *m)
 {
 	static const char *const texts[] = {
@@ -648,8 +718,10 @@ void x_extract_seekable(struct xctx *x, int fd, uint64_t size, unsigned int dept
 				 "unsupported: archive type %s is not opened (member '%s')", t.mime,
 				 pname);
 		break;
-	case XC_EMPTY:
 	case XC_BIOMETRIC:
+		x_picture(x, &t, NULL, 0); /* a record: its type is all that is needed */
+		break;
+	case XC_EMPTY:
 	case XC_IMAGE:
 	case XC_BINARY:
 		/* No text to read: the mime says what it is, the classifier decides. */
@@ -660,11 +732,12 @@ void x_extract_seekable(struct xctx *x, int fd, uint64_t size, unsigned int dept
 int extract_fd(int fd, const struct extract_limits *lim, extract_sink_fn sink, void *ctx,
 	       struct extract_result *res)
 {
-	return extract_fd_docs(fd, lim, sink, NULL, ctx, res);
+	return extract_fd_docs(fd, lim, sink, NULL, NULL, ctx, res);
 }
 
 int extract_fd_docs(int fd, const struct extract_limits *lim, extract_sink_fn sink,
-		    extract_boundary_fn boundary, void *ctx, struct extract_result *res)
+		    extract_boundary_fn boundary, extract_picture_fn picture, void *ctx,
+		    struct extract_result *res)
 {
 	struct extract_limits def;
 	struct xctx *x;
@@ -713,6 +786,7 @@ int extract_fd_docs(int fd, const struct extract_limits *lim, extract_sink_fn si
 #undef X_DEFAULT
 	x->sink = sink;
 	x->boundary = boundary;
+	x->picture = picture;
 	x->sink_ctx = ctx;
 	x->res = res;
 	x->deadline_ns = now_ns() + (uint64_t)x->lim.max_ms * 1000000ULL;

@@ -66,6 +66,14 @@ enum extract_status {
  * @status: enum extract_status
  * @error: for anything but EXTRACT_OK/EXTRACT_STOPPED, one line saying what, e.g.
  *         "limit exceeded: compression ratio 1030 > 100 in member 'a/b.xml'"
+ * @photos: pictures of an office document (its media parts) that look like a photo of a
+ *          person: JPEG, at least 100x100 pixels, not wider than tall by more than 10%
+ * @photo: the first of them, e.g. "image/jpeg 354x472"
+ * @templates: biometric records (ISO/IEC 19794 templates and images, WSQ): the file itself,
+ *             or embedded in it, or members of an archive
+ * @template_mime: the first one's type, e.g. "application/x-fingerprint-template"
+ *
+ * The content type of each picture and record decides, never its name.
  */
 struct extract_result {
 	char mime[128];
@@ -74,6 +82,10 @@ struct extract_result {
 	uint64_t text_bytes;
 	int status;
 	char error[256];
+	unsigned int photos;
+	char photo[48];
+	unsigned int templates;
+	char template_mime[128];
 };
 
 /* Defaults: 100 MiB file, 64 MiB text, 25 MiB member, 10000 entries, depth 8, ratio 100, 30 s. */
@@ -104,8 +116,28 @@ int extract_fd(int fd, const struct extract_limits *lim, extract_sink_fn sink, v
  */
 typedef void (*extract_boundary_fn)(void *ctx);
 
-/* extract_fd(), and @boundary between the documents an archive holds. */
+/* What extract_picture_fn is told of. */
+enum extract_picture {
+	EXTRACT_PHOTO,		   /* a photo of a person in an office document (@photos) */
+	EXTRACT_BIOMETRIC_RECORD,  /* a biometric record (@templates) */
+};
+
+/**
+ * typedef extract_picture_fn - a picture or a biometric record of the current document
+ * @ctx: the caller's context, as for the sink
+ * @kind: enum extract_picture
+ * @what: e.g. "image/jpeg 354x472", "application/x-fingerprint-template"
+ *
+ * Called in the order the document is read, so between the boundaries of its document.
+ */
+typedef void (*extract_picture_fn)(void *ctx, int kind, const char *what);
+
+/*
+ * extract_fd(), and @boundary between the documents an archive holds, @picture (may be NULL)
+ * for each photo and biometric record.
+ */
 int extract_fd_docs(int fd, const struct extract_limits *lim, extract_sink_fn sink,
-		    extract_boundary_fn boundary, void *ctx, struct extract_result *res);
+		    extract_boundary_fn boundary, extract_picture_fn picture, void *ctx,
+		    struct extract_result *res);
 
 #endif /* PDGUARD_EXTRACT_H */

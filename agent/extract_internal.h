@@ -60,6 +60,7 @@ struct xctx {
 	struct extract_limits lim;
 	extract_sink_fn sink;
 	extract_boundary_fn boundary;	/* NULL: one document */
+	extract_picture_fn picture;	/* NULL: not told */
 	void *sink_ctx;
 	uint64_t emitted_at_boundary;	/* x->emitted at the last boundary */
 	struct extract_result *res;
@@ -83,6 +84,8 @@ struct xstream {
 };
 
 /* extract.c */
+/* A picture or a biometric record found (@t from x_detect(); @head, its first bytes). */
+void x_picture(struct xctx *x, const struct x_type *t, const uint8_t *head, size_t len);
 void x_status(struct xctx *x, int status, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 bool x_halted(struct xctx *x);

@@ -413,11 +413,39 @@ static void x_member(struct xctx *x, zip_t *za, zip_uint64_t idx, const char *na
 			 "unsupported: archive type %s is not opened (member '%s')", t.mime,
 			 m.name);
 		break;
-	case XC_EMPTY:
 	case XC_BIOMETRIC:
+		x_picture(x, &t, head, hlen);
+		break;
+	case XC_EMPTY:
 	case XC_IMAGE:
 	case XC_BINARY:
 		break;
+	}
+out:
+	free(head);
+	m_close(&m);
+}
+
+/* A picture of an office document: is it a photo (or a biometric record)? Its text: none. */
+static void x_media(struct xctx *x, zip_t *za, zip_uint64_t idx, const char *name)
+{
+	struct mstream m;
+	struct x_type t;
+	uint8_t *head;
+	ssize_t hlen;
+
+	if (m_open(x, za, idx, name, &m))
+		return;
+	head = malloc(X_HEAD_BYTES);
+	if (!head) {
+		x_status(x, EXTRACT_IO, "out of memory");
+		goto out;
+	}
+	/* a JPEG's frame header follows its EXIF segment, at most 64 KiB: the head holds it */
+	hlen = read_full(&m.s, head, X_HEAD_BYTES);
+	if (hlen > 0) {
+		x_detect(head, hlen, &t);
+		x_picture(x, &t, head, hlen);
 	}
 out:
 	free(head);
@@ -472,6 +500,8 @@ static const struct {
 
 /* XP_MEMBER: an embedded file, read by its content like a member of a plain ZIP. */
 #define XP_MEMBER (-1)
+/* XP_MEDIA: a picture, looked at for photos of people (extract_result.photos), not read. */
+#define XP_MEDIA (-2)
 
 struct part {
 	const char *glob;
@@ -486,6 +516,7 @@ static const struct part docx_parts[] = {
 	{ "word/endnotes.xml", XP_DOCX },
 	{ "word/comments.xml", XP_DOCX },
 	{ "word/embeddings/*", XP_MEMBER },
+	{ "word/media/*", XP_MEDIA },
 	{ NULL, 0 },
 };
 
@@ -494,6 +525,7 @@ static const struct part xlsx_parts[] = {
 	{ "xl/worksheets/sheet*.xml", XP_XLSX_SHEET },
 	{ "xl/comments*.xml", XP_XLSX_STRINGS },
 	{ "xl/embeddings/*", XP_MEMBER },
+	{ "xl/media/*", XP_MEDIA },
 	{ NULL, 0 },
 };
 
@@ -502,12 +534,14 @@ static const struct part pptx_parts[] = {
 	{ "ppt/notesSlides/notesSlide*.xml", XP_PPTX },
 	{ "ppt/comments/*.xml", XP_PPTX },
 	{ "ppt/embeddings/*", XP_MEMBER },
+	{ "ppt/media/*", XP_MEDIA },
 	{ NULL, 0 },
 };
 
 static const struct part odf_parts[] = {
 	{ "content.xml", XP_ODF },
 	{ "styles.xml", XP_ODF },	/* headers and footers of text documents */
+	{ "Pictures/*", XP_MEDIA },
 	{ NULL, 0 },
 };
 
@@ -541,6 +575,10 @@ static void x_parts(struct xctx *x, zip_t *za, zip_uint64_t n, const struct part
 		}
 		qsort(list, k, sizeof(*list), named_cmp);
 		for (i = 0; i < k && !x_halted(x); i++) {
+			if (parts->profile == XP_MEDIA) {
+				x_media(x, za, list[i].idx, list[i].name);
+				continue;
+			}
 			if (parts->profile == XP_MEMBER)
 				x_member(x, za, list[i].idx, list[i].name, depth);
 			else

@@ -104,7 +104,8 @@ int scanner_scan_path(const struct scanner *sc, struct classify_ctx *ctx, const 
 		return 0;
 	}
 	classify_begin(ctx, sc->min_confidence, NULL, NULL);
-	ret = extract_fd_docs(fd, &sc->limits, classify_feed, classify_next_document, ctx, &xr);
+	ret = extract_fd_docs(fd, &sc->limits, classify_feed, classify_next_document,
+			      classify_picture, ctx, &xr);
 	close(fd);
 	cret = classify_end(ctx, &res->report);
 	snprintf(res->mime, sizeof(res->mime), "%s", xr.mime);

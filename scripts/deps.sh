@@ -33,7 +33,7 @@ test_pkgs=(
 	"${run_pkgs[@]}"
 	clang llvm bpftool linux-headers-amd64 kmod cpio xz-utils
 	qemu-system-x86 busybox-static dosfstools e2fsprogs util-linux python3 zip
-	fonts-dejavu-core libcairo2-dev python3-xlwt libreoffice-writer-nogui
+	fonts-dejavu-core libcairo2-dev python3-xlwt libreoffice-writer-nogui poppler-utils
 )
 bench_pkgs=("${test_pkgs[@]}" ripgrep time bc fapolicyd)
 fuzz_pkgs=("${test_pkgs[@]}" libclang-rt-14-dev)

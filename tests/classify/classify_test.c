@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "classify.h"
+#include "extract.h"
 #include "pdg_test.h"
 
 struct text {
@@ -311,6 +312,73 @@ TEST_F(engine, contract_accounts_are_not_pd_an_employees_is)
 	ASSERT_EQ(0, run(_metadata, self, CONF_MEDIUM));
 	EXPECT_TRUE(self->rep.pd);
 	ASSERT_NE(NULL, finding(&self->rep, "iban-kz"));
+}
+
+/*
+ * A biometric record is PD by itself; a photo adds the biometric category to a personnel record
+ * with PD, and nothing elsewhere.
+ */
+TEST_F(engine, biometric_records_and_photos)
+{
+	const struct classify_finding *f;
+
+	classify_begin(self->ctx, CONF_MEDIUM, NULL, NULL);
+	classify_picture(self->ctx, EXTRACT_BIOMETRIC_RECORD, "application/x-fingerprint-template");
+	ASSERT_EQ(0, classify_end(self->ctx, &self->rep));
+	EXPECT_TRUE(self->rep.pd);
+	EXPECT_EQ(CAT(PD_BIOMETRIC), self->rep.categories);
+	f = finding(&self->rep, "biometric-record");
+	ASSERT_NE(NULL, f);
+	EXPECT_EQ(CONF_HIGH, f->confidence);
+	EXPECT_STREQ("application/x-fingerprint-template", f->sample);
+
+	/* a personnel card with a photo */
+	add(&self->t, "Личная карточка работника, табельный номер 17\nИванов Иван, ИИН 900101300007, "
+		      "должность бухгалтер, отдел кадров\n");
+	classify_begin(self->ctx, CONF_MEDIUM, NULL, NULL);
+	classify_feed(self->ctx, self->t.s, self->t.len);
+	classify_picture(self->ctx, EXTRACT_PHOTO, "image/jpeg 354x472");
+	classify_picture(self->ctx, EXTRACT_PHOTO, "image/jpeg 300x400");
+	ASSERT_EQ(0, classify_end(self->ctx, &self->rep));
+	EXPECT_TRUE(self->rep.pd);
+	EXPECT_TRUE(self->rep.categories & CAT(PD_BIOMETRIC));
+	EXPECT_TRUE(self->rep.categories & CAT(PD_PERSONNEL));
+	f = finding(&self->rep, "photo");
+	ASSERT_NE(NULL, f);
+	EXPECT_EQ(2, f->count);
+	EXPECT_STREQ("image/jpeg 354x472", f->sample);
+
+	/* the same photo in a letter without PD, and in PD that is no personnel record */
+	classify_begin(self->ctx, CONF_MEDIUM, NULL, NULL);
+	classify_feed(self->ctx, "Поздравляем коллег с праздником!\n",
+		      strlen("Поздравляем коллег с праздником!\n"));
+	classify_picture(self->ctx, EXTRACT_PHOTO, "image/jpeg 354x472");
+	ASSERT_EQ(0, classify_end(self->ctx, &self->rep));
+	EXPECT_FALSE(self->rep.pd);
+	EXPECT_EQ(0U, self->rep.categories);
+	classify_begin(self->ctx, CONF_MEDIUM, NULL, NULL);
+	classify_feed(self->ctx, "ИИН 900101300007\n", strlen("ИИН 900101300007\n"));
+	classify_picture(self->ctx, EXTRACT_PHOTO, "image/jpeg 354x472");
+	ASSERT_EQ(0, classify_end(self->ctx, &self->rep));
+	EXPECT_TRUE(self->rep.pd);
+	EXPECT_FALSE(self->rep.categories & CAT(PD_BIOMETRIC));
+	EXPECT_EQ(NULL, finding(&self->rep, "photo"));
+
+	/* an archive: a staff card in one member, a newsletter's photo in the next */
+	classify_begin(self->ctx, CONF_MEDIUM, NULL, NULL);
+	classify_feed(self->ctx, self->t.s, self->t.len);
+	classify_next_document(self->ctx);
+	classify_feed(self->ctx, "Поздравляем коллег!\n", strlen("Поздравляем коллег!\n"));
+	classify_picture(self->ctx, EXTRACT_PHOTO, "image/jpeg 354x472");
+	ASSERT_EQ(0, classify_end(self->ctx, &self->rep));
+	EXPECT_TRUE(self->rep.pd);
+	EXPECT_TRUE(self->rep.categories & CAT(PD_PERSONNEL));
+	EXPECT_FALSE(self->rep.categories & CAT(PD_BIOMETRIC));
+
+	/* and classify_begin() forgets them */
+	classify_begin(self->ctx, CONF_MEDIUM, NULL, NULL);
+	ASSERT_EQ(0, classify_end(self->ctx, &self->rep));
+	EXPECT_FALSE(self->rep.pd);
 }
 
 TEST_F(engine, passport_needs_context)

@@ -16,9 +16,9 @@ check() {	# check NAME COMMAND...: ok when COMMAND succeeds
 	if "$@"; then echo "ok $n - $name"; else echo "not ok $n - $name"; fails=$((fails + 1)); fi
 }
 echo "TAP version 13"
-echo "1..33"
+echo "1..35"
 if [ ! -x "$pd" ]; then
-	for i in $(seq 1 33); do echo "ok $i # SKIP build/pdguard is not built"; done
+	for i in $(seq 1 35); do echo "ok $i # SKIP build/pdguard is not built"; done
 	exit 0
 fi
 tmp=$(mktemp -d /tmp/pdg-scan-XXXXXX)
@@ -241,6 +241,51 @@ else
 	for i in 1 2; do
 		n=$((n + 1))
 		echo "ok $n # SKIP LibreOffice or catdoc missing (scripts/deps.sh test installs them)"
+	done
+fi
+# A photo in a personnel record is biometric (by content: a portrait JPEG among the document's
+# pictures), a photo in a newsletter is nothing. Real files: the JPEG rendered by poppler's
+# pdftoppm, the DOCX written by LibreOffice from HTML that carries it as a data: URI.
+if command -v soffice >/dev/null && command -v pdftoppm >/dev/null; then
+	mkdir -p "$tmp/photo"
+	python3 - "$tmp/photo" "$top/tests/corpus" <<'PY'
+import base64, os, sys
+sys.path.insert(0, sys.argv[2])
+import formats
+d = formats.Doc("x", "ru", "none", [])
+d.title = "Фото 3x4"
+open(os.path.join(sys.argv[1], "face.pdf"), "wb").write(formats.to_pdf(d))
+PY
+	pdftoppm -jpeg -r 40 -singlefile "$tmp/photo/face.pdf" "$tmp/photo/face"
+	python3 - "$tmp/photo" <<'PY'
+import base64, os, sys
+d = sys.argv[1]
+img = base64.b64encode(open(os.path.join(d, "face.jpg"), "rb").read()).decode()
+pic = '<p><img src="data:image/jpeg;base64,%s" width="120" height="160"></p>' % img
+card = ["Личная карточка работника (форма Т-2)", "Табельный номер 117",
+        "Иванов Иван Петрович, ИИН 900101300007, должность бухгалтер"]
+news = ["Корпоративный вестник", "Поздравляем коллегу с юбилеем!"]
+for name, lines in (("card", card), ("news", news)):
+    body = "".join("<p>%s</p>" % l for l in lines) + pic
+    open(os.path.join(d, name + ".html"), "w").write(
+        '<html><head><meta charset="utf-8"></head><body>%s</body></html>' % body)
+PY
+	HOME=$tmp/lohome timeout 180 soffice --headless --norestore --convert-to 'docx:MS Word 2007 XML' \
+		--outdir "$tmp/photo" "$tmp/photo/card.html" "$tmp/photo/news.html" >/dev/null 2>&1
+	scan --json "$tmp/photo/card.docx" "$tmp/photo/news.docx" >"$tmp/photo.json"
+	check "a photo in a personnel record adds biometric" python3 -c '
+import json, sys
+o = [json.loads(l) for l in open(sys.argv[1])]
+card = [x for x in o if x["path"].endswith("card.docx")][0]
+assert card["label"] == "pd" and "biometric" in card["categories"], card
+f = [x for x in card["findings"] if x["rule"] == "photo"][0]
+assert f["sample"].startswith("image/jpeg "), card' "$tmp/photo.json"
+	check "a photo in a newsletter is not PD" \
+		grep -q '"path":"[^"]*news.docx".*"label":"none"' "$tmp/photo.json"
+else
+	for i in 1 2; do
+		n=$((n + 1))
+		echo "ok $n # SKIP LibreOffice or poppler-utils missing (scripts/deps.sh test installs them)"
 	done
 fi
 # A ZIP's members are documents of their own: a payment log of failing 12-digit numbers beside a

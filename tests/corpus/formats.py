@@ -29,6 +29,7 @@ class Doc:
         self.blocks = blocks or []
         self.tags = set(tags or [])
         self.split_runs = None  # rng to split DOCX runs with, or None
+        self.pictures = []      # bytes of pictures (DOCX word/media, ODT Pictures)
 
     def p(self, text):
         self.blocks.append(("p", text))
@@ -166,6 +167,13 @@ def _docx_runs(text, rng):
     return "".join(out)
 
 
+def jpeg(rng, w, h, size=2000):
+    """A JPEG as far as its headers go (JFIF, a baseline frame of w x h), then filler."""
+    sof = bytes([0xff, 0xc0, 0, 17, 8, h >> 8, h & 255, w >> 8, w & 255, 3, 1, 0x22, 0, 2, 0x11, 1, 3, 0x11, 1])
+    return (b"\xff\xd8\xff\xe0\x00\x10JFIF\x00\x01\x01\x00\x00\x01\x00\x01\x00\x00" + sof
+            + bytes(rng.randrange(256) for _ in range(size)).replace(b"\xff", b"\x00") + b"\xff\xd9")
+
+
 def to_docx(doc):
     rng = doc.split_runs
     body = []
@@ -224,7 +232,7 @@ def to_docx(doc):
         ("word/styles.xml", styles),
         ("docProps/core.xml", _core_props(doc.title)),
         ("docProps/app.xml", _app_props("Microsoft Office Word")),
-    ])
+    ] + [("word/media/image%d.jpeg" % (i + 1), pic) for i, pic in enumerate(doc.pictures)])
 
 
 def _core_props(title):
@@ -395,7 +403,8 @@ def to_odt(doc):
                 '<manifest:file-entry manifest:full-path="meta.xml" manifest:media-type="text/xml"/>'
                 '</manifest:manifest>')
     return _zip([("content.xml", content), ("styles.xml", styles), ("meta.xml", meta),
-                 ("META-INF/manifest.xml", manifest)],
+                 ("META-INF/manifest.xml", manifest)]
+                + [("Pictures/1000000%09d.jpg" % i, pic) for i, pic in enumerate(doc.pictures)],
                 first_stored=("mimetype", b"application/vnd.oasis.opendocument.text"))
 
 

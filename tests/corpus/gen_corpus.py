@@ -476,6 +476,36 @@ def g_biometric(rng, lang, fmt):
     return d
 
 
+def g_personnel_card(rng, lang, fmt):
+    """A personnel record card (форма Т-2) with the employee's 3x4 photo: biometric."""
+    p = Person(rng, lang)
+    d = Doc("personnel_card", lang, "pd", ["basic", "personnel", "biometric"])
+    w = rng.randrange(240, 600)
+    d.pictures.append(formats.jpeg(rng, w, w * 4 // 3))
+    if rng.random() < 0.5:  # a company logo in the header too: wide, not a photo
+        d.pictures.append(formats.jpeg(rng, 600, 150))
+    if lang == "kk":
+        d.title = "Қызметкердің жеке карточкасы"
+        d.p("Табель нөмірі: %s" % p.tab)
+        d.p("Тегі, аты, әкесінің аты: %s" % p.fio)
+        d.p("ЖСН: %s, туған күні: %s" % (p.iin, dmy(p.birth)))
+        d.p("Лауазымы: %s, бөлім: %s" % (p.position["kk"], p.dept["kk"]))
+    elif lang == "en":
+        d.title = "Employee record card"
+        d.p("Employee ID: %s" % p.tab)
+        d.p("Full name: %s" % p.latin)
+        d.p("IIN: %s, date of birth: %s" % (p.iin, p.birth.isoformat()))
+        d.p("Position: %s, department: %s" % (p.position["en"], p.dept["en"]))
+    else:
+        d.title = "Личная карточка работника (форма Т-2)"
+        d.p("Табельный номер: %s" % p.tab)
+        d.p("Фамилия, имя, отчество: %s" % p.fio)
+        d.p("ИИН: %s, дата рождения: %s" % (p.iin, dmy(p.birth)))
+        d.p("Должность: %s, подразделение: %s" % (p.position["ru"], p.dept["ru"]))
+        d.p("Отдел кадров: карточка заполнена %s" % dmy(rdate(rng)))
+    return d
+
+
 # ------------------------------------------------------------------------------------ negatives
 def g_app_log(rng, lang, fmt):
     d = Doc("app_log", "en", "none", [])
@@ -861,6 +891,22 @@ def g_supply_contract(rng, lang, fmt):
     return d
 
 
+def g_newsletter(rng, lang, fmt):
+    """A company newsletter with a portrait photo of someone: no identifier, no PD."""
+    d = Doc("newsletter", lang, "none", [])
+    w = rng.randrange(240, 600)
+    d.pictures.append(formats.jpeg(rng, w, w * 4 // 3))
+    if lang == "en":
+        d.title = "Company news, %s" % dmy(rdate(rng))
+        d.p("Congratulations to our colleague on ten years with the company! The quarterly "
+            "meeting moves to Thursday, and the new canteen opens next week.")
+    else:
+        d.title = "Корпоративный вестник, %s" % dmy(rdate(rng))
+        d.p("Поздравляем коллегу с десятилетием работы в компании! Квартальное собрание "
+            "переносится на четверг, новая столовая открывается на следующей неделе.")
+    return d
+
+
 def g_salary_stats(rng, lang, fmt):
     d = Doc("salary_stats", lang, "none", [])
     rows = [[dep, rng.randrange(3, 80), money(rng.randrange(200, 900) * 1000), money(rng.randrange(200, 900) * 1000 * 1.3)]
@@ -920,6 +966,7 @@ POSITIVES = {
     "phone_list": (g_phone_list, 3, ["ru", "kk", "en"], ["xlsx", "docx", "csv"]),
     "hr_app_log": (g_hr_app_log, 2, ["en"], ["log"]),
     "biometric": (g_biometric, 2, ["ru"], ["csv", "xlsx"]),
+    "personnel_card": (g_personnel_card, 3, ["ru", "ru", "kk", "en"], ["docx", "odt"]),
 }
 NEGATIVES = {
     "app_log": (g_app_log, 7, ["en"], ["log"]),
@@ -934,6 +981,7 @@ NEGATIVES = {
     "payment_log": (g_payment_log, 3, ["en"], ["log"]),
     "contracts": (g_contracts, 3, ["ru"], ["xlsx", "csv1251", "docx"]),
     "supply_contract": (g_supply_contract, 4, ["ru", "ru", "kk", "en"], ["docx", "pdf", "odt", "txt", "rtf"]),
+    "newsletter": (g_newsletter, 2, ["ru", "en"], ["docx", "odt"]),
     "salary_stats": (g_salary_stats, 3, ["ru", "kk"], ["docx", "xlsx", "md"]),
     "meeting_notes": (g_meeting_notes, 3, ["ru", "en"], ["md", "txt", "pdf", "odt"]),
     "empty": (g_empty, 0.5, ["en"], ["txt"]),
@@ -948,7 +996,7 @@ DIRS = {
     "bin_registry": "Бухгалтерия/Контрагенты", "policy_text": "Общее/Положения", "source_code": "it/src",
     "product_catalog": "Продажи", "numeric_table": "it/metrics", "orders": "Продажи/Заказы",
     "shipments": "Склад", "payment_log": "it/logs", "contracts": "Юристы/Договоры",
-    "supply_contract": "Юристы/Договоры",
+    "supply_contract": "Юристы/Договоры", "personnel_card": "HR/Личные дела", "newsletter": "Общее/Вестник",
     "salary_stats": "Бухгалтерия/Отчеты", "meeting_notes": "Общее/Протоколы", "empty": "misc", "binary": "misc",
 }
 EXT = {"csv1251": "csv", "log": "log", "bin": "bin"}

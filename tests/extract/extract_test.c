@@ -203,6 +203,38 @@ TEST_F(files, fingerprint_template)
 	EXPECT_EQ(0UL, self->res.text_bytes);
 }
 
+/* Pictures of office documents: a photo of a person by its content (JPEG, 3x4), not its name. */
+TEST_F(files, photos_in_office_documents)
+{
+	EXTRACT_OK_AS("card.odt", "odt");
+	EXPECT_EQ(1U, self->res.photos);
+	EXPECT_STREQ("image/jpeg 354x472", self->res.photo);
+	HAS("ИИН 900101300007");
+	collect_free(&self->c);
+	EXTRACT_OK_AS("card.docx", "docx");
+	EXPECT_EQ(1U, self->res.photos);
+	EXPECT_STREQ("image/jpeg 300x400", self->res.photo);
+	collect_free(&self->c);
+	/* no pictures; and a JPEG member of a plain archive is no office document's photo */
+	EXTRACT_OK_AS("payroll.docx", "docx");
+	EXPECT_EQ(0U, self->res.photos);
+	collect_free(&self->c);
+	EXTRACT_OK_AS("nested.zip", "zip");
+	EXPECT_EQ(0U, self->res.photos);
+}
+
+TEST_F(files, biometric_records_counted)
+{
+	EXTRACT_OK_AS("finger.fmr", "biometric");
+	EXPECT_EQ(1U, self->res.templates);
+	EXPECT_STREQ("application/x-fingerprint-template", self->res.template_mime);
+	collect_free(&self->c);
+	/* a member of an archive */
+	EXTRACT_OK_AS("nested.zip", "zip");
+	EXPECT_EQ(1U, self->res.templates);
+	EXPECT_STREQ("application/x-fingerprint-template", self->res.template_mime);
+}
+
 TEST_F(files, image)
 {
 	EXTRACT_OK_AS("photo.jpg", "image");

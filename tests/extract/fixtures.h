@@ -471,6 +471,72 @@ static const unsigned char fx_jpeg[] = {
 	0xff, 0xd9,
 };
 
+/*
+ * A JPEG of @w x @h pixels as far as a reader of its headers can tell: SOI, JFIF, a baseline
+ * frame header (SOF0), EOI. Writes 44 bytes to @out; returns the length.
+ */
+static inline size_t fx_jpeg_of(unsigned int w, unsigned int h, unsigned char out[64])
+{
+	static const unsigned char jfif[] = { 0xff, 0xd8, 0xff, 0xe0, 0x00, 0x10, 'J', 'F', 'I',
+					      'F',  0x00, 0x01, 0x01, 0x00, 0x00, 0x01, 0x00,
+					      0x01, 0x00, 0x00 };
+	unsigned char sof[] = { 0xff, 0xc0, 0x00, 0x11, 0x08, h >> 8, h & 0xff, w >> 8, w & 0xff,
+				0x03, 0x01, 0x22, 0x00, 0x02, 0x11, 0x01, 0x03, 0x11, 0x01 };
+	size_t n = 0;
+
+	memcpy(out + n, jfif, sizeof(jfif));
+	n += sizeof(jfif);
+	memcpy(out + n, sof, sizeof(sof));
+	n += sizeof(sof);
+	out[n++] = 0xff;
+	out[n++] = 0xd9;
+	return n;
+}
+
+/*
+ * A personnel card (ODT) with three pictures: a 3x4 photo, a wide logo (JPEG) and an icon (PNG),
+ * all under names that say nothing of what they are.
+ */
+static inline int fx_card_odt(const char *path)
+{
+	static const char content[] =
+		"<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
+		"<office:document-content " FX_ODF_NS "><office:body><office:text>"
+		"<text:p>Личная карточка работника, табельный номер 17</text:p>"
+		"<text:p>Иванов Иван Иванович, ИИН 900101300007, должность бухгалтер</text:p>"
+		"</office:text></office:body></office:document-content>";
+	static const unsigned char png[] = { 0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n',
+					     0, 0, 0, 13, 'I', 'H', 'D', 'R', 0, 0, 1, 0x62,
+					     0, 0, 1, 0xd8, 8, 2, 0, 0, 0 };
+	unsigned char photo[64], logo[64];
+	size_t np = fx_jpeg_of(354, 472, photo), nl = fx_jpeg_of(800, 200, logo);
+	const struct fx_member m[] = {
+		FX_MSTORE("mimetype", "application/vnd.oasis.opendocument.text"),
+		FX_M("META-INF/manifest.xml", FX_MANIFEST("application/vnd.oasis.opendocument.text")),
+		FX_M("content.xml", content),
+		FX_MLEN("Pictures/100000000000016200000", photo, np),
+		FX_MLEN("Pictures/100000000000032000000", logo, nl),
+		FX_MLEN("Pictures/100000000000016200001", png, sizeof(png)),
+	};
+
+	return fx_zip(path, m, sizeof(m) / sizeof(m[0]));
+}
+
+/* A DOCX whose only picture is a 3x4 photo named like a PNG. */
+static inline int fx_card_docx(const char *path)
+{
+	unsigned char photo[64];
+	size_t np = fx_jpeg_of(300, 400, photo);
+	const struct fx_member m[] = {
+		FX_M("[Content_Types].xml", fx_docx_ct),
+		FX_M("_rels/.rels", FX_RELS("word/document.xml")),
+		FX_M("word/document.xml", fx_docx_document),
+		FX_MLEN("word/media/image1.png", photo, np),
+	};
+
+	return fx_zip(path, m, sizeof(m) / sizeof(m[0]));
+}
+
 static const char fx_1c_csv[] =
 	"Табельный номер;ФИО;ИИН;Оклад\r\n"
 	"0001;Иванов Иван Иванович;900101300007;250000\r\n"
@@ -500,6 +566,8 @@ static inline int fx_make_all(const char *dir)
 	rc |= fx_pdf(FX_PATH("certificate.pdf"), fx_pdf_lines, 2);
 	rc |= fx_write(dir, "finger.fmr", fx_fmr, sizeof(fx_fmr));
 	rc |= fx_write(dir, "photo.jpg", fx_jpeg, sizeof(fx_jpeg));
+	rc |= fx_card_odt(FX_PATH("card.odt"));
+	rc |= fx_card_docx(FX_PATH("card.docx"));
 
 	enc = fx_iconv("CP1251", fx_1c_csv, &len);
 	rc |= enc ? fx_write(dir, "1c-export.csv", enc, len) : -EIO;
