@@ -357,6 +357,33 @@ static int spool(struct xctx *x, struct mstream *m, const uint8_t *head, size_t 
 	return fd;
 }
 
+/*
+ * Open member @idx and read its first X_HEAD_BYTES into a new buffer, its length in @hlen.
+ * NULL when there is nothing to read (the status says why, and @m is closed); else the caller
+ * frees the buffer and closes @m.
+ */
+static uint8_t *open_head(struct xctx *x, zip_t *za, zip_uint64_t idx, const char *name,
+			  struct mstream *m, ssize_t *hlen)
+{
+	uint8_t *head;
+
+	if (m_open(x, za, idx, name, m))
+		return NULL;
+	head = malloc(X_HEAD_BYTES);
+	if (!head) {
+		x_status(x, EXTRACT_IO, "out of memory");
+		m_close(m);
+		return NULL;
+	}
+	*hlen = read_full(&m->s, head, X_HEAD_BYTES);
+	if (*hlen < 0) {
+		free(head);
+		m_close(m);
+		return NULL;
+	}
+	return head;
+}
+
 /* Any member, read by what its content is. @depth is the depth of the archive holding it. */
 static void x_member(struct xctx *x, zip_t *za, zip_uint64_t idx, const char *name,
 		     unsigned int depth)
@@ -368,16 +395,9 @@ static void x_member(struct xctx *x, zip_t *za, zip_uint64_t idx, const char *na
 	uint64_t size;
 	int fd;
 
-	if (m_open(x, za, idx, name, &m))
+	head = open_head(x, za, idx, name, &m, &hlen);
+	if (!head)
 		return;
-	head = malloc(X_HEAD_BYTES);
-	if (!head) {
-		x_status(x, EXTRACT_IO, "out of memory");
-		goto out;
-	}
-	hlen = read_full(&m.s, head, X_HEAD_BYTES);
-	if (hlen < 0)
-		goto out;
 	x_detect(head, hlen, &t);
 	switch (t.cls) {
 	case XC_TEXT: {
@@ -421,7 +441,6 @@ static void x_member(struct xctx *x, zip_t *za, zip_uint64_t idx, const char *na
 	case XC_BINARY:
 		break;
 	}
-out:
 	free(head);
 	m_close(&m);
 }
@@ -434,20 +453,14 @@ static void x_media(struct xctx *x, zip_t *za, zip_uint64_t idx, const char *nam
 	uint8_t *head;
 	ssize_t hlen;
 
-	if (m_open(x, za, idx, name, &m))
-		return;
-	head = malloc(X_HEAD_BYTES);
-	if (!head) {
-		x_status(x, EXTRACT_IO, "out of memory");
-		goto out;
-	}
 	/* a JPEG's frame header follows its EXIF segment, at most 64 KiB: the head holds it */
-	hlen = read_full(&m.s, head, X_HEAD_BYTES);
+	head = open_head(x, za, idx, name, &m, &hlen);
+	if (!head)
+		return;
 	if (hlen > 0) {
 		x_detect(head, hlen, &t);
 		x_picture(x, &t, head, hlen);
 	}
-out:
 	free(head);
 	m_close(&m);
 }
