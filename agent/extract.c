@@ -392,8 +392,13 @@ void x_picture(struct xctx *x, const struct x_type *t, const uint8_t *head, size
 	if (w < 100 || h < 100 || (uint64_t)h * 10 < (uint64_t)w * 9)
 		return;
 	snprintf(desc, sizeof(desc), "image/jpeg %ux%u", w, h);
-	if (!r->photos++)
-		snprintf(r->photo, sizeof(r->photo), "%s", desc);
+	x_photo(x, desc);
+}
+
+void x_photo(struct xctx *x, const char *desc)
+{
+	if (!x->res->photos++)
+		snprintf(x->res->photo, sizeof(x->res->photo), "%s", desc);
 	if (x->picture)
 		x->picture(x->sink_ctx, EXTRACT_PHOTO, desc);
 }

@@ -86,6 +86,8 @@ struct xstream {
 /* extract.c */
 /* A picture or a biometric record found (@t from x_detect(); @head, its first bytes). */
 void x_picture(struct xctx *x, const struct x_type *t, const uint8_t *head, size_t len);
+/* A photo of a person, described by @desc ("image/jpeg 354x472"). */
+void x_photo(struct xctx *x, const char *desc);
 void x_status(struct xctx *x, int status, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 bool x_halted(struct xctx *x);

@@ -2,6 +2,7 @@
 /*
  * PDF through poppler-glib, page by page. Poppler cannot be interrupted inside a page, so the
  * deadline is checked between pages; the file size limit is checked before poppler sees the file.
+ * The pictures of the first pages are looked at for a photo of a person (extract_result.photos).
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -11,6 +12,39 @@
 #include <unistd.h>
 
 #include "extract_internal.h"
+
+/* Pages looked at for photos: a personnel card has its photo on the first. */
+#define PHOTO_PAGES 4
+
+/*
+ * A photo of a person: an image drawn at least 1.5 cm (42 pt) on each side, its sides within
+ * 0.6 of each other (a 3x4 photo is 0.75, a logo or a banner far less), on less than a quarter
+ * of the page (not a scanned page). Where it is drawn is all poppler says without decoding it,
+ * and its box comes out with width and height swapped for some transforms (poppler 22.12 on a
+ * 200 x 60 image), so the orientation is not trusted; the image's own type is not looked at.
+ */
+static void pdf_photos(struct xctx *x, PopplerPage *page)
+{
+	GList *maps = poppler_page_get_image_mapping(page), *l;
+	double pw = 0, ph = 0;
+
+	poppler_page_get_size(page, &pw, &ph);
+	for (l = maps; l; l = l->next) {
+		const PopplerImageMapping *m = l->data;
+		double w = m->area.x2 - m->area.x1, h = m->area.y2 - m->area.y1;
+		char desc[48];
+
+		if (w < 0)
+			w = -w;
+		if (h < 0)
+			h = -h;
+		if (w < 42 || h < 42 || (w < h ? w / h : h / w) < 0.6 || w * h * 4 > pw * ph)
+			continue;
+		snprintf(desc, sizeof(desc), "PDF image %.0fx%.0f pt", w, h);
+		x_photo(x, desc);
+	}
+	poppler_page_free_image_mapping(maps);
+}
 
 void x_pdf(struct xctx *x, int fd, uint64_t size, const char *name)
 {
@@ -54,6 +88,8 @@ void x_pdf(struct xctx *x, int fd, uint64_t size, const char *name)
 			x_emit_bytes(x, (const uint8_t *)text, strlen(text));
 			g_free(text);
 		}
+		if (i < PHOTO_PAGES && !x_halted(x))
+			pdf_photos(x, page);
 		g_object_unref(page);
 		x_emit_sep(x);
 	}

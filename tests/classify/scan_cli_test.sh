@@ -16,9 +16,9 @@ check() {	# check NAME COMMAND...: ok when COMMAND succeeds
 	if "$@"; then echo "ok $n - $name"; else echo "not ok $n - $name"; fails=$((fails + 1)); fi
 }
 echo "TAP version 13"
-echo "1..35"
+echo "1..36"
 if [ ! -x "$pd" ]; then
-	for i in $(seq 1 35); do echo "ok $i # SKIP build/pdguard is not built"; done
+	for i in $(seq 1 36); do echo "ok $i # SKIP build/pdguard is not built"; done
 	exit 0
 fi
 tmp=$(mktemp -d /tmp/pdg-scan-XXXXXX)
@@ -282,8 +282,14 @@ f = [x for x in card["findings"] if x["rule"] == "photo"][0]
 assert f["sample"].startswith("image/jpeg "), card' "$tmp/photo.json"
 	check "a photo in a newsletter is not PD" \
 		grep -q '"path":"[^"]*news.docx".*"label":"none"' "$tmp/photo.json"
+	mkdir -p "$tmp/photo/pdf"
+	HOME=$tmp/lohome timeout 180 soffice --headless --norestore --convert-to pdf \
+		--outdir "$tmp/photo/pdf" "$tmp/photo/card.html" >/dev/null 2>&1
+	check "a photo in a PDF personnel card adds biometric" bash -c \
+		"timeout 60 '$pd' scan --rules '$rules' --json '$tmp/photo/pdf/card.pdf' 2>/dev/null |
+		grep -q '\"categories\":\[[^]]*\"biometric\".*\"rule\":\"photo\",.*\"sample\":\"PDF image '"
 else
-	for i in 1 2; do
+	for i in 1 2 3; do
 		n=$((n + 1))
 		echo "ok $n # SKIP LibreOffice or poppler-utils missing (scripts/deps.sh test installs them)"
 	done

@@ -221,6 +221,18 @@ TEST_F(files, photos_in_office_documents)
 	collect_free(&self->c);
 	EXTRACT_OK_AS("nested.zip", "zip");
 	EXPECT_EQ(0U, self->res.photos);
+	/* PDF: where an image is drawn, and how big */
+	collect_free(&self->c);
+	EXTRACT_OK_AS("card.pdf", "pdf");
+	EXPECT_EQ(1U, self->res.photos);
+	EXPECT_STREQ("PDF image 85x113 pt", self->res.photo);
+	HAS("ИИН 900101300007");
+	collect_free(&self->c);
+	EXTRACT_OK_AS("card-logo.pdf", "pdf");
+	EXPECT_EQ(0U, self->res.photos);
+	collect_free(&self->c);
+	EXTRACT_OK_AS("certificate.pdf", "pdf");
+	EXPECT_EQ(0U, self->res.photos);
 }
 
 TEST_F(files, biometric_records_counted)

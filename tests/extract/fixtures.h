@@ -450,6 +450,38 @@ static inline int fx_pdf(const char *path, const char *const *lines, int pages)
 	return rc;
 }
 
+/*
+ * A one-page personnel card as PDF with one picture drawn @w x @h points: a 3x4 photo
+ * (85 x 113 pt) or a wide logo. The picture is a gray image surface, as cairo embeds it.
+ */
+static inline int fx_pdf_card(const char *path, double w, double h)
+{
+	cairo_surface_t *s = cairo_pdf_surface_create(path, 595, 842);
+	cairo_surface_t *img = cairo_image_surface_create(CAIRO_FORMAT_RGB24, 120, 160);
+	cairo_t *cr = cairo_create(s);
+	int rc;
+
+	cairo_select_font_face(cr, "DejaVu Sans", CAIRO_FONT_SLANT_NORMAL, CAIRO_FONT_WEIGHT_NORMAL);
+	cairo_set_font_size(cr, 12);
+	cairo_move_to(cr, 50, 80);
+	cairo_show_text(cr, "Личная карточка работника, табельный номер 17");
+	cairo_move_to(cr, 50, 100);
+	cairo_show_text(cr, "Иванов Иван, ИИН 900101300007, должность бухгалтер");
+	cairo_save(cr);
+	cairo_translate(cr, 400, 150);
+	cairo_scale(cr, w / 120, h / 160);
+	cairo_set_source_surface(cr, img, 0, 0);
+	cairo_paint(cr);
+	cairo_restore(cr);
+	cairo_show_page(cr);
+	cairo_destroy(cr);
+	cairo_surface_destroy(img);
+	cairo_surface_finish(s);
+	rc = cairo_surface_status(s) == CAIRO_STATUS_SUCCESS ? 0 : -EIO;
+	cairo_surface_destroy(s);
+	return rc;
+}
+
 static const char *const fx_pdf_lines[] = {
 	"Справка с места работы",
 	"Выдана Нурланову Ержану, ИИН 870412450121",
@@ -568,6 +600,8 @@ static inline int fx_make_all(const char *dir)
 	rc |= fx_write(dir, "photo.jpg", fx_jpeg, sizeof(fx_jpeg));
 	rc |= fx_card_odt(FX_PATH("card.odt"));
 	rc |= fx_card_docx(FX_PATH("card.docx"));
+	rc |= fx_pdf_card(FX_PATH("card.pdf"), 85, 113);
+	rc |= fx_pdf_card(FX_PATH("card-logo.pdf"), 200, 60);
 
 	enc = fx_iconv("CP1251", fx_1c_csv, &len);
 	rc |= enc ? fx_write(dir, "1c-export.csv", enc, len) : -EIO;
