@@ -393,6 +393,18 @@ TEST_F(engine, passport_needs_context)
 	EXPECT_TRUE(self->rep.pd);
 	ASSERT_NE(NULL, finding(&self->rep, "passport-kz"));
 	EXPECT_STREQ("N******78", finding(&self->rep, "passport-kz")->sample);
+
+	/* typed with a space after N, as forms often have it; an order number so typed is not */
+	self->t.len = 0;
+	add(&self->t, "Паспорт гражданина РК N 12345678, выдан МВД РК\n");
+	ASSERT_EQ(0, run(_metadata, self, CONF_MEDIUM));
+	EXPECT_TRUE(self->rep.pd);
+	ASSERT_NE(NULL, finding(&self->rep, "passport-kz"));
+	EXPECT_STREQ("N ******78", finding(&self->rep, "passport-kz")->sample);
+	self->t.len = 0;
+	add(&self->t, "Заказ N 12345678 от 01.02.2024, поставка 5 позиций\n");
+	ASSERT_EQ(0, run(_metadata, self, CONF_LOW));
+	EXPECT_FALSE(self->rep.pd);
 }
 
 TEST_F(engine, id_card_needs_context)
