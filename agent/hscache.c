@@ -23,7 +23,7 @@
  * comes from the directory and the file being the user's own */
 #define HEADER	     (8 + 8 + 4)
 #define MAX_DB_BYTES (256u << 20)
-#define KEEP_FILES   16		/* older databases beyond this many are removed */
+#define KEEP_FILES   32		/* older databases beyond this many are removed */
 
 static atomic_ulong n_hits, n_misses, n_rejected;
 
