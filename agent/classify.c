@@ -900,8 +900,8 @@ int classify_ctx_new(const struct classifier *c, struct classify_ctx **out)
 	ctx->md = pcre2_match_data_create(c->max_groups + 1, NULL);
 	ctx->rst = calloc(c->nrules + 1, sizeof(*ctx->rst));
 	ctx->seen = calloc(c->bitwords + 1, sizeof(*ctx->seen));
+	/* a finding per rule and per family, + the two of classify_picture() (+ 1 for none) */
 	ctx->findings = calloc(c->nrules + c->rs->nfamilies + 3, sizeof(*ctx->findings));
-	/* + the two findings of classify_picture() */
 	ctx->acc = calloc(c->nrules + c->rs->nfamilies + 3, sizeof(*ctx->acc));
 	if (!ctx->buf || !ctx->md || !ctx->rst || !ctx->seen || !ctx->findings || !ctx->acc)
 		goto fail;
