@@ -20,7 +20,8 @@ static const struct validator validators[] = {
 	{ "card", validate_card, MASK_CARD,
 	  "payment card: Luhn and a known issuer prefix (Visa, Mastercard, Mir, UnionPay...)" },
 	{ "phone_kz", validate_phone_kz, MASK_PHONE,
-	  "Kazakh phone: +7/8 and 10 digits in 70x/747/77x mobile, 71x-72x landline, 75x/76x" },
+	  "Kazakh phone: +7/8 and 10 digits in 70x/747/77x mobile (strict = no: also 71x-72x "
+	  "landline, 75x/76x)" },
 };
 
 const struct validator *validator_find(const char *name)
@@ -275,12 +276,18 @@ int validate_phone_kz(const char *s, size_t len, int strictness, const char **wh
 	/* the +7 7xx zone is Kazakhstan's; these ranges are assigned */
 	if (num[1] == 0 || num[1] == 7)
 		return VALIDATE_OK; /* mobile operators */
-	if (num[1] == 1 || num[1] == 2)
-		return VALIDATE_OK; /* landlines: 71x (Astana and the north), 72x (Almaty, south) */
-	if (num[1] == 5 || num[1] == 6)
-		return VALIDATE_OK; /* newer operators and services */
 	if (num[1] == 4)
 		return num[2] == 7 ? VALIDATE_OK /* 747: Tele2/Altel mobile */
 				   : refuse(why, "unassigned Kazakh range (74x other than 747)");
-	return refuse(why, "unassigned Kazakh range (73x, 78x, 79x)");
+	if (num[1] == 3 || num[1] == 8 || num[1] == 9)
+		return refuse(why, "unassigned Kazakh range (73x, 78x, 79x)");
+	/*
+	 * 71x (Astana and the north) and 72x (Almaty, the south) are landlines, 75x/76x newer
+	 * fixed and service numbers: what a company's contact page lists. A person's number is a
+	 * mobile; strict = no counts these too.
+	 */
+	if (strictness == VALIDATE_STRICT)
+		return refuse(why, "landline or service range (71x, 72x, 75x, 76x): an "
+				   "organisation's number, usually");
+	return VALIDATE_OK;
 }

@@ -445,7 +445,18 @@ TEST_F(engine, one_phone_on_a_letterhead_is_not_pd_a_list_is)
 		      "Сидоров, тел. +7-705-111-22-33\n");
 	ASSERT_EQ(0, run(_metadata, self, CONF_MEDIUM));
 	EXPECT_TRUE(self->rep.pd);
-	EXPECT_STREQ("+7 727 *** ** 34", finding(&self->rep, "phone-kz")->sample);
+	EXPECT_EQ(3, finding(&self->rep, "phone-kz")->count);
+	EXPECT_STREQ("+7 701 *** ** 67", finding(&self->rep, "phone-kz")->sample);
+}
+
+/* A company's contact page: its landlines, however many, are nobody's personal phone. */
+TEST_F(engine, a_company_contact_page_is_not_pd)
+{
+	add(&self->t, "Контакты ТОО «Альфа Трейд»\nПриемная: тел. +7 (727) 250-10-20\n"
+		      "Бухгалтерия: тел. +7 (727) 250-10-21\nОтдел продаж: тел. +7 (727) 250-10-22, "
+		      "+7 (7172) 55-44-33\nСклад: тел. 8 (727) 250-10-24\n");
+	ASSERT_EQ(0, run(_metadata, self, CONF_LOW));
+	EXPECT_FALSE(self->rep.pd);
 }
 
 TEST_F(engine, min_confidence_hides_weaker_findings)

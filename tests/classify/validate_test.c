@@ -123,7 +123,18 @@ FIXTURE_VARIANT_ADD(validator, phone_mobile) {
 	"phone_kz", "+7 701 123 45 67", VALIDATE_STRICT, VALIDATE_OK, NULL
 };
 FIXTURE_VARIANT_ADD(validator, phone_landline_8) {
-	"phone_kz", "8 (727) 250-12-34", VALIDATE_STRICT, VALIDATE_OK, NULL
+	"phone_kz", "8 (727) 250-12-34", VALIDATE_STRICT, VALIDATE_BAD,
+	"landline or service range (71x, 72x, 75x, 76x): an organisation's number, usually"
+};
+FIXTURE_VARIANT_ADD(validator, phone_landline_lenient) {
+	"phone_kz", "8 (727) 250-12-34", VALIDATE_LENIENT, VALIDATE_OK, NULL
+};
+FIXTURE_VARIANT_ADD(validator, phone_service_lenient) {
+	"phone_kz", "+7 760 123 45 67", VALIDATE_LENIENT, VALIDATE_OK, NULL
+};
+FIXTURE_VARIANT_ADD(validator, phone_unassigned_lenient) {
+	"phone_kz", "+7 790 123 45 67", VALIDATE_LENIENT, VALIDATE_BAD,
+	"unassigned Kazakh range (73x, 78x, 79x)"
 };
 FIXTURE_VARIANT_ADD(validator, phone_russia) {
 	"phone_kz", "+7 916 123 45 67", VALIDATE_STRICT, VALIDATE_BAD,
