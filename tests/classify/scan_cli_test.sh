@@ -9,6 +9,13 @@ pd=$top/build/pdguard
 rules=$top/policies/rules.d
 n=0
 fails=0
+skip() {	# skip COUNT REASON: the next COUNT checks cannot run here
+	local k
+	for ((k = 0; k < $1; k++)); do
+		n=$((n + 1))
+		echo "ok $n # SKIP $2"
+	done
+}
 check() {	# check NAME COMMAND...: ok when COMMAND succeeds
 	local name=$1
 	shift
@@ -178,10 +185,7 @@ assert o["findings"][0]["count"] == 3, o' "$tmp/xls.json"
 	check "legacy .xls of 12-digit order numbers is not PD" \
 		grep -q '"label":"none".*"error":null' "$tmp/xls2.json"
 else
-	for i in 1 2 3; do
-		n=$((n + 1))
-		echo "ok $n # SKIP python3-xlwt or catdoc missing (scripts/deps.sh test installs them)"
-	done
+	skip 3 "python3-xlwt or catdoc missing (scripts/deps.sh test installs them)"
 fi
 # RTF (Word's "Rich Text", often saved as .doc): Cyrillic as \'hh escapes in code page 1251 and
 # as \uN, which only a decoder turns back into words; catdoc reads it.
@@ -214,10 +218,7 @@ f = [x for x in o["findings"] if x["rule"] == "iin"][0]
 assert f["count"] == 2 and f["confidence"] == "high", o' "$tmp/rtf.json"
 	check "RTF: no IIN in clear in the output" bash -c "! grep -Eq '900101300007|850520400003' '$tmp/rtf.json'"
 else
-	for i in 1 2; do
-		n=$((n + 1))
-		echo "ok $n # SKIP catdoc missing (scripts/deps.sh run installs it)"
-	done
+	skip 2 "catdoc missing (scripts/deps.sh run installs it)"
 fi
 # Legacy Word 97-2003 (.doc: an OLE2 file with the text in its WordDocument stream, read by
 # catdoc), written here by Debian's LibreOffice (libreoffice-writer-nogui) from a UTF-8 text.
@@ -238,10 +239,7 @@ assert o["label"] == "pd" and f["count"] == 2 and f["confidence"] == "high", o' 
 	check "legacy .doc: no IIN in clear in the output" \
 		bash -c "[ -s '$tmp/doc.json' ] && ! grep -Eq '900101300007|850520400003' '$tmp/doc.json'"
 else
-	for i in 1 2; do
-		n=$((n + 1))
-		echo "ok $n # SKIP LibreOffice or catdoc missing (scripts/deps.sh test installs them)"
-	done
+	skip 2 "LibreOffice or catdoc missing (scripts/deps.sh test installs them)"
 fi
 # A photo in a personnel record is biometric (by content: a portrait JPEG among the document's
 # pictures), a photo in a newsletter is nothing. Real files: the JPEG rendered by poppler's
@@ -289,10 +287,7 @@ assert f["sample"].startswith("image/jpeg "), card' "$tmp/photo.json"
 		"timeout 60 '$pd' scan --rules '$rules' --json '$tmp/photo/pdf/card.pdf' 2>/dev/null |
 		grep -q '\"categories\":\[[^]]*\"biometric\".*\"rule\":\"photo\",.*\"sample\":\"PDF image '"
 else
-	for i in 1 2 3; do
-		n=$((n + 1))
-		echo "ok $n # SKIP LibreOffice or poppler-utils missing (scripts/deps.sh test installs them)"
-	done
+	skip 3 "LibreOffice or poppler-utils missing (scripts/deps.sh test installs them)"
 fi
 # A ZIP's members are documents of their own: a payment log of failing 12-digit numbers beside a
 # staff list must not hide the list's IINs (the IIN rule's min-ratio is per document).
