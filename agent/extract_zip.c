@@ -445,24 +445,37 @@ static void x_member(struct xctx *x, zip_t *za, zip_uint64_t idx, const char *na
 	m_close(&m);
 }
 
-/* A picture of an office document: is it a photo (or a biometric record)? Its text: none. */
-static void x_media(struct xctx *x, zip_t *za, zip_uint64_t idx, const char *name)
+/*
+ * A picture of an office document: is it a photo (or a biometric record)? Only its first
+ * X_HEAD_BYTES are inflated, so a picture of any size is looked at, and one that cannot be
+ * (damaged, encrypted) is passed over in silence: the document's text is what is read, and a
+ * picture never makes it an error.
+ */
+static void x_media(struct xctx *x, zip_t *za, zip_uint64_t idx)
 {
-	struct mstream m;
 	struct x_type t;
+	zip_stat_t st;
+	zip_file_t *zf;
 	uint8_t *head;
-	ssize_t hlen;
+	zip_int64_t n;
+	size_t got = 0;
 
-	/* a JPEG's frame header follows its EXIF segment, at most 64 KiB: the head holds it */
-	head = open_head(x, za, idx, name, &m, &hlen);
-	if (!head)
+	if (x_halted(x) || zip_stat_index(za, idx, 0, &st) ||
+	    ((st.valid & ZIP_STAT_ENCRYPTION_METHOD) && st.encryption_method != ZIP_EM_NONE))
 		return;
-	if (hlen > 0) {
-		x_detect(head, hlen, &t);
-		x_picture(x, &t, head, hlen);
+	zf = zip_fopen_index(za, idx, 0);
+	if (!zf)
+		return;
+	head = malloc(X_HEAD_BYTES);
+	while (head && got < X_HEAD_BYTES &&
+	       (n = zip_fread(zf, head + got, X_HEAD_BYTES - got)) > 0)
+		got += (size_t)n;
+	zip_fclose(zf);
+	if (head && got) {
+		x_detect(head, got, &t);
+		x_picture(x, &t, head, got);
 	}
 	free(head);
-	m_close(&m);
 }
 
 /* One XML part of an office document, parsed as it inflates. */
@@ -589,7 +602,7 @@ static void x_parts(struct xctx *x, zip_t *za, zip_uint64_t n, const struct part
 		qsort(list, k, sizeof(*list), named_cmp);
 		for (i = 0; i < k && !x_halted(x); i++) {
 			if (parts->profile == XP_MEDIA) {
-				x_media(x, za, list[i].idx, list[i].name);
+				x_media(x, za, list[i].idx);
 				continue;
 			}
 			if (parts->profile == XP_MEMBER)

@@ -235,6 +235,52 @@ TEST_F(files, photos_in_office_documents)
 	EXPECT_EQ(0U, self->res.photos);
 }
 
+/*
+ * A picture is only looked at: one over the member size limit (a 300 dpi photo), or one
+ * that compresses a thousandfold (a blank BMP), is no reason to refuse the document's text.
+ */
+TEST_F(files, big_pictures_are_looked_at_not_refused)
+{
+	struct extract_limits lim;
+	unsigned char *photo = malloc(200 * 1024), *blank = calloc(1, 4 * 1024 * 1024);
+	size_t n, i;
+	uint64_t r = 0x9e3779b97f4a7c15ULL;
+
+	ASSERT_NE(NULL, photo);
+	ASSERT_NE(NULL, blank);
+	n = fx_jpeg_of(600, 800, photo);
+	n -= 2; /* the EOI goes at the end, after incompressible scan data */
+	for (i = n; i < 200 * 1024 - 2; i++) {
+		r ^= r << 13;
+		r ^= r >> 7;
+		r ^= r << 17;
+		photo[i] = (unsigned char)(r & 0x7f); /* never 0xff: no marker */
+	}
+	photo[i++] = 0xff;
+	photo[i++] = 0xd9;
+	memcpy(blank, "BM", 2);
+	{
+		const struct fx_member m[] = {
+			FX_M("[Content_Types].xml", fx_docx_ct),
+			FX_M("_rels/.rels", FX_RELS("word/document.xml")),
+			FX_M("word/document.xml", fx_docx_document),
+			FX_MLEN("word/media/image1.jpeg", photo, i),
+			FX_MLEN("word/media/image2.bmp", blank, 4 * 1024 * 1024),
+		};
+
+		ASSERT_EQ(0, fx_zip(fx_path(self, "bigphoto.docx"), m, sizeof(m) / sizeof(m[0])));
+	}
+	extract_limits_default(&lim);
+	lim.max_member_bytes = 64 * 1024;
+	ASSERT_EQ(0, extract_path(fx_path(self, "bigphoto.docx"), &lim, &self->c, &self->res));
+	EXPECT_EQ(EXTRACT_OK, self->res.status) TH_LOG("error: %s", self->res.error);
+	EXPECT_EQ(1U, self->res.photos);
+	EXPECT_STREQ("image/jpeg 600x800", self->res.photo);
+	HAS("Сотрудник: Иванов Иван Иванович");
+	free(photo);
+	free(blank);
+}
+
 TEST_F(files, biometric_records_counted)
 {
 	EXTRACT_OK_AS("finger.fmr", "biometric");
