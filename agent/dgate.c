@@ -281,7 +281,6 @@ static unsigned int parse_atom(struct px *x, int depth)
 {
 	uint64_t set[4];
 	unsigned int digits = 0, least;
-	bool consumes = true;
 	char c = *x->p;
 
 	if (depth > MAX_DEPTH) {
@@ -308,7 +307,6 @@ static unsigned int parse_atom(struct px *x, int depth)
 				x->p = g + (*g == '<' ? 2 : 1);
 				parse_alt(x, depth + 1);
 				memcpy(x->gap, keep, sizeof(keep));
-				consumes = false;
 				goto close;
 			} else if (*g == '<' || *g == '\'' || (g[0] == 'P' && g[1] == '<')) {
 				char end = *g == '\'' ? '\'' : '>';
@@ -352,10 +350,8 @@ close:
 			x->bad = true;
 			return 0;
 		}
-		if (k == 0) {
-			consumes = false;
-			break;
-		}
+		if (k == 0)
+			break; /* an assertion: consumes nothing */
 		goto bytes;
 	}
 	case '.':
@@ -365,7 +361,6 @@ close:
 		goto bytes;
 	case '^': case '$':
 		x->p++;
-		consumes = false;
 		break;
 	case '*': case '+': case '?': case '{': case ')': case '|': case '\0':
 		x->bad = true;
@@ -397,7 +392,6 @@ bytes: {
 		x->bad = true;
 		return 0;
 	}
-	(void)consumes;
 	return cap_mul(digits, least);
 }
 

@@ -53,7 +53,7 @@ int dgate_runs(const struct dgate_scan *g, const unsigned char *s, size_t n, dga
  */
 bool dgate_vector(void);
 
-/* Tests: 0 scalar only, 1 SSE2 (if built), 2 AVX2 (if the CPU has it), -1 the best. */
+/* Tests: 0 byte by byte only; anything else, AVX2 when the CPU has it (the default, -1). */
 void dgate_set_simd(int level);
 
 #endif
