@@ -428,14 +428,35 @@ static inline int fx_ods(const char *path)
 }
 
 /* Text drawn with DejaVu through cairo's PDF surface: embedded subset font with a ToUnicode map. */
+/* An A4 PDF drawn with DejaVu Sans at @size points. */
+static inline cairo_t *fx_pdf_begin(const char *path, double size)
+{
+	cairo_t *cr = cairo_create(cairo_pdf_surface_create(path, 595, 842));
+
+	cairo_surface_destroy(cairo_get_target(cr)); /* the context holds it */
+	cairo_select_font_face(cr, "DejaVu Sans", CAIRO_FONT_SLANT_NORMAL, CAIRO_FONT_WEIGHT_NORMAL);
+	cairo_set_font_size(cr, size);
+	return cr;
+}
+
+/* Write the PDF out. Return: 0 or -EIO. */
+static inline int fx_pdf_end(cairo_t *cr)
+{
+	cairo_surface_t *s = cairo_surface_reference(cairo_get_target(cr));
+	int rc;
+
+	cairo_destroy(cr);
+	cairo_surface_finish(s);
+	rc = cairo_surface_status(s) == CAIRO_STATUS_SUCCESS ? 0 : -EIO;
+	cairo_surface_destroy(s);
+	return rc;
+}
+
 static inline int fx_pdf(const char *path, const char *const *lines, int pages)
 {
-	cairo_surface_t *s = cairo_pdf_surface_create(path, 595, 842);
-	cairo_t *cr = cairo_create(s);
-	int p, i, rc;
+	cairo_t *cr = fx_pdf_begin(path, 14);
+	int p, i;
 
-	cairo_select_font_face(cr, "DejaVu Sans", CAIRO_FONT_SLANT_NORMAL, CAIRO_FONT_WEIGHT_NORMAL);
-	cairo_set_font_size(cr, 14);
 	for (p = 0; p < pages; p++) {
 		for (i = 0; lines[i]; i++) {
 			cairo_move_to(cr, 50, 80 + 24 * i);
@@ -443,11 +464,7 @@ static inline int fx_pdf(const char *path, const char *const *lines, int pages)
 		}
 		cairo_show_page(cr);
 	}
-	cairo_destroy(cr);
-	cairo_surface_finish(s);
-	rc = cairo_surface_status(s) == CAIRO_STATUS_SUCCESS ? 0 : -EIO;
-	cairo_surface_destroy(s);
-	return rc;
+	return fx_pdf_end(cr);
 }
 
 /*
@@ -456,13 +473,9 @@ static inline int fx_pdf(const char *path, const char *const *lines, int pages)
  */
 static inline int fx_pdf_card(const char *path, double w, double h)
 {
-	cairo_surface_t *s = cairo_pdf_surface_create(path, 595, 842);
 	cairo_surface_t *img = cairo_image_surface_create(CAIRO_FORMAT_RGB24, 120, 160);
-	cairo_t *cr = cairo_create(s);
-	int rc;
+	cairo_t *cr = fx_pdf_begin(path, 12);
 
-	cairo_select_font_face(cr, "DejaVu Sans", CAIRO_FONT_SLANT_NORMAL, CAIRO_FONT_WEIGHT_NORMAL);
-	cairo_set_font_size(cr, 12);
 	cairo_move_to(cr, 50, 80);
 	cairo_show_text(cr, "Личная карточка работника, табельный номер 17");
 	cairo_move_to(cr, 50, 100);
@@ -474,12 +487,8 @@ static inline int fx_pdf_card(const char *path, double w, double h)
 	cairo_paint(cr);
 	cairo_restore(cr);
 	cairo_show_page(cr);
-	cairo_destroy(cr);
 	cairo_surface_destroy(img);
-	cairo_surface_finish(s);
-	rc = cairo_surface_status(s) == CAIRO_STATUS_SUCCESS ? 0 : -EIO;
-	cairo_surface_destroy(s);
-	return rc;
+	return fx_pdf_end(cr);
 }
 
 static const char *const fx_pdf_lines[] = {
