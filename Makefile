@@ -24,9 +24,10 @@ CFLAGS  += -std=gnu11 -Wall -Wextra -Wno-unused-parameter -Wshadow -Wformat=2 \
 CPPFLAGS += -Iinclude -Iagent $(PKG_CFLAGS)
 LDLIBS  += $(PKG_LIBS) -lm -pthread
 
-AGENT_SRCS := $(sort $(wildcard agent/*.c))
+AGENT_SRCS := $(sort $(shell find agent -name '*.c'))
+AGENT_HDRS := $(sort $(shell find agent -name '*.h'))
 AGENT_OBJS := $(patsubst %.c,$(BUILD)/%.o,$(AGENT_SRCS))
-LIB_OBJS   := $(filter-out $(BUILD)/agent/main.o,$(AGENT_OBJS))
+LIB_OBJS   := $(filter-out $(BUILD)/agent/cli/main.o,$(AGENT_OBJS))
 
 # The kselftest harness compares signed and unsigned freely, as upstream builds it.
 TEST_CFLAGS := -Wno-sign-compare
@@ -55,7 +56,7 @@ $(BUILD)/libpdguard.a: $(LIB_OBJS)
 	@rm -f $@
 	ar rcs $@ $^
 
-$(BUILD)/agent/%.o: agent/%.c $(wildcard agent/*.h) include/uapi/pdguard.h | check-deps
+$(BUILD)/agent/%.o: agent/%.c $(AGENT_HDRS) include/uapi/pdguard.h | check-deps
 	@mkdir -p $(@D)
 	$(CC) $(CPPFLAGS) $(CFLAGS) -c -o $@ $<
 

@@ -22,7 +22,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "bpf_loader.h"
+#include "drivers/bpf/loader.h"
 
 enum { B_OPEN, B_PREAD, B_PWRITE, B__N };
 static const char *const names[B__N] = { "open+close", "pread 4KiB", "pwrite 4KiB" };

@@ -14,7 +14,7 @@
 
 #include <uapi/pdguard.h>
 
-#include "events.h"
+#include "log/events.h"
 
 static double now_s(void)
 {

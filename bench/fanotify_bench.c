@@ -23,9 +23,9 @@
 
 #include <uapi/pdguard.h>
 
-#include "driver.h"
-#include "grants.h"
-#include "labels.h"
+#include "drivers/driver.h"
+#include "policy/grants.h"
+#include "state/labels.h"
 
 #define ROUNDS 7
 

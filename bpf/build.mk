@@ -4,7 +4,7 @@
 #   build/bpf/vmlinux.h        from this machine's /sys/kernel/btf/vmlinux (CO-RE: the programs
 #                              relocate against the running kernel's BTF at load time)
 #   build/bpf/pdguard.bpf.o    clang -target bpf
-#   build/bpf/pdguard.skel.h   bpftool gen skeleton, included by agent/bpf_loader.c
+#   build/bpf/pdguard.skel.h   bpftool gen skeleton, included by agent/drivers/bpf/loader.c
 # None of these are committed.
 
 BPF_CLANG   ?= clang
@@ -29,8 +29,8 @@ $(BPF_DIR)/pdguard.skel.h: $(BPF_DIR)/pdguard.bpf.o
 	$(BPFTOOL) gen skeleton $< name pdguard_bpf > $@.tmp && mv $@.tmp $@
 
 # The loader includes the skeleton.
-$(BUILD)/agent/bpf_loader.o: $(BPF_DIR)/pdguard.skel.h
-$(BUILD)/agent/bpf_loader.o: CPPFLAGS += -I$(BPF_DIR)
+$(BUILD)/agent/drivers/bpf/loader.o: $(BPF_DIR)/pdguard.skel.h
+$(BUILD)/agent/drivers/bpf/loader.o: CPPFLAGS += -I$(BPF_DIR)
 
 # bench/bpf_bench.c (scripts/bench-bpf.sh runs it in the VM) is built by the Makefile's
 # build/bench/% rule, like every benchmark program.

@@ -2,7 +2,7 @@
 /*
  * pdguard's kernel enforcement: one set of hook bodies, attached either as BPF LSM programs
  * (SEC("lsm/...")) where `bpf` is in the kernel's LSM list, or as fmod_ret programs on the
- * kernel's security_*() functions where it is not. The loader (agent/bpf_loader.c) turns off
+ * kernel's security_*() functions where it is not. The loader (agent/drivers/bpf/loader.c) turns off
  * autoload for the set it does not use.
  *
  * What is decided here, from maps the agent fills:

@@ -47,17 +47,19 @@ make -s build/libpdguard.a build/tests/extract/mkfixtures_helper >/dev/null
 # The library instrumented for coverage (fuzzer-no-link) and ASan; main.c is the CLI only.
 mkdir -p "$out/obj"
 objs=()
-for src in agent/*.c; do
-	[ "$src" = agent/main.c ] && continue
-	base=$(basename "${src%.c}")
+for src in $(find agent -name '*.c' | sort); do
+	[ "$src" = agent/cli/main.c ] && continue
+	rel=${src#agent/}
+	rel=${rel%.c}
+	base=${rel//\//_}
 	obj=$out/obj/$base.o
 	if [ ! -e "$obj" ] || [ "$src" -nt "$obj" ] ||
 		[ -n "$(find agent include -name '*.h' -newer "$obj")" ]; then
 		if ! "$clang" "${cflags[@]}" -fsanitize=fuzzer-no-link $cppflags -c -o "$obj" "$src" \
 			2>"$out/obj/$base.log"; then
 			echo "fuzz.sh: $src does not build with $clang (see $out/obj/$base.log):" \
-				"using the uninstrumented build/agent/$base.o" >&2
-			cp "build/agent/$base.o" "$obj"
+				"using the uninstrumented build/agent/$rel.o" >&2
+			cp "build/agent/$rel.o" "$obj"
 		fi
 	fi
 	objs+=("$obj")

@@ -136,7 +136,7 @@ enum pdguard_counter_attr {
 
 /*
  * BPF drivers (bpf/pdguard.bpf.c): map keys and values, the ring-buffer event, counters.
- * Added in ABI 1.1. The same structs are written by the agent (agent/bpf_loader.c) and read by
+ * Added in ABI 1.1. The same structs are written by the agent (agent/drivers/bpf/loader.c) and read by
  * the BPF programs in both attach modes (BPF LSM and fmod_ret).
  */
 

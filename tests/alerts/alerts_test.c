@@ -9,7 +9,7 @@
 
 #include <uapi/pdguard.h>
 
-#include "alerts.h"
+#include "policy/alerts.h"
 #include "pdg_test.h"
 
 #define T0 1767225600ULL	/* 2026-01-01T00:00:00Z */

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * The BPF drivers (bpf/pdguard.bpf.c through agent/bpf_loader.c), hook by hook and against the
+ * The BPF drivers (bpf/pdguard.bpf.c through agent/drivers/bpf/loader.c), hook by hook and against the
  * bypass checklist, in whichever attach mode the kernel offers (BPF LSM, or fmod_ret when bpf
  * is not in lsm=): `make test` boots the Debian 6.1 VM twice to cover both.
  *
@@ -32,7 +32,7 @@
 #include <sys/syscall.h>
 
 #include "pdg_test.h"
-#include "bpf_loader.h"
+#include "drivers/bpf/loader.h"
 
 #define HR_UID 20001	/* role by uid: basic, personnel */
 #define HR_GID 20101

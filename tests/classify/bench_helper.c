@@ -17,7 +17,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "classify.h"
+#include "classify/classify.h"
 
 #define CHUNK (256 * 1024)
 

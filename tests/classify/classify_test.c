@@ -7,8 +7,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "classify.h"
-#include "extract.h"
+#include "classify/classify.h"
+#include "extract/extract.h"
 #include "pdg_test.h"
 
 struct text {

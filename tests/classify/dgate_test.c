@@ -7,7 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "dgate.h"
+#include "classify/dgate.h"
 #include "pdg_test.h"
 
 struct want {

@@ -11,8 +11,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "classify.h"
-#include "hscache.h"
+#include "classify/classify.h"
+#include "classify/hscache.h"
 #include "pdg_test.h"
 
 #define TEXT "Приказ о приеме. ИИН 900101300007, Иванов Иван, оклад 350000\n"

@@ -10,9 +10,9 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "classify.h"
+#include "classify/classify.h"
 #include "pdg_test.h"
-#include "rules.h"
+#include "classify/rules.h"
 
 static int write_file(const char *path, const char *text)
 {

@@ -5,9 +5,9 @@
  */
 #include <string.h>
 
-#include "mask.h"
+#include "classify/mask.h"
 #include "pdg_test.h"
-#include "validate.h"
+#include "classify/validate.h"
 
 FIXTURE(validator)
 {

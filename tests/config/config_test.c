@@ -8,7 +8,7 @@
 
 #include <uapi/pdguard.h>
 
-#include "config.h"
+#include "policy/config.h"
 #include "pdg_test.h"
 
 static int write_tmp(char *path, const char *text)

@@ -10,7 +10,7 @@
 
 #include <uapi/pdguard.h>
 
-#include "events.h"
+#include "log/events.h"
 #include "pdg_test.h"
 
 FIXTURE(log) {

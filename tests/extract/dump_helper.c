@@ -11,7 +11,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "extract.h"
+#include "extract/extract.h"
 
 static int print_sink(void *ctx, const char *text, size_t len)
 {

@@ -11,8 +11,8 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "extract.h"
-#include "extract_internal.h"
+#include "extract/extract.h"
+#include "extract/internal.h"
 
 struct collect {
 	char *buf;

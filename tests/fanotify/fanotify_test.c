@@ -24,9 +24,9 @@
 
 #include <uapi/pdguard.h>
 
-#include "driver.h"
-#include "grants.h"
-#include "labels.h"
+#include "drivers/driver.h"
+#include "policy/grants.h"
+#include "state/labels.h"
 #include "pdg_test.h"
 
 static const char *const users[] = { "pdgt-hr", "pdgt-acc", "pdgt-it" };

@@ -14,8 +14,8 @@
 #define PCRE2_CODE_UNIT_WIDTH 8
 #include <pcre2.h>
 
-#include "classify.h"
-#include "dgate.h"
+#include "classify/classify.h"
+#include "classify/dgate.h"
 
 static struct rules *shipped;
 static struct classifier *engine;

@@ -8,7 +8,7 @@
 
 #include <uapi/pdguard.h>
 
-#include "grants.h"
+#include "policy/grants.h"
 #include "pdg_test.h"
 
 #define NOW 1767225600	/* 2026-01-01T00:00:00Z */

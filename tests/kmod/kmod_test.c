@@ -19,7 +19,7 @@
 #include <unistd.h>
 
 #include "pdg_test.h"
-#include "netlink.h"
+#include "drivers/kmod/netlink.h"
 
 /* Path of build/pdguard.ko, found next to the test binary (build/tests/kmod/kmod_test). */
 static int ko_path(char *buf, size_t len)

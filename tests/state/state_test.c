@@ -8,7 +8,7 @@
 #include <uapi/pdguard.h>
 
 #include "pdg_test.h"
-#include "state.h"
+#include "state/state.h"
 
 #define N 20000
 

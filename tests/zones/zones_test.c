@@ -11,9 +11,9 @@
 #include <sys/sysmacros.h>
 #include <unistd.h>
 
-#include "config.h"
+#include "policy/config.h"
 #include "pdg_test.h"
-#include "zones.h"
+#include "policy/zones.h"
 
 static void put(const char *dir, const char *rel, const char *text)
 {

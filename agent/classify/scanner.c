@@ -1,0 +1,129 @@
+// SPDX-License-Identifier: GPL-2.0
+/* One file in, one label out. */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "classify/scanner.h"
+
+int scanner_open(struct scanner *sc, const char *rules_dir, char *err, size_t errlen)
+{
+	char def[4096];
+	int ret;
+
+	memset(sc, 0, sizeof(*sc));
+	extract_limits_default(&sc->limits);
+	sc->min_confidence = CONF_MEDIUM;
+	if (!rules_dir) {
+		rules_default_dir(def, sizeof(def));
+		rules_dir = def;
+	}
+	sc->rules = rules_new();
+	if (!sc->rules)
+		return -ENOMEM;
+	ret = rules_load_dir(sc->rules, rules_dir, &sc->errors);
+	if (ret == -ENOENT || ret == -ENOTDIR || ret == -EACCES) {
+		snprintf(err, errlen, "cannot read the rules directory '%s': %s", rules_dir,
+			 strerror(-ret));
+		goto fail;
+	}
+	rules_finish(sc->rules, &sc->errors);
+	if (!sc->rules->nrules) {
+		snprintf(err, errlen, "no usable rule in '%s'", rules_dir);
+		ret = -EINVAL;
+		goto fail;
+	}
+	ret = classifier_new(sc->rules, &sc->classifier, err, errlen);
+	if (ret)
+		goto fail;
+	return 0;
+fail:
+	scanner_close(sc);
+	return ret ? ret : -EINVAL;
+}
+
+void scanner_close(struct scanner *sc)
+{
+	classifier_free(sc->classifier);
+	rules_free(sc->rules);
+	rules_errors_free(&sc->errors);
+	memset(sc, 0, sizeof(*sc));
+}
+
+const char *scanner_special_mime(mode_t m)
+{
+	if (S_ISFIFO(m))
+		return "inode/fifo";
+	if (S_ISSOCK(m))
+		return "inode/socket";
+	if (S_ISCHR(m))
+		return "inode/chardevice";
+	if (S_ISBLK(m))
+		return "inode/blockdevice";
+	if (S_ISDIR(m))
+		return "inode/directory";
+	if (S_ISLNK(m))
+		return "inode/symlink";
+	return "inode/x-unknown";
+}
+
+int scanner_scan_path(const struct scanner *sc, struct classify_ctx *ctx, const char *path,
+		      struct scan_result *res)
+{
+	struct extract_result xr;
+	int fd, ret, cret;
+
+	memset(res, 0, sizeof(*res));
+	memset(&xr, 0, sizeof(xr));
+	/*
+	 * O_NONBLOCK: a FIFO swapped in after the caller looked must never hang the scan.
+	 * O_NOFOLLOW unless asked: for the daemon, a link is not its target.
+	 */
+	fd = open(path, O_RDONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC |
+			(sc->follow_links ? 0 : O_NOFOLLOW));
+	if (fd < 0) {
+		if (errno != ELOOP)
+			snprintf(res->error, sizeof(res->error), "%s", strerror(errno));
+		else
+			snprintf(res->error, sizeof(res->error), "%s", sc->follow_links ?
+				 "symlink loop" : "symbolic link, not followed");
+		return 0;
+	}
+	if (fstat(fd, &res->st)) {
+		snprintf(res->error, sizeof(res->error), "%s", strerror(errno));
+		close(fd);
+		return 0;
+	}
+	if (!S_ISREG(res->st.st_mode)) {
+		snprintf(res->mime, sizeof(res->mime), "%s", scanner_special_mime(res->st.st_mode));
+		snprintf(res->error, sizeof(res->error), "special file, skipped");
+		res->skipped = true;
+		close(fd);
+		return 0;
+	}
+	classify_begin(ctx, sc->min_confidence, NULL, NULL);
+	ret = extract_fd_docs(fd, &sc->limits, classify_feed, classify_next_document,
+			      classify_picture, ctx, &xr);
+	close(fd);
+	cret = classify_end(ctx, &res->report);
+	snprintf(res->mime, sizeof(res->mime), "%s", xr.mime);
+	if (ret < 0) {
+		snprintf(res->error, sizeof(res->error), "cannot read: %s", strerror(-ret));
+		return 0;
+	}
+	if (cret)
+		/* the classifier's own limit (PCRE2 match limit): the result is incomplete */
+		snprintf(res->error, sizeof(res->error), "%s", classify_error(ctx));
+	else if (xr.status == EXTRACT_UNSUPPORTED)
+		/* nothing of it is read on purpose: a remark, not a failure */
+		snprintf(res->note, sizeof(res->note), "%s",
+			 xr.error[0] ? xr.error : "unsupported type");
+	else if (xr.status != EXTRACT_OK && xr.status != EXTRACT_STOPPED)
+		snprintf(res->error, sizeof(res->error), "%s",
+			 xr.error[0] ? xr.error : "extraction failed");
+	res->pd = res->report.pd;
+	res->categories = res->report.categories;
+	return 0;
+}

@@ -1,0 +1,36 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/* The pdguard command line: one entry per subcommand, each in its own cli/<name>.c. */
+#ifndef PDGUARD_CLI_H
+#define PDGUARD_CLI_H
+
+/* Exit codes shared by every subcommand (scan follows clamscan: 0 clean, 1 found, 2 error). */
+enum {
+	EXIT_OK = 0,
+	EXIT_FOUND = 1,
+	EXIT_ERROR = 2,
+	EXIT_USAGE = 64,	/* EX_USAGE */
+};
+
+struct cli_command {
+	const char *name;
+	const char *summary;
+	int (*run)(int argc, char **argv);	/* argv[0] is the subcommand's name */
+};
+
+int cli_run(int argc, char **argv);
+int cli_status(int argc, char **argv);
+int cli_mode(int argc, char **argv);
+int cli_log(int argc, char **argv);
+int cli_config(int argc, char **argv);
+int cli_label(int argc, char **argv);
+int cli_grant(int argc, char **argv);
+int cli_scan(int argc, char **argv);
+int cli_rules(int argc, char **argv);
+int cli_bpf(int argc, char **argv);
+
+/* Print "pdguard NAME: " and the message to stderr (the one place the CLI reports errors). */
+void cli_error(const char *cmd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* A second line telling the user what to do, "Hint: ..." */
+void cli_hint(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+#endif /* PDGUARD_CLI_H */

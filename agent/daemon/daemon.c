@@ -1,0 +1,770 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The agent daemon: policy, labels, zones, a driver, the event log.
+ *
+ * One main thread owns the loop (signals, a 1 s timer, mount-table changes, file-change
+ * notifications, the driver's descriptor); worker threads classify files from a bounded queue.
+ * Classification and zone detection write into the state; the driver reads it. The agent's own
+ * file accesses go through the kernel like anybody's: the driver lets them through by pid.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <ftw.h>
+#include <limits.h>
+#include <poll.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/fanotify.h>
+#include <sys/signalfd.h>
+#include <sys/stat.h>
+#include <sys/timerfd.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <uapi/pdguard.h>
+
+#include "policy/config.h"
+#include "daemon/daemon.h"
+#include "drivers/driver.h"
+#include "log/events.h"
+#include "policy/grants.h"
+#include "state/labels.h"
+#include "drivers/kmod/netlink.h"
+#include "classify/scanner.h"
+#include "state/state.h"
+#include "classify/workq.h"
+#include "policy/zones.h"
+
+#define QUEUE_CAP 4096
+#define HEARTBEAT_S 5
+#define CACHE_SAVE_S 60
+
+
+struct daemon {
+	const struct daemon_opts *opts;
+	struct config *cfg;
+	struct state st;
+	struct eventlog *log;
+	struct scanner sc;
+	const struct driver_ops *dops;
+	struct driver *drv;
+	struct netlink_conn *kmod;
+	struct grants *grants;
+	uint64_t policy_gen;
+
+	struct workq *q;
+
+	atomic_ulong scanned, unchanged, pd_files, errors;
+	int watch_fd;
+	int mount_fd;
+	char cache_path[PATH_MAX];
+	uint64_t saved_gen;
+};
+
+static struct daemon *walk_daemon;	/* nftw() has no user argument */
+
+/*
+ * Two change events for one file can reach two workers at once; the one that read the older
+ * content must not write its label last. Workers take the stripe of the file's inode for the
+ * whole read-classify-label step, so one file is labelled by one worker at a time.
+ */
+#define FILE_STRIPES 64
+static pthread_mutex_t file_stripes[FILE_STRIPES] = {
+	[0 ... FILE_STRIPES - 1] = PTHREAD_MUTEX_INITIALIZER,
+};
+
+static void log_info(struct daemon *d, const char *op, const char *reason, const char *path,
+		     const char *extra)
+{
+	struct event ev = {
+		.op = op, .decision = "info", .reason = reason, .uid = getuid(), .pid = getpid(),
+		.comm = "pdguard", .path = path, .driver = "agent", .extra = extra,
+	};
+
+	if (eventlog_write(d->log, &ev))
+		fprintf(stderr, "pdguard run: cannot write to the event log: %s\n",
+			strerror(errno));
+}
+
+/* ---- the classification queue ---- */
+
+static void queue_push(struct daemon *d, const char *path)
+{
+	if (d->q && workq_push(d->q, path) == -ENOMEM)
+		log_info(d, "scan-error", "out of memory: the file was not classified", path, NULL);
+}
+
+static void queue_drain(struct daemon *d)
+{
+	if (d->q)
+		workq_drain(d->q);
+}
+
+static int64_t ts_ns(const struct timespec *t)
+{
+	return (int64_t)t->tv_sec * 1000000000LL + t->tv_nsec;
+}
+
+static bool same_file_version(const struct label_entry *e, const struct stat *st)
+{
+	return e->size == st->st_size && e->mtime_ns == ts_ns(&st->st_mtim) &&
+	       e->ctime_ns == ts_ns(&st->st_ctim);
+}
+
+static void describe_findings(const struct classify_report *rep, char *buf, size_t len)
+{
+	size_t i, off = 0;
+
+	buf[0] = '\0';
+	for (i = 0; i < rep->nfindings && off < len; i++)
+		off += snprintf(buf + off, len - off, "%s%s", off ? "," : "",
+				rep->findings[i].name);
+}
+
+static void label_file_locked(struct daemon *d, struct classify_ctx *ctx, const char *path);
+
+/* Classify one file and record its label: on the file, in the state, to the driver, in the log. */
+static void label_file(struct daemon *d, struct classify_ctx *ctx, const char *path)
+{
+	struct stat st;
+	pthread_mutex_t *m;
+
+	if (lstat(path, &st) || !S_ISREG(st.st_mode))
+		return;
+	m = &file_stripes[(st.st_ino ^ st.st_dev) % FILE_STRIPES];
+	pthread_mutex_lock(m);
+	label_file_locked(d, ctx, path);
+	pthread_mutex_unlock(m);
+}
+
+static void label_file_locked(struct daemon *d, struct classify_ctx *ctx, const char *path)
+{
+	struct pdguard_label_xattr x;
+	struct label_entry e, old;
+	struct scan_result res;
+	char reason[512], rules[256];
+	struct stat st, now;
+	bool have_x, known;
+	int ret;
+
+	if (lstat(path, &st) || !S_ISREG(st.st_mode))
+		return;
+	known = !state_label_get(&d->st, st.st_dev, st.st_ino, &old);
+	if (known && same_file_version(&old, &st)) {
+		atomic_fetch_add(&d->unchanged, 1);
+		return;
+	}
+	have_x = !labels_get(path, &x);
+	memset(&e, 0, sizeof(e));
+	e.dev = st.st_dev;
+	e.ino = st.st_ino;
+	if (have_x && (x.flags & PDGUARD_LABEL_MANUAL)) {
+		/* an administrator's label wins over classification until cleared */
+		e.level = x.level;
+		e.categories = x.categories;
+		snprintf(reason, sizeof(reason), "label set by an administrator");
+	} else {
+		ret = scanner_scan_path(&d->sc, ctx, path, &res);
+		atomic_fetch_add(&d->scanned, 1);
+		if (ret)
+			return;
+		if (res.error[0] && !res.pd) {
+			/* never "clean" when not read whole: keep what was known, say why */
+			atomic_fetch_add(&d->errors, 1);
+			log_info(d, "scan-error", res.error, path, NULL);
+			return;
+		}
+		st = res.st;
+		e.level = res.pd ? PDGUARD_LEVEL_PD : PDGUARD_LEVEL_NONE;
+		/* a file written by a tainted process stays derived until it is PD itself */
+		if (!res.pd && have_x && x.level == PDGUARD_LEVEL_DERIVED)
+			e.level = PDGUARD_LEVEL_DERIVED;
+		e.categories = res.pd ? res.categories : e.level ? x.categories : 0;
+		describe_findings(&res.report, rules, sizeof(rules));
+		snprintf(reason, sizeof(reason), "%s%s%s", res.pd ? "classified as PD by " :
+			 "classified: no PD", res.pd ? rules : "", res.error[0] ? " (partial)" : "");
+		if (!have_x || x.level != e.level || x.categories != e.categories) {
+			ret = labels_set(path, e.level, e.categories, 0);
+			if (ret && ret != -ENOTSUP)
+				log_info(d, "label-error", strerror(-ret), path, NULL);
+			/*
+			 * Writing the attribute changed ctime: remember the file as it is now,
+			 * unless its content changed since it was read (a rewrite racing the
+			 * scan): then keep the version that was read, so the rewrite's own
+			 * close-write event finds it different and classifies it again.
+			 */
+			if (!ret && !lstat(path, &now) && now.st_size == st.st_size &&
+			    ts_ns(&now.st_mtim) == ts_ns(&st.st_mtim))
+				st = now;
+		}
+	}
+	e.size = st.st_size;
+	e.mtime_ns = ts_ns(&st.st_mtim);
+	e.ctime_ns = ts_ns(&st.st_ctim);
+	if (e.level != PDGUARD_LEVEL_NONE)
+		atomic_fetch_add(&d->pd_files, 1);
+	ret = state_label_put(&d->st, &e);
+	if (ret == 1) {
+		struct event ev = {
+			.op = "label", .decision = "info", .reason = reason, .uid = getuid(),
+			.pid = getpid(), .comm = "pdguard", .path = path, .driver = "agent",
+			.label = e.level == PDGUARD_LEVEL_NONE ? "none" :
+				 e.level == PDGUARD_LEVEL_PD ? "pd" : "derived",
+			.categories = e.categories,
+		};
+
+		/* a file that was never PD and still is not needs no event */
+		if (known || e.level != PDGUARD_LEVEL_NONE)
+			eventlog_write(d->log, &ev);
+		if (d->drv && d->dops->label)
+			d->dops->label(d->drv, &e);
+	}
+}
+
+/* A worker's job: one file (no context: out of memory, the file waits for its next change). */
+static void label_job(void *arg, struct classify_ctx *ctx, const char *path)
+{
+	if (ctx)
+		label_file(arg, ctx, path);
+}
+
+static int walk_one(const char *path, const struct stat *st, int type, struct FTW *ftw)
+{
+	if (type == FTW_F && S_ISREG(st->st_mode))
+		queue_push(walk_daemon, path);
+	return 0;
+}
+
+static void scan_roots(struct daemon *d)
+{
+	size_t i;
+
+	walk_daemon = d;
+	for (i = 0; i < d->cfg->scan.n; i++)
+		if (nftw(d->cfg->scan.v[i], walk_one, 32, FTW_PHYS) && errno)
+			fprintf(stderr, "pdguard run: cannot walk '%s': %s\n", d->cfg->scan.v[i],
+				strerror(errno));
+	queue_drain(d);
+}
+
+/* ---- watching for changed files ---- */
+
+static bool under_root(const struct config *cfg, const char *path)
+{
+	size_t i, n;
+
+	for (i = 0; i < cfg->scan.n; i++) {
+		n = strlen(cfg->scan.v[i]);
+		if (!strncmp(path, cfg->scan.v[i], n) && (path[n] == '/' || path[n] == '\0' ||
+							  cfg->scan.v[i][n - 1] == '/'))
+			return true;
+	}
+	return false;
+}
+
+/*
+ * A notification-only group (never a permission event: nothing can wait on us here), one mount
+ * mark per scan root, FAN_CLOSE_WRITE: a file that was written is classified again.
+ */
+static int watch_start(struct daemon *d)
+{
+	size_t i;
+
+	d->watch_fd = fanotify_init(FAN_CLASS_NOTIF | FAN_CLOEXEC | FAN_NONBLOCK,
+				    O_RDONLY | O_LARGEFILE | O_CLOEXEC | O_NOATIME);
+	if (d->watch_fd < 0)
+		return -errno;
+	for (i = 0; i < d->cfg->scan.n; i++)
+		if (fanotify_mark(d->watch_fd, FAN_MARK_ADD | FAN_MARK_MOUNT, FAN_CLOSE_WRITE,
+				  AT_FDCWD, d->cfg->scan.v[i]))
+			fprintf(stderr, "pdguard run: cannot watch '%s' for changes: %s\n",
+				d->cfg->scan.v[i], strerror(errno));
+	return 0;
+}
+
+static void watch_dispatch(struct daemon *d)
+{
+	char buf[8192] __attribute__((aligned(8))), link[64], path[PATH_MAX];
+	struct fanotify_event_metadata *m;
+	ssize_t len, n;
+
+	while ((len = read(d->watch_fd, buf, sizeof(buf))) > 0) {
+		for (m = (void *)buf; FAN_EVENT_OK(m, len); m = FAN_EVENT_NEXT(m, len)) {
+			if (m->mask & FAN_Q_OVERFLOW) {
+				log_info(d, "overflow", "file-change notifications were lost: "
+					 "rescanning the scan roots", NULL, NULL);
+				continue;
+			}
+			if (m->fd < 0)
+				continue;
+			snprintf(link, sizeof(link), "/proc/self/fd/%d", m->fd);
+			n = readlink(link, path, sizeof(path) - 1);
+			close(m->fd);
+			if (m->pid == getpid() || n <= 0)
+				continue;
+			path[n] = '\0';
+			if (under_root(d->cfg, path))
+				queue_push(d, path);
+		}
+	}
+}
+
+/* ---- zones ---- */
+
+static void zones_refresh(struct daemon *d, bool report)
+{
+	struct zones fresh;
+	size_t i, j;
+	char reason[PATH_MAX + 200];
+
+	if (zones_scan(d->cfg, &fresh, NULL, NULL))
+		return;
+	pthread_mutex_lock(&d->st.lock);
+	for (i = 0; report && i < fresh.n; i++) {
+		for (j = 0; j < d->st.zones.n; j++)
+			if (fresh.v[i].dev == d->st.zones.v[j].dev &&
+			    fresh.v[i].ino == d->st.zones.v[j].ino)
+				break;
+		if (j == d->st.zones.n) {
+			snprintf(reason, sizeof(reason), "new %s zone: %s",
+				 zone_kind_name(fresh.v[i].kind), fresh.v[i].why);
+			log_info(d, "zone-add", reason, fresh.v[i].path, NULL);
+			printf("zone added: %s %s (%s)\n", zone_kind_name(fresh.v[i].kind),
+			       fresh.v[i].path, fresh.v[i].why);
+		}
+	}
+	for (j = 0; report && j < d->st.zones.n; j++) {
+		for (i = 0; i < fresh.n; i++)
+			if (fresh.v[i].dev == d->st.zones.v[j].dev &&
+			    fresh.v[i].ino == d->st.zones.v[j].ino)
+				break;
+		if (i == fresh.n) {
+			log_info(d, "zone-remove", "zone gone (unmounted or removed)",
+				 d->st.zones.v[j].path, NULL);
+			printf("zone removed: %s %s\n", zone_kind_name(d->st.zones.v[j].kind),
+			       d->st.zones.v[j].path);
+		}
+	}
+	zones_free(&d->st.zones);
+	d->st.zones = fresh;
+	d->st.generation++;
+	pthread_mutex_unlock(&d->st.lock);
+	if (d->drv && d->dops->policy)
+		d->dops->policy(d->drv, d->cfg);
+	fflush(stdout);
+}
+
+/* ---- start-up: drivers and the screen that says what is enforced ---- */
+
+static void pick_driver(struct daemon *d, FILE *out)
+{
+	static const int kinds[] = { DRIVER_BPF_LSM, DRIVER_FMOD_RET, DRIVER_FANOTIFY };
+	const struct driver_ops *cands[] = {
+		&driver_bpf_lsm_ops, &driver_fmod_ret_ops, &driver_fanotify_ops,
+	};
+	char why[256], hint[256], bpf_hint[256] = "";
+	size_t i;
+
+	fprintf(out, "  drivers:\n");
+	for (i = 0; i < sizeof(cands) / sizeof(cands[0]); i++) {
+		const struct driver_ops *ops = cands[i];
+		struct driver_env env = {
+			.st = &d->st, .cfg = d->cfg, .log = d->log, .grants = d->grants,
+			.agent_pid = getpid(),
+		};
+
+		if (d->drv) {
+			fprintf(out, "    %-9s not needed (a stronger driver runs)\n", ops->name);
+			continue;
+		}
+		if (d->cfg->driver != DRIVER_AUTO && d->cfg->driver != kinds[i]) {
+			fprintf(out, "    %-9s not chosen (the policy names another driver)\n",
+				ops->name);
+			continue;
+		}
+		why[0] = hint[0] = '\0';
+		if (ops->probe && ops->probe(why, sizeof(why), hint, sizeof(hint))) {
+			fprintf(out, "    %-9s unavailable: %s\n", ops->name, why);
+			if (i < 2 && hint[0])
+				snprintf(bpf_hint, sizeof(bpf_hint), "%s", hint);
+			continue;
+		}
+		if (ops->start(&env, &d->drv)) {
+			fprintf(out, "    %-9s failed to start (see above)\n", ops->name);
+			d->drv = NULL;
+			continue;
+		}
+		d->dops = ops;
+		fprintf(out, "    %-9s in use\n", ops->name);
+	}
+	if (d->drv && d->dops->describe)
+		d->dops->describe(d->drv, out);
+	if (!d->drv) {
+		fprintf(out, "  ENFORCEMENT: none. Files are labelled and the log is kept, but no "
+			"access is decided.\n");
+		fprintf(out, "  Hint: %s\n", bpf_hint[0] ? bpf_hint :
+			"set driver = auto, or a driver this kernel offers");
+	} else if (d->dops == &driver_fanotify_ops && bpf_hint[0]) {
+		/* the loader's hint for this case recommends fanotify, which already runs */
+		fprintf(out, "  Hint: decisions in the kernel (writes, renames, mmap, and enforcement "
+			"that survives the agent) need\n        the BPF drivers: %s\n",
+			strstr(bpf_hint, "fanotify") ? "this kernel refuses BPF trampoline programs; "
+			"a stock Debian 12 kernel allows them (bpf is in its LSM list)" : bpf_hint);
+	}
+}
+
+static void print_screen(struct daemon *d, size_t cached)
+{
+	size_t i, usb = 0, cloud = 0;
+
+	printf("pdguard starting: policy %s, mode %s\n", d->opts->config,
+	       d->cfg->mode == PDGUARD_MODE_ENFORCE ? "enforce" :
+	       "audit (nothing is refused; would-deny events show what enforce would refuse)");
+	if (d->opts->once)
+		printf("  drivers: not started (--once: classify, label and exit)\n");
+	else
+		pick_driver(d, stdout);
+	printf("  kernel module: %s\n", d->kmod ? "loaded (heartbeats sent)" :
+	       "not loaded (optional: docs/kmod.md)");
+	for (i = 0; i < d->st.zones.n; i++) {
+		const struct zone *z = &d->st.zones.v[i];
+
+		if (z->kind == ZONE_USB)
+			usb++;
+		else
+			cloud++;
+		printf("  zone %-5s %s (%s)\n", zone_kind_name(z->kind), z->path, z->why);
+	}
+	if (!usb)
+		printf("  zone usb   none mounted now; %s are noticed when mounted\n",
+		       d->cfg->usb_removable ? "removable and USB disks" : "declared mount points");
+	if (!cloud)
+		printf("  zone cloud none found in users' homes\n");
+	printf("  rules: %zu from %s", d->sc.rules->nrules, d->cfg->rules);
+	if (d->sc.errors.n)
+		printf(" (%zu problem%s: run 'pdguard rules check')", d->sc.errors.n,
+		       d->sc.errors.n == 1 ? "" : "s");
+	printf("\n  log: %s\n", d->cfg->log);
+	for (i = 0; i < d->cfg->scan.n; i++)
+		printf("  scan: %s\n", d->cfg->scan.v[i]);
+	if (cached)
+		printf("  labels: %zu files known from the cache; only changed files are read\n",
+		       cached);
+	fflush(stdout);
+}
+
+/* ---- policy reload ---- */
+
+static void reload(struct daemon *d)
+{
+	struct config_errors errs = { 0 };
+	struct config *fresh = calloc(1, sizeof(*fresh));
+	char reason[600];
+	struct config *old;
+
+	if (!fresh)
+		return;
+	if (config_load(d->opts->config, fresh, &errs)) {
+		size_t i;
+
+		for (i = 0; i < errs.n; i++)
+			fprintf(stderr, "%s:%u: %s\n", errs.v[i].file, errs.v[i].line,
+				errs.v[i].msg);
+		snprintf(reason, sizeof(reason), "new policy refused, the running one is kept: "
+			 "%s:%u: %s", errs.n ? errs.v[0].file : d->opts->config,
+			 errs.n ? errs.v[0].line : 0, errs.n ? errs.v[0].msg : "cannot read");
+		fprintf(stderr, "pdguard run: %s\n", reason);
+		log_info(d, "policy-reload", reason, d->opts->config, NULL);
+		config_errors_free(&errs);
+		config_free(fresh);
+		free(fresh);
+		return;
+	}
+	old = d->cfg;
+	pthread_mutex_lock(&d->st.lock);
+	d->cfg = fresh;
+	d->st.cfg = fresh;
+	d->st.mode = fresh->mode;
+	d->st.generation++;
+	pthread_mutex_unlock(&d->st.lock);
+	d->policy_gen++;
+	zones_refresh(d, true);		/* tells the driver too */
+	snprintf(reason, sizeof(reason), "policy reloaded (generation %llu), mode %s",
+		 (unsigned long long)d->policy_gen, fresh->mode ? "enforce" : "audit");
+	log_info(d, "policy-reload", reason, d->opts->config, NULL);
+	printf("%s\n", reason);
+	fflush(stdout);
+	config_free(old);
+	free(old);
+}
+
+static void log_housekeeping(struct daemon *d, time_t now)
+{
+	struct stat st;
+
+	if (!stat(d->cfg->log, &st) && (uint64_t)st.st_size > (uint64_t)d->cfg->log_max_mb << 20) {
+		int ret = eventlog_rotate(d->log, d->cfg->log_keep);
+
+		if (ret)
+			fprintf(stderr, "pdguard run: cannot rotate the event log: %s\n",
+				strerror(-ret));
+	}
+	/* retention: rotated files older than the policy's days go (the newest file never does) */
+	for (unsigned int i = 1; i <= d->cfg->log_keep + 1; i++) {
+		char old[PATH_MAX + 16];
+
+		snprintf(old, sizeof(old), "%s.%u", d->cfg->log, i);
+		if (!stat(old, &st) &&
+		    st.st_mtime < now - (time_t)d->cfg->retention_days * 86400 && !unlink(old))
+			log_info(d, "log-expire", "rotated event log older than retention_days removed",
+				 old, NULL);
+	}
+	if (d->st.generation != d->saved_gen && d->cache_path[0]) {
+		if (!state_cache_save(&d->st, d->cache_path))
+			d->saved_gen = d->st.generation;
+	}
+}
+
+/* ---- main ---- */
+
+static int daemon_start(struct daemon *d, size_t *cached)
+{
+	struct config_errors errs = { 0 };
+	char err[256];
+	size_t i;
+	int ret;
+
+	d->cfg = calloc(1, sizeof(*d->cfg));
+	if (!d->cfg)
+		return -ENOMEM;
+	ret = config_load(d->opts->config, d->cfg, &errs);
+	for (i = 0; i < errs.n; i++)
+		fprintf(stderr, "%s:%u: %s\n", errs.v[i].file, errs.v[i].line, errs.v[i].msg);
+	config_errors_free(&errs);
+	if (ret) {
+		fprintf(stderr, "pdguard run: the policy '%s' has errors; nothing was started\n",
+			d->opts->config);
+		fprintf(stderr, "Hint: fix them, check with 'pdguard config check %s'\n",
+			d->opts->config);
+		return ret;
+	}
+	ret = state_init(&d->st);
+	if (ret)
+		return ret;
+	d->st.cfg = d->cfg;
+	d->st.mode = d->cfg->mode;
+	ret = eventlog_open(&d->log, d->cfg->log);
+	if (ret) {
+		fprintf(stderr, "pdguard run: cannot open the event log '%s': %s\n", d->cfg->log,
+			strerror(-ret));
+		if (ret == -EBADMSG)
+			fprintf(stderr, "Hint: its last line is damaged; check it with 'pdguard log "
+				"verify %s' and move it aside to start a new chain\n", d->cfg->log);
+		return ret;
+	}
+	eventlog_set_syslog(d->log, true);
+	ret = scanner_open(&d->sc, d->cfg->rules, err, sizeof(err));
+	if (ret) {
+		fprintf(stderr, "pdguard run: %s\n", err);
+		fprintf(stderr, "Hint: check the rules with 'pdguard rules check %s'\n",
+			d->cfg->rules);
+		return ret;
+	}
+	if (mkdir(d->cfg->state, 0700) && errno != EEXIST) {
+		fprintf(stderr, "pdguard run: cannot create the state directory '%s': %s\n",
+			d->cfg->state, strerror(errno));
+		return -errno;
+	}
+	ret = grants_open(&d->grants, d->cfg->state);
+	if (ret) {
+		/* a damaged grants file is left alone for the administrator: run without grants */
+		fprintf(stderr, "pdguard run: cannot read the grants in '%s': %s; no grant counts "
+			"until it is fixed\n", d->cfg->state, strerror(-ret));
+		d->grants = NULL;
+	}
+	snprintf(d->cache_path, sizeof(d->cache_path), "%s/labels.cache", d->cfg->state);
+	ret = state_cache_load(&d->st, d->cache_path, cached);
+	if (ret)
+		fprintf(stderr, "pdguard run: the label cache is damaged (%s): classifying "
+			"everything again\n", strerror(-ret));
+	d->saved_gen = d->st.generation;
+	if (netlink_open(&d->kmod))
+		d->kmod = NULL;
+	zones_refresh(d, false);
+	return 0;
+}
+
+/* Log each grant that ran out, once; enforcement has already stopped honouring it. */
+static void grants_tick(struct daemon *d, time_t now)
+{
+	struct grant *v = NULL;
+	bool changed;
+	int n, i;
+
+	if (!d->grants)
+		return;
+	changed = grants_reload(d->grants) == 1;
+	n = grants_take_expired(d->grants, now, &v);
+	for (i = 0; i < n; i++)
+		grants_log(d->log, "grant-expire", &v[i], "pdguard");
+	if (n > 0)
+		grants_free_array(v, n);
+	/* a driver that keeps grants in the kernel is told of new and revoked ones */
+	if ((changed || n > 0) && d->drv && d->dops->policy)
+		d->dops->policy(d->drv, d->cfg);
+}
+
+static void send_heartbeat(struct daemon *d)
+{
+	if (!d->kmod && netlink_open(&d->kmod))
+		d->kmod = NULL;
+	if (d->kmod && netlink_heartbeat(d->kmod, getpid(), d->policy_gen)) {
+		netlink_close(d->kmod);		/* unloaded since: reopen next time */
+		d->kmod = NULL;
+	}
+}
+
+int daemon_run(const struct daemon_opts *opts)
+{
+	struct daemon *d = calloc(1, sizeof(*d));
+	struct itimerspec tick = { { 1, 0 }, { 1, 0 } };
+	struct pollfd pfd[5];
+	sigset_t mask;
+	size_t cached = 0;
+	time_t last_hb = 0, last_save = 0;
+	int sfd = -1, tfd = -1, rc = 2;
+	char extra[160];
+
+	if (!d)
+		return 2;
+	d->opts = opts;
+	d->watch_fd = d->mount_fd = -1;
+	d->policy_gen = 1;
+	if (geteuid() != 0) {
+		fprintf(stderr, "pdguard run: needs root (labels, fanotify and the kernel drivers "
+			"are root-only)\n");
+		free(d);
+		return 2;
+	}
+	if (daemon_start(d, &cached))
+		goto out;
+
+	/* signals through a descriptor, so the loop has one place to handle them */
+	sigemptyset(&mask);
+	sigaddset(&mask, SIGINT);
+	sigaddset(&mask, SIGTERM);
+	sigaddset(&mask, SIGHUP);
+	pthread_sigmask(SIG_BLOCK, &mask, NULL);	/* before the workers: they inherit it */
+	sfd = signalfd(-1, &mask, SFD_CLOEXEC | SFD_NONBLOCK);
+
+	if (workq_start(&d->q, d->sc.classifier, sysconf(_SC_NPROCESSORS_ONLN), QUEUE_CAP,
+			label_job, d)) {
+		fprintf(stderr, "pdguard run: cannot start the classification threads\n");
+		goto out;
+	}
+
+	print_screen(d, cached);
+	snprintf(extra, sizeof(extra), "\"mode\":\"%s\",\"policy_generation\":%llu",
+		 d->cfg->mode ? "enforce" : "audit", (unsigned long long)d->policy_gen);
+	log_info(d, "agent-start", "pdguard started", opts->config, extra);
+	if (d->drv && d->dops->policy)
+		d->dops->policy(d->drv, d->cfg);
+
+	if (!opts->once && watch_start(d))
+		fprintf(stderr, "pdguard run: cannot watch for changed files: %s\n", strerror(errno));
+	scan_roots(d);
+	printf("initial scan: %lu files read, %lu unchanged, %lu with PD, %lu errors\n",
+	       atomic_load(&d->scanned), atomic_load(&d->unchanged), atomic_load(&d->pd_files),
+	       atomic_load(&d->errors));
+	fflush(stdout);
+	state_cache_save(&d->st, d->cache_path);
+	d->saved_gen = d->st.generation;
+	rc = 0;
+	if (opts->once)
+		goto out;
+
+	d->mount_fd = open("/proc/self/mountinfo", O_RDONLY | O_CLOEXEC);
+	tfd = timerfd_create(CLOCK_MONOTONIC, TFD_CLOEXEC | TFD_NONBLOCK);
+	timerfd_settime(tfd, 0, &tick, NULL);
+	for (;;) {
+		int n = 0, drv_fd = d->drv && d->dops->fd ? d->dops->fd(d->drv) : -1;
+		struct signalfd_siginfo si;
+
+		pfd[n++] = (struct pollfd){ .fd = sfd, .events = POLLIN };
+		pfd[n++] = (struct pollfd){ .fd = tfd, .events = POLLIN };
+		pfd[n++] = (struct pollfd){ .fd = d->mount_fd, .events = POLLPRI };
+		pfd[n++] = (struct pollfd){ .fd = d->watch_fd, .events = POLLIN };
+		pfd[n++] = (struct pollfd){ .fd = drv_fd, .events = POLLIN };
+		if (poll(pfd, n, -1) < 0 && errno != EINTR)
+			break;
+		if (pfd[0].revents & POLLIN && read(sfd, &si, sizeof(si)) == sizeof(si)) {
+			if (si.ssi_signo == SIGHUP) {
+				reload(d);
+			} else {
+				printf("stopping on signal %u\n", si.ssi_signo);
+				break;
+			}
+		}
+		if (pfd[1].revents & POLLIN) {
+			uint64_t ticks;
+			time_t now = time(NULL);
+
+			if (read(tfd, &ticks, sizeof(ticks)) < 0)
+				ticks = 0;
+			grants_tick(d, now);
+			eventlog_sync(d->log);
+			if (now - last_hb >= HEARTBEAT_S) {
+				send_heartbeat(d);
+				last_hb = now;
+			}
+			if (now - last_save >= CACHE_SAVE_S) {
+				log_housekeeping(d, now);
+				last_save = now;
+			}
+		}
+		if (pfd[2].revents & (POLLPRI | POLLERR))
+			zones_refresh(d, true);
+		if (pfd[3].revents & POLLIN)
+			watch_dispatch(d);
+		if (drv_fd >= 0 && pfd[4].revents & POLLIN)
+			d->dops->dispatch(d->drv);
+	}
+	/* files closed after writing just before the stop are labelled before the cache is saved */
+	if (d->watch_fd >= 0)
+		watch_dispatch(d);
+	queue_drain(d);
+	state_cache_save(&d->st, d->cache_path);
+out:
+	if (d->log)
+		log_info(d, "agent-stop", rc ? "pdguard could not start" : "pdguard stopped",
+			 opts->config, NULL);
+	workq_stop(d->q);
+	if (d->drv)
+		d->dops->stop(d->drv);
+	if (d->watch_fd >= 0)
+		close(d->watch_fd);
+	if (d->mount_fd >= 0)
+		close(d->mount_fd);
+	if (sfd >= 0)
+		close(sfd);
+	if (tfd >= 0)
+		close(tfd);
+	netlink_close(d->kmod);
+	if (d->grants)
+		grants_close(d->grants);
+	eventlog_close(d->log);
+	if (d->sc.rules)
+		scanner_close(&d->sc);
+	if (d->st.labels)
+		state_free(&d->st);
+	if (d->cfg) {
+		config_free(d->cfg);
+		free(d->cfg);
+	}
+	free(d);
+	return rc;
+}

@@ -1,0 +1,361 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The BPF drivers (bpf-lsm, fmod-ret) behind the daemon's driver interface: the state and the
+ * policy are pushed into the BPF maps (agent/drivers/bpf/loader.c), and ring-buffer events go to the
+ * event log. Decisions are the kernel's; the agent is never on the path of an open().
+ */
+#include <errno.h>
+#include <grp.h>
+#include <pwd.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <uapi/pdguard.h>
+
+#include "policy/alerts.h"
+#include "drivers/bpf/loader.h"
+#include "drivers/driver.h"
+#include "policy/grants.h"
+
+struct driver {
+	struct driver_env env;
+	const struct config *cfg;
+	enum pdguard_bpf_driver kind;
+	struct pdg_bpf *b;
+	struct alerts *alerts;
+	/* what was pushed last, so a policy change can take back what went away */
+	struct pdg_bpf_role *roles;
+	size_t nroles;
+	struct pdg_bpf_zone *zones;
+	size_t nzones;
+	char **zone_paths;
+	struct grant *grants;
+	int ngrants;
+};
+
+static int probe_kind(enum pdguard_bpf_driver kind, char *why, size_t whylen, char *hint,
+		      size_t hintlen)
+{
+	struct pdg_bpf_probe p;
+
+	pdg_bpf_probe(&p);
+	if ((kind == PDGUARD_DRIVER_BPF_LSM ? p.lsm : p.fmod_ret) == 0)
+		return 0;
+	snprintf(why, whylen, "%s", kind == PDGUARD_DRIVER_BPF_LSM ? p.lsm_why : p.fmod_ret_why);
+	snprintf(hint, hintlen, "%s", p.hint);
+	return kind == PDGUARD_DRIVER_BPF_LSM ? p.lsm : p.fmod_ret;
+}
+
+static int probe_lsm(char *why, size_t whylen, char *hint, size_t hintlen)
+{
+	return probe_kind(PDGUARD_DRIVER_BPF_LSM, why, whylen, hint, hintlen);
+}
+
+static int probe_fmod(char *why, size_t whylen, char *hint, size_t hintlen)
+{
+	return probe_kind(PDGUARD_DRIVER_FMOD_RET, why, whylen, hint, hintlen);
+}
+
+/* The policy's roles as (uid or gid) -> categories, merged where an id is in several roles. */
+static size_t build_roles(const struct config *cfg, struct pdg_bpf_role **out)
+{
+	struct pdg_bpf_role *v = NULL, *nv;
+	size_t n = 0, r, i, k;
+
+	for (r = 0; r < cfg->nroles; r++) {
+		const struct config_role *role = &cfg->roles[r];
+
+		for (i = 0; i < role->groups.n + role->users.n; i++) {
+			bool group = i < role->groups.n;
+			const char *name = group ? role->groups.v[i] : role->users.v[i - role->groups.n];
+			struct group *gr;
+			struct passwd *pw;
+			uint32_t id;
+
+			if (group) {
+				gr = getgrnam(name);
+				if (!gr)
+					continue;	/* unknown here: nobody can hold it */
+				id = gr->gr_gid;
+			} else {
+				pw = getpwnam(name);
+				if (!pw)
+					continue;
+				id = pw->pw_uid;
+			}
+			for (k = 0; k < n; k++)
+				if (v[k].id == id && v[k].group == group)
+					break;
+			if (k == n) {
+				nv = realloc(v, (n + 1) * sizeof(*v));
+				if (!nv)
+					break;
+				v = nv;
+				v[n++] = (struct pdg_bpf_role){ .id = id, .group = group };
+			}
+			v[k].read_cats |= role->read;
+		}
+	}
+	*out = v;
+	return n;
+}
+
+static size_t build_zones(struct driver *d, struct pdg_bpf_zone **out, char ***paths)
+{
+	struct state *st = d->env.st;
+	struct pdg_bpf_zone *v;
+	char **p;
+	size_t i, n;
+
+	pthread_mutex_lock(&st->lock);
+	n = st->zones.n;
+	v = calloc(n ? n : 1, sizeof(*v));
+	p = calloc(n ? n : 1, sizeof(*p));
+	for (i = 0; v && p && i < n; i++) {
+		p[i] = strdup(st->zones.v[i].path);
+		v[i].zone = st->zones.v[i].kind == ZONE_USB ? PDGUARD_ZONE_USB : PDGUARD_ZONE_CLOUD;
+		v[i].path = p[i];
+	}
+	pthread_mutex_unlock(&st->lock);
+	*out = v;
+	*paths = p;
+	return v && p ? n : 0;
+}
+
+static void free_zones(struct pdg_bpf_zone *v, char **paths, size_t n)
+{
+	size_t i;
+
+	for (i = 0; paths && i < n; i++)
+		free(paths[i]);
+	free(paths);
+	free(v);
+}
+
+/* Roles, zones, grants and mode from the state and @cfg into the maps; take back what went. */
+static int push_policy(struct driver *d, const struct config *cfg)
+{
+	struct pdg_bpf_role *roles;
+	struct pdg_bpf_zone *zones;
+	struct grant *grants = NULL;
+	char **zpaths;
+	size_t nroles, nzones, i, k;
+	int ngrants = 0;
+
+	nroles = build_roles(cfg, &roles);
+	for (i = 0; i < d->nroles; i++) {
+		for (k = 0; k < nroles; k++)
+			if (roles[k].id == d->roles[i].id && roles[k].group == d->roles[i].group)
+				break;
+		if (k == nroles)
+			pdg_bpf_role_remove(d->b, d->roles[i].id, d->roles[i].group);
+	}
+	for (k = 0; k < nroles; k++)
+		pdg_bpf_role_set(d->b, &roles[k]);
+	free(d->roles);
+	d->roles = roles;
+	d->nroles = nroles;
+
+	nzones = build_zones(d, &zones, &zpaths);
+	for (i = 0; i < d->nzones; i++) {
+		for (k = 0; k < nzones; k++)
+			if (!strcmp(zones[k].path, d->zones[i].path) && zones[k].zone == d->zones[i].zone)
+				break;
+		if (k == nzones)
+			pdg_bpf_zone_remove(d->b, &d->zones[i]);
+	}
+	for (k = 0; k < nzones; k++)
+		pdg_bpf_zone_add(d->b, &zones[k]);
+	free_zones(d->zones, d->zone_paths, d->nzones);
+	d->zones = zones;
+	d->zone_paths = zpaths;
+	d->nzones = nzones;
+
+	for (i = 0; i < cfg->cloud_clients.n; i++)
+		if (cfg->cloud_clients.v[i][0] == '/')
+			pdg_bpf_sync_client_add(d->b, cfg->cloud_clients.v[i]);
+
+	/* grants: the kernel checks expiry itself; revoked ones are taken out here */
+	if (d->env.grants)
+		ngrants = grants_list(d->env.grants, false, time(NULL), &grants);
+	if (ngrants < 0)
+		ngrants = 0;
+	for (i = 0; i < (size_t)d->ngrants; i++) {
+		for (k = 0; k < (size_t)ngrants; k++)
+			if (grants[k].id == d->grants[i].id)
+				break;
+		if (k == (size_t)ngrants)
+			pdg_bpf_grant_remove(d->b, d->grants[i].uid, d->grants[i].categories);
+	}
+	for (k = 0; k < (size_t)ngrants; k++)
+		pdg_bpf_grant_add(d->b, grants[k].uid, grants[k].categories,
+				  (uint64_t)grants[k].until * 1000000000ULL);
+	if (d->ngrants > 0)
+		grants_free_array(d->grants, d->ngrants);
+	d->grants = grants;
+	d->ngrants = ngrants;
+
+	d->cfg = cfg;
+	return pdg_bpf_mode_set(d->b, cfg->mode);
+}
+
+/* Every kernel event goes to the log; PD opens also count towards the alerts. */
+static int on_event(void *ctx, const struct event *ev, const struct pdguard_event *raw)
+{
+	struct driver *d = ctx;
+	int ret = eventlog_write(d->env.log, ev);
+
+	if (d->alerts && raw->cats && ev->op && !strcmp(ev->op, "open") &&
+	    raw->decision != PDGUARD_DECISION_INFO) {
+		struct alert_access x = {
+			.ts_ns = ev->ts_ns, .uid = ev->uid, .pid = ev->pid, .comm = ev->comm,
+			.exe = ev->exe, .dev = raw->dev, .ino = raw->ino, .path = ev->path,
+			.categories = raw->cats, .decision = ev->decision, .driver = ev->driver,
+		};
+
+		alerts_feed(d->alerts, &x);
+	}
+	return ret;
+}
+
+static int start_kind(enum pdguard_bpf_driver kind, const struct driver_env *env,
+		      struct driver **out)
+{
+	struct pdg_bpf_opts o = {
+		.driver = kind,
+		.mode = env->cfg->mode,
+		.agent_tgid = env->agent_pid,
+		.pin_dir = PDGUARD_BPF_PIN_DIR,
+	};
+	struct pdg_bpf_error err = { 0 };
+	struct driver *d = calloc(1, sizeof(*d));
+	struct state *st = env->st;
+	size_t i;
+	int ret;
+
+	if (!d)
+		return -ENOMEM;
+	d->env = *env;
+	d->kind = kind;
+	alerts_new(&d->alerts, env->cfg, env->log, NULL, NULL);
+	ret = pdg_bpf_start(&d->b, &o, &err);
+	if (ret) {
+		fprintf(stderr, "pdguard run: %s\n", err.msg);
+		if (err.hint[0])
+			fprintf(stderr, "Hint: %s\n", err.hint);
+		alerts_free(d->alerts);
+		free(d);
+		return ret;
+	}
+	/* labels known from the cache and the classification so far */
+	pthread_mutex_lock(&st->lock);
+	for (i = 0; i < st->cap; i++)
+		if (st->labels[i].used && st->labels[i].level != PDGUARD_LEVEL_NONE)
+			pdg_bpf_label_set_inode(d->b, st->labels[i].dev, st->labels[i].ino,
+						st->labels[i].categories);
+	pthread_mutex_unlock(&st->lock);
+	push_policy(d, env->cfg);
+	*out = d;
+	return 0;
+}
+
+static int start_lsm(const struct driver_env *env, struct driver **out)
+{
+	return start_kind(PDGUARD_DRIVER_BPF_LSM, env, out);
+}
+
+static int start_fmod(const struct driver_env *env, struct driver **out)
+{
+	return start_kind(PDGUARD_DRIVER_FMOD_RET, env, out);
+}
+
+static int bpf_label(struct driver *d, const struct label_entry *e)
+{
+	return pdg_bpf_label_set_inode(d->b, e->dev, e->ino,
+				       e->level == PDGUARD_LEVEL_NONE ? 0 : e->categories);
+}
+
+static int bpf_policy(struct driver *d, const struct config *cfg)
+{
+	if (d->alerts)
+		alerts_policy(d->alerts, cfg);
+	return push_policy(d, cfg);
+}
+
+static int bpf_fd(struct driver *d)
+{
+	return pdg_bpf_events_fd(d->b);
+}
+
+static int bpf_dispatch(struct driver *d)
+{
+	int ret = pdg_bpf_poll(d->b, 0, on_event, d);
+
+	return ret < 0 ? ret : 0;
+}
+
+static void bpf_describe(struct driver *d, FILE *f)
+{
+	uint64_t cnt[__PDGUARD_BPF_CNT_MAX] = { 0 };
+	int i;
+
+	fprintf(f, "driver %s: decisions in the kernel, programs and maps pinned in %s%s\n",
+		pdg_bpf_driver_name(d->kind), PDGUARD_BPF_PIN_DIR,
+		pdg_bpf_resumed(d->b) ? " (resumed: enforcement went on while the agent was away)" :
+					"");
+	fprintf(f, "  enforces: role gating of PD reads at open and on passed descriptors, sync "
+		"clients refused PD,\n  tainted processes refused creating, writing, renaming, "
+		"linking or mapping into USB and\n  cloud zones, derived labels for what they write, "
+		"the label attribute guarded;\n  enforcement goes on if the agent stops (pdguard bpf "
+		"detach ends it)\n");
+	if (d->kind == PDGUARD_DRIVER_FMOD_RET)
+		fprintf(f, "  fmod-ret: no inode storage on this kernel; labels live in the (dev, ino) "
+			"map\n");
+	fprintf(f, "  known gaps: docs/threat-model.md\n  counters:");
+	pdg_bpf_counters(d->b, cnt);
+	for (i = 0; i < __PDGUARD_BPF_CNT_MAX; i++)
+		if (cnt[i])
+			fprintf(f, " %s=%llu", pdg_bpf_counter_name(i), (unsigned long long)cnt[i]);
+	fprintf(f, "\n");
+}
+
+static void bpf_stop(struct driver *d)
+{
+	if (!d)
+		return;
+	pdg_bpf_poll(d->b, 0, on_event, d);	/* what is left in the ring buffer */
+	pdg_bpf_stop(d->b);
+	alerts_free(d->alerts);
+	free(d->roles);
+	free_zones(d->zones, d->zone_paths, d->nzones);
+	if (d->ngrants > 0)
+		grants_free_array(d->grants, d->ngrants);
+	free(d);
+}
+
+const struct driver_ops driver_bpf_lsm_ops = {
+	.name = "bpf-lsm",
+	.probe = probe_lsm,
+	.start = start_lsm,
+	.label = bpf_label,
+	.policy = bpf_policy,
+	.fd = bpf_fd,
+	.dispatch = bpf_dispatch,
+	.describe = bpf_describe,
+	.stop = bpf_stop,
+};
+
+const struct driver_ops driver_fmod_ret_ops = {
+	.name = "fmod-ret",
+	.probe = probe_fmod,
+	.start = start_fmod,
+	.label = bpf_label,
+	.policy = bpf_policy,
+	.fd = bpf_fd,
+	.dispatch = bpf_dispatch,
+	.describe = bpf_describe,
+	.stop = bpf_stop,
+};

@@ -1,0 +1,56 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The driver interface: one ops table per way of enforcing in the kernel (bpf-lsm, fmod-ret,
+ * fanotify). The daemon picks a driver, starts it on the state, tells it when the state changed,
+ * and polls its descriptor. A driver reads the state and writes events; it never calls back into
+ * classification or labelling.
+ */
+#ifndef PDGUARD_DRIVER_H
+#define PDGUARD_DRIVER_H
+
+#include <stdio.h>
+
+#include "policy/config.h"
+#include "log/events.h"
+#include "state/state.h"
+
+struct driver;
+
+/**
+ * struct driver_env - what a driver is given at start
+ * @st: the state (labels, zones, roles through @cfg, mode); lock st->lock to read it
+ * @cfg: the policy in force; replaced (driver_ops.policy) on reload
+ * @log: where events go (thread-safe)
+ * @grants: active grants, through grants_allowed() (may be NULL when none are kept)
+ * @agent_pid: the agent's own pid: its accesses are never blocked (it reads files to classify)
+ */
+struct driver_env {
+	struct state *st;
+	const struct config *cfg;
+	struct eventlog *log;
+	struct grants *grants;
+	pid_t agent_pid;
+};
+
+struct driver_ops {
+	const char *name;		/* "bpf-lsm", "fmod-ret", "fanotify" */
+	/* Can this kernel run the driver? 0, or -errno with a one-line reason and a hint. */
+	int (*probe)(char *why, size_t whylen, char *hint, size_t hintlen);
+	int (*start)(const struct driver_env *env, struct driver **out);
+	/* One file's label is new or changed (level PDGUARD_LEVEL_NONE: no longer PD). */
+	int (*label)(struct driver *d, const struct label_entry *e);
+	/* Zones, roles, grants or the mode changed: re-read them from the state and @cfg. */
+	int (*policy)(struct driver *d, const struct config *cfg);
+	/* A descriptor the daemon polls for the driver (-1: none), and what to do when ready. */
+	int (*fd)(struct driver *d);
+	int (*dispatch)(struct driver *d);
+	/* For the start-up screen and `pdguard status`: what it enforces, what it cannot. */
+	void (*describe)(struct driver *d, FILE *f);
+	void (*stop)(struct driver *d);
+};
+
+extern const struct driver_ops driver_bpf_lsm_ops;
+extern const struct driver_ops driver_fmod_ret_ops;
+extern const struct driver_ops driver_fanotify_ops;
+
+#endif /* PDGUARD_DRIVER_H */

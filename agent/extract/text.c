@@ -1,0 +1,707 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Plain text: encoding detection and conversion to UTF-8, streamed block by block.
+ *
+ * Files from Kazakhstan's offices come as UTF-8 (with or without a BOM), UTF-16 (Windows
+ * "Unicode" exports), CP1251 (1C and Excel CSV exports), KOI8-R and CP866 (old Unix and DOS
+ * systems) and sometimes RK1048 (Kazakh Windows). Single-byte encodings cannot be told apart by
+ * validity, so we score the candidates by how Russian and Kazakh the letters they decode to are.
+ */
+#include <iconv.h>
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
+
+#include "extract/internal.h"
+
+#define REPLACEMENT "\xef\xbf\xbd"	/* U+FFFD */
+
+/*
+ * Returns the length of the valid UTF-8 sequence at s, 0 when it is invalid, or -1 when it is a
+ * valid start cut short by the end of the buffer. Rejects overlongs, surrogates and > U+10FFFF.
+ */
+int x_utf8_seq(const uint8_t *s, size_t n)
+{
+	uint8_t c = s[0], lo = 0x80, hi = 0xbf;
+	int len, i;
+
+	if (c < 0x80)
+		return 1;
+	if (c < 0xc2)
+		return 0;
+	if (c < 0xe0) {
+		len = 2;
+	} else if (c < 0xf0) {
+		len = 3;
+		if (c == 0xe0)
+			lo = 0xa0;
+		else if (c == 0xed)
+			hi = 0x9f;
+	} else if (c < 0xf5) {
+		len = 4;
+		if (c == 0xf0)
+			lo = 0x90;
+		else if (c == 0xf4)
+			hi = 0x8f;
+	} else {
+		return 0;
+	}
+	if (n < 2)
+		return -1;
+	if (s[1] < lo || s[1] > hi)
+		return 0;
+	for (i = 2; i < len; i++) {
+		if ((size_t)i >= n)
+			return -1;
+		if ((s[i] & 0xc0) != 0x80)
+			return 0;
+	}
+	return len;
+}
+
+#ifdef __SSE2__
+/* Back from @i to the lead byte of a character cut there (the bytes before @i are valid). */
+static inline size_t utf8_boundary(const uint8_t *s, size_t i)
+{
+	if (s[i - 1] >= 0xc2 && s[i - 1] != 0xe0 && s[i - 1] != 0xed && s[i - 1] <= 0xef)
+		return i - 1;
+	if (s[i - 2] >= 0xe1 && s[i - 2] <= 0xef && s[i - 2] != 0xed)
+		return i - 2;
+	return i;
+}
+
+/* Bit k set when byte k of @v lies in [lo, lo + span] (unsigned). */
+static inline int in_range(__m128i v, uint8_t lo, uint8_t span)
+{
+	__m128i t = _mm_sub_epi8(v, _mm_set1_epi8((char)lo));
+
+	return _mm_movemask_epi8(_mm_cmpeq_epi8(_mm_min_epu8(t, _mm_set1_epi8((char)span)), t));
+}
+
+/* Lead bytes of three-byte characters without extra rules on the next byte: E1..EC, EE..EF. */
+static inline int lead3_mask(__m128i v)
+{
+	return in_range(v, 0xe1, 0x0e) & ~_mm_movemask_epi8(_mm_cmpeq_epi8(v, _mm_set1_epi8((char)0xed)));
+}
+
+/*
+ * Sixteen bytes at a time while the text is ASCII, two-byte characters (all of Cyrillic,
+ * Kazakh's letters included) and ordinary three-byte ones (№, dashes, quotes), the bulk of what
+ * we read. Such a block is valid when every byte is ASCII, a lead byte (C2..DF, E1..EC, EE..EF)
+ * or a continuation byte 80..BF, and the continuations are exactly the bytes one after a lead or
+ * two after a three-byte lead. @i is a character boundary after at least two bytes. Returns
+ * where the general decoder must go on: the start of the first block holding anything else (E0,
+ * ED and four-byte leads, errors, the last 15 bytes), moved back to the lead byte of a character
+ * cut there.
+ */
+static size_t utf8_fast_sse2(const uint8_t *s, size_t n, size_t i)
+{
+	const __m128i top2 = _mm_set1_epi8((char)0xc0), cont_bits = _mm_set1_epi8((char)0x80);
+
+	while (i + 16 <= n) {
+		__m128i cur = _mm_loadu_si128((const __m128i *)(s + i));
+		__m128i prev1 = _mm_loadu_si128((const __m128i *)(s + i - 1));
+		__m128i prev2 = _mm_loadu_si128((const __m128i *)(s + i - 2));
+		int high = _mm_movemask_epi8(cur), cont, lead, want;
+
+		/* continuations owed to leads one and two bytes back */
+		want = in_range(prev1, 0xc2, 0xdf - 0xc2) | lead3_mask(prev1) | lead3_mask(prev2);
+		if (!high && !want) {
+			i += 16;
+			continue;
+		}
+		cont = _mm_movemask_epi8(_mm_cmpeq_epi8(_mm_and_si128(cur, top2), cont_bits));
+		lead = in_range(cur, 0xc2, 0xdf - 0xc2) | lead3_mask(cur);
+		if ((high & ~(cont | lead)) || cont != want)
+			break;
+		i += 16;
+	}
+	return utf8_boundary(s, i);
+}
+
+#if defined(__x86_64__) && defined(__GNUC__)
+#include <immintrin.h>
+#define UTF8_AVX2 1
+
+/* The same, 32 bytes at a time, on CPUs with AVX2 (chosen at run time). */
+__attribute__((target("avx2"))) static inline unsigned int in_range32(__m256i v, uint8_t lo,
+								       uint8_t span)
+{
+	__m256i t = _mm256_sub_epi8(v, _mm256_set1_epi8((char)lo));
+
+	return _mm256_movemask_epi8(
+		_mm256_cmpeq_epi8(_mm256_min_epu8(t, _mm256_set1_epi8((char)span)), t));
+}
+
+__attribute__((target("avx2"))) static inline unsigned int lead3_mask32(__m256i v)
+{
+	return in_range32(v, 0xe1, 0x0e) &
+	       ~_mm256_movemask_epi8(_mm256_cmpeq_epi8(v, _mm256_set1_epi8((char)0xed)));
+}
+
+__attribute__((target("avx2"))) static size_t utf8_fast_avx2(const uint8_t *s, size_t n,
+							      size_t i)
+{
+	const __m256i top2 = _mm256_set1_epi8((char)0xc0), cont_bits = _mm256_set1_epi8((char)0x80);
+
+	while (i + 32 <= n) {
+		__m256i cur = _mm256_loadu_si256((const __m256i *)(s + i));
+		__m256i prev1 = _mm256_loadu_si256((const __m256i *)(s + i - 1));
+		__m256i prev2 = _mm256_loadu_si256((const __m256i *)(s + i - 2));
+		unsigned int high = _mm256_movemask_epi8(cur), cont, lead, want;
+
+		want = in_range32(prev1, 0xc2, 0xdf - 0xc2) | lead3_mask32(prev1) | lead3_mask32(prev2);
+		if (!high && !want) {
+			i += 32;
+			continue;
+		}
+		cont = _mm256_movemask_epi8(_mm256_cmpeq_epi8(_mm256_and_si256(cur, top2), cont_bits));
+		lead = in_range32(cur, 0xc2, 0xdf - 0xc2) | lead3_mask32(cur);
+		if ((high & ~(cont | lead)) || cont != want)
+			break;
+		i += 32;
+	}
+	/* the rest, and a block that failed, in sixteens */
+	return utf8_fast_sse2(s, n, utf8_boundary(s, i));
+}
+#endif
+
+static int utf8_simd = -1;	/* 2: AVX2, 1: SSE2, 0: none (x_utf8_set_simd(), tests) */
+
+void x_utf8_set_simd(int level)
+{
+	utf8_simd = level;
+}
+
+static size_t utf8_fast(const uint8_t *s, size_t n, size_t i)
+{
+	int level = __atomic_load_n(&utf8_simd, __ATOMIC_RELAXED);
+
+	if (level < 0) {
+		level = 1;
+#ifdef UTF8_AVX2
+		if (__builtin_cpu_supports("avx2"))
+			level = 2;
+#endif
+		__atomic_store_n(&utf8_simd, level, __ATOMIC_RELAXED);
+	}
+#ifdef UTF8_AVX2
+	if (level == 2)
+		return utf8_fast_avx2(s, n, i);
+#endif
+	return level ? utf8_fast_sse2(s, n, i) : i;
+}
+#else
+void x_utf8_set_simd(int level)
+{
+	(void)level;
+}
+#endif
+
+/* Length of the longest prefix of s made of complete, valid UTF-8 characters. */
+size_t x_utf8_valid_len(const uint8_t *s, size_t n)
+{
+	size_t i = 0;
+	int len;
+#ifdef __SSE2__
+	size_t slow_until = 2;	/* the fast path needs two bytes before it */
+#endif
+
+	while (i < n) {
+#ifdef __SSE2__
+		if (i >= slow_until) {
+			size_t j = utf8_fast(s, n, i);
+
+			/* no progress: the general decoder takes this block */
+			slow_until = j > i ? j : i + 16;
+			i = j;
+			if (i >= n)
+				break;
+		}
+#endif
+		/* ASCII runs are the common case: eight bytes at a time. */
+		while (i + 8 <= n) {
+			uint64_t w;
+
+			memcpy(&w, s + i, 8);
+			if (w & 0x8080808080808080ULL)
+				break;
+			i += 8;
+		}
+		if (i >= n)
+			break;
+		if (s[i] < 0x80) {
+			i++;
+			continue;
+		}
+		/* two-byte characters (all of Cyrillic) without the general decoder */
+		if (s[i] >= 0xc2 && s[i] < 0xe0 && i + 1 < n && (s[i + 1] & 0xc0) == 0x80) {
+			i += 2;
+			continue;
+		}
+		len = x_utf8_seq(s + i, n - i);
+		if (len <= 0)
+			break;
+		i += len;
+	}
+	return i;
+}
+
+/*
+ * Emit valid UTF-8 in which NUL bytes are not text: a run of them (padding, the zeros a crash
+ * leaves in a log, a sparse file's holes) becomes one boundary, so the sink gets no noise.
+ */
+int x_emit_text(struct xctx *x, const char *s, size_t n)
+{
+	while (n) {
+		const char *z = memchr(s, 0, n);
+		size_t k = z ? (size_t)(z - s) : n;
+
+		if (k && x_emit(x, s, k))
+			return -1;
+		if (!z)
+			break;
+		while (k < n && !s[k])
+			k++;
+		if (x_emit_sep(x))
+			return -1;
+		s += k;
+		n -= k;
+	}
+	return 0;
+}
+
+/*
+ * Emit bytes that should be UTF-8, replacing what is not. An incomplete character at the very end
+ * is replaced too: callers that stream keep it back themselves (see utf8_block()).
+ */
+int x_emit_bytes(struct xctx *x, const uint8_t *s, size_t n)
+{
+	while (n) {
+		size_t ok = x_utf8_valid_len(s, n);
+
+		if (ok && x_emit_text(x, (const char *)s, ok))
+			return -1;
+		s += ok;
+		n -= ok;
+		if (!n)
+			break;
+		if (x_emit(x, REPLACEMENT, 3))
+			return -1;
+		s++;
+		n--;
+	}
+	return 0;
+}
+
+/* UTF-8 in blocks: returns how many bytes at the end to keep for the next block. */
+static size_t utf8_block(struct xctx *x, const uint8_t *s, size_t n, bool eof)
+{
+	size_t tail = 0;
+
+	if (!eof) {
+		/* Keep back a character cut by the block boundary (at most 3 bytes). */
+		size_t i = n;
+
+		while (i > 0 && n - i < 3 && (s[i - 1] & 0xc0) == 0x80)
+			i--;
+		if (i > 0 && s[i - 1] >= 0xc0 && x_utf8_seq(s + i - 1, n - i + 1) < 0)
+			tail = n - i + 1;
+	}
+	x_emit_bytes(x, s, n - tail);
+	return tail;
+}
+
+/* Single-byte encodings: one UTF-8 sequence per byte 0x80..0xff, built once from iconv. */
+struct sb_table {
+	const char *iconv_name;
+	uint16_t cp[128];
+};
+
+static struct sb_table sb_tables[] = {
+	[XE_CP1251] = { "CP1251" },
+	[XE_KOI8R] = { "KOI8-R" },
+	[XE_CP866] = { "CP866" },
+	[XE_RK1048] = { "RK1048" },
+};
+static pthread_once_t sb_once = PTHREAD_ONCE_INIT;
+
+/*
+ * Letters only, for when glibc's gconv modules are missing: enough for detection and for the
+ * text that matters (names, words), the rest decodes to U+FFFD.
+ */
+static void sb_fallback(enum x_enc enc, uint16_t *cp)
+{
+	/* KOI8-R orders letters by their Latin look-alikes: this is the lowercase row. */
+	static const char koi8_lower[] = "юабцдефгхийклмнопярстужвьызшэщчъ";
+	int b;
+
+	for (b = 0; b < 128; b++)
+		cp[b] = 0xfffd;
+	switch (enc) {
+	case XE_CP1251:
+	case XE_RK1048:
+		for (b = 0xc0; b <= 0xff; b++)
+			cp[b - 0x80] = 0x410 + (b - 0xc0);
+		cp[0xa8 - 0x80] = 0x401;
+		cp[0xb8 - 0x80] = 0x451;
+		break;
+	case XE_KOI8R: {
+		const unsigned char *p = (const unsigned char *)koi8_lower;
+
+		for (b = 0; b < 32; b++) {
+			/* decode the two-byte UTF-8 of the b-th letter of the row */
+			uint16_t lower = ((p[2 * b] & 0x1f) << 6) | (p[2 * b + 1] & 0x3f);
+
+			cp[0xc0 + b - 0x80] = lower;
+			cp[0xe0 + b - 0x80] = lower == 0x451 ? 0x401 : lower - 0x20;
+		}
+		cp[0xa3 - 0x80] = 0x451;
+		cp[0xb3 - 0x80] = 0x401;
+		break;
+	}
+	case XE_CP866:
+		for (b = 0x80; b <= 0xaf; b++)
+			cp[b - 0x80] = 0x410 + (b - 0x80);
+		for (b = 0xe0; b <= 0xef; b++)
+			cp[b - 0x80] = 0x440 + (b - 0xe0);
+		cp[0xf0 - 0x80] = 0x401;
+		cp[0xf1 - 0x80] = 0x451;
+		break;
+	default:
+		break;
+	}
+}
+
+static void sb_init(void)
+{
+	size_t e;
+	int b;
+
+	for (e = 0; e < sizeof(sb_tables) / sizeof(sb_tables[0]); e++) {
+		struct sb_table *t = &sb_tables[e];
+		iconv_t cd;
+
+		if (!t->iconv_name)
+			continue;
+		sb_fallback(e, t->cp);
+		cd = iconv_open("UCS-2LE", t->iconv_name);
+		if (cd == (iconv_t)-1)
+			continue;
+		for (b = 0x80; b <= 0xff; b++) {
+			char in = (char)b, out[4], *ip = &in, *op = out;
+			size_t il = 1, ol = sizeof(out);
+
+			iconv(cd, NULL, NULL, NULL, NULL);
+			if (iconv(cd, &ip, &il, &op, &ol) != (size_t)-1 && ol == 2)
+				t->cp[b - 0x80] = (uint8_t)out[0] | ((uint8_t)out[1] << 8);
+			else
+				t->cp[b - 0x80] = 0xfffd;
+		}
+		iconv_close(cd);
+	}
+}
+
+static size_t put_utf8(char *o, uint32_t cp)
+{
+	if (cp < 0x80) {
+		o[0] = cp;
+		return 1;
+	}
+	if (cp < 0x800) {
+		o[0] = 0xc0 | (cp >> 6);
+		o[1] = 0x80 | (cp & 0x3f);
+		return 2;
+	}
+	if (cp < 0x10000) {
+		o[0] = 0xe0 | (cp >> 12);
+		o[1] = 0x80 | ((cp >> 6) & 0x3f);
+		o[2] = 0x80 | (cp & 0x3f);
+		return 3;
+	}
+	o[0] = 0xf0 | (cp >> 18);
+	o[1] = 0x80 | ((cp >> 12) & 0x3f);
+	o[2] = 0x80 | ((cp >> 6) & 0x3f);
+	o[3] = 0x80 | (cp & 0x3f);
+	return 4;
+}
+
+/* Convert in slices through a stack buffer: 3 output bytes at most per input byte. */
+#define SLICE 8192
+
+/* @out has room for 3 * @n bytes; returns the bytes written (no NUL). */
+size_t x_single_byte_to_utf8(enum x_enc enc, const uint8_t *s, size_t n, char *out)
+{
+	const uint16_t *cp;
+	size_t i, o = 0;
+
+	pthread_once(&sb_once, sb_init);
+	cp = sb_tables[enc].cp;
+	for (i = 0; i < n; i++) {
+		if (s[i] < 0x80)
+			out[o++] = s[i];
+		else
+			o += put_utf8(out + o, cp[s[i] - 0x80]);
+	}
+	return o;
+}
+
+int x_emit_single_byte(struct xctx *x, enum x_enc enc, const uint8_t *s, size_t n)
+{
+	char out[SLICE * 3];
+
+	while (n) {
+		size_t k = n < SLICE ? n : SLICE;
+		size_t o = x_single_byte_to_utf8(enc, s, k, out);
+
+		if (x_emit_text(x, out, o))
+			return -1;
+		s += k;
+		n -= k;
+	}
+	return 0;
+}
+
+/* UTF-16: returns bytes kept back (an odd byte, a high surrogate waiting for its pair). */
+static size_t utf16_block(struct xctx *x, const uint8_t *s, size_t n, bool be, bool eof)
+{
+	char out[SLICE * 2 + 8];
+	size_t i = 0, o = 0;
+
+	while (i + 2 <= n) {
+		uint32_t u = be ? (s[i] << 8 | s[i + 1]) : (s[i + 1] << 8 | s[i]);
+
+		if (u >= 0xd800 && u < 0xdc00) {
+			uint32_t lo;
+
+			if (i + 4 > n) {
+				if (!eof)
+					break;
+				u = 0xfffd;
+				i += 2;
+			} else {
+				lo = be ? (s[i + 2] << 8 | s[i + 3]) : (s[i + 3] << 8 | s[i + 2]);
+				if (lo >= 0xdc00 && lo < 0xe000) {
+					u = 0x10000 + ((u - 0xd800) << 10) + (lo - 0xdc00);
+					i += 4;
+				} else {
+					u = 0xfffd;
+					i += 2;
+				}
+			}
+		} else {
+			if (u >= 0xdc00 && u < 0xe000)
+				u = 0xfffd;
+			i += 2;
+		}
+		o += put_utf8(out + o, u);
+		if (o >= SLICE * 2) {
+			if (x_emit_text(x, out, o))
+				return 0;
+			o = 0;
+		}
+	}
+	if (eof && i < n) {
+		memcpy(out + o, REPLACEMENT, 3);
+		o += 3;
+		i = n;
+	}
+	x_emit_text(x, out, o);
+	return n - i;
+}
+
+/* Approximate letter frequencies (per mille) in Russian text, а..я, then ё. */
+static const uint8_t ru_freq[33] = {
+	80, 16, 45, 17, 30, 85, 9, 16, 74, 12, 35, 44, 32, 67, 110, 28,
+	47, 55, 63, 26, 3, 10, 5, 14, 7, 4, 1, 19, 17, 3, 6, 20, 1,
+};
+
+/* Score of one character for the single-byte guess: common letters high, symbols negative. */
+static int letter_score(uint16_t cp)
+{
+	if (cp >= 0x410 && cp <= 0x42f)
+		return ru_freq[cp - 0x410];
+	if (cp >= 0x430 && cp <= 0x44f)
+		return ru_freq[cp - 0x430];
+	if (cp == 0x401 || cp == 0x451)
+		return ru_freq[32];
+	switch (cp) {
+	case 0x4d8: case 0x4d9:		/* ә */
+	case 0x406: case 0x456:		/* і */
+	case 0x49a: case 0x49b:		/* қ */
+		return 20;
+	case 0x492: case 0x493:		/* ғ */
+	case 0x4a2: case 0x4a3:		/* ң */
+	case 0x4e8: case 0x4e9:		/* ө */
+	case 0x4b0: case 0x4b1:		/* ұ */
+	case 0x4ae: case 0x4af:		/* ү */
+		return 10;
+	case 0x4ba: case 0x4bb:		/* һ */
+		return 1;
+	case 0xab: case 0xbb: case 0x2013: case 0x2014: case 0x2116:	/* « » – — № */
+		return 0;
+	}
+	return -40;
+}
+
+/* Guess a single-byte Cyrillic encoding; XE_UTF8 when none looks like Cyrillic text. */
+static enum x_enc guess_single_byte(const uint8_t *s, size_t n)
+{
+	static const enum x_enc cands[] = { XE_CP1251, XE_KOI8R, XE_CP866, XE_RK1048 };
+	long best_score = 0;
+	enum x_enc best = XE_UTF8;
+	size_t c, i;
+
+	pthread_once(&sb_once, sb_init);
+	for (c = 0; c < sizeof(cands) / sizeof(cands[0]); c++) {
+		const uint16_t *cp = sb_tables[cands[c]].cp;
+		long score = 0;
+
+		for (i = 0; i < n; i++)
+			if (s[i] >= 0x80)
+				score += letter_score(cp[s[i] - 0x80]);
+		/* Ties go to the earlier candidate: CP1251 is by far the most common here. */
+		if (score > best_score) {
+			best_score = score;
+			best = cands[c];
+		}
+	}
+	return best;
+}
+
+/* UTF-16 without a byte-order mark: one byte of each pair is nearly always 0x00 or 0x04. */
+bool x_looks_utf16(const uint8_t *s, size_t n, enum x_enc *enc)
+{
+	size_t pairs, i, le = 0, be = 0, zeros = 0;
+
+	if (n > 4096)
+		n = 4096;
+	pairs = n / 2;
+	if (pairs < 8)
+		return false;
+	for (i = 0; i < pairs; i++) {
+		uint8_t a = s[2 * i], b = s[2 * i + 1];
+
+		le += b == 0x00 || b == 0x04;
+		be += a == 0x00 || a == 0x04;
+		zeros += !a || !b;
+	}
+	if (!zeros)
+		return false;
+	if (le * 10 >= pairs * 8 && be * 10 <= pairs * 3) {
+		*enc = XE_UTF16LE;
+		return true;
+	}
+	if (be * 10 >= pairs * 8 && le * 10 <= pairs * 3) {
+		*enc = XE_UTF16BE;
+		return true;
+	}
+	return false;
+}
+
+void x_text_detect(const uint8_t *s, size_t n, struct x_type *t)
+{
+	size_t i = 0, good = 0, bad = 0;
+
+	t->skip = 0;
+	if (n >= 3 && s[0] == 0xef && s[1] == 0xbb && s[2] == 0xbf) {
+		t->enc = XE_UTF8;
+		t->skip = 3;
+		return;
+	}
+	if (n >= 2 && s[0] == 0xff && s[1] == 0xfe) {
+		t->enc = XE_UTF16LE;
+		t->skip = 2;
+		return;
+	}
+	if (n >= 2 && s[0] == 0xfe && s[1] == 0xff) {
+		t->enc = XE_UTF16BE;
+		t->skip = 2;
+		return;
+	}
+	if (x_looks_utf16(s, n, &t->enc))
+		return;
+	while (i < n) {
+		int len;
+
+		i += x_utf8_valid_len(s + i, n - i);
+		if (i >= n)
+			break;
+		len = x_utf8_seq(s + i, n - i);
+		if (len < 0)
+			break;		/* cut by the end of the sample */
+		bad++;
+		i++;
+	}
+	t->enc = XE_UTF8;
+	if (!bad)
+		return;
+	/*
+	 * Count valid multibyte characters: single-byte Cyrillic almost never forms one (its
+	 * letters are not followed by 0x80-0xbf), so UTF-8 with some damage stays UTF-8.
+	 */
+	for (i = 0; i < n;) {
+		int len = x_utf8_seq(s + i, n - i);
+
+		if (len > 1)
+			good++;
+		i += len > 0 ? len : 1;
+	}
+	if (good >= bad)
+		return;
+	t->enc = guess_single_byte(s, n);
+}
+
+/*
+ * Stream a text source to the sink in its detected encoding. Memory: one block, whatever the
+ * size of the file.
+ */
+void x_text_stream(struct xctx *x, struct xstream *s, const struct x_type *t)
+{
+	uint8_t *buf = malloc(X_BLOCK_BYTES + 8);
+	size_t keep = 0, skip = t->skip;
+	ssize_t n;
+
+	if (!buf) {
+		x_status(x, EXTRACT_IO, "out of memory");
+		return;
+	}
+	for (;;) {
+		size_t len;
+		bool eof;
+
+		n = s->read(s, buf + keep, X_BLOCK_BYTES);
+		if (n < 0)
+			break;
+		eof = n == 0;
+		len = keep + n;
+		keep = 0;
+		if (skip) {
+			size_t k = skip < len ? skip : len;
+
+			memmove(buf, buf + k, len - k);
+			len -= k;
+			skip -= k;
+		}
+		switch (t->enc) {
+		case XE_UTF8:
+			keep = utf8_block(x, buf, len, eof);
+			break;
+		case XE_UTF16LE:
+		case XE_UTF16BE:
+			keep = utf16_block(x, buf, len, t->enc == XE_UTF16BE, eof);
+			break;
+		default:
+			x_emit_single_byte(x, t->enc, buf, len);
+			break;
+		}
+		if (eof || x_halted(x))
+			break;
+		if (keep)
+			memmove(buf, buf + len - keep, keep);
+	}
+	free(buf);
+}

@@ -1,0 +1,552 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The event log: JSON lines with a hash chain.
+ *
+ * Each line ends with  ,"prev":"<64 hex>","hash":"<64 hex>"}  where hash = SHA-256(prev || the
+ * line's text before ,"hash":). prev is the hash of the line before, so editing a line breaks its
+ * own hash, and deleting or reordering lines breaks the next line's prev. The first line of a file
+ * names the last hash of the file before it (rotation carries the chain); a new chain starts from
+ * 64 zeros. What a chain alone cannot show is a cut at the end: the daemon copies hashes to
+ * syslog as an outside anchor (docs/eventlog.md).
+ *
+ * Lines are written with one write(2) each on an O_APPEND descriptor, under a lock, so a line is
+ * never interleaved or half-buffered in our memory when the process dies.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <openssl/evp.h>
+#include <pthread.h>
+#include <pwd.h>
+#include <stdbool.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/file.h>
+#include <sys/stat.h>
+#include <syslog.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <uapi/pdguard.h>
+
+#include "log/events.h"
+
+#define HASH_HEX 64
+#define LINE_MAX_BYTES (64 * 1024)
+
+#define NAME_CACHE 64
+#define NAME_CACHE_TTL 60	/* s: accounts get renamed; a minute-old name is fine */
+
+struct eventlog {
+	int fd;
+	char path[PATH_MAX];
+	pthread_mutex_t lock;
+	uint64_t seq;
+	char prev[HASH_HEX + 1];
+	char host[256];
+	uint64_t written, failed;
+	off_t expect_size;	/* the file's size after our last line: another writer changes it */
+	bool syslog;
+	/* uid -> user name: a lookup per event (NSS, maybe SSSD over the network) costs more
+	 * than the rest of the event; under the lock, so no locking of its own */
+	struct {
+		uid_t uid;
+		time_t at;
+		bool known;
+		char name[64];
+	} names[NAME_CACHE];
+};
+
+static const char zero_hash[HASH_HEX + 1] =
+	"0000000000000000000000000000000000000000000000000000000000000000";
+
+static int sha256_hex(const char *a, size_t alen, const char *b, size_t blen,
+		      char out[HASH_HEX + 1])
+{
+	static const char hex[] = "0123456789abcdef";
+	unsigned char md[32];
+	unsigned int mdlen = 0;
+	EVP_MD_CTX *ctx = EVP_MD_CTX_new();
+	int ok, i;
+
+	if (!ctx)
+		return -ENOMEM;
+	ok = EVP_DigestInit_ex(ctx, EVP_sha256(), NULL) && EVP_DigestUpdate(ctx, a, alen) &&
+	     EVP_DigestUpdate(ctx, b, blen) && EVP_DigestFinal_ex(ctx, md, &mdlen);
+	EVP_MD_CTX_free(ctx);
+	if (!ok || mdlen != 32)
+		return -EIO;
+	for (i = 0; i < 32; i++) {
+		out[2 * i] = hex[md[i] >> 4];
+		out[2 * i + 1] = hex[md[i] & 15];
+	}
+	out[HASH_HEX] = '\0';
+	return 0;
+}
+
+/* Length of a valid UTF-8 sequence at @s (1..4), or 0 when it is not one. */
+static int utf8_seq_len(const unsigned char *s)
+{
+	int n, i;
+	uint32_t cp;
+
+	if (s[0] < 0x80)
+		return 1;
+	if ((s[0] & 0xe0) == 0xc0)
+		n = 2, cp = s[0] & 0x1f;
+	else if ((s[0] & 0xf0) == 0xe0)
+		n = 3, cp = s[0] & 0x0f;
+	else if ((s[0] & 0xf8) == 0xf0)
+		n = 4, cp = s[0] & 0x07;
+	else
+		return 0;
+	for (i = 1; i < n; i++) {
+		if ((s[i] & 0xc0) != 0x80)
+			return 0;
+		cp = cp << 6 | (s[i] & 0x3f);
+	}
+	if ((n == 2 && cp < 0x80) || (n == 3 && cp < 0x800) || (n == 4 && cp < 0x10000) ||
+	    cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff))
+		return 0;
+	return n;
+}
+
+void json_put_string(FILE *f, const char *s)
+{
+	const unsigned char *p = (const unsigned char *)s;
+
+	fputc('"', f);
+	while (*p) {
+		int n;
+
+		if (*p == '"' || *p == '\\') {
+			fputc('\\', f);
+			fputc(*p++, f);
+		} else if (*p == '\n') {
+			fputs("\\n", f), p++;
+		} else if (*p == '\t') {
+			fputs("\\t", f), p++;
+		} else if (*p < 0x20 || *p == 0x7f) {
+			fprintf(f, "\\u%04x", *p++);
+		} else if ((n = utf8_seq_len(p)) > 0) {
+			fwrite(p, 1, n, f);
+			p += n;
+		} else {
+			fputs("\\ufffd", f);	/* not UTF-8: the byte is replaced, never passed */
+			p++;
+		}
+	}
+	fputc('"', f);
+}
+
+static void put_opt_string(FILE *f, const char *key, const char *val)
+{
+	fprintf(f, ",\"%s\":", key);
+	if (val)
+		json_put_string(f, val);
+	else
+		fputs("null", f);
+}
+
+static const char *const category_names[] = {
+	"basic", "personnel", "financial", "medical", "biometric",
+};
+
+static void put_categories(FILE *f, uint32_t cats)
+{
+	bool first = true;
+	size_t i;
+
+	fputs(",\"categories\":[", f);
+	for (i = 0; i < sizeof(category_names) / sizeof(category_names[0]); i++) {
+		if (!(cats & (1U << i)))
+			continue;
+		fprintf(f, "%s\"%s\"", first ? "" : ",", category_names[i]);
+		first = false;
+	}
+	fputc(']', f);
+}
+
+/* The user name of @uid, or NULL when it has none; cached. Caller holds log->lock. */
+static const char *user_name(struct eventlog *log, uid_t uid)
+{
+	struct passwd pw, *pwp = NULL;
+	char pwbuf[1024];
+	time_t now = time(NULL);
+	size_t i = uid % NAME_CACHE;
+
+	if (log->names[i].at && log->names[i].uid == uid && now - log->names[i].at < NAME_CACHE_TTL)
+		return log->names[i].known ? log->names[i].name : NULL;
+	getpwuid_r(uid, &pw, pwbuf, sizeof(pwbuf), &pwp);
+	log->names[i].uid = uid;
+	log->names[i].at = now;
+	log->names[i].known = pwp != NULL;
+	if (pwp)
+		snprintf(log->names[i].name, sizeof(log->names[i].name), "%s", pwp->pw_name);
+	return pwp ? log->names[i].name : NULL;
+}
+
+/* The line's text up to (not including) ,"hash": — what the hash covers. */
+static int format_body(struct eventlog *log, const struct event *ev, uint64_t seq, char **buf,
+		       size_t *len)
+{
+	uint64_t ns = ev->ts_ns;
+	char ts[64];
+	struct timespec now;
+	struct tm tm;
+	time_t secs;
+	FILE *f;
+
+	if (!ns) {
+		clock_gettime(CLOCK_REALTIME, &now);
+		ns = (uint64_t)now.tv_sec * 1000000000ULL + now.tv_nsec;
+	}
+	secs = ns / 1000000000ULL;
+	gmtime_r(&secs, &tm);
+	snprintf(ts, sizeof(ts), "%04d-%02d-%02dT%02d:%02d:%02d.%03uZ", tm.tm_year + 1900,
+		 tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec,
+		 (unsigned int)(ns % 1000000000ULL / 1000000));
+
+	f = open_memstream(buf, len);
+	if (!f)
+		return -ENOMEM;
+	fprintf(f, "{\"ts\":\"%s\"", ts);
+	put_opt_string(f, "host", log->host);
+	fprintf(f, ",\"seq\":%llu", (unsigned long long)seq);
+	put_opt_string(f, "op", ev->op);
+	put_opt_string(f, "decision", ev->decision);
+	put_opt_string(f, "reason", ev->reason);
+	if (ev->uid == (uint32_t)-1) {
+		fputs(",\"uid\":null,\"user\":null", f);
+	} else {
+		fprintf(f, ",\"uid\":%u", ev->uid);
+		put_opt_string(f, "user", user_name(log, ev->uid));
+	}
+	fprintf(f, ",\"pid\":%d", ev->pid);
+	put_opt_string(f, "comm", ev->comm);
+	put_opt_string(f, "exe", ev->exe);
+	put_opt_string(f, "path", ev->path);
+	put_opt_string(f, "target", ev->target);
+	put_opt_string(f, "label", ev->label);
+	put_categories(f, ev->categories);
+	put_opt_string(f, "zone", ev->zone);
+	put_opt_string(f, "driver", ev->driver);
+	if (ev->extra && ev->extra[0])
+		fprintf(f, ",%s", ev->extra);
+	fprintf(f, ",\"prev\":\"%s\"", log->prev);
+	if (fclose(f))
+		return -ENOMEM;
+	return 0;
+}
+
+/* Find the hash and prev of a complete line; -EBADMSG when the line is not a chained event. */
+static int parse_chain_fields(const char *line, size_t len, size_t *body_len, char prev[HASH_HEX + 1],
+			      char hash[HASH_HEX + 1], uint64_t *seq)
+{
+	static const char hkey[] = ",\"hash\":\"", pkey[] = ",\"prev\":\"";
+	const char *h, *p, *s;
+	size_t tail = sizeof(hkey) - 1 + HASH_HEX + 2;	/* ,"hash":"<64>"} */
+
+	if (len < tail + sizeof(pkey) - 1 + HASH_HEX + 1 || line[0] != '{')
+		return -EBADMSG;
+	h = line + len - tail;
+	if (memcmp(h, hkey, sizeof(hkey) - 1) || memcmp(line + len - 2, "\"}", 2))
+		return -EBADMSG;
+	memcpy(hash, h + sizeof(hkey) - 1, HASH_HEX);
+	hash[HASH_HEX] = '\0';
+	p = h - (sizeof(pkey) - 1 + HASH_HEX + 1);
+	if (memcmp(p, pkey, sizeof(pkey) - 1) || p[sizeof(pkey) - 1 + HASH_HEX] != '"')
+		return -EBADMSG;
+	memcpy(prev, p + sizeof(pkey) - 1, HASH_HEX);
+	prev[HASH_HEX] = '\0';
+	*body_len = h - line;
+	s = memmem(line, len, ",\"seq\":", 7);
+	*seq = s ? strtoull(s + 7, NULL, 10) : 0;
+	return 0;
+}
+
+/* Resume seq and prev from the last line of an existing log. */
+static int resume_chain(struct eventlog *log)
+{
+	char prev[HASH_HEX + 1], hash[HASH_HEX + 1];
+	size_t body_len, start, n;
+	struct stat st;
+	uint64_t seq;
+	ssize_t r;
+	char *buf;
+	off_t off;
+	int ret;
+
+	if (fstat(log->fd, &st))
+		return -errno;
+	log->expect_size = st.st_size;
+	if (st.st_size == 0) {
+		memcpy(log->prev, zero_hash, sizeof(log->prev));
+		log->seq = 0;
+		return 0;
+	}
+	n = st.st_size < LINE_MAX_BYTES ? st.st_size : LINE_MAX_BYTES;
+	off = st.st_size - n;
+	buf = malloc(n);
+	if (!buf)
+		return -ENOMEM;
+	r = pread(log->fd, buf, n, off);
+	if (r != (ssize_t)n) {
+		free(buf);
+		return r < 0 ? -errno : -EIO;
+	}
+	if (buf[n - 1] != '\n') {	/* a torn last line */
+		free(buf);
+		return -EBADMSG;
+	}
+	for (start = n - 1; start > 0 && buf[start - 1] != '\n'; start--)
+		;
+	ret = parse_chain_fields(buf + start, n - 1 - start, &body_len, prev, hash, &seq);
+	free(buf);
+	if (ret)
+		return ret;
+	memcpy(log->prev, hash, sizeof(log->prev));
+	log->seq = seq;
+	return 0;
+}
+
+int eventlog_open(struct eventlog **out, const char *path)
+{
+	struct eventlog *log;
+	char dir[PATH_MAX], *slash;
+	int ret;
+
+	if (strlen(path) >= sizeof(dir))
+		return -ENAMETOOLONG;
+	strcpy(dir, path);
+	slash = strrchr(dir, '/');
+	if (slash && slash != dir) {
+		*slash = '\0';
+		if (mkdir(dir, 0700) && errno != EEXIST)
+			return -errno;
+	}
+	log = calloc(1, sizeof(*log));
+	if (!log)
+		return -ENOMEM;
+	strcpy(log->path, path);
+	pthread_mutex_init(&log->lock, NULL);
+	memcpy(log->prev, zero_hash, sizeof(log->prev));
+	if (gethostname(log->host, sizeof(log->host) - 1))
+		strcpy(log->host, "unknown");
+	/* read-write: the chain resumes from the last line */
+	log->fd = open(path, O_RDWR | O_APPEND | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
+	if (log->fd < 0) {
+		ret = -errno;
+		free(log);
+		return ret;
+	}
+	/* the log may have been created by someone else first: it must stay root-only */
+	if (fchmod(log->fd, 0600) && errno != EPERM) {
+		ret = -errno;
+		goto fail;
+	}
+	ret = resume_chain(log);
+	if (ret)
+		goto fail;
+	*out = log;
+	return 0;
+fail:
+	close(log->fd);
+	free(log);
+	return ret;
+}
+
+int eventlog_write(struct eventlog *log, const struct event *ev)
+{
+	char hash[HASH_HEX + 1];
+	char *body = NULL, *line;
+	size_t len = 0, total;
+	struct stat st;
+	ssize_t w;
+	int ret;
+
+	pthread_mutex_lock(&log->lock);
+	/*
+	 * The daemon is the usual writer, but a CLI command (grant add, label set) may append while
+	 * it runs: an exclusive flock serialises the processes, and a file that grew behind our
+	 * back gives the chain's last hash and seq from its last line.
+	 */
+	if (flock(log->fd, LOCK_EX)) {
+		ret = -errno;
+		goto out;
+	}
+	if (fstat(log->fd, &st)) {
+		ret = -errno;
+		goto out_unlock;
+	}
+	if (st.st_size != log->expect_size) {
+		ret = resume_chain(log);
+		if (ret)
+			goto out_unlock;
+	}
+	ret = format_body(log, ev, log->seq + 1, &body, &len);
+	if (!ret)
+		ret = sha256_hex(log->prev, HASH_HEX, body, len, hash);
+	if (ret)
+		goto out_unlock;
+	total = len + 9 + HASH_HEX + 3;
+	line = realloc(body, total + 1);
+	if (!line) {
+		ret = -ENOMEM;
+		goto out_unlock;
+	}
+	body = line;
+	snprintf(line + len, total + 1 - len, ",\"hash\":\"%s\"}\n", hash);
+	w = write(log->fd, line, total);
+	if (w != (ssize_t)total) {
+		ret = w < 0 ? -errno : -EIO;
+		goto out_unlock;
+	}
+	log->seq++;
+	memcpy(log->prev, hash, sizeof(log->prev));
+	log->expect_size = st.st_size + total;
+	/* the copy outside the file: an anchor for the chain's end, in a root-only facility */
+	if (log->syslog)
+		syslog(LOG_AUTHPRIV | LOG_INFO, "%.*s", (int)(total - 1), line);
+out_unlock:
+	flock(log->fd, LOCK_UN);
+out:
+	if (ret)
+		log->failed++;
+	else
+		log->written++;
+	pthread_mutex_unlock(&log->lock);
+	free(body);
+	return ret;
+}
+
+int eventlog_rotate(struct eventlog *log, unsigned int keep)
+{
+	char from[PATH_MAX + 16], to[PATH_MAX + 16], extra[PATH_MAX + 32];
+	const char *base;
+	unsigned int i;
+	int fd, ret;
+
+	if (!keep)
+		keep = 1;
+	pthread_mutex_lock(&log->lock);
+	/* events.jsonl.(keep-1) -> .keep ... events.jsonl -> .1; the oldest beyond keep is dropped */
+	for (i = keep; i > 0; i--) {
+		snprintf(to, sizeof(to), "%s.%u", log->path, i);
+		if (i > 1)
+			snprintf(from, sizeof(from), "%s.%u", log->path, i - 1);
+		else
+			snprintf(from, sizeof(from), "%s", log->path);
+		if (rename(from, to) && errno != ENOENT) {
+			ret = -errno;
+			pthread_mutex_unlock(&log->lock);
+			return ret;
+		}
+	}
+	fd = open(log->path, O_RDWR | O_APPEND | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0600);
+	if (fd < 0) {
+		ret = -errno;
+		pthread_mutex_unlock(&log->lock);
+		return ret;
+	}
+	fdatasync(log->fd);
+	close(log->fd);
+	log->fd = fd;
+	log->expect_size = 0;
+	pthread_mutex_unlock(&log->lock);
+
+	/* the new file opens with the chain's continuation, so it cannot be cut from the front */
+	base = strrchr(log->path, '/');
+	base = base ? base + 1 : log->path;
+	snprintf(extra, sizeof(extra), "\"continues\":\"%s.1\"", base);
+	{
+		struct event ev = {
+			.op = "rotate", .decision = "info", .reason = "log rotated by size",
+			.uid = 0, .pid = getpid(), .driver = "agent", .extra = extra,
+		};
+
+		return eventlog_write(log, &ev);
+	}
+}
+
+int eventlog_sync(struct eventlog *log)
+{
+	int ret;
+
+	pthread_mutex_lock(&log->lock);
+	ret = fdatasync(log->fd) ? -errno : 0;
+	pthread_mutex_unlock(&log->lock);
+	return ret;
+}
+
+void eventlog_set_syslog(struct eventlog *log, bool on)
+{
+	pthread_mutex_lock(&log->lock);
+	if (on && !log->syslog)
+		openlog("pdguard", LOG_PID | LOG_NDELAY, LOG_AUTHPRIV);
+	log->syslog = on;
+	pthread_mutex_unlock(&log->lock);
+}
+
+void eventlog_counters(const struct eventlog *log, uint64_t *written, uint64_t *failed)
+{
+	*written = log->written;
+	*failed = log->failed;
+}
+
+void eventlog_close(struct eventlog *log)
+{
+	if (!log)
+		return;
+	fdatasync(log->fd);
+	close(log->fd);
+	pthread_mutex_destroy(&log->lock);
+	free(log);
+}
+
+int eventlog_verify(const char *path, const char *chain_from, uint64_t *lines, uint64_t *bad_line,
+		    char last_hash[65])
+{
+	char prev[HASH_HEX + 1], hash[HASH_HEX + 1], expect[HASH_HEX + 1], want_prev[HASH_HEX + 1];
+	uint64_t n = 0, seq, last_seq = 0;
+	size_t cap = 0, body_len;
+	char *line = NULL;
+	ssize_t len;
+	int ret = 0;
+	bool ok;
+	FILE *f;
+
+	*lines = 0;
+	*bad_line = 0;
+	f = fopen(path, "re");
+	if (!f)
+		return -errno;
+	snprintf(want_prev, sizeof(want_prev), "%s", chain_from ? chain_from : "");
+	while ((len = getline(&line, &cap, f)) > 0) {
+		n++;
+		ok = line[len - 1] == '\n' &&
+		     !parse_chain_fields(line, len - 1, &body_len, prev, hash, &seq) &&
+		     !sha256_hex(prev, HASH_HEX, line, body_len, expect) && !strcmp(expect, hash);
+		if (ok && want_prev[0])
+			ok = !strcmp(prev, want_prev) && (!last_seq || seq == last_seq + 1);
+		/* a file starts a chain (seq 1 from zeros) or continues one with a rotate line */
+		else if (ok)
+			ok = (seq == 1 && !strcmp(prev, zero_hash)) ||
+			     memmem(line, len, "\"op\":\"rotate\"", 13);
+		if (!ok) {
+			ret = -EBADMSG;
+			*bad_line = n;
+			break;
+		}
+		memcpy(want_prev, hash, sizeof(want_prev));
+		last_seq = seq;
+	}
+	if (!ret && ferror(f))
+		ret = -EIO;
+	if (last_hash)
+		memcpy(last_hash, want_prev, HASH_HEX + 1);
+	free(line);
+	fclose(f);
+	*lines = n;
+	return ret;
+}
