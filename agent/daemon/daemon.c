@@ -221,7 +221,7 @@ static void label_file_locked(struct daemon *d, struct classify_ctx *ctx, const 
 		if (known || e.level != PDGUARD_LEVEL_NONE)
 			eventlog_write(d->log, &ev);
 		if (d->drv && d->dops->label)
-			d->dops->label(d->drv, &e);
+			d->dops->label(d->drv, &e, path);
 	}
 }
 

@@ -37,8 +37,12 @@ struct driver_ops {
 	/* Can this kernel run the driver? 0, or -errno with a one-line reason and a hint. */
 	int (*probe)(char *why, size_t whylen, char *hint, size_t hintlen);
 	int (*start)(const struct driver_env *env, struct driver **out);
-	/* One file's label is new or changed (level PDGUARD_LEVEL_NONE: no longer PD). */
-	int (*label)(struct driver *d, const struct label_entry *e);
+	/*
+	 * One file's label is new or changed (level PDGUARD_LEVEL_NONE: no longer PD). @path is
+	 * where the caller found the file (NULL when it does not know), so no driver has to walk
+	 * the tree to find it again; the driver checks that it still names (dev, ino).
+	 */
+	int (*label)(struct driver *d, const struct label_entry *e, const char *path);
 	/* Zones, roles, grants or the mode changed: re-read them from the state and @cfg. */
 	int (*policy)(struct driver *d, const struct config *cfg);
 	/* A descriptor the daemon polls for the driver (-1: none), and what to do when ready. */

@@ -14,11 +14,9 @@
 
 #include "state/labels.h"
 
-int labels_get(const char *path, struct pdguard_label_xattr *out)
+/* Check and decode what the kernel returned (@n bytes, or -1 with errno). */
+static int label_decode(ssize_t n, struct pdguard_label_xattr v, struct pdguard_label_xattr *out)
 {
-	struct pdguard_label_xattr v;
-	ssize_t n = lgetxattr(path, PDGUARD_XATTR_NAME, &v, sizeof(v));
-
 	if (n < 0)
 		return errno == ENOTSUP ? -ENODATA : -errno;
 	if (n != sizeof(v) || v.magic != PDGUARD_LABEL_MAGIC ||
@@ -30,7 +28,7 @@ int labels_get(const char *path, struct pdguard_label_xattr *out)
 	return 0;
 }
 
-int labels_set(const char *path, uint8_t level, uint32_t categories, uint8_t flags)
+static struct pdguard_label_xattr label_encode(uint8_t level, uint32_t categories, uint8_t flags)
 {
 	struct pdguard_label_xattr v = {
 		.magic = PDGUARD_LABEL_MAGIC,
@@ -41,9 +39,41 @@ int labels_set(const char *path, uint8_t level, uint32_t categories, uint8_t fla
 		.classified_at = htole64((uint64_t)time(NULL)),
 	};
 
+	return v;
+}
+
+int labels_get(const char *path, struct pdguard_label_xattr *out)
+{
+	struct pdguard_label_xattr v;
+	ssize_t n = lgetxattr(path, PDGUARD_XATTR_NAME, &v, sizeof(v));
+
+	return label_decode(n, v, out);
+}
+
+int labels_get_fd(int fd, struct pdguard_label_xattr *out)
+{
+	struct pdguard_label_xattr v;
+	ssize_t n = fgetxattr(fd, PDGUARD_XATTR_NAME, &v, sizeof(v));
+
+	return label_decode(n, v, out);
+}
+
+int labels_set(const char *path, uint8_t level, uint32_t categories, uint8_t flags)
+{
+	struct pdguard_label_xattr v = label_encode(level, categories, flags);
+
 	if (level >= __PDGUARD_LEVEL_MAX)
 		return -EINVAL;
 	return lsetxattr(path, PDGUARD_XATTR_NAME, &v, sizeof(v), 0) ? -errno : 0;
+}
+
+int labels_set_fd(int fd, uint8_t level, uint32_t categories, uint8_t flags)
+{
+	struct pdguard_label_xattr v = label_encode(level, categories, flags);
+
+	if (level >= __PDGUARD_LEVEL_MAX)
+		return -EINVAL;
+	return fsetxattr(fd, PDGUARD_XATTR_NAME, &v, sizeof(v), 0) ? -errno : 0;
 }
 
 int labels_clear(const char *path)

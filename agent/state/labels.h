@@ -17,4 +17,11 @@ int labels_set(const char *path, uint8_t level, uint32_t categories, uint8_t fla
 /* Remove the label; -ENODATA when there was none. */
 int labels_clear(const char *path);
 
+/*
+ * The same through an open descriptor: the file is not looked up again by name, so a rename
+ * between the decision and the write cannot move the label to another file.
+ */
+int labels_get_fd(int fd, struct pdguard_label_xattr *out);
+int labels_set_fd(int fd, uint8_t level, uint32_t categories, uint8_t flags);
+
 #endif /* PDGUARD_LABELS_H */

@@ -19,7 +19,7 @@
 #endif
 
 #define PDGUARD_ABI_MAJOR 1
-#define PDGUARD_ABI_MINOR 1
+#define PDGUARD_ABI_MINOR 2
 
 /* PD categories: a label carries a set of them. */
 #define PDGUARD_CAT_BASIC	(1U << 0)	/* identity: IIN, passport, ID card, phone */
@@ -263,6 +263,9 @@ enum pdguard_reason {
 	PDGUARD_REASON_DERIVED = 7,		/* a tainted process wrote the file: label derived */
 	PDGUARD_REASON_GRANT = 8,		/* allowed by a grant of @detail */
 	PDGUARD_REASON_RAW_DEVICE = 9,		/* a tainted process opens a zone's block device */
+	PDGUARD_REASON_UNKNOWN_USER = 10,	/* the opener's user could not be told */
+	PDGUARD_REASON_ZONE_WRITE_AFTER = 11,	/* a tainted process wrote a zone file: seen after */
+	PDGUARD_REASON_MOVED_TO_ZONE = 12,	/* a labelled file moved into a zone: seen after */
 	__PDGUARD_REASON_MAX,
 };
 

@@ -272,7 +272,7 @@ static int start_fmod(const struct driver_env *env, struct driver **out)
 	return start_kind(PDGUARD_DRIVER_FMOD_RET, env, out);
 }
 
-static int bpf_label(struct driver *d, const struct label_entry *e)
+static int bpf_label(struct driver *d, const struct label_entry *e, const char *path)
 {
 	return pdg_bpf_label_set_inode(d->b, e->dev, e->ino,
 				       e->level == PDGUARD_LEVEL_NONE ? 0 : e->categories);

@@ -1632,7 +1632,7 @@ fail:
 	return ret;
 }
 
-static int fan_label(struct driver *d, const struct label_entry *e)
+static int fan_label(struct driver *d, const struct label_entry *e, const char *path)
 {
 	uint64_t one = 1;
 	size_t at;

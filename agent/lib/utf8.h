@@ -1,0 +1,16 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/* UTF-8: the one definition of a valid sequence, used by extraction, the JSON writer and output. */
+#ifndef PDGUARD_UTF8_H
+#define PDGUARD_UTF8_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+/**
+ * utf8_seq_len() - length of the valid UTF-8 sequence at @s (1..4), or 0 when it is not one
+ * @n: bytes available at @s
+ * Overlong forms, surrogates and code points above U+10FFFF are not valid.
+ */
+size_t utf8_seq_len(const uint8_t *s, size_t n);
+
+#endif /* PDGUARD_UTF8_H */
