@@ -12,6 +12,7 @@
 
 #include "cli/cli.h"
 #include "policy/config.h"
+#include "lib/vocab.h"
 #include "log/events.h"
 #include "state/labels.h"
 
@@ -86,12 +87,11 @@ static int log_change(const char *logpath, const char *op, const char *path, uin
 	char real[PATH_MAX], reason[64];
 	struct eventlog *log;
 	int ret;
-	struct event ev = {
-		.op = op, .decision = "info", .uid = getuid(), .pid = getpid(),
-		.comm = "pdguard", .exe = "/proc/self/exe", .driver = "agent",
-		.label = level == PDGUARD_LEVEL_PD ? "pd" : "none", .categories = cats,
-	};
+	struct event ev = event_agent(op, "info", NULL);
 
+	ev.label = vocab_level_name(level == PDGUARD_LEVEL_PD ? PDGUARD_LEVEL_PD :
+				    PDGUARD_LEVEL_NONE);
+	ev.categories = cats;
 	ev.path = realpath(path, real) ? real : path;
 	snprintf(reason, sizeof(reason), "label %s by an administrator",
 		 !strcmp(op, "label-set") ? "set" : "cleared");

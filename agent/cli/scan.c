@@ -24,6 +24,8 @@
 #include "extract/extract.h"
 #include "classify/scanner.h"
 #include "classify/workq.h"
+#include "lib/json.h"
+#include "lib/utf8.h"
 
 #define QUEUE_CAP 1024
 #define MAX_DEPTH 256
@@ -81,64 +83,14 @@ static void __attribute__((format(printf, 2, 3))) ob_printf(struct outbuf *b, co
 		ob_add(b, tmp, (size_t)n < sizeof(tmp) ? (size_t)n : sizeof(tmp) - 1);
 }
 
-/* Length of the valid UTF-8 sequence at @s, or 0 (overlong forms and surrogates refused). */
-static size_t utf8_valid(const unsigned char *s, size_t left)
+static void ob_put(void *ctx, const char *s, size_t n)
 {
-	unsigned int cp;
-	size_t n, i;
-
-	if (s[0] < 0x80)
-		return 1;
-	if (s[0] >= 0xc2 && s[0] <= 0xdf)
-		n = 2, cp = s[0] & 0x1f;
-	else if (s[0] >= 0xe0 && s[0] <= 0xef)
-		n = 3, cp = s[0] & 0x0f;
-	else if (s[0] >= 0xf0 && s[0] <= 0xf4)
-		n = 4, cp = s[0] & 0x07;
-	else
-		return 0;
-	if (n > left)
-		return 0;
-	for (i = 1; i < n; i++) {
-		if ((s[i] & 0xc0) != 0x80)
-			return 0;
-		cp = (cp << 6) | (s[i] & 0x3f);
-	}
-	if ((n == 3 && cp < 0x800) || (n == 4 && (cp < 0x10000 || cp > 0x10ffff)) ||
-	    (cp >= 0xd800 && cp <= 0xdfff))
-		return 0;
-	return n;
+	ob_add(ctx, s, n);
 }
 
-/*
- * A JSON string. File names are bytes, not text: a byte that is not part of valid UTF-8 is
- * written as \udcXX (Python's "surrogateescape"), so os.fsencode(json.loads(line)["path"]) gives
- * the original name back; strict consumers see a replacement character.
- */
 static void json_str(struct outbuf *b, const char *str)
 {
-	const unsigned char *s = (const unsigned char *)str;
-	size_t left = strlen(str), n;
-
-	ob_add(b, "\"", 1);
-	while (left) {
-		if (*s == '"' || *s == '\\') {
-			ob_add(b, "\\", 1);
-			ob_add(b, (const char *)s, 1);
-			n = 1;
-		} else if (*s < 0x20 || *s == 0x7f) {
-			ob_printf(b, "\\u%04x", *s);
-			n = 1;
-		} else if ((n = utf8_valid(s, left))) {
-			ob_add(b, (const char *)s, n);
-		} else {
-			ob_printf(b, "\\udc%02x", *s);
-			n = 1;
-		}
-		s += n;
-		left -= n;
-	}
-	ob_add(b, "\"", 1);
+	json_string(ob_put, b, str);
 }
 
 /* A path for a terminal: control characters and invalid bytes as \xHH, so a name cannot forge
@@ -152,7 +104,7 @@ static void human_str(struct outbuf *b, const char *str)
 		if (*s < 0x20 || *s == 0x7f || *s == '\\') {
 			ob_printf(b, "\\x%02x", *s);
 			n = 1;
-		} else if ((n = utf8_valid(s, left))) {
+		} else if ((n = utf8_seq_len(s, left))) {
 			ob_add(b, (const char *)s, n);
 		} else {
 			ob_printf(b, "\\x%02x", *s);

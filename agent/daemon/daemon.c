@@ -30,6 +30,7 @@
 #include "policy/config.h"
 #include "daemon/daemon.h"
 #include "drivers/driver.h"
+#include "lib/vocab.h"
 #include "log/events.h"
 #include "policy/grants.h"
 #include "state/labels.h"
@@ -80,11 +81,10 @@ static pthread_mutex_t file_stripes[FILE_STRIPES] = {
 static void log_info(struct daemon *d, const char *op, const char *reason, const char *path,
 		     const char *extra)
 {
-	struct event ev = {
-		.op = op, .decision = "info", .reason = reason, .uid = getuid(), .pid = getpid(),
-		.comm = "pdguard", .path = path, .driver = "agent", .extra = extra,
-	};
+	struct event ev = event_agent(op, "info", reason);
 
+	ev.path = path;
+	ev.extra = extra;
 	if (eventlog_write(d->log, &ev))
 		fprintf(stderr, "pdguard run: cannot write to the event log: %s\n",
 			strerror(errno));
@@ -209,13 +209,11 @@ static void label_file_locked(struct daemon *d, struct classify_ctx *ctx, const 
 		atomic_fetch_add(&d->pd_files, 1);
 	ret = state_label_put(&d->st, &e);
 	if (ret == 1) {
-		struct event ev = {
-			.op = "label", .decision = "info", .reason = reason, .uid = getuid(),
-			.pid = getpid(), .comm = "pdguard", .path = path, .driver = "agent",
-			.label = e.level == PDGUARD_LEVEL_NONE ? "none" :
-				 e.level == PDGUARD_LEVEL_PD ? "pd" : "derived",
-			.categories = e.categories,
-		};
+		struct event ev = event_agent("label", "info", reason);
+
+		ev.path = path;
+		ev.label = vocab_level_name(e.level);
+		ev.categories = e.categories;
 
 		/* a file that was never PD and still is not needs no event */
 		if (known || e.level != PDGUARD_LEVEL_NONE)

@@ -120,6 +120,17 @@ const char *vocab_zone_name(unsigned int zone)
 	return zone < __PDGUARD_ZONE_MAX ? names[zone] : NULL;
 }
 
+const char *vocab_level_name(unsigned int level)
+{
+	static const char *const names[__PDGUARD_LEVEL_MAX] = {
+		[PDGUARD_LEVEL_NONE] = "none",
+		[PDGUARD_LEVEL_PD] = "pd",
+		[PDGUARD_LEVEL_DERIVED] = "derived",
+	};
+
+	return level < __PDGUARD_LEVEL_MAX ? names[level] : "unknown";
+}
+
 /*
  * The reason texts. %C is the categories, %R the roles, %Z the zone, %S the sync client; a
  * second text, when present, is used when the roles are not known (NULL or empty).

@@ -56,6 +56,8 @@ int vocab_categories_parse(const char *s, uint32_t *cats, char *bad, size_t badl
 const char *vocab_op_name(unsigned int op);
 const char *vocab_decision_name(unsigned int decision);
 const char *vocab_zone_name(unsigned int zone);	/* NULL for PDGUARD_ZONE_NONE */
+/* The event's "label" for enum pdguard_label_level: "none", "pd", "derived". */
+const char *vocab_level_name(unsigned int level);
 
 /**
  * struct reason_args - what a reason's text is filled with; every field may be 0 or NULL

@@ -29,6 +29,7 @@
 
 #include <uapi/pdguard.h>
 
+#include "lib/vocab.h"
 #include "log/events.h"
 
 #define HASH_HEX 64
@@ -84,61 +85,6 @@ static int sha256_hex(const char *a, size_t alen, const char *b, size_t blen,
 	return 0;
 }
 
-/* Length of a valid UTF-8 sequence at @s (1..4), or 0 when it is not one. */
-static int utf8_seq_len(const unsigned char *s)
-{
-	int n, i;
-	uint32_t cp;
-
-	if (s[0] < 0x80)
-		return 1;
-	if ((s[0] & 0xe0) == 0xc0)
-		n = 2, cp = s[0] & 0x1f;
-	else if ((s[0] & 0xf0) == 0xe0)
-		n = 3, cp = s[0] & 0x0f;
-	else if ((s[0] & 0xf8) == 0xf0)
-		n = 4, cp = s[0] & 0x07;
-	else
-		return 0;
-	for (i = 1; i < n; i++) {
-		if ((s[i] & 0xc0) != 0x80)
-			return 0;
-		cp = cp << 6 | (s[i] & 0x3f);
-	}
-	if ((n == 2 && cp < 0x80) || (n == 3 && cp < 0x800) || (n == 4 && cp < 0x10000) ||
-	    cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff))
-		return 0;
-	return n;
-}
-
-void json_put_string(FILE *f, const char *s)
-{
-	const unsigned char *p = (const unsigned char *)s;
-
-	fputc('"', f);
-	while (*p) {
-		int n;
-
-		if (*p == '"' || *p == '\\') {
-			fputc('\\', f);
-			fputc(*p++, f);
-		} else if (*p == '\n') {
-			fputs("\\n", f), p++;
-		} else if (*p == '\t') {
-			fputs("\\t", f), p++;
-		} else if (*p < 0x20 || *p == 0x7f) {
-			fprintf(f, "\\u%04x", *p++);
-		} else if ((n = utf8_seq_len(p)) > 0) {
-			fwrite(p, 1, n, f);
-			p += n;
-		} else {
-			fputs("\\ufffd", f);	/* not UTF-8: the byte is replaced, never passed */
-			p++;
-		}
-	}
-	fputc('"', f);
-}
-
 static void put_opt_string(FILE *f, const char *key, const char *val)
 {
 	fprintf(f, ",\"%s\":", key);
@@ -148,23 +94,49 @@ static void put_opt_string(FILE *f, const char *key, const char *val)
 		fputs("null", f);
 }
 
-static const char *const category_names[] = {
-	"basic", "personnel", "financial", "medical", "biometric",
-};
-
 static void put_categories(FILE *f, uint32_t cats)
 {
 	bool first = true;
-	size_t i;
+	int i;
 
 	fputs(",\"categories\":[", f);
-	for (i = 0; i < sizeof(category_names) / sizeof(category_names[0]); i++) {
+	for (i = 0; i < PDG_CAT_COUNT; i++) {
 		if (!(cats & (1U << i)))
 			continue;
-		fprintf(f, "%s\"%s\"", first ? "" : ",", category_names[i]);
+		fprintf(f, "%s\"%s\"", first ? "" : ",", vocab_category_name(i));
 		first = false;
 	}
 	fputc(']', f);
+}
+
+/* This process's executable, resolved once: an event says which binary acted. */
+static char self_exe[PATH_MAX];
+static pthread_once_t self_exe_once = PTHREAD_ONCE_INIT;
+
+static void self_exe_resolve(void)
+{
+	ssize_t n = readlink("/proc/self/exe", self_exe, sizeof(self_exe) - 1);
+
+	self_exe[n > 0 ? n : 0] = '\0';
+}
+
+struct event event_make(const char *op, const char *decision, const char *reason)
+{
+	return (struct event){ .op = op, .decision = decision, .reason = reason,
+			       .uid = (uint32_t)-1 };
+}
+
+struct event event_agent(const char *op, const char *decision, const char *reason)
+{
+	struct event ev = event_make(op, decision, reason);
+
+	pthread_once(&self_exe_once, self_exe_resolve);
+	ev.uid = getuid();
+	ev.pid = getpid();
+	ev.comm = "pdguard";
+	ev.exe = self_exe[0] ? self_exe : NULL;
+	ev.driver = "agent";
+	return ev;
 }
 
 /* The user name of @uid, or NULL when it has none; cached. Caller holds log->lock. */
@@ -460,10 +432,9 @@ int eventlog_rotate(struct eventlog *log, unsigned int keep)
 	base = base ? base + 1 : log->path;
 	snprintf(extra, sizeof(extra), "\"continues\":\"%s.1\"", base);
 	{
-		struct event ev = {
-			.op = "rotate", .decision = "info", .reason = "log rotated by size",
-			.uid = 0, .pid = getpid(), .driver = "agent", .extra = extra,
-		};
+		struct event ev = event_agent("rotate", "info", "log rotated by size");
+
+		ev.extra = extra;
 
 		return eventlog_write(log, &ev);
 	}

@@ -10,6 +10,8 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "lib/json.h"
+
 /**
  * struct event - one event, as the drivers, alerts and grants report it
  * @ts_ns: wall-clock time (CLOCK_REALTIME, ns); 0 means "now"
@@ -46,6 +48,14 @@ struct event {
 	const char *driver;
 	const char *extra;
 };
+
+/* An event with its op, decision and reason; no process, no object, uid unknown ((uint32_t)-1). */
+struct event event_make(const char *op, const char *decision, const char *reason);
+/*
+ * An event pdguard itself causes (a command, the daemon, log rotation): this process's user, pid,
+ * name and executable (resolved, not "/proc/self/exe"), driver "agent".
+ */
+struct event event_agent(const char *op, const char *decision, const char *reason);
 
 struct eventlog;
 
@@ -91,8 +101,5 @@ void eventlog_close(struct eventlog *log);
  */
 int eventlog_verify(const char *path, const char *chain_from, uint64_t *lines, uint64_t *bad_line,
 		    char last_hash[65]);
-
-/* Append @s to @f as a JSON string (quotes included), escaping controls and invalid UTF-8. */
-void json_put_string(FILE *f, const char *s);
 
 #endif /* PDGUARD_EVENTS_H */

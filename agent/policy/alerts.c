@@ -14,6 +14,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "lib/vocab.h"
 #include "policy/alerts.h"
 
 #define NS 1000000000ULL
@@ -263,11 +264,17 @@ static void alert_raise(struct alerts *a, const struct alert_access *x, const ch
 	char t1[80], t2[80], *extra = NULL;
 	size_t len = 0;
 	FILE *f;
-	struct event ev = {
-		.ts_ns = x->ts_ns, .op = "alert", .decision = "alert", .reason = reason,
-		.uid = x->uid, .pid = x->pid, .comm = x->comm, .exe = x->exe, .path = last_path,
-		.label = "pd", .categories = cats, .driver = x->driver,
-	};
+	struct event ev = event_make("alert", "alert", reason);
+
+	ev.ts_ns = x->ts_ns;
+	ev.uid = x->uid;
+	ev.pid = x->pid;
+	ev.comm = x->comm;
+	ev.exe = x->exe;
+	ev.path = last_path;
+	ev.label = vocab_level_name(PDGUARD_LEVEL_PD);
+	ev.categories = cats;
+	ev.driver = x->driver;
 
 	fmt_time(first_ns, t1, sizeof(t1));
 	fmt_time(last_ns, t2, sizeof(t2));

@@ -628,12 +628,12 @@ int grants_log(struct eventlog *log, const char *op, const struct grant *gr, con
 	size_t len = 0;
 	FILE *f;
 	int ret;
-	struct event ev = {
-		.op = op, .decision = "info", .uid = gr->uid, .pid = getpid(), .comm = "pdguard",
-		.driver = "agent", .categories = gr->categories,
-		.reason = gr->reason && *gr->reason ? gr->reason : "(no reason given)",
-	};
+	struct event ev = event_agent(op, "info", gr->reason && *gr->reason ? gr->reason :
+				      "(no reason given)");
 
+	/* the grant's subject; who acted is in "by" (extra) */
+	ev.uid = gr->uid;
+	ev.categories = gr->categories;
 	grants_format_time(gr->until, until, sizeof(until));
 	grants_format_time(gr->created, created, sizeof(created));
 	f = open_memstream(&extra, &len);

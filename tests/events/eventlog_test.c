@@ -250,15 +250,21 @@ TEST_F(tamper, is_found_at_its_line)
 	EXPECT_EQ(0, pdg_system(cmd));
 }
 
-TEST(json_strings_are_escaped_and_utf8_safe)
+/*
+ * One writer for every JSON string: controls escaped, UTF-8 kept, and a byte that is not UTF-8
+ * (a file name in CP1251, say) kept recoverable as \udcXX rather than replaced, so the audit log
+ * names the very file that was touched.
+ */
+TEST(json_strings_are_escaped_and_invalid_bytes_recoverable)
 {
 	char *buf = NULL;
 	size_t len = 0;
 	FILE *f = open_memstream(&buf, &len);
 
-	json_put_string(f, "a\"b\\c\n\x01 \xd0\x98\xd0\x98\xd0\x9d \xff\xfe end");
+	json_put_string(f, "a\"b\\c\n\x01 \xd0\x98\xd0\x98\xd0\x9d \xff\xfe\xc0\xaf \xed\xa0\x80 end");
 	fclose(f);
-	EXPECT_STREQ("\"a\\\"b\\\\c\\n\\u0001 ИИН \\ufffd\\ufffd end\"", buf);
+	EXPECT_STREQ("\"a\\\"b\\\\c\\n\\u0001 ИИН \\udcff\\udcfe\\udcc0\\udcaf "
+		     "\\udced\\udca0\\udc80 end\"", buf);
 	free(buf);
 }
 
