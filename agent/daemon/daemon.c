@@ -143,29 +143,25 @@ static void label_file(struct daemon *d, struct classify_ctx *ctx, const char *p
 
 static void label_file_locked(struct daemon *d, struct classify_ctx *ctx, const char *path)
 {
+	struct label_record r = { .path = path, .fd = -1 };
 	struct pdguard_label_xattr x;
-	struct label_entry e, old;
+	struct label_entry old;
 	struct scan_result res;
 	char reason[512], rules[256];
-	struct stat st, now;
-	bool have_x, known;
-	int ret;
+	bool have_x;
+	int ret, xerr;
 
-	if (lstat(path, &st) || !S_ISREG(st.st_mode))
+	if (lstat(path, &r.st) || !S_ISREG(r.st.st_mode))
 		return;
-	known = !state_label_get(&d->st, st.st_dev, st.st_ino, &old);
-	if (known && same_file_version(&old, &st)) {
+	if (!state_label_get(&d->st, r.st.st_dev, r.st.st_ino, &old) &&
+	    same_file_version(&old, &r.st)) {
 		atomic_fetch_add(&d->unchanged, 1);
 		return;
 	}
 	have_x = !labels_get(path, &x);
-	memset(&e, 0, sizeof(e));
-	e.dev = st.st_dev;
-	e.ino = st.st_ino;
 	if (have_x && (x.flags & PDGUARD_LABEL_MANUAL)) {
 		/* an administrator's label wins over classification until cleared */
-		e.level = x.level;
-		e.categories = x.categories;
+		labels_after_scan(&x, false, 0, &r.level, &r.categories);
 		snprintf(reason, sizeof(reason), "label set by an administrator");
 	} else {
 		ret = scanner_scan_path(&d->sc, ctx, path, &res);
@@ -178,47 +174,24 @@ static void label_file_locked(struct daemon *d, struct classify_ctx *ctx, const 
 			log_info(d, "scan-error", res.error, path, NULL);
 			return;
 		}
-		st = res.st;
-		e.level = res.pd ? PDGUARD_LEVEL_PD : PDGUARD_LEVEL_NONE;
-		/* a file written by a tainted process stays derived until it is PD itself */
-		if (!res.pd && have_x && x.level == PDGUARD_LEVEL_DERIVED)
-			e.level = PDGUARD_LEVEL_DERIVED;
-		e.categories = res.pd ? res.categories : e.level ? x.categories : 0;
+		r.st = res.st;
+		labels_after_scan(have_x ? &x : NULL, res.pd, res.categories, &r.level,
+				  &r.categories);
 		describe_findings(&res.report, rules, sizeof(rules));
 		snprintf(reason, sizeof(reason), "%s%s%s", res.pd ? "classified as PD by " :
 			 "classified: no PD", res.pd ? rules : "", res.error[0] ? " (partial)" : "");
-		if (!have_x || x.level != e.level || x.categories != e.categories) {
-			ret = labels_set(path, e.level, e.categories, 0);
-			if (ret && ret != -ENOTSUP)
-				log_info(d, "label-error", strerror(-ret), path, NULL);
-			/*
-			 * Writing the attribute changed ctime: remember the file as it is now,
-			 * unless its content changed since it was read (a rewrite racing the
-			 * scan): then keep the version that was read, so the rewrite's own
-			 * close-write event finds it different and classifies it again.
-			 */
-			if (!ret && !lstat(path, &now) && now.st_size == st.st_size &&
-			    ts_ns(&now.st_mtim) == ts_ns(&st.st_mtim))
-				st = now;
-		}
+		r.write_xattr = !have_x || x.level != r.level || x.categories != r.categories;
 	}
-	e.size = st.st_size;
-	e.mtime_ns = ts_ns(&st.st_mtim);
-	e.ctime_ns = ts_ns(&st.st_ctim);
-	if (e.level != PDGUARD_LEVEL_NONE)
+	r.reason = reason;
+	if (r.level != PDGUARD_LEVEL_NONE)
 		atomic_fetch_add(&d->pd_files, 1);
-	ret = state_label_put(&d->st, &e);
-	if (ret == 1) {
-		struct event ev = event_agent("label", "info", reason);
+	ret = labels_record(&d->st, d->log, &r, &xerr);
+	if (xerr && xerr != -ENOTSUP)
+		log_info(d, "label-error", strerror(-xerr), path, NULL);
+	if (ret == 1 && d->drv && d->dops->label) {
+		struct label_entry e;
 
-		ev.path = path;
-		ev.label = vocab_level_name(e.level);
-		ev.categories = e.categories;
-
-		/* a file that was never PD and still is not needs no event */
-		if (known || e.level != PDGUARD_LEVEL_NONE)
-			eventlog_write(d->log, &ev);
-		if (d->drv && d->dops->label)
+		if (!state_label_get(&d->st, r.st.st_dev, r.st.st_ino, &e))
 			d->dops->label(d->drv, &e, path);
 	}
 }
