@@ -55,6 +55,30 @@ int state_label_del(struct state *st, dev_t dev, ino_t ino);
 /* Count of labelled files with PD (level pd or derived). */
 size_t state_count_pd(struct state *st);
 
+/*
+ * What the drivers read, through functions rather than fields (agent/state/lookup.c): each takes
+ * the state's lock itself, so a driver never holds it across its own work.
+ */
+
+/* enum pdguard_mode in force. */
+int state_mode(struct state *st);
+/* Call @fn for every label with PD (pd or derived), under the lock: @fn must not use @st. */
+void state_labels_each(struct state *st, void (*fn)(void *ctx, const struct label_entry *e),
+		       void *ctx);
+/**
+ * state_zone_of() - the zone that holds a file: enum pdguard_zone (NONE, USB, CLOUD)
+ * @dev: the file's filesystem
+ * @path: the file's path, or NULL when the caller has not looked it up yet: then a cloud folder
+ *	  on @dev sets *@need_path and NONE is returned, so the caller finds the path only when
+ *	  it matters
+ */
+unsigned int state_zone_of(struct state *st, dev_t dev, const char *path, bool *need_path);
+/* The cloud zone holding @path (its folder's path copied into @folder), or -ENOENT. */
+int state_cloud_folder(struct state *st, const char *path, char *folder, size_t len);
+/* A copy of the zones (free with state_zones_release()). */
+int state_zones_copy(struct state *st, struct zone **out, size_t *n);
+void state_zones_release(struct zone *v, size_t n);
+
 /**
  * state_cache_save() - write every label to @path (atomically: temp file + rename)
  * state_cache_load() - read them back; a missing file is not an error (returns 0 entries)

@@ -1,0 +1,122 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * What the drivers read from the state. The state's fields are the daemon's to write; a driver
+ * asks here, so the locking and the layout of labels and zones stay in one layer.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <uapi/pdguard.h>
+
+#include "state/state.h"
+
+int state_mode(struct state *st)
+{
+	int mode;
+
+	pthread_mutex_lock(&st->lock);
+	mode = st->mode;
+	pthread_mutex_unlock(&st->lock);
+	return mode;
+}
+
+void state_labels_each(struct state *st, void (*fn)(void *ctx, const struct label_entry *e),
+		       void *ctx)
+{
+	size_t i;
+
+	pthread_mutex_lock(&st->lock);
+	for (i = 0; i < st->cap; i++)
+		if (st->labels[i].used && st->labels[i].level != PDGUARD_LEVEL_NONE)
+			fn(ctx, &st->labels[i]);
+	pthread_mutex_unlock(&st->lock);
+}
+
+/* Is @path inside the folder @dir (not the folder itself)? */
+static bool inside(const char *path, const char *dir)
+{
+	size_t n = strlen(dir);
+
+	return !strncmp(path, dir, n) && path[n] == '/';
+}
+
+unsigned int state_zone_of(struct state *st, dev_t dev, const char *path, bool *need_path)
+{
+	unsigned int zone = PDGUARD_ZONE_NONE;
+	size_t i;
+
+	if (need_path)
+		*need_path = false;
+	pthread_mutex_lock(&st->lock);
+	if (zones_find_usb(&st->zones, dev))
+		zone = PDGUARD_ZONE_USB;
+	for (i = 0; zone == PDGUARD_ZONE_NONE && i < st->zones.n; i++) {
+		const struct zone *z = &st->zones.v[i];
+
+		if (z->kind != ZONE_CLOUD || z->dev != dev)
+			continue;
+		if (!path) {
+			if (need_path)
+				*need_path = true;
+			break;
+		}
+		if (inside(path, z->path))
+			zone = PDGUARD_ZONE_CLOUD;
+	}
+	pthread_mutex_unlock(&st->lock);
+	return zone;
+}
+
+int state_cloud_folder(struct state *st, const char *path, char *folder, size_t len)
+{
+	int ret = -ENOENT;
+	size_t i;
+
+	pthread_mutex_lock(&st->lock);
+	for (i = 0; i < st->zones.n && ret; i++) {
+		const struct zone *z = &st->zones.v[i];
+
+		if (z->kind == ZONE_CLOUD && inside(path, z->path))
+			ret = (size_t)snprintf(folder, len, "%s", z->path) < len ? 0 : -ENAMETOOLONG;
+	}
+	pthread_mutex_unlock(&st->lock);
+	return ret;
+}
+
+void state_zones_release(struct zone *v, size_t n)
+{
+	size_t i;
+
+	for (i = 0; v && i < n; i++) {
+		free(v[i].path);
+		free(v[i].why);
+	}
+	free(v);
+}
+
+int state_zones_copy(struct state *st, struct zone **out, size_t *n)
+{
+	struct zone *v;
+	size_t i, k;
+
+	pthread_mutex_lock(&st->lock);
+	k = st->zones.n;
+	v = calloc(k ? k : 1, sizeof(*v));
+	for (i = 0; v && i < k; i++) {
+		v[i] = st->zones.v[i];
+		v[i].path = strdup(st->zones.v[i].path);
+		v[i].why = st->zones.v[i].why ? strdup(st->zones.v[i].why) : NULL;
+		if (!v[i].path || (st->zones.v[i].why && !v[i].why)) {
+			state_zones_release(v, i + 1);
+			v = NULL;
+		}
+	}
+	pthread_mutex_unlock(&st->lock);
+	if (!v)
+		return -ENOMEM;
+	*out = v;
+	*n = k;
+	return 0;
+}
