@@ -28,6 +28,14 @@ int cli_scan(int argc, char **argv);
 int cli_rules(int argc, char **argv);
 int cli_bpf(int argc, char **argv);
 
+struct eventlog;
+/*
+ * Open the event log at @logpath for a command's events: copied to syslog as the daemon's are,
+ * and sealed with the policy's sealing key when @logpath is the policy's log (@cfgpath, NULL for
+ * the default policy). Return: 0 or -errno.
+ */
+int cli_log_open(struct eventlog **out, const char *logpath, const char *cfgpath);
+
 /* Print "pdguard NAME: " and the message to stderr (the one place the CLI reports errors). */
 void cli_error(const char *cmd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /* A second line telling the user what to do, "Hint: ..." */

@@ -90,11 +90,14 @@ static void print_grants(const struct grant *v, int n, time_t now)
 	}
 }
 
+/* the policy named by --config: its log is sealed with its key */
+static const char *grant_cfgpath;
+
 static int log_change(const char *logpath, const char *op, const struct grant *gr,
 		      const char *actor)
 {
 	struct eventlog *log;
-	int ret = eventlog_open(&log, logpath);
+	int ret = cli_log_open(&log, logpath, grant_cfgpath);
 
 	if (ret) {
 		cli_error("grant", "cannot open the event log %s: %s", logpath, strerror(-ret));
@@ -269,6 +272,7 @@ int cli_grant(int argc, char **argv)
 		return EXIT_ERROR;
 	}
 	/* an absent policy file means the defaults; a broken one must not hide where state is */
+	grant_cfgpath = cfgpath;
 	ret = config_load(cfgpath, &cfg, &errs);
 	config_errors_free(&errs);
 	if (ret == -EINVAL && (!state || !logp)) {

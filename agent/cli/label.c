@@ -96,7 +96,7 @@ static int log_change(const char *logpath, const char *op, const char *path, uin
 	snprintf(reason, sizeof(reason), "label %s by an administrator",
 		 !strcmp(op, "label-set") ? "set" : "cleared");
 	ev.reason = reason;
-	ret = eventlog_open(&log, logpath);
+	ret = cli_log_open(&log, logpath, NULL);
 	if (ret)
 		return ret;
 	ret = eventlog_write(log, &ev);

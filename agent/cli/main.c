@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /* pdguard: personal-data control for Linux files. Entry point and subcommand dispatch. */
+#include <limits.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
@@ -7,6 +8,9 @@
 #include <uapi/pdguard.h>
 
 #include "cli/cli.h"
+#include "log/events.h"
+#include "log/seal.h"
+#include "policy/config.h"
 
 #define PDGUARD_VERSION "0.1.0"
 
@@ -44,6 +48,27 @@ void cli_hint(const char *fmt, ...)
 	vfprintf(stderr, fmt, ap);
 	va_end(ap);
 	fputc('\n', stderr);
+}
+
+int cli_log_open(struct eventlog **out, const char *logpath, const char *cfgpath)
+{
+	struct config_errors errs = { 0 };
+	char key[PATH_MAX];
+	struct config cfg;
+	int ret;
+
+	ret = eventlog_open(out, logpath);
+	if (ret)
+		return ret;
+	eventlog_set_syslog(*out, true);
+	/* the policy's key seals the policy's log, not a copy a test or a user names */
+	config_load(cfgpath ? cfgpath : CONFIG_DEFAULT_PATH, &cfg, &errs);
+	config_errors_free(&errs);
+	if (!strcmp(cfg.log, logpath) &&
+	    (size_t)snprintf(key, sizeof(key), "%s/" SEAL_KEY_FILE, cfg.state) < sizeof(key))
+		eventlog_seal_attach(*out, key);
+	config_free(&cfg);
+	return 0;
 }
 
 static void usage(FILE *f)

@@ -32,6 +32,7 @@
 #include "drivers/driver.h"
 #include "lib/vocab.h"
 #include "log/events.h"
+#include "log/seal.h"
 #include "policy/grants.h"
 #include "state/labels.h"
 #include "drivers/kmod/netlink.h"
@@ -428,6 +429,28 @@ static void print_screen(struct daemon *d, size_t cached)
 	fflush(stdout);
 }
 
+/*
+ * Seal the log when the state directory holds a sealing key (pdguard log setup-keys); say once
+ * whether it is sealed, so an inspector's question has its answer in the log.
+ */
+static void seal_attach(struct daemon *d)
+{
+	char key[PATH_MAX];
+	int ret;
+
+	if ((size_t)snprintf(key, sizeof(key), "%s/" SEAL_KEY_FILE, d->cfg->state) >= sizeof(key))
+		return;
+	ret = eventlog_seal_attach(d->log, key);
+	if (ret == -ENOENT)
+		log_info(d, "log-seal", "the log is not sealed: root could rewrite it unseen "
+			 "(pdguard log setup-keys starts sealing)", NULL, NULL);
+	else if (ret)
+		log_info(d, "log-seal", "the sealing key cannot be used: the log is not sealed",
+			 key, NULL);
+	else
+		log_info(d, "log-seal", "the log is sealed every epoch", key, NULL);
+}
+
 /* ---- policy reload ---- */
 
 static void reload(struct daemon *d)
@@ -463,6 +486,7 @@ static void reload(struct daemon *d)
 	d->st.generation++;
 	pthread_mutex_unlock(&d->st.lock);
 	d->policy_gen++;
+	seal_attach(d);
 	zones_refresh(d, true);		/* tells the driver too */
 	snprintf(reason, sizeof(reason), "policy reloaded (generation %llu), mode %s",
 		 (unsigned long long)d->policy_gen, fresh->mode ? "enforce" : "audit");
@@ -538,6 +562,7 @@ static int daemon_start(struct daemon *d, size_t *cached)
 		return ret;
 	}
 	eventlog_set_syslog(d->log, true);
+	seal_attach(d);
 	ret = scanner_open(&d->sc, d->cfg->rules, err, sizeof(err));
 	if (ret) {
 		fprintf(stderr, "pdguard run: %s\n", err);
@@ -687,6 +712,7 @@ int daemon_run(const struct daemon_opts *opts)
 			if (read(tfd, &ticks, sizeof(ticks)) < 0)
 				ticks = 0;
 			grants_tick(d, now);
+			eventlog_seal_tick(d->log);
 			eventlog_sync(d->log);
 			if (now - last_hb >= HEARTBEAT_S) {
 				send_heartbeat(d);

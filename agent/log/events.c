@@ -31,6 +31,7 @@
 
 #include "lib/vocab.h"
 #include "log/events.h"
+#include "log/seal.h"
 
 #define HASH_HEX 64
 #define LINE_MAX_BYTES (64 * 1024)
@@ -48,6 +49,12 @@ struct eventlog {
 	uint64_t written, failed;
 	off_t expect_size;	/* the file's size after our last line: another writer changes it */
 	bool syslog;
+	/* sealing (log/seal.h): the key file, and its epoch as last read (no key kept here) */
+	char seal_path[PATH_MAX];
+	uint64_t seal_epoch;
+	int64_t seal_t0;
+	uint32_t seal_interval;
+	uint64_t seal_failed;
 	/* uid -> user name: a lookup per event (NSS, maybe SSSD over the network) costs more
 	 * than the rest of the event; under the lock, so no locking of its own */
 	struct {
@@ -328,13 +335,169 @@ fail:
 	return ret;
 }
 
-int eventlog_write(struct eventlog *log, const struct event *ev)
+/*
+ * Append one line. The caller holds log->lock and the file's flock, and the chain is current;
+ * @size is the file's size, advanced by the line.
+ */
+static int append_locked(struct eventlog *log, const struct event *ev, off_t *size)
 {
 	char hash[HASH_HEX + 1];
 	char *body = NULL, *line;
 	size_t len = 0, total;
-	struct stat st;
 	ssize_t w;
+	int ret;
+
+	ret = format_body(log, ev, log->seq + 1, &body, &len);
+	if (!ret)
+		ret = sha256_hex(log->prev, HASH_HEX, body, len, hash);
+	if (ret)
+		goto out;
+	total = len + 9 + HASH_HEX + 3;
+	line = realloc(body, total + 1);
+	if (!line) {
+		ret = -ENOMEM;
+		goto out;
+	}
+	body = line;
+	snprintf(line + len, total + 1 - len, ",\"hash\":\"%s\"}\n", hash);
+	w = write(log->fd, line, total);
+	if (w != (ssize_t)total) {
+		ret = w < 0 ? -errno : -EIO;
+		goto out;
+	}
+	log->seq++;
+	memcpy(log->prev, hash, sizeof(log->prev));
+	*size += total;
+	log->expect_size = *size;
+	/* the copy outside the file: an anchor for the chain's end, in a root-only facility */
+	if (log->syslog)
+		syslog(LOG_AUTHPRIV | LOG_INFO, "%.*s", (int)(total - 1), line);
+out:
+	if (ret)
+		log->failed++;
+	else
+		log->written++;
+	free(body);
+	return ret;
+}
+
+/*
+ * When the sealing epoch has ended, append the seal of the chain so far and step the key to
+ * the current epoch (the old key is overwritten on disk). Caller holds both locks. A failure
+ * is counted and reported by the next seal-error event, never a reason to drop the event.
+ */
+static int seal_if_due(struct eventlog *log, off_t *size)
+{
+	char mac[SEAL_MAC_HEX + 1], extra[128], reason[96], until[32];
+	struct seal_key key;
+	time_t now = time(NULL), end;
+	uint64_t cur;
+	struct tm tm;
+	int ret;
+
+	if (!log->seal_path[0])
+		return 0;
+	if (log->seal_interval && now < log->seal_t0 + (int64_t)(log->seal_epoch + 1) *
+	    log->seal_interval)
+		return 0;
+	ret = seal_key_load(log->seal_path, &key);
+	if (ret) {
+		/* the key was removed or damaged: sealing has stopped, which is worth an alert */
+		struct event ev = event_agent("log-seal", "alert", "the sealing key is gone or "
+					      "damaged: the log is no longer sealed");
+
+		ev.path = log->seal_path;
+		append_locked(log, &ev, size);
+		log->seal_failed++;
+		log->seal_path[0] = '\0';
+		return ret;
+	}
+	cur = seal_epoch_at(&key, now);
+	if (key.epoch < cur) {
+		struct event ev = event_agent("seal", "info", reason);
+
+		/* the epoch that just ended: it covers every line so far, whenever it was written */
+		seal_key_evolve(&key, cur - 1);
+		seal_mac(&key, log->prev, mac);
+		end = (time_t)seal_epoch_end(&key, key.epoch);
+		gmtime_r(&end, &tm);
+		strftime(until, sizeof(until), "%Y-%m-%dT%H:%M:%SZ", &tm);
+		snprintf(reason, sizeof(reason), "log sealed: every event until %s", until);
+		snprintf(extra, sizeof(extra), "\"epoch\":%llu,\"seal\":\"%s\"",
+			 (unsigned long long)key.epoch, mac);
+		ev.extra = extra;
+		ret = append_locked(log, &ev, size);
+		seal_key_evolve(&key, cur);
+		if (!ret)
+			ret = seal_key_save(log->seal_path, &key);
+		if (ret)
+			log->seal_failed++;
+	}
+	log->seal_epoch = key.epoch;
+	log->seal_t0 = key.t0;
+	log->seal_interval = key.interval;
+	memset(&key, 0, sizeof(key));
+	return ret;
+}
+
+/*
+ * Take both locks and make the chain current: another process may have appended, and someone
+ * may have deleted the live file (then a new one continues the chain, and says so).
+ */
+static int lock_current(struct eventlog *log, off_t *size)
+{
+	bool deleted = false;
+	struct stat st;
+	int fd, ret;
+
+	if (flock(log->fd, LOCK_EX))
+		return -errno;
+	if (fstat(log->fd, &st)) {
+		ret = -errno;
+		goto fail;
+	}
+	if (st.st_nlink == 0) {
+		/* writing on would fill an inode nobody can see: start a file that continues */
+		fd = open(log->path, O_RDWR | O_APPEND | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
+		if (fd < 0) {
+			ret = -errno;
+			goto fail;
+		}
+		flock(log->fd, LOCK_UN);
+		close(log->fd);
+		log->fd = fd;
+		if (flock(log->fd, LOCK_EX) || fstat(log->fd, &st))
+			return -errno;
+		deleted = st.st_size == 0;
+		log->expect_size = st.st_size;
+		if (st.st_size) {
+			/* another writer already made the new file */
+			ret = resume_chain(log);
+			if (ret)
+				goto fail;
+		}
+	}
+	if (st.st_size != log->expect_size) {
+		ret = resume_chain(log);
+		if (ret)
+			goto fail;
+	}
+	*size = st.st_size;
+	if (deleted) {
+		struct event gone = event_agent("log-missing", "alert", "the live event log was "
+						"deleted: this file continues its chain");
+
+		append_locked(log, &gone, size);
+	}
+	return 0;
+fail:
+	flock(log->fd, LOCK_UN);
+	return ret;
+}
+
+int eventlog_write(struct eventlog *log, const struct event *ev)
+{
+	off_t size;
 	int ret;
 
 	pthread_mutex_lock(&log->lock);
@@ -343,53 +506,56 @@ int eventlog_write(struct eventlog *log, const struct event *ev)
 	 * it runs: an exclusive flock serialises the processes, and a file that grew behind our
 	 * back gives the chain's last hash and seq from its last line.
 	 */
-	if (flock(log->fd, LOCK_EX)) {
-		ret = -errno;
-		goto out;
-	}
-	if (fstat(log->fd, &st)) {
-		ret = -errno;
-		goto out_unlock;
-	}
-	if (st.st_size != log->expect_size) {
-		ret = resume_chain(log);
-		if (ret)
-			goto out_unlock;
-	}
-	ret = format_body(log, ev, log->seq + 1, &body, &len);
-	if (!ret)
-		ret = sha256_hex(log->prev, HASH_HEX, body, len, hash);
-	if (ret)
-		goto out_unlock;
-	total = len + 9 + HASH_HEX + 3;
-	line = realloc(body, total + 1);
-	if (!line) {
-		ret = -ENOMEM;
-		goto out_unlock;
-	}
-	body = line;
-	snprintf(line + len, total + 1 - len, ",\"hash\":\"%s\"}\n", hash);
-	w = write(log->fd, line, total);
-	if (w != (ssize_t)total) {
-		ret = w < 0 ? -errno : -EIO;
-		goto out_unlock;
-	}
-	log->seq++;
-	memcpy(log->prev, hash, sizeof(log->prev));
-	log->expect_size = st.st_size + total;
-	/* the copy outside the file: an anchor for the chain's end, in a root-only facility */
-	if (log->syslog)
-		syslog(LOG_AUTHPRIV | LOG_INFO, "%.*s", (int)(total - 1), line);
-out_unlock:
-	flock(log->fd, LOCK_UN);
-out:
-	if (ret)
+	ret = lock_current(log, &size);
+	if (ret) {
 		log->failed++;
-	else
-		log->written++;
+		pthread_mutex_unlock(&log->lock);
+		return ret;
+	}
+	seal_if_due(log, &size);
+	ret = append_locked(log, ev, &size);
+	flock(log->fd, LOCK_UN);
 	pthread_mutex_unlock(&log->lock);
-	free(body);
 	return ret;
+}
+
+int eventlog_seal_tick(struct eventlog *log)
+{
+	off_t size;
+	int ret;
+
+	pthread_mutex_lock(&log->lock);
+	if (!log->seal_path[0]) {
+		pthread_mutex_unlock(&log->lock);
+		return 0;
+	}
+	ret = lock_current(log, &size);
+	if (!ret) {
+		ret = seal_if_due(log, &size);
+		flock(log->fd, LOCK_UN);
+	}
+	pthread_mutex_unlock(&log->lock);
+	return ret;
+}
+
+int eventlog_seal_attach(struct eventlog *log, const char *keyfile)
+{
+	struct seal_key key;
+	int ret;
+
+	if (strlen(keyfile) >= sizeof(log->seal_path))
+		return -ENAMETOOLONG;
+	ret = seal_key_load(keyfile, &key);
+	if (ret)
+		return ret;
+	pthread_mutex_lock(&log->lock);
+	strcpy(log->seal_path, keyfile);
+	log->seal_epoch = key.epoch;
+	log->seal_t0 = key.t0;
+	log->seal_interval = key.interval;
+	pthread_mutex_unlock(&log->lock);
+	memset(&key, 0, sizeof(key));
+	return 0;
 }
 
 int eventlog_rotate(struct eventlog *log, unsigned int keep)
@@ -478,6 +644,14 @@ void eventlog_close(struct eventlog *log)
 int eventlog_verify(const char *path, const char *chain_from, uint64_t *lines, uint64_t *bad_line,
 		    char last_hash[65])
 {
+	return eventlog_verify_sealed(path, chain_from, NULL, lines, bad_line, last_hash);
+}
+
+int eventlog_verify_sealed(const char *path, const char *chain_from, struct seal_check *sc,
+			   uint64_t *lines, uint64_t *bad_line, char last_hash[65])
+{
+	static const char op_rotate[] = ",\"op\":\"rotate\",";
+	static const char op_missing[] = ",\"op\":\"log-missing\",";
 	char prev[HASH_HEX + 1], hash[HASH_HEX + 1], expect[HASH_HEX + 1], want_prev[HASH_HEX + 1];
 	uint64_t n = 0, seq, last_seq = 0;
 	size_t cap = 0, body_len;
@@ -500,10 +674,16 @@ int eventlog_verify(const char *path, const char *chain_from, uint64_t *lines, u
 		     !sha256_hex(prev, HASH_HEX, line, body_len, expect) && !strcmp(expect, hash);
 		if (ok && want_prev[0])
 			ok = !strcmp(prev, want_prev) && (!last_seq || seq == last_seq + 1);
-		/* a file starts a chain (seq 1 from zeros) or continues one with a rotate line */
+		/*
+		 * a file starts a chain (seq 1 from zeros) or continues one: after rotation, or
+		 * when the live file was deleted and the writer started a new one
+		 */
 		else if (ok)
 			ok = (seq == 1 && !strcmp(prev, zero_hash)) ||
-			     memmem(line, len, "\"op\":\"rotate\"", 13);
+			     memmem(line, len, op_rotate, sizeof(op_rotate) - 1) ||
+			     memmem(line, len, op_missing, sizeof(op_missing) - 1);
+		if (ok && sc)
+			ok = !seal_check_line(sc, line, len - 1, prev);
 		if (!ok) {
 			ret = -EBADMSG;
 			*bad_line = n;

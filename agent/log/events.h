@@ -86,6 +86,15 @@ int eventlog_sync(struct eventlog *log);
  * a copy outside the file, so lines cut from its end are still on record.
  */
 void eventlog_set_syslog(struct eventlog *log, bool on);
+/**
+ * eventlog_seal_attach() - seal the log with the key in @keyfile (log/seal.h)
+ * From then on, when a sealing epoch has ended, the next write (or eventlog_seal_tick()) first
+ * appends a "seal" line and steps the key on. Return: 0, -ENOENT when there is no key file
+ * (sealing was never set up), other -errno.
+ */
+int eventlog_seal_attach(struct eventlog *log, const char *keyfile);
+/* Seal now if an epoch has ended (the daemon calls it every second, so an idle log is sealed). */
+int eventlog_seal_tick(struct eventlog *log);
 /* Events written and write failures since open. */
 void eventlog_counters(const struct eventlog *log, uint64_t *written, uint64_t *failed);
 void eventlog_close(struct eventlog *log);
@@ -101,5 +110,13 @@ void eventlog_close(struct eventlog *log);
  */
 int eventlog_verify(const char *path, const char *chain_from, uint64_t *lines, uint64_t *bad_line,
 		    char last_hash[65]);
+/*
+ * The same, also checking every seal with @sc (log/seal.h; set up by seal_check_init() from
+ * the verification key, and carried from one file to the next); on -EBADMSG, sc->why says
+ * what failed when it was a seal.
+ */
+struct seal_check;
+int eventlog_verify_sealed(const char *path, const char *chain_from, struct seal_check *sc,
+			   uint64_t *lines, uint64_t *bad_line, char last_hash[65]);
 
 #endif /* PDGUARD_EVENTS_H */
