@@ -8,6 +8,8 @@
 #   make fuzz       bounded fuzzing of extraction and rule parsing (not part of make test)
 #   make install    /usr/sbin/pdguard and /etc/pdguard/ (existing policy files are kept)
 #   make run        install, then run the agent on the default policy until Ctrl-C
+# WERROR=1 (on the command line or in the environment, as .ci/run sets it): warnings are errors
+# in the agent, the tests, the benchmarks and the kernel module.
 
 BUILD   := build
 PREFIX  ?= /usr
@@ -22,6 +24,13 @@ CFLAGS  ?= -O2 -g
 CFLAGS  += -std=gnu11 -Wall -Wextra -Wno-unused-parameter -Wshadow -Wformat=2 \
 	   -fstack-protector-strong -D_FORTIFY_SOURCE=2 -D_GNU_SOURCE -pthread
 CPPFLAGS += -Iinclude -Iagent $(PKG_CFLAGS)
+# -Werror as a knob, not a default: a newer compiler's new warning must not break a user's build,
+# but CI (.ci/run) keeps the tree clean with the compiler it has.
+WERROR  ?=
+ifneq ($(filter-out 0,$(WERROR)),)
+CFLAGS  += -Werror
+KMOD_WERROR := y
+endif
 LDLIBS  += $(PKG_LIBS) -lm -pthread
 
 AGENT_SRCS := $(sort $(shell find agent -name '*.c'))
@@ -31,6 +40,9 @@ LIB_OBJS   := $(filter-out $(BUILD)/agent/cli/main.o,$(AGENT_OBJS))
 
 # The kselftest harness compares signed and unsigned freely, as upstream builds it.
 TEST_CFLAGS := -Wno-sign-compare
+# The harness is the kernel's (GPL, fetched at build time, not ours to fix): a system header, so
+# its own warnings are not reported while our test code is checked in full.
+TEST_CPPFLAGS := -isystem $(BUILD)/include -Itests
 
 # Tests: tests/<area>/<thing>_test.c -> build/tests/<area>/<thing>_test
 TEST_SRCS  := $(sort $(wildcard tests/*/*_test.c))
@@ -40,6 +52,9 @@ HELPER_SRCS := $(sort $(wildcard tests/*/*_helper.c))
 HELPER_BINS := $(patsubst %.c,$(BUILD)/%,$(HELPER_SRCS))
 
 # Kernel module: built out of tree in build/kmod/ (a tree of symlinks), so the sources stay clean.
+# W=1: the kernel's extra warnings (missing prototypes and the like) for our module only;
+# PDGUARD_WERROR=y makes kmod/Kbuild add -Werror. DKMS builds set neither: a kernel we never
+# built against must not fail to build the module over a new warning.
 KDIR ?= $(shell ls -d /usr/src/linux-headers-*-amd64 2>/dev/null | sort -V | tail -n 1)
 KVER := $(patsubst linux-headers-%,%,$(notdir $(KDIR)))
 KMOD_SRCS := $(wildcard kmod/*.c kmod/*.h) kmod/Kbuild Kbuild include/uapi/pdguard.h
@@ -72,7 +87,7 @@ $(BUILD)/include/kselftest_harness.h:
 
 $(BUILD)/tests/%_test: tests/%_test.c $(BUILD)/libpdguard.a $(BUILD)/include/kselftest_harness.h $(wildcard tests/*/*.h)
 	@mkdir -p $(@D)
-	$(CC) $(CPPFLAGS) -I$(BUILD)/include -Itests $(CFLAGS) $(TEST_CFLAGS) -o $@ $< $(BUILD)/libpdguard.a $(LDLIBS)
+	$(CC) $(CPPFLAGS) $(TEST_CPPFLAGS) $(CFLAGS) $(TEST_CFLAGS) -o $@ $< $(BUILD)/libpdguard.a $(LDLIBS)
 
 $(BUILD)/tests/%_helper: tests/%_helper.c $(BUILD)/libpdguard.a
 	@mkdir -p $(@D)
@@ -99,7 +114,7 @@ $(BUILD)/pdguard.ko: $(KMOD_SRCS)
 	@ln -sfn $(CURDIR)/Kbuild $(BUILD)/kmod/Kbuild
 	@ln -sfn $(CURDIR)/include $(BUILD)/kmod/include
 	@for f in $(CURDIR)/kmod/*; do ln -sfn $$f $(BUILD)/kmod/kmod/; done
-	$(MAKE) -C $(KDIR) M=$(CURDIR)/$(BUILD)/kmod modules
+	$(MAKE) -C $(KDIR) M=$(CURDIR)/$(BUILD)/kmod W=1 PDGUARD_WERROR=$(KMOD_WERROR) modules
 	cp $(BUILD)/kmod/kmod/pdguard.ko $@
 
 test: tests kmod

@@ -13,6 +13,7 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -78,10 +79,21 @@ static int write_file(const char *path)
 	return 0;
 }
 
+/*
+ * DIR/NAME into @buf. ROOT comes from the command line: a path too long is refused rather than
+ * truncated, so the benchmark never measures (or labels) some other file.
+ */
+static int path_join(char *buf, size_t len, const char *dir, const char *name)
+{
+	int n = snprintf(buf, len, "%s/%s", dir, name);
+
+	return n < 0 || (size_t)n >= len ? -ENAMETOOLONG : 0;
+}
+
 static int run_pdguard(const char *root, long n)
 {
-	char conf[512], shares[512], usb[512], pd[600], plain[600], usbfile[600], log[512];
-	char state_dir[512];
+	char conf[PATH_MAX], shares[PATH_MAX], usb[PATH_MAX], pd[PATH_MAX], plain[PATH_MAX];
+	char usbfile[PATH_MAX], log[PATH_MAX], state_dir[PATH_MAX];
 	struct config_errors errs = { 0 };
 	struct label_entry le = { 0 };
 	struct driver_env env = { 0 };
@@ -98,14 +110,15 @@ static int run_pdguard(const char *root, long n)
 	pid_t child;
 	FILE *f;
 
-	snprintf(shares, sizeof(shares), "%s/shares", root);
-	snprintf(usb, sizeof(usb), "%s/usb", root);
-	snprintf(pd, sizeof(pd), "%s/pd.csv", shares);
-	snprintf(plain, sizeof(plain), "%s/plain.txt", shares);
-	snprintf(usbfile, sizeof(usbfile), "%s/plain.txt", usb);
-	snprintf(log, sizeof(log), "%s/events.jsonl", shares);
-	snprintf(state_dir, sizeof(state_dir), "%s/state", shares);
-	snprintf(conf, sizeof(conf), "%s/bench.conf", shares);
+	if (path_join(shares, sizeof(shares), root, "shares") ||
+	    path_join(usb, sizeof(usb), root, "usb") ||
+	    path_join(pd, sizeof(pd), shares, "pd.csv") ||
+	    path_join(plain, sizeof(plain), shares, "plain.txt") ||
+	    path_join(usbfile, sizeof(usbfile), usb, "plain.txt") ||
+	    path_join(log, sizeof(log), shares, "events.jsonl") ||
+	    path_join(state_dir, sizeof(state_dir), shares, "state") ||
+	    path_join(conf, sizeof(conf), shares, "bench.conf"))
+		return -ENAMETOOLONG;
 	if (write_file(pd) || write_file(plain) || write_file(usbfile))
 		return -EIO;
 	f = fopen(conf, "we");

@@ -1,9 +1,21 @@
 # SPDX-License-Identifier: GPL-2.0
-# Helpers for pdguard's shell tests (sourced): TAP checks, bounded waits, a private mount namespace.
+# Helpers for pdguard's shell tests (sourced): TAP checks and skips, the preamble that skips a
+# whole test where it cannot run, bounded waits, a private mount namespace. One copy here, so
+# every shell test prints the same TAP and tests/tap-summary.awk reads them all alike.
 
 n=0
 nfail=0
-# check NAME COMMAND...: one TAP line, ok when COMMAND succeeds
+tap_started=
+
+# tap_version: the TAP header, once (a skip in the preamble may come before or after it)
+tap_version() {
+	[ -n "$tap_started" ] && return 0
+	tap_started=1
+	echo "TAP version 13"
+}
+
+# check NAME COMMAND...: one TAP line, ok when COMMAND succeeds. Returns COMMAND's verdict, so a
+# caller can add details to a failure; under set -e call it as `check ... || ...`.
 check() {
 	local name=$1
 	shift
@@ -13,7 +25,54 @@ check() {
 	else
 		echo "not ok $n - $name"
 		nfail=$((nfail + 1))
+		return 1
 	fi
+}
+
+# skip_check NAME REASON: the check NAME cannot run here; counted as a skip, not a pass
+skip_check() {
+	n=$((n + 1))
+	echo "ok $n - $1 # SKIP $2"
+}
+
+# skip COUNT REASON: the next COUNT checks cannot run here (unnamed: what they are is in the plan)
+skip() {
+	local k
+	for ((k = 0; k < $1; k++)); do
+		n=$((n + 1))
+		echo "ok $n # SKIP $2"
+	done
+}
+
+# pdg_skip_all REASON: the whole test cannot run here: an empty plan that says why, and exit 0
+# (a skip, not a failure: tests/tap-summary.awk counts it once).
+pdg_skip_all() {
+	tap_version
+	echo "1..0 # SKIP $*"
+	exit 0
+}
+
+# pdg_require_root REASON [CONDITION...]: skip the whole test unless it runs as root and, when
+# given, CONDITION holds (checked only as root: probes may need it).
+pdg_require_root() {
+	local reason=$1
+	shift
+	[ "$(id -u)" -eq 0 ] || pdg_skip_all "$reason"
+	[ $# -eq 0 ] || "$@" || pdg_skip_all "$reason"
+}
+
+# pdg_require_cmd CMD...: skip the whole test unless every CMD is installed, naming the missing
+# one and where it comes from.
+pdg_require_cmd() {
+	local c
+	for c in "$@"; do
+		command -v "$c" >/dev/null || pdg_skip_all "$c not installed (scripts/deps.sh test)"
+	done
+}
+
+# as_nobody COMMAND...: run COMMAND as the unprivileged user nobody, without root's groups
+as_nobody() {
+	setpriv --reuid=65534 --regid=65534 --clear-groups -- "$@"
 }
 
 # diag FILE...: when a check failed, the files' last lines as TAP comments (what broke, in CI's log)

@@ -5,13 +5,12 @@
 # uid 20003, and the pins are always removed.
 set -u
 top=$(cd "$(dirname "$0")/../.." && pwd)
+. "$top/tests/tap.sh"
 pd=$top/build/pdguard
-echo "TAP version 13"
-if [ "$(id -u)" -ne 0 ] || ! "$pd" bpf probe >/dev/null 2>&1; then
-	echo "1..0 # SKIP needs root and a kernel that runs BPF LSM or fmod_ret programs" \
-		"(make test runs this in the VM)"
-	exit 0
-fi
+tap_version
+bpf_probe() { "$pd" bpf probe >/dev/null 2>&1; }
+pdg_require_root "needs root and a kernel that runs BPF LSM or fmod_ret programs\
+ (make test runs this in the VM)" bpf_probe
 pins=/sys/fs/bpf/pdguard-clitest-$$
 dir=$(mktemp -d /tmp/pdg-cli-XXXXXX)
 chmod 755 "$dir"
@@ -27,13 +26,6 @@ chmod 644 "$dir/data/pd.csv"
 if grep -qw bpf /sys/kernel/security/lsm; then want=bpf-lsm; else want=fmod-ret; fi
 
 echo "1..9"
-n=0
-check() {	# check NAME COMMAND...
-	local name=$1
-	shift
-	n=$((n + 1))
-	if "$@"; then echo "ok $n - $name"; else echo "not ok $n - $name"; fi
-}
 
 check "probe picks $want" bash -c "'$pd' bpf probe | grep -q 'driver:   $want'"
 check "attach pins the programs" bash -c "'$pd' bpf --pin-dir '$pins' attach >/dev/null && \

@@ -7,25 +7,11 @@ set -u
 top=$(cd "$(dirname "$0")/../.." && pwd)
 pd=$top/build/pdguard
 rules=$top/policies/rules.d
-n=0
-fails=0
-skip() {	# skip COUNT REASON: the next COUNT checks cannot run here
-	local k
-	for ((k = 0; k < $1; k++)); do
-		n=$((n + 1))
-		echo "ok $n # SKIP $2"
-	done
-}
-check() {	# check NAME COMMAND...: ok when COMMAND succeeds
-	local name=$1
-	shift
-	n=$((n + 1))
-	if "$@"; then echo "ok $n - $name"; else echo "not ok $n - $name"; fails=$((fails + 1)); fi
-}
-echo "TAP version 13"
+. "$top/tests/tap.sh"
+tap_version
 echo "1..36"
 if [ ! -x "$pd" ]; then
-	for i in $(seq 1 36); do echo "ok $i # SKIP build/pdguard is not built"; done
+	skip 36 "build/pdguard is not built"
 	exit 0
 fi
 tmp=$(mktemp -d /tmp/pdg-scan-XXXXXX)
@@ -308,4 +294,4 @@ check "rules test shows where one member's document ends" \
 	bash -c "'$pd' rules test --rules '$rules' '$tmp/archive.zip' | grep -q -- '-- end of a document (an archive member)'"
 check "scan --help" bash -c "'$pd' scan --help | grep -q '^Exit status'"
 check "rules --help" bash -c "'$pd' rules --help | grep -q 'pdguard rules test'"
-exit $((fails > 0))
+exit $((nfail > 0))

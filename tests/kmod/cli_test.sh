@@ -6,13 +6,10 @@ top=$(cd "$(dirname "$0")/../.." && pwd)
 . "$top/tests/tap.sh"
 pd=$top/build/pdguard
 ko=$top/build/pdguard.ko
-echo "TAP version 13"
-if [ "$(id -u)" -ne 0 ] || [ ! -e /proc/modules ]; then
-	echo "1..0 # SKIP needs root and a kernel that loads modules (make test runs this in the VM)"
-	exit 0
-fi
+tap_version
+pdg_require_root "needs root and a kernel that loads modules (make test runs this in the VM)" \
+	test -e /proc/modules
 echo "1..8"
-nobody() { setpriv --reuid=65534 --regid=65534 --clear-groups -- "$@"; }
 
 [ -d /sys/module/pdguard ] && rmmod pdguard
 check "status without the module says so" bash -c "'$pd' status | grep -q 'not loaded'"
@@ -21,7 +18,7 @@ check "status shows the loaded module in audit mode" \
 	bash -c "'$pd' status | grep -q 'loaded, ABI 1\.[0-9]*, mode audit'"
 check "root sets enforce" bash -c "[ \"\$('$pd' mode enforce)\" = enforce ]"
 check "status --json shows enforce" bash -c "'$pd' status --json | grep -q '\"mode\":\"enforce\"'"
-check "nobody may read the status" nobody "$pd" status
+check "nobody may read the status" as_nobody "$pd" status
 check "nobody may not change the mode, and is told why" bash -c \
 	"out=\$(setpriv --reuid=65534 --regid=65534 --clear-groups -- '$pd' mode audit 2>&1); \
 	 [ \$? -eq 2 ] && grep -q 'permission denied' <<<\"\$out\" && \

@@ -16,13 +16,9 @@ set -u
 top=$(cd "$(dirname "$0")/../.." && pwd)
 . "$top/tests/tap.sh"
 pd=$top/build/pdguard
-if [ "$(id -u)" -ne 0 ]; then
-	echo "TAP version 13"
-	echo "1..0 # SKIP needs root (test users, fanotify, labels)"
-	exit 0
-fi
+pdg_require_root "needs root (test users, fanotify, labels)"
 PDG_NS_TIMEOUT=600 pdg_private_ns "$0" "$@"
-echo "TAP version 13"
+tap_version
 d=$(mktemp -d /tmp/pdg-seed-XXXXXX)
 chmod 755 "$d"
 mount -t tmpfs -o size=128m,mode=0755 pdg-seed "$d"
@@ -42,7 +38,7 @@ trap cleanup EXIT
 for u in "${users[@]}"; do
 	userdel "$u" 2>/dev/null; groupdel "$u" 2>/dev/null
 	groupadd "$u" && useradd -M -N -g "$u" -d "$d/home/$u" -s /usr/sbin/nologin "$u" || {
-		echo "1..0 # SKIP cannot create test users"; exit 0; }
+		pdg_skip_all "cannot create test users"; }
 done
 chown -R pdgs-hr: "$d/home/pdgs-hr"
 chmod 1777 "$d/usb"

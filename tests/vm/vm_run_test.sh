@@ -7,30 +7,25 @@
 # and that the guest cannot write to the host. Prints TAP; exits 1 if a test failed. Skips
 # (1..0 # SKIP) without QEMU or root.
 #
-# Each check's condition is a single-quoted string that check() evaluates after the run.
+# Each check's condition is a single-quoted string that vm_check() evaluates after the run.
 # shellcheck disable=SC2016,SC2034
 set -euo pipefail
 
 top=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd -P)
+. "$top/tests/tap.sh"
 vm_run=$top/scripts/vm-run
 nolsm_bpf=lockdown,capability,landlock,yama,apparmor,tomoyo
 nl=$'\n'
 
-echo "TAP version 13"
-if ! command -v qemu-system-x86_64 >/dev/null; then
-	echo "1..0 # SKIP qemu-system-x86_64 not installed (scripts/deps.sh test)"
-	exit 0
-fi
-if [ "$(id -u)" -ne 0 ]; then
-	echo "1..0 # SKIP needs root (the VM shares the host's / and runs the tests as root)"
-	exit 0
-fi
+tap_version
+pdg_require_cmd qemu-system-x86_64
+pdg_require_root "needs root (the VM shares the host's / and runs the tests as root)"
 
 work=$(mktemp -d "${TMPDIR:-/tmp}/vm_run_test.XXXXXX")
 trap 'rm -rf "$work"' EXIT
 cd "$top"
 
-n=0 failed=0 vm_ready=1
+vm_ready=1
 out='' err='' rc=0
 
 # vm ARGS...: run vm-run (unless it could not be prepared); sets out, err and rc.
@@ -42,16 +37,11 @@ vm() {
 	err=$(cat "$work/err")
 }
 
-# check NAME CONDITION: one TAP line; on failure the last run's details as TAP comments.
-check() {
-	n=$((n + 1))
+# vm_check NAME CONDITION: one TAP line; on failure the last run's details as TAP comments.
+vm_check() {
 	if [ "$vm_ready" = 0 ]; then
-		echo "ok $n - $1 # SKIP the VM could not be prepared"
-	elif eval "$2"; then
-		echo "ok $n - $1"
-	else
-		failed=$((failed + 1))
-		echo "not ok $n - $1"
+		skip_check "$1" "the VM could not be prepared"
+	elif ! check "$1" eval "$2"; then
 		{
 			echo "condition: $2"
 			echo "exit status: $rc"
@@ -69,55 +59,55 @@ has() { [[ $1 == *"$2"* ]]; }
 echo "1..14"
 
 vm --prepare
-check "prepare the kernel and initramfs cache" '[ "$rc" = 0 ]'
+vm_check "prepare the kernel and initramfs cache" '[ "$rc" = 0 ]'
 [ "$rc" = 0 ] || vm_ready=0
 
 vm --print-kver
 hdr=$(printf '%s\n' /usr/src/linux-headers-6.1.*-amd64 | sort -V | tail -n 1)
-check "--print-kver names the installed headers' kernel" \
+vm_check "--print-kver names the installed headers' kernel" \
 	'is "$out" "${hdr#/usr/src/linux-headers-}"'
 
 vm -- bash -c 'printf "%s|" "$@"; exit 7' - 'a b' "c'd" '$HOME' ''
-check "exit status passes through" '[ "$rc" = 7 ]'
-check "arguments and output pass through unchanged" 'is "$out" "a b|c'"'"'d|\$HOME||"'
+vm_check "exit status passes through" '[ "$rc" = 7 ]'
+vm_check "arguments and output pass through unchanged" 'is "$out" "a b|c'"'"'d|\$HOME||"'
 
 vm -- bash -c 'pwd; echo "$HOME $TERM $LANG"; echo "<2>vm_run_test: kmsg" >/dev/kmsg; echo err >&2'
-check "runs in the caller's directory with a sane environment" \
+vm_check "runs in the caller's directory with a sane environment" \
 	'[ "$rc" = 0 ] && is "$out" "$top${nl}/root dumb C.UTF-8${nl}err"'
-check "kernel messages go to stderr, not into the command's output" \
+vm_check "kernel messages go to stderr, not into the command's output" \
 	'! has "$out" kmsg && has "$err" "] vm_run_test: kmsg"'
 
 start=$SECONDS
 vm --timeout 8 -- sleep 1000
-check "timeout ends the run with 124 and says so" \
+vm_check "timeout ends the run with 124 and says so" \
 	'[ "$rc" = 124 ] && has "$err" "vm-run: timed out after 8 s" && [ $((SECONDS - start)) -lt 30 ]'
 
 vm -- sh -c 'echo c >/proc/sysrq-trigger'
-check "a guest kernel panic ends the run with 125" \
+vm_check "a guest kernel panic ends the run with 125" \
 	'[ "$rc" = 125 ] && has "$err" "guest died without a result" && has "$err" "Kernel panic"'
 
 marker=/etc/vm_run_test.$$
 vm -- sh -c "cat /sys/kernel/security/lsm && echo && modprobe loop && modprobe vfat &&
 	grep -E '^(loop|vfat) ' /proc/modules | cut -d' ' -f1 | sort && echo x >$marker && cat $marker"
-check "bpf is an active LSM by default" '[ "$rc" = 0 ] && has ",${out%%"$nl"*}," ",bpf,"'
-check "modprobe loads the guest kernel's modules" \
+vm_check "bpf is an active LSM by default" '[ "$rc" = 0 ] && has ",${out%%"$nl"*}," ",bpf,"'
+vm_check "modprobe loads the guest kernel's modules" \
 	'[ "$rc" = 0 ] && has "$out" "${nl}loop${nl}vfat${nl}"'
-check "the guest's root is writable and its writes stay in the guest" \
+vm_check "the guest's root is writable and its writes stay in the guest" \
 	'[ "$rc" = 0 ] && is "${out##*"$nl"}" x && [ ! -e "$marker" ]'
 
 vm --append "lsm=$nolsm_bpf" -- cat /sys/kernel/security/lsm
-check "--append lsm=... boots without the BPF LSM" '[ "$rc" = 0 ] && is "$out" "$nolsm_bpf"'
+vm_check "--append lsm=... boots without the BPF LSM" '[ "$rc" = 0 ] && is "$out" "$nolsm_bpf"'
 
 truncate -s 16M "$work/stick.img"
 vm --usb "$work/stick.img" -- sh -c \
 	'for d in /sys/block/sd*; do echo "${d##*/} $(cat $d/removable)"; readlink -f $d; done'
-check "--usb attaches a removable USB disk before the command starts" \
+vm_check "--usb attaches a removable USB disk before the command starts" \
 	'[ "$rc" = 0 ] && has "$out" "sda 1" && has "$out" "/usb"'
 
 mkdir "$work/rw"
 vm --rw "$work/rw" -- sh -c "echo from-guest >'$work/rw/file' && cd '$work/rw' && pwd"
-check "--rw shares a host directory writable at the same path" \
+vm_check "--rw shares a host directory writable at the same path" \
 	'[ "$rc" = 0 ] && is "$(cat "$work/rw/file" 2>/dev/null)" from-guest && is "$out" "$work/rw"'
 
-echo "# $failed of $n failed"
-[ "$failed" -eq 0 ]
+echo "# $nfail of $n failed"
+[ "$nfail" -eq 0 ]

@@ -7,15 +7,13 @@ set -u
 top=$(cd "$(dirname "$0")/../.." && pwd)
 . "$top/tests/tap.sh"
 pd=$top/build/pdguard
-echo "TAP version 13"
+tap_version
 disk=
 for r in /sys/block/sd*/removable; do
 	[ -e "$r" ] && [ "$(cat "$r")" = 1 ] && disk=$(basename "$(dirname "$r")") && break
 done
-if [ "$(id -u)" -ne 0 ] || [ -z "$disk" ]; then
-	echo "1..0 # SKIP needs root and an emulated USB stick (make test runs this in the VM)"
-	exit 0
-fi
+pdg_require_root "needs root and an emulated USB stick (make test runs this in the VM)" \
+	test -n "$disk"
 echo "1..7"
 d=$(mktemp -d /tmp/pdg-vmusb-XXXXXX)
 mkdir -p "$d/shares" "$d/stick" "$d/state"

@@ -4,16 +4,11 @@
 # the file is root's only, every change is a chained event with who, whom, what, until, why.
 set -u
 top=$(cd "$(dirname "$0")/../.." && pwd)
+. "$top/tests/tap.sh"
 pd=$top/build/pdguard
-echo "TAP version 13"
-if [ "$(id -u)" -ne 0 ]; then
-	echo "1..0 # SKIP needs root (grants are given by root)"
-	exit 0
-fi
-if ! "$pd" grant --help >/dev/null 2>&1; then
-	echo "1..0 # SKIP build/pdguard has no grant command (run make)"
-	exit 0
-fi
+tap_version
+pdg_require_root "needs root (grants are given by root)"
+"$pd" grant --help >/dev/null 2>&1 || pdg_skip_all "build/pdguard has no grant command (run make)"
 d=$(mktemp -d /tmp/pdg-grant-XXXXXX)
 trap 'rm -rf "$d"' EXIT
 st=$d/state
@@ -23,13 +18,6 @@ printf '#!/bin/sh\nexec "%s" grant --config /dev/null --state "%s" --log "%s" "$
 	"$pd" "$st" "$log" >"$g"
 chmod +x "$g"
 echo "1..10"
-n=0
-check() {	# check NAME COMMAND...
-	local name=$1
-	shift
-	n=$((n + 1))
-	if "$@"; then echo "ok $n - $name"; else echo "not ok $n - $name"; fi
-}
 check "add prints the grant's id" bash -c "out=\$(SUDO_USER=boss '$g' add nobody financial,basic --until +7d --approver 'A. Seitkali' --reason 'client database, ticket 1234'); grep -q '^grant 1: nobody' <<<\"\$out\""
 check "list shows it active" bash -c "'$g' list | grep -q '^1 .*nobody.*basic financial.*active.*A. Seitkali.*boss'"
 check "the file is root's only" bash -c "[ \"\$(stat -c %a '$st/grants')\" = 600 ]"

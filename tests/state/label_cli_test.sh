@@ -6,18 +6,13 @@ set -u
 top=$(cd "$(dirname "$0")/../.." && pwd)
 . "$top/tests/tap.sh"
 pd=$top/build/pdguard
-if [ "$(id -u)" -ne 0 ]; then
-	echo "TAP version 13"
-	echo "1..0 # SKIP needs root (labels live in the security.* xattr namespace)"
-	exit 0
-fi
+pdg_require_root "needs root (labels live in the security.* xattr namespace)"
 pdg_private_ns "$0" "$@"
-echo "TAP version 13"
+tap_version
 d=$(mktemp -d /tmp/pdg-label-XXXXXX)
-mount -t tmpfs -o size=8m,mode=0755 pdg-label-test "$d" || { echo "1..0 # SKIP cannot mount tmpfs"; exit 0; }
+mount -t tmpfs -o size=8m,mode=0755 pdg-label-test "$d" || pdg_skip_all "cannot mount tmpfs"
 trap 'umount "$d"; rmdir "$d"' EXIT
 echo "1..11"
-nobody() { setpriv --reuid=65534 --regid=65534 --clear-groups -- "$@"; }
 log=$d/log/events.jsonl
 f=$d/staff.csv
 echo "ФИО;ИИН" >"$f"

@@ -8,13 +8,9 @@ set -u
 top=$(cd "$(dirname "$0")/../.." && pwd)
 . "$top/tests/tap.sh"
 pd=$top/build/pdguard
-if [ "$(id -u)" -ne 0 ]; then
-	echo "TAP version 13"
-	echo "1..0 # SKIP needs root"
-	exit 0
-fi
+pdg_require_root "needs root"
 PDG_NS_TIMEOUT=300 pdg_private_ns "$0" "$@"
-echo "TAP version 13"
+tap_version
 d=$(mktemp -d /tmp/pdg-run-XXXXXX)
 mount -t tmpfs -o size=64m pdg-run-test "$d"
 mkdir -p "$d/shares/hr" "$d/stick" "$d/state"

@@ -4,16 +4,9 @@
 # the kernel module's state without needing it.
 set -u
 top=$(cd "$(dirname "$0")/../.." && pwd)
+. "$top/tests/tap.sh"
 pd=$top/build/pdguard
-n=0
-fails=0
-check() {	# check NAME COMMAND...: ok when COMMAND succeeds
-	local name=$1
-	shift
-	n=$((n + 1))
-	if "$@"; then echo "ok $n - $name"; else echo "not ok $n - $name"; fails=$((fails + 1)); fi
-}
-echo "TAP version 13"
+tap_version
 echo "1..7"
 check "binary exists" test -x "$pd"
 check "--help exits 0 and lists commands" bash -c "'$pd' --help | grep -q '^Commands:'"
@@ -29,4 +22,4 @@ else
 	check "status --json without module" bash -c \
 		"[ \"\$('$pd' status --json)\" = '{\"kmod\":{\"loaded\":false}}' ]"
 fi
-exit $((fails > 0))
+exit $((nfail > 0))
