@@ -36,6 +36,7 @@ struct driver {
 	/* the last uid whose role names an event needed (role_names()) */
 	bool names_valid;
 	uint32_t names_uid;
+	const struct config *names_cfg;
 	time_t names_at;
 	char names[256];
 };
@@ -88,22 +89,30 @@ static ssize_t build_roles(const struct config *cfg, struct pdg_bpf_role **out)
 
 /*
  * Role names for the events' reasons. A PD open logs an event each time, and resolving a uid's
- * groups may ask a directory server: the last answer is kept for a few seconds.
+ * groups may ask a directory server: the last answer is kept for a few seconds. The policy is
+ * the state's (swapped on reload before the old one is freed), not the one pushed last.
  */
 #define ROLE_NAMES_TTL_S 10
 
 static void role_names(void *ctx, uint32_t uid, char *names, size_t len)
 {
 	struct driver *d = ctx;
+	struct state *st = d->env.st;
+	const struct config *cfg;
 	time_t now = time(NULL);
 
-	if (!d->cfg) {
+	pthread_mutex_lock(&st->lock);
+	cfg = st->cfg;
+	pthread_mutex_unlock(&st->lock);
+	if (!cfg) {
 		snprintf(names, len, "%s", "");
 		return;
 	}
-	if (!d->names_valid || d->names_uid != uid || now - d->names_at >= ROLE_NAMES_TTL_S) {
-		roles_uid_categories(d->cfg, uid, d->names, sizeof(d->names));
+	if (!d->names_valid || d->names_uid != uid || d->names_cfg != cfg ||
+	    now - d->names_at >= ROLE_NAMES_TTL_S) {
+		roles_uid_categories(cfg, uid, d->names, sizeof(d->names));
 		d->names_uid = uid;
+		d->names_cfg = cfg;
 		d->names_at = now;
 		d->names_valid = true;
 	}
