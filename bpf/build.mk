@@ -3,7 +3,8 @@
 # BPF programs (included at the end of the top-level Makefile):
 #   build/bpf/vmlinux.h        from this machine's /sys/kernel/btf/vmlinux (CO-RE: the programs
 #                              relocate against the running kernel's BTF at load time)
-#   build/bpf/pdguard.bpf.o    clang -target bpf
+#   build/bpf/pdguard.bpf.o    clang -target bpf: the hooks in bpf/pdguard.bpf.c, their helpers
+#                              in bpf/lib/*.bpf.h
 #   build/bpf/pdguard.skel.h   bpftool gen skeleton, included by agent/drivers/bpf/loader.c
 # None of these are committed.
 
@@ -22,8 +23,10 @@ $(BPF_DIR)/vmlinux.h:
 		echo "Hint: run scripts/deps.sh test (as root) to install clang, llvm and bpftool."; exit 1; }
 	$(BPFTOOL) btf dump file $(BPF_VMLINUX_BTF) format c > $@.tmp && mv $@.tmp $@
 
-$(BPF_DIR)/pdguard.bpf.o: bpf/pdguard.bpf.c include/uapi/pdguard.h $(BPF_DIR)/vmlinux.h
-	$(BPF_CLANG) $(BPF_CFLAGS) -I$(BPF_DIR) -Iinclude -c $< -o $@
+BPF_LIB_HDRS := $(wildcard bpf/lib/*.bpf.h)
+
+$(BPF_DIR)/pdguard.bpf.o: bpf/pdguard.bpf.c $(BPF_LIB_HDRS) include/uapi/pdguard.h $(BPF_DIR)/vmlinux.h
+	$(BPF_CLANG) $(BPF_CFLAGS) -I$(BPF_DIR) -Ibpf -Iinclude -c $< -o $@
 
 $(BPF_DIR)/pdguard.skel.h: $(BPF_DIR)/pdguard.bpf.o
 	$(BPFTOOL) gen skeleton $< name pdguard_bpf > $@.tmp && mv $@.tmp $@

@@ -14,8 +14,9 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "drivers/bpf/loader.h"
 #include "cli/cli.h"
+#include "drivers/bpf/admin.h"
+#include "lib/vocab.h"
 
 static const char *pin_dir = PDGUARD_BPF_PIN_DIR;
 
@@ -40,13 +41,11 @@ static void usage(FILE *f)
 		"  events [SECONDS]           print events as they come (default: until ^C)\n");
 }
 
+/* "none", a number, or category names (lib/vocab.h) separated by commas. */
 static int parse_cats(const char *s, uint32_t *out)
 {
-	static const char *const names[] = { "basic", "personnel", "financial", "medical",
-					     "biometric" };
-	char buf[256], *tok, *save = NULL, *end;
-	uint32_t cats = 0;
-	int i;
+	uint32_t cats;
+	char *end;
 
 	if (!strcmp(s, "none")) {
 		*out = 0;
@@ -58,24 +57,12 @@ static int parse_cats(const char *s, uint32_t *out)
 		*out = cats;
 		return 0;
 	}
-	cats = 0;
-	snprintf(buf, sizeof(buf), "%s", s);
-	for (tok = strtok_r(buf, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
-		for (i = 0; i < 5; i++)
-			if (!strcmp(tok, names[i]))
-				break;
-		if (i == 5)
-			return -EINVAL;
-		cats |= 1U << i;
-	}
-	*out = cats;
-	return 0;
+	return vocab_categories_parse(s, out, NULL, 0);
 }
 
 /* Resume the pinned programs without changing their mode or agent. */
 static int resume(struct pdg_bpf **b)
 {
-	struct pdg_bpf_opts o = { .pin_dir = pin_dir, .keep_config = true };
 	struct pdg_bpf_error err;
 	int ret;
 
@@ -84,7 +71,7 @@ static int resume(struct pdg_bpf **b)
 		cli_hint("run 'pdguard bpf attach' (or the daemon) first.");
 		return -ENOENT;
 	}
-	ret = pdg_bpf_start(b, &o, &err);
+	ret = pdg_bpf_open_pinned(b, pin_dir, &err);
 	if (ret) {
 		cli_error("bpf", "%s", err.msg);
 		if (err.hint[0])
@@ -146,20 +133,21 @@ static int cmd_probe(void)
 
 static int cmd_attach(int argc, char **argv)
 {
-	struct pdg_bpf_opts o = { .pin_dir = pin_dir, .mode = PDGUARD_MODE_ENFORCE };
+	enum pdguard_bpf_driver driver = PDGUARD_DRIVER_NONE;
+	enum pdguard_mode mode = PDGUARD_MODE_ENFORCE;
 	struct pdg_bpf_error err;
 	struct pdg_bpf *b;
 	int i, ret;
 
 	for (i = 1; i < argc; i++) {
 		if (!strcmp(argv[i], "--audit")) {
-			o.mode = PDGUARD_MODE_AUDIT;
+			mode = PDGUARD_MODE_AUDIT;
 		} else if (!strcmp(argv[i], "--driver") && i + 1 < argc) {
 			i++;
 			if (!strcmp(argv[i], "bpf-lsm"))
-				o.driver = PDGUARD_DRIVER_BPF_LSM;
+				driver = PDGUARD_DRIVER_BPF_LSM;
 			else if (!strcmp(argv[i], "fmod-ret"))
-				o.driver = PDGUARD_DRIVER_FMOD_RET;
+				driver = PDGUARD_DRIVER_FMOD_RET;
 			else
 				goto bad;
 		} else {
@@ -171,7 +159,7 @@ static int cmd_attach(int argc, char **argv)
 		cli_hint("run 'pdguard bpf detach' first, or use them as they are.");
 		return EXIT_ERROR;
 	}
-	ret = pdg_bpf_start(&b, &o, &err);
+	ret = pdg_bpf_attach(&b, pin_dir, driver, mode, &err);
 	if (ret) {
 		cli_error("bpf", "%s", err.msg);
 		if (err.hint[0])
@@ -179,7 +167,7 @@ static int cmd_attach(int argc, char **argv)
 		return EXIT_ERROR;
 	}
 	printf("attached: %s, %s mode, pinned in %s\n", pdg_bpf_driver_name(pdg_bpf_driver(b)),
-	       o.mode == PDGUARD_MODE_AUDIT ? "audit" : "enforce", pin_dir);
+	       mode == PDGUARD_MODE_AUDIT ? "audit" : "enforce", pin_dir);
 	pdg_bpf_stop(b);
 	return EXIT_OK;
 bad:

@@ -6,8 +6,8 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "drivers/bpf/loader.h"
 #include "cli/cli.h"
+#include "drivers/bpf/admin.h"
 #include "drivers/kmod/netlink.h"
 
 static const char *const counter_names[__PDGUARD_CNT_MAX] = {
@@ -95,7 +95,6 @@ static void explain_missing_module(void)
 static void print_bpf_status(void)
 {
 	enum pdguard_bpf_driver pinned = pdg_bpf_pinned(PDGUARD_BPF_PIN_DIR);
-	struct pdg_bpf_opts o = { .pin_dir = PDGUARD_BPF_PIN_DIR, .keep_config = true };
 	uint64_t cnt[__PDGUARD_BPF_CNT_MAX];
 	struct pdguard_bpf_config c;
 	struct pdg_bpf_error err;
@@ -116,7 +115,7 @@ static void print_bpf_status(void)
 		       pdg_bpf_driver_name(pinned), PDGUARD_BPF_PIN_DIR);
 		return;
 	}
-	if (pdg_bpf_start(&b, &o, &err)) {
+	if (pdg_bpf_open_pinned(&b, PDGUARD_BPF_PIN_DIR, &err)) {
 		printf("BPF driver: %s pinned in %s, but unreadable: %s\n",
 		       pdg_bpf_driver_name(pinned), PDGUARD_BPF_PIN_DIR, err.msg);
 		return;

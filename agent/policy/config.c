@@ -17,6 +17,7 @@
 
 #include <uapi/pdguard.h>
 
+#include "lib/vocab.h"
 #include "policy/config.h"
 
 #define LINE_LIMIT 200	/* inih 55's INI_MAX_LINE, including the newline and NUL */
@@ -29,10 +30,6 @@ struct parse {
 	struct config_errors *errs;
 	char last_bad_section[64];
 	int oom;
-};
-
-static const char *const category_names[] = {
-	"basic", "personnel", "financial", "medical", "biometric",
 };
 
 static void add_error(struct parse *p, const char *fmt, ...)
@@ -88,7 +85,8 @@ void strlist_free(struct strlist *l)
 int config_parse_categories(const char *s, uint32_t *cats, char *bad, size_t badlen)
 {
 	char word[64];
-	size_t i, n;
+	size_t n;
+	int i;
 
 	*cats = 0;
 	while (*s) {
@@ -106,10 +104,8 @@ int config_parse_categories(const char *s, uint32_t *cats, char *bad, size_t bad
 			*cats |= PDGUARD_CAT_ALL;
 			continue;
 		}
-		for (i = 0; i < sizeof(category_names) / sizeof(category_names[0]); i++)
-			if (!strcmp(word, category_names[i]))
-				break;
-		if (i == sizeof(category_names) / sizeof(category_names[0])) {
+		i = vocab_category_find(word);
+		if (i < 0) {
 			snprintf(bad, badlen, "%s", word);
 			return -EINVAL;
 		}
@@ -120,15 +116,7 @@ int config_parse_categories(const char *s, uint32_t *cats, char *bad, size_t bad
 
 void config_format_categories(uint32_t cats, char *buf, size_t len)
 {
-	size_t i, off = 0;
-
-	buf[0] = '\0';
-	for (i = 0; i < sizeof(category_names) / sizeof(category_names[0]); i++)
-		if (cats & (1U << i))
-			off += snprintf(buf + off, off < len ? len - off : 0, "%s%s",
-					off ? " " : "", category_names[i]);
-	if (!off)
-		snprintf(buf, len, "none");
+	vocab_categories_format(cats, " ", "none", buf, len);
 }
 
 static int parse_uint(const char *v, unsigned int min, unsigned int max, unsigned int *out)

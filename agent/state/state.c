@@ -1,9 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
-/* The agent's state: an open-addressing table of labels keyed by (dev, ino), and role lookup. */
+/* The agent's state: an open-addressing table of labels keyed by (dev, ino). */
 #include <errno.h>
 #include <fcntl.h>
-#include <grp.h>
-#include <pwd.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -206,48 +204,4 @@ int state_cache_load(struct state *st, const char *path, size_t *loaded)
 	}
 	fclose(f);
 	return ret;
-}
-
-static bool in_list(const struct strlist *l, const char *name)
-{
-	size_t i;
-
-	for (i = 0; i < l->n; i++)
-		if (!strcmp(l->v[i], name))
-			return true;
-	return false;
-}
-
-uint32_t state_role_categories(const struct config *cfg, uid_t uid, char *roles, size_t len)
-{
-	char buf[4096], gbuf[4096];
-	struct passwd pw, *pwp = NULL;
-	gid_t groups[256];
-	int ngroups = 256, i;
-	uint32_t cats = 0;
-	size_t r, off = 0;
-
-	if (roles && len)
-		roles[0] = '\0';
-	if (getpwuid_r(uid, &pw, buf, sizeof(buf), &pwp) || !pwp)
-		return 0;
-	if (getgrouplist(pw.pw_name, pw.pw_gid, groups, &ngroups) < 0)
-		ngroups = 256;	/* more groups than room: the first 256 were filled */
-	for (r = 0; r < cfg->nroles; r++) {
-		const struct config_role *role = &cfg->roles[r];
-		bool member = in_list(&role->users, pw.pw_name);
-
-		for (i = 0; !member && i < ngroups; i++) {
-			struct group gr, *grp = NULL;
-
-			if (!getgrgid_r(groups[i], &gr, gbuf, sizeof(gbuf), &grp) && grp)
-				member = in_list(&role->groups, grp->gr_name);
-		}
-		if (!member)
-			continue;
-		cats |= role->read;
-		if (roles && off < len)
-			off += snprintf(roles + off, len - off, "%s%s", off ? "," : "", role->name);
-	}
-	return cats;
 }

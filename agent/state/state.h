@@ -13,6 +13,7 @@
 #include <sys/types.h>
 
 #include "policy/config.h"
+#include "policy/roles.h"
 #include "policy/zones.h"
 
 /**
@@ -89,11 +90,15 @@ void state_zones_release(struct zone *v, size_t n);
 int state_cache_save(struct state *st, const char *path);
 int state_cache_load(struct state *st, const char *path, size_t *loaded);
 
-/**
- * state_role_categories() - PD categories @uid may read through its roles
- * @cfg: roles; groups are resolved with getgrouplist(), so AD groups from SSSD/winbind count
- * @roles: if not NULL, receives the names of the matching roles, comma-separated
+/*
+ * Role resolution moved to policy/roles.h (roles_uid_categories()). This forwarder keeps the
+ * callers outside the BPF driver's area compiling until they call roles_uid_categories()
+ * themselves; then it goes.
  */
-uint32_t state_role_categories(const struct config *cfg, uid_t uid, char *roles, size_t len);
+static inline uint32_t state_role_categories(const struct config *cfg, uid_t uid, char *roles,
+					     size_t len)
+{
+	return roles_uid_categories(cfg, uid, roles, len);
+}
 
 #endif /* PDGUARD_STATE_H */

@@ -203,6 +203,29 @@ static bool saw(FIXTURE_DATA(pdg) *self, const char *op, const char *decision, c
 	return false;
 }
 
+/* An event with this decision whose path contains @name and whose reason reads @reason. */
+static bool saw_reason(FIXTURE_DATA(pdg) *self, const char *decision, const char *name,
+		       const char *reason)
+{
+	int i;
+
+	pdg_bpf_poll(self->b, 0, collect, &self->ev);
+	for (i = 0; i < self->ev.n; i++) {
+		struct seen *s = &self->ev.e[i];
+
+		if (!strcmp(s->decision, decision) && strstr(s->path, name) &&
+		    !strcmp(s->reason, reason))
+			return true;
+	}
+	return false;
+}
+
+/* The daemon names roles through policy/roles.c; the fixture's roles by uid. */
+static void role_names(void *ctx, uint32_t uid, char *names, size_t len)
+{
+	snprintf(names, len, "%s", uid == HR_UID ? "hr" : uid == ACC_UID ? "accounting" : "");
+}
+
 static void dump_events(struct __test_metadata *_metadata, FIXTURE_DATA(pdg) *self)
 {
 	int i;
@@ -286,6 +309,7 @@ FIXTURE_SETUP(pdg)
 	o.n_sync_clients = 1;
 	ret = pdg_bpf_start(&self->b, &o, &err);
 	ASSERT_EQ(0, ret) TH_LOG("%s (%s)\n%s", err.msg, err.hint, pdg_bpf_last_log());
+	pdg_bpf_set_roles_cb(self->b, role_names, NULL);
 	drain(self);
 }
 
@@ -612,6 +636,11 @@ TEST_F_TIMEOUT(pdg, it_refused_personnel_file_but_reads_unlabelled, 120)
 	o.a = self->med;
 	EXPECT_EQ(-EPERM, as_user(HR_UID, HR_GID, do_open, &o));
 	EXPECT_TRUE(saw(self, "open", "deny", "medical.csv"));
+	/* reasons read as every driver's (lib/vocab.c) */
+	EXPECT_TRUE(saw_reason(self, "deny", "medical.csv", "role hr may not read medical"));
+	EXPECT_TRUE(saw_reason(self, "deny", "personnel.csv",
+			       "no role of this user may read basic,personnel"));
+	dump_events(_metadata, self);
 }
 
 TEST_F_TIMEOUT(pdg, grant_opens_then_expires, 120)

@@ -1,12 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * The BPF drivers (bpf-lsm, fmod-ret) behind the daemon's driver interface: the state and the
- * policy are pushed into the BPF maps (agent/drivers/bpf/loader.c), and ring-buffer events go to the
+ * policy are pushed into the BPF maps (agent/drivers/bpf/maps.c), and ring-buffer events go to the
  * event log. Decisions are the kernel's; the agent is never on the path of an open().
  */
 #include <errno.h>
-#include <grp.h>
-#include <pwd.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -15,10 +13,11 @@
 
 #include <uapi/pdguard.h>
 
-#include "policy/alerts.h"
 #include "drivers/bpf/loader.h"
 #include "drivers/driver.h"
+#include "policy/alerts.h"
 #include "policy/grants.h"
+#include "policy/roles.h"
 
 struct driver {
 	struct driver_env env;
@@ -34,6 +33,12 @@ struct driver {
 	char **zone_paths;
 	struct grant *grants;
 	int ngrants;
+	/* the last uid whose role names an event needed (role_names()) */
+	bool names_valid;
+	uint32_t names_uid;
+	const struct config *names_cfg;
+	time_t names_at;
+	char names[256];
 };
 
 static int probe_kind(enum pdguard_bpf_driver kind, char *why, size_t whylen, char *hint,
@@ -59,48 +64,59 @@ static int probe_fmod(char *why, size_t whylen, char *hint, size_t hintlen)
 	return probe_kind(PDGUARD_DRIVER_FMOD_RET, why, whylen, hint, hintlen);
 }
 
-/* The policy's roles as (uid or gid) -> categories, merged where an id is in several roles. */
-static size_t build_roles(const struct config *cfg, struct pdg_bpf_role **out)
+/* The policy's roles as (uid or gid) -> categories, resolved by policy/roles.c. */
+static ssize_t build_roles(const struct config *cfg, struct pdg_bpf_role **out)
 {
-	struct pdg_bpf_role *v = NULL, *nv;
-	size_t n = 0, r, i, k;
+	struct pdg_bpf_role *v;
+	struct role_id *ids;
+	ssize_t n, i;
 
-	for (r = 0; r < cfg->nroles; r++) {
-		const struct config_role *role = &cfg->roles[r];
-
-		for (i = 0; i < role->groups.n + role->users.n; i++) {
-			bool group = i < role->groups.n;
-			const char *name = group ? role->groups.v[i] : role->users.v[i - role->groups.n];
-			struct group *gr;
-			struct passwd *pw;
-			uint32_t id;
-
-			if (group) {
-				gr = getgrnam(name);
-				if (!gr)
-					continue;	/* unknown here: nobody can hold it */
-				id = gr->gr_gid;
-			} else {
-				pw = getpwnam(name);
-				if (!pw)
-					continue;
-				id = pw->pw_uid;
-			}
-			for (k = 0; k < n; k++)
-				if (v[k].id == id && v[k].group == group)
-					break;
-			if (k == n) {
-				nv = realloc(v, (n + 1) * sizeof(*v));
-				if (!nv)
-					break;
-				v = nv;
-				v[n++] = (struct pdg_bpf_role){ .id = id, .group = group };
-			}
-			v[k].read_cats |= role->read;
-		}
+	n = roles_resolve(cfg, &ids);
+	if (n < 0)
+		return n;
+	v = calloc(n ? n : 1, sizeof(*v));
+	if (!v) {
+		free(ids);
+		return -ENOMEM;
 	}
+	for (i = 0; i < n; i++)
+		v[i] = (struct pdg_bpf_role){ .id = ids[i].id, .group = ids[i].group,
+					      .read_cats = ids[i].read };
+	free(ids);
 	*out = v;
 	return n;
+}
+
+/*
+ * Role names for the events' reasons. A PD open logs an event each time, and resolving a uid's
+ * groups may ask a directory server: the last answer is kept for a few seconds. The policy is
+ * the state's (swapped on reload before the old one is freed), not the one pushed last.
+ */
+#define ROLE_NAMES_TTL_S 10
+
+static void role_names(void *ctx, uint32_t uid, char *names, size_t len)
+{
+	struct driver *d = ctx;
+	struct state *st = d->env.st;
+	const struct config *cfg;
+	time_t now = time(NULL);
+
+	pthread_mutex_lock(&st->lock);
+	cfg = st->cfg;
+	pthread_mutex_unlock(&st->lock);
+	if (!cfg) {
+		snprintf(names, len, "%s", "");
+		return;
+	}
+	if (!d->names_valid || d->names_uid != uid || d->names_cfg != cfg ||
+	    now - d->names_at >= ROLE_NAMES_TTL_S) {
+		roles_uid_categories(cfg, uid, d->names, sizeof(d->names));
+		d->names_uid = uid;
+		d->names_cfg = cfg;
+		d->names_at = now;
+		d->names_valid = true;
+	}
+	snprintf(names, len, "%s", d->names);
 }
 
 static size_t build_zones(struct driver *d, struct pdg_bpf_zone **out, char ***paths)
@@ -144,20 +160,26 @@ static int push_policy(struct driver *d, const struct config *cfg)
 	char **zpaths;
 	size_t nroles, nzones, i, k;
 	int ngrants = 0;
+	ssize_t n;
 
-	nroles = build_roles(cfg, &roles);
-	for (i = 0; i < d->nroles; i++) {
+	/* Out of memory: the roles pushed last stay, rather than none. */
+	n = build_roles(cfg, &roles);
+	if (n >= 0) {
+		nroles = n;
+		for (i = 0; i < d->nroles; i++) {
+			for (k = 0; k < nroles; k++)
+				if (roles[k].id == d->roles[i].id &&
+				    roles[k].group == d->roles[i].group)
+					break;
+			if (k == nroles)
+				pdg_bpf_role_remove(d->b, d->roles[i].id, d->roles[i].group);
+		}
 		for (k = 0; k < nroles; k++)
-			if (roles[k].id == d->roles[i].id && roles[k].group == d->roles[i].group)
-				break;
-		if (k == nroles)
-			pdg_bpf_role_remove(d->b, d->roles[i].id, d->roles[i].group);
+			pdg_bpf_role_set(d->b, &roles[k]);
+		free(d->roles);
+		d->roles = roles;
+		d->nroles = nroles;
 	}
-	for (k = 0; k < nroles; k++)
-		pdg_bpf_role_set(d->b, &roles[k]);
-	free(d->roles);
-	d->roles = roles;
-	d->nroles = nroles;
 
 	nzones = build_zones(d, &zones, &zpaths);
 	for (i = 0; i < d->nzones; i++) {
@@ -199,6 +221,7 @@ static int push_policy(struct driver *d, const struct config *cfg)
 	d->ngrants = ngrants;
 
 	d->cfg = cfg;
+	d->names_valid = false;
 	return pdg_bpf_mode_set(d->b, cfg->mode);
 }
 
@@ -258,6 +281,7 @@ static int start_kind(enum pdguard_bpf_driver kind, const struct driver_env *env
 						st->labels[i].categories);
 	pthread_mutex_unlock(&st->lock);
 	push_policy(d, env->cfg);
+	pdg_bpf_set_roles_cb(d->b, role_names, d);
 	*out = d;
 	return 0;
 }

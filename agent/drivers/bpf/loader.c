@@ -1,47 +1,26 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Loader of the BPF drivers: probe, load, attach, pin/resume, maps, ring buffer.
+ * Loader of the BPF drivers: load, attach, pin, resume from pins, stop.
  * See loader.h for the API and docs/bpf.md for the design.
  */
 #include <dirent.h>
 #include <errno.h>
-#include <fcntl.h>
 #include <limits.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <sys/sysmacros.h>
-#include <time.h>
 #include <unistd.h>
 
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
 #include <linux/bpf.h>
 
-#include "drivers/bpf/loader.h"
+#include "drivers/bpf/session.h"
 #include "pdguard.skel.h"
 
-/* The maps the agent uses, by the name they are pinned under. */
-enum {
-	M_LABELS,
-	M_ILABEL,
-	M_SB,
-	M_CLOUD,
-	M_UROLES,
-	M_GROLES,
-	M_GRANTS,
-	M_SYNC,
-	M_CONFIG,
-	M_STATS,
-	M_EVENTS,
-	M_TAINT,
-	M_PIPES,
-	M__COUNT,
-};
-
-static const char *const map_names[M__COUNT] = {
+const char *const pdg_bpf_map_names[M__COUNT] = {
 	[M_LABELS] = "pdguard_labels", [M_ILABEL] = "pdguard_ilabel", [M_SB] = "pdguard_sb",
 	[M_CLOUD] = "pdguard_cloud",   [M_UROLES] = "pdguard_uroles", [M_GROLES] = "pdguard_groles",
 	[M_GRANTS] = "pdguard_grants", [M_SYNC] = "pdguard_sync",     [M_CONFIG] = "pdguard_config",
@@ -51,205 +30,6 @@ static const char *const map_names[M__COUNT] = {
 
 #define LSM_PREFIX "pdguard_lsm_"
 #define FMR_PREFIX "pdguard_fmr_"
-#define MAX_LINKS 32
-
-struct pdg_bpf {
-	struct pdguard_bpf *skel;	/* NULL when resumed from pins */
-	enum pdguard_bpf_driver driver;
-	bool resumed;
-	char pin_dir[PATH_MAX - 64];
-	int map_fd[M__COUNT];
-	int own_fd[M__COUNT];		/* fds we opened ourselves (resume) */
-	struct bpf_link *links[MAX_LINKS];
-	int n_links;
-	struct ring_buffer *rb;
-	/* delivery state of the running poll */
-	pdg_bpf_event_cb cb;
-	void *cb_ctx;
-	int delivered;
-};
-
-/* ---- libbpf's messages, kept rather than printed ----------------------------------------- */
-
-static char last_log[8192];
-static size_t last_log_len;
-
-static int keep_log(enum libbpf_print_level level, const char *fmt, va_list ap)
-{
-	char line[1024];
-	va_list copy;
-	int n;
-
-	if (getenv("PDGUARD_BPF_DEBUG")) {
-		va_copy(copy, ap);
-		vfprintf(stderr, fmt, copy);
-		va_end(copy);
-	} else if (level == LIBBPF_DEBUG) {
-		return 0;
-	}
-	n = vsnprintf(line, sizeof(line), fmt, ap);
-	if (n <= 0)
-		return 0;
-	if ((size_t)n >= sizeof(line))
-		n = sizeof(line) - 1;
-	if (last_log_len + n >= sizeof(last_log)) {
-		/* keep the tail: the verifier's verdict is at the end */
-		size_t keep = sizeof(last_log) / 2;
-
-		memmove(last_log, last_log + last_log_len - keep, keep);
-		last_log_len = keep;
-	}
-	memcpy(last_log + last_log_len, line, n);
-	last_log_len += n;
-	last_log[last_log_len] = '\0';
-	return 0;
-}
-
-const char *pdg_bpf_last_log(void)
-{
-	return last_log;
-}
-
-static void log_reset(void)
-{
-	last_log_len = 0;
-	last_log[0] = '\0';
-	libbpf_set_print(keep_log);
-}
-
-/* ---- probe ----------------------------------------------------------------------------- */
-
-const char *pdg_bpf_driver_name(enum pdguard_bpf_driver d)
-{
-	switch (d) {
-	case PDGUARD_DRIVER_BPF_LSM:
-		return "bpf-lsm";
-	case PDGUARD_DRIVER_FMOD_RET:
-		return "fmod-ret";
-	case PDGUARD_DRIVER_FANOTIFY:
-		return "fanotify";
-	default:
-		return "none";
-	}
-}
-
-uint32_t pdg_bpf_kdev(dev_t dev)
-{
-	return PDGUARD_KDEV(major(dev), minor(dev));
-}
-
-/* Load (never attach) "r0 = 0; exit" as a program of @type attached to @func. */
-static int probe_load(enum bpf_prog_type type, enum bpf_attach_type at, const char *func)
-{
-	struct bpf_insn insns[2] = {
-		{ .code = BPF_ALU64 | BPF_MOV | BPF_K, .dst_reg = BPF_REG_0, .imm = 0 },
-		{ .code = BPF_JMP | BPF_EXIT },
-	};
-	LIBBPF_OPTS(bpf_prog_load_opts, opts, .expected_attach_type = at);
-	int id, fd;
-
-	id = libbpf_find_vmlinux_btf_id(func, at);
-	if (id < 0)
-		return id == -ESRCH || id == -ENOENT ? -ENOENT : id;
-	opts.attach_btf_id = id;
-	fd = bpf_prog_load(type, "pdguard_probe", "GPL", insns, 2, &opts);
-	if (fd < 0)
-		return -errno;
-	close(fd);
-	return 0;
-}
-
-static void why_from_errno(char *buf, size_t len, int err, const char *what)
-{
-	switch (err) {
-	case -EPERM:
-		if (geteuid() != 0)
-			snprintf(buf, len, "EPERM: loading BPF programs needs root (CAP_BPF and "
-				 "CAP_SYS_ADMIN)");
-		else
-			snprintf(buf, len, "EPERM: this kernel refuses trampoline-based BPF "
-				 "programs");
-		break;
-	case -ENOENT:
-		snprintf(buf, len, "the kernel's BTF lacks %s", what);
-		break;
-	case -EINVAL:
-		snprintf(buf, len, "EINVAL: the kernel rejects %s programs", what);
-		break;
-	default:
-		snprintf(buf, len, "%s", strerror(-err));
-	}
-}
-
-int pdg_bpf_probe(struct pdg_bpf_probe *p)
-{
-	bool listed = false, readable = false;
-	FILE *f;
-
-	memset(p, 0, sizeof(*p));
-	log_reset();
-	f = fopen("/sys/kernel/security/lsm", "re");
-	if (f) {
-		if (fgets(p->lsm_list, sizeof(p->lsm_list), f)) {
-			char *s, *save = NULL, tmp[sizeof(p->lsm_list)];
-
-			readable = true;
-			p->lsm_list[strcspn(p->lsm_list, "\n")] = '\0';
-			snprintf(tmp, sizeof(tmp), "%s", p->lsm_list);
-			for (s = strtok_r(tmp, ",", &save); s; s = strtok_r(NULL, ",", &save))
-				if (!strcmp(s, "bpf"))
-					listed = true;
-		}
-		fclose(f);
-	}
-
-	/*
-	 * BPF LSM programs load and attach even when bpf is missing from the LSM list, and then
-	 * never run: the list decides, the load only confirms.
-	 */
-	p->lsm = probe_load(BPF_PROG_TYPE_LSM, BPF_LSM_MAC, "file_open");
-	if (p->lsm)
-		why_from_errno(p->lsm_why, sizeof(p->lsm_why), p->lsm, "BPF LSM");
-	if (readable && !listed) {
-		if (!p->lsm || p->lsm == -EINVAL) {
-			p->lsm = -ENOENT;
-			snprintf(p->lsm_why, sizeof(p->lsm_why),
-				 "bpf is not in the kernel's LSM list (%.100s)", p->lsm_list);
-		}
-	} else if (!readable && !p->lsm) {
-		p->lsm = -ENOENT;
-		snprintf(p->lsm_why, sizeof(p->lsm_why),
-			 "cannot read /sys/kernel/security/lsm to confirm bpf is an active LSM "
-			 "(is securityfs mounted?)");
-	}
-
-	p->fmod_ret = probe_load(BPF_PROG_TYPE_TRACING, BPF_MODIFY_RETURN, "security_file_open");
-	if (p->fmod_ret)
-		why_from_errno(p->fmod_ret_why, sizeof(p->fmod_ret_why), p->fmod_ret,
-			       "fmod_ret on security_file_open");
-
-	if (!p->lsm)
-		p->best = PDGUARD_DRIVER_BPF_LSM;
-	else if (!p->fmod_ret)
-		p->best = PDGUARD_DRIVER_FMOD_RET;
-	else
-		p->best = PDGUARD_DRIVER_NONE;
-
-	if (p->best == PDGUARD_DRIVER_NONE) {
-		if (geteuid() != 0)
-			snprintf(p->hint, sizeof(p->hint), "run as root");
-		else if (p->fmod_ret == -EPERM)
-			snprintf(p->hint, sizeof(p->hint),
-				 "this kernel refuses trampoline programs: use driver = fanotify");
-		else if (readable && !listed)
-			snprintf(p->hint, sizeof(p->hint),
-				 "add bpf to lsm= on the kernel command line (e.g. lsm=%.100s,bpf), or "
-				 "use driver = fanotify", p->lsm_list);
-		else
-			snprintf(p->hint, sizeof(p->hint), "use driver = fanotify");
-	}
-	return p->best == PDGUARD_DRIVER_NONE ? -EOPNOTSUPP : 0;
-}
 
 /* ---- start, resume, stop ------------------------------------------------------------------ */
 
@@ -312,20 +92,6 @@ int pdg_bpf_unpin(const char *pin_dir)
 	return ret;
 }
 
-static int config_write(struct pdg_bpf *b, const struct pdguard_bpf_config *c)
-{
-	__u32 k = 0;
-
-	return bpf_map_update_elem(b->map_fd[M_CONFIG], &k, c, BPF_ANY) ? -errno : 0;
-}
-
-int pdg_bpf_config_get(struct pdg_bpf *b, struct pdguard_bpf_config *c)
-{
-	__u32 k = 0;
-
-	return bpf_map_lookup_elem(b->map_fd[M_CONFIG], &k, c) ? -errno : 0;
-}
-
 static int apply_policy(struct pdg_bpf *b, const struct pdg_bpf_opts *o, struct pdg_bpf_error *err)
 {
 	size_t i;
@@ -374,7 +140,7 @@ static int resume(struct pdg_bpf *b, const struct pdg_bpf_opts *o, struct pdg_bp
 
 	b->driver = pdg_bpf_pinned(o->pin_dir);
 	for (i = 0; i < M__COUNT; i++) {
-		ret = pin_path(p, sizeof(p), o->pin_dir, map_names[i]);
+		ret = pin_path(p, sizeof(p), o->pin_dir, pdg_bpf_map_names[i]);
 		if (ret)
 			return ret;
 		b->own_fd[i] = bpf_obj_get(p);
@@ -404,7 +170,7 @@ static int resume(struct pdg_bpf *b, const struct pdg_bpf_opts *o, struct pdg_bp
 		return 0;
 	c.mode = o->mode;
 	c.agent_tgid = o->agent_tgid;
-	return config_write(b, &c);
+	return pdg_bpf_config_write(b, &c);
 }
 
 static int load_and_attach(struct pdg_bpf *b, const struct pdg_bpf_opts *o,
@@ -443,12 +209,12 @@ static int load_and_attach(struct pdg_bpf *b, const struct pdg_bpf_opts *o,
 		return ret;
 	}
 	for (i = 0; i < M__COUNT; i++) {
-		map = bpf_object__find_map_by_name(b->skel->obj, map_names[i]);
+		map = bpf_object__find_map_by_name(b->skel->obj, pdg_bpf_map_names[i]);
 		if (!map)
 			return -ENOENT;
 		b->map_fd[i] = bpf_map__autocreate(map) ? bpf_map__fd(map) : -1;
 	}
-	ret = config_write(b, &c);
+	ret = pdg_bpf_config_write(b, &c);
 	if (ret)
 		return ret;
 	/* Policy first, then attach: the programs start with the state they are meant to see. */
@@ -464,10 +230,10 @@ static int load_and_attach(struct pdg_bpf *b, const struct pdg_bpf_opts *o,
 			return ret;
 		}
 		for (i = 0; i < M__COUNT; i++) {
-			map = bpf_object__find_map_by_name(b->skel->obj, map_names[i]);
+			map = bpf_object__find_map_by_name(b->skel->obj, pdg_bpf_map_names[i]);
 			if (!bpf_map__autocreate(map))
 				continue;
-			ret = pin_path(p, sizeof(p), o->pin_dir, map_names[i]);
+			ret = pin_path(p, sizeof(p), o->pin_dir, pdg_bpf_map_names[i]);
 			if (!ret)
 				ret = bpf_map__pin(map, p);
 			if (ret) {
@@ -525,7 +291,7 @@ int pdg_bpf_start(struct pdg_bpf **out, const struct pdg_bpf_opts *o, struct pdg
 		b->map_fd[i] = b->own_fd[i] = -1;
 	if (o->pin_dir)
 		snprintf(b->pin_dir, sizeof(b->pin_dir), "%s", o->pin_dir);
-	log_reset();
+	pdg_bpf_log_reset();
 
 	if (o->pin_dir && pdg_bpf_pinned(o->pin_dir) != PDGUARD_DRIVER_NONE) {
 		ret = resume(b, o, err);
@@ -563,6 +329,21 @@ fail:
 		errf(err, NULL, "BPF driver setup failed: %s", strerror(-ret));
 	pdg_bpf_stop(b);
 	return ret;
+}
+
+int pdg_bpf_attach(struct pdg_bpf **out, const char *pin_dir, enum pdguard_bpf_driver driver,
+		   enum pdguard_mode mode, struct pdg_bpf_error *err)
+{
+	struct pdg_bpf_opts o = { .driver = driver, .mode = mode, .pin_dir = pin_dir };
+
+	return pdg_bpf_start(out, &o, err);
+}
+
+int pdg_bpf_open_pinned(struct pdg_bpf **out, const char *pin_dir, struct pdg_bpf_error *err)
+{
+	struct pdg_bpf_opts o = { .pin_dir = pin_dir, .keep_config = true };
+
+	return pdg_bpf_start(out, &o, err);
 }
 
 void pdg_bpf_stop(struct pdg_bpf *b)
@@ -620,456 +401,6 @@ enum pdguard_bpf_driver pdg_bpf_driver(const struct pdg_bpf *b)
 bool pdg_bpf_resumed(const struct pdg_bpf *b)
 {
 	return b->resumed;
-}
-
-/* ---- policy updates ------------------------------------------------------------------------ */
-
-static int sb_set(struct pdg_bpf *b, __u32 kdev, __u32 set, __u32 clear)
-{
-	struct pdguard_sb v = {};
-
-	if (bpf_map_lookup_elem(b->map_fd[M_SB], &kdev, &v) && errno != ENOENT)
-		return -errno;
-	v.flags = (v.flags | set) & ~clear;
-	if (!v.flags)
-		return bpf_map_delete_elem(b->map_fd[M_SB], &kdev) && errno != ENOENT ? -errno : 0;
-	return bpf_map_update_elem(b->map_fd[M_SB], &kdev, &v, BPF_ANY) ? -errno : 0;
-}
-
-static int inode_key(const char *path, struct pdguard_inode_key *k, struct stat *st)
-{
-	struct stat tmp;
-
-	if (!st)
-		st = &tmp;
-	if (stat(path, st))
-		return -errno;
-	memset(k, 0, sizeof(*k));
-	k->dev = pdg_bpf_kdev(st->st_dev);
-	k->ino = st->st_ino;
-	return 0;
-}
-
-int pdg_bpf_label_set_inode(struct pdg_bpf *b, dev_t dev, ino_t ino, uint32_t cats)
-{
-	struct pdguard_inode_key k = { .dev = pdg_bpf_kdev(dev), .ino = ino };
-	struct pdguard_label v = { .cats = cats & PDGUARD_CAT_ALL };
-	int ret;
-
-	if (!v.cats)
-		return bpf_map_delete_elem(b->map_fd[M_LABELS], &k) && errno != ENOENT ? -errno : 0;
-	ret = sb_set(b, k.dev, PDGUARD_SB_LABELS, 0);
-	if (ret)
-		return ret;
-	return bpf_map_update_elem(b->map_fd[M_LABELS], &k, &v, BPF_ANY) ? -errno : 0;
-}
-
-int pdg_bpf_label_set(struct pdg_bpf *b, const char *path, uint32_t cats)
-{
-	struct stat st;
-
-	if (stat(path, &st))
-		return -errno;
-	return pdg_bpf_label_set_inode(b, st.st_dev, st.st_ino, cats);
-}
-
-int pdg_bpf_label_remove(struct pdg_bpf *b, const char *path)
-{
-	return pdg_bpf_label_set(b, path, 0);
-}
-
-int pdg_bpf_label_get(struct pdg_bpf *b, const char *path, uint32_t *cats, uint32_t *flags)
-{
-	struct pdguard_inode_key k;
-	struct pdguard_label v = {};
-	int ret = inode_key(path, &k, NULL);
-
-	if (ret)
-		return ret;
-	if (bpf_map_lookup_elem(b->map_fd[M_LABELS], &k, &v) && errno != ENOENT)
-		return -errno;
-	*cats = v.cats;
-	if (flags)
-		*flags = v.flags;
-	return 0;
-}
-
-int pdg_bpf_role_set(struct pdg_bpf *b, const struct pdg_bpf_role *r)
-{
-	struct pdguard_role v = { .read_cats = r->read_cats & PDGUARD_CAT_ALL };
-	__u32 id = r->id;
-
-	return bpf_map_update_elem(b->map_fd[r->group ? M_GROLES : M_UROLES], &id, &v, BPF_ANY) ?
-		       -errno : 0;
-}
-
-int pdg_bpf_role_remove(struct pdg_bpf *b, uint32_t id, bool group)
-{
-	__u32 k = id;
-
-	return bpf_map_delete_elem(b->map_fd[group ? M_GROLES : M_UROLES], &k) && errno != ENOENT ?
-		       -errno : 0;
-}
-
-static uint64_t clock_ns(clockid_t id)
-{
-	struct timespec ts;
-
-	clock_gettime(id, &ts);
-	return (uint64_t)ts.tv_sec * 1000000000ull + ts.tv_nsec;
-}
-
-int pdg_bpf_grant_add(struct pdg_bpf *b, uint32_t uid, uint32_t cats, uint64_t expires_realtime_ns)
-{
-	uint64_t real = clock_ns(CLOCK_REALTIME), boot = clock_ns(CLOCK_BOOTTIME);
-	struct pdguard_grant_key k = { .uid = uid };
-	__u64 exp;
-	int i;
-
-	if (expires_realtime_ns <= real)
-		return -EINVAL;
-	exp = boot + (expires_realtime_ns - real);
-	for (i = 0; i < 5; i++) {
-		if (!(cats & (1U << i)))
-			continue;
-		k.cat_bit = i;
-		if (bpf_map_update_elem(b->map_fd[M_GRANTS], &k, &exp, BPF_ANY))
-			return -errno;
-	}
-	return 0;
-}
-
-int pdg_bpf_grant_remove(struct pdg_bpf *b, uint32_t uid, uint32_t cats)
-{
-	struct pdguard_grant_key k = { .uid = uid };
-	int i;
-
-	for (i = 0; i < 5; i++) {
-		if (!(cats & (1U << i)))
-			continue;
-		k.cat_bit = i;
-		if (bpf_map_delete_elem(b->map_fd[M_GRANTS], &k) && errno != ENOENT)
-			return -errno;
-	}
-	return 0;
-}
-
-int pdg_bpf_zone_add_usb_dev(struct pdg_bpf *b, dev_t dev)
-{
-	return sb_set(b, pdg_bpf_kdev(dev), PDGUARD_SB_USB, 0);
-}
-
-int pdg_bpf_zone_add(struct pdg_bpf *b, const struct pdg_bpf_zone *z)
-{
-	struct pdguard_inode_key k;
-	__u32 v = PDGUARD_ZONE_CLOUD;
-	struct stat st;
-	int ret;
-
-	ret = inode_key(z->path, &k, &st);
-	if (ret)
-		return ret;
-	switch (z->zone) {
-	case PDGUARD_ZONE_USB:
-		if (S_ISBLK(st.st_mode))
-			return pdg_bpf_zone_add_usb_dev(b, st.st_rdev);
-		return sb_set(b, k.dev, PDGUARD_SB_USB, 0);
-	case PDGUARD_ZONE_CLOUD:
-		if (!S_ISDIR(st.st_mode))
-			return -ENOTDIR;
-		if (bpf_map_update_elem(b->map_fd[M_CLOUD], &k, &v, BPF_ANY))
-			return -errno;
-		return sb_set(b, k.dev, PDGUARD_SB_CLOUD, 0);
-	default:
-		return -EINVAL;
-	}
-}
-
-int pdg_bpf_zone_remove(struct pdg_bpf *b, const struct pdg_bpf_zone *z)
-{
-	struct pdguard_inode_key k;
-	struct stat st;
-	int ret;
-
-	ret = inode_key(z->path, &k, &st);
-	if (ret)
-		return ret;
-	switch (z->zone) {
-	case PDGUARD_ZONE_USB:
-		return sb_set(b, S_ISBLK(st.st_mode) ? pdg_bpf_kdev(st.st_rdev) : k.dev, 0,
-			      PDGUARD_SB_USB);
-	case PDGUARD_ZONE_CLOUD:
-		/* The superblock's CLOUD flag stays: other folders may live there. */
-		return bpf_map_delete_elem(b->map_fd[M_CLOUD], &k) && errno != ENOENT ? -errno : 0;
-	default:
-		return -EINVAL;
-	}
-}
-
-int pdg_bpf_sync_client_add(struct pdg_bpf *b, const char *exe_path)
-{
-	struct pdguard_inode_key k;
-	__u32 v = 1;
-	int ret = inode_key(exe_path, &k, NULL);
-
-	if (ret)
-		return ret;
-	return bpf_map_update_elem(b->map_fd[M_SYNC], &k, &v, BPF_ANY) ? -errno : 0;
-}
-
-int pdg_bpf_sync_client_remove(struct pdg_bpf *b, const char *exe_path)
-{
-	struct pdguard_inode_key k;
-	int ret = inode_key(exe_path, &k, NULL);
-
-	if (ret)
-		return ret;
-	return bpf_map_delete_elem(b->map_fd[M_SYNC], &k) && errno != ENOENT ? -errno : 0;
-}
-
-int pdg_bpf_mode_set(struct pdg_bpf *b, enum pdguard_mode mode)
-{
-	struct pdguard_bpf_config c;
-	int ret;
-
-	if ((unsigned int)mode > PDGUARD_MODE_MAX)
-		return -EINVAL;
-	/* Read-modify-write: the programs own any_taint. */
-	ret = pdg_bpf_config_get(b, &c);
-	if (ret)
-		return ret;
-	c.mode = mode;
-	return config_write(b, &c);
-}
-
-/* ---- counters ------------------------------------------------------------------------------ */
-
-const char *pdg_bpf_counter_name(enum pdguard_bpf_counter c)
-{
-	static const char *const names[__PDGUARD_BPF_CNT_MAX] = {
-		[PDGUARD_BPF_CNT_ALLOW] = "pd_opens_allowed",
-		[PDGUARD_BPF_CNT_DENY] = "denied",
-		[PDGUARD_BPF_CNT_WOULD_DENY] = "would_deny",
-		[PDGUARD_BPF_CNT_RB_DROP] = "events_dropped",
-		[PDGUARD_BPF_CNT_TAINT] = "taints",
-		[PDGUARD_BPF_CNT_DERIVED] = "derived_labels",
-		[PDGUARD_BPF_CNT_WALK_LIMIT] = "walk_limit_hits",
-	};
-
-	return (unsigned int)c < __PDGUARD_BPF_CNT_MAX ? names[c] : "?";
-}
-
-int pdg_bpf_counters(struct pdg_bpf *b, uint64_t out[__PDGUARD_BPF_CNT_MAX])
-{
-	int ncpu = libbpf_num_possible_cpus();
-	__u64 *vals;
-	__u32 i;
-	int c;
-
-	if (ncpu < 0)
-		return ncpu;
-	vals = calloc(ncpu, sizeof(*vals));
-	if (!vals)
-		return -ENOMEM;
-	for (i = 0; i < __PDGUARD_BPF_CNT_MAX; i++) {
-		out[i] = 0;
-		if (bpf_map_lookup_elem(b->map_fd[M_STATS], &i, vals)) {
-			free(vals);
-			return -errno;
-		}
-		for (c = 0; c < ncpu; c++)
-			out[i] += vals[c];
-	}
-	free(vals);
-	return 0;
-}
-
-/* ---- events -------------------------------------------------------------------------------- */
-
-static const char *op_name(unsigned int op)
-{
-	static const char *const names[__PDGUARD_OP_MAX] = {
-		[PDGUARD_OP_NONE] = "none",	    [PDGUARD_OP_OPEN] = "open",
-		[PDGUARD_OP_READ] = "read",	    [PDGUARD_OP_WRITE] = "write",
-		[PDGUARD_OP_CREATE] = "create",	    [PDGUARD_OP_RENAME] = "rename",
-		[PDGUARD_OP_LINK] = "link",	    [PDGUARD_OP_MMAP] = "mmap",
-		[PDGUARD_OP_SETXATTR] = "setxattr", [PDGUARD_OP_REMOVEXATTR] = "removexattr",
-		[PDGUARD_OP_LABEL] = "label",	    [PDGUARD_OP_MPROTECT] = "mprotect",
-	};
-
-	return op < __PDGUARD_OP_MAX && names[op] ? names[op] : "unknown";
-}
-
-static const char *decision_name(unsigned int d)
-{
-	static const char *const names[__PDGUARD_DECISION_MAX] = {
-		[PDGUARD_DECISION_ALLOW] = "allow",
-		[PDGUARD_DECISION_DENY] = "deny",
-		[PDGUARD_DECISION_WOULD_DENY] = "would-deny",
-		[PDGUARD_DECISION_INFO] = "info",
-	};
-
-	return d < __PDGUARD_DECISION_MAX ? names[d] : "unknown";
-}
-
-static const char *zone_name(unsigned int z)
-{
-	switch (z) {
-	case PDGUARD_ZONE_USB:
-		return "usb";
-	case PDGUARD_ZONE_CLOUD:
-		return "cloud";
-	case PDGUARD_ZONE_DEEP:
-		return "cloud-unknown-depth";
-	default:
-		return NULL;
-	}
-}
-
-static void cats_str(char *buf, size_t len, uint32_t cats)
-{
-	static const char *const names[] = { "basic", "personnel", "financial", "medical",
-					     "biometric" };
-	size_t off = 0;
-	int i;
-
-	buf[0] = '\0';
-	for (i = 0; i < 5; i++) {
-		if (!(cats & (1U << i)))
-			continue;
-		off += snprintf(buf + off, off < len ? len - off : 0, "%s%s", off ? "," : "",
-				names[i]);
-	}
-	if (!off)
-		snprintf(buf, len, "none");
-}
-
-static void reason_str(char *buf, size_t len, const struct pdguard_event *e)
-{
-	char cats[64];
-
-	cats_str(cats, sizeof(cats), e->detail);
-	switch (e->reason) {
-	case PDGUARD_REASON_PD_READ:
-		snprintf(buf, len, "role may read %s", cats);
-		break;
-	case PDGUARD_REASON_ROLE:
-		snprintf(buf, len, "role may not read %s", cats);
-		break;
-	case PDGUARD_REASON_SYNC_CLIENT:
-		snprintf(buf, len, "sync client may not open personal data");
-		break;
-	case PDGUARD_REASON_TAINT_TO_ZONE:
-		snprintf(buf, len, "process that read %s writes to %s zone", cats,
-			 zone_name(e->zone) ?: "a");
-		break;
-	case PDGUARD_REASON_LABELLED_TO_ZONE:
-		snprintf(buf, len, "file labelled %s moved into %s zone", cats,
-			 zone_name(e->zone) ?: "a");
-		break;
-	case PDGUARD_REASON_XATTR:
-		snprintf(buf, len, "only the agent may change the label attribute");
-		break;
-	case PDGUARD_REASON_DERIVED:
-		snprintf(buf, len, "written by a process that read %s: label derived", cats);
-		break;
-	case PDGUARD_REASON_GRANT:
-		snprintf(buf, len, "granted %s", cats);
-		break;
-	case PDGUARD_REASON_RAW_DEVICE:
-		snprintf(buf, len, "process that read %s writes the raw device of a usb zone",
-			 cats);
-		break;
-	default:
-		snprintf(buf, len, "reason %u", e->reason);
-	}
-}
-
-static int on_record(void *ctx, void *data, size_t size)
-{
-	struct pdg_bpf *b = ctx;
-	const struct pdguard_event *e = data;
-	char path[PDGUARD_EV_PATH_LEN + 64], target[PDGUARD_EV_TARGET_LEN + 64], comm[17];
-	char reason[160], exe[PATH_MAX], link[64];
-	struct event ev = {};
-	ssize_t n;
-
-	if (size < sizeof(*e))
-		return 0;
-	ev.ts_ns = e->ts_boot_ns + (clock_ns(CLOCK_REALTIME) - clock_ns(CLOCK_BOOTTIME));
-	ev.op = op_name(e->op);
-	ev.decision = decision_name(e->decision);
-	reason_str(reason, sizeof(reason), e);
-	ev.reason = reason;
-	ev.uid = e->uid;
-	ev.pid = e->pid;
-	memcpy(comm, e->comm, 16);
-	comm[16] = '\0';
-	ev.comm = comm;
-	snprintf(link, sizeof(link), "/proc/%u/exe", e->pid);
-	n = readlink(link, exe, sizeof(exe) - 1);
-	if (n > 0) {
-		exe[n] = '\0';
-		ev.exe = exe;
-	}
-	/* A full path when bpf_d_path was allowed, else the name, with the inode either way. */
-	if (e->flags & PDGUARD_EV_PATH_FULL)
-		snprintf(path, sizeof(path), "%.*s", PDGUARD_EV_PATH_LEN, e->path);
-	else if ((e->flags & PDGUARD_EV_PATH_NAME) && !e->ino && e->target_ino)
-		snprintf(path, sizeof(path), "%.*s (new, in dir dev %u:%u ino %llu)",
-			 PDGUARD_EV_PATH_LEN, e->path, e->target_dev >> 20, e->target_dev & 0xfffff,
-			 (unsigned long long)e->target_ino);
-	else if (e->flags & PDGUARD_EV_PATH_NAME)
-		snprintf(path, sizeof(path), "%.*s (dev %u:%u ino %llu)", PDGUARD_EV_PATH_LEN,
-			 e->path, e->dev >> 20, e->dev & 0xfffff, (unsigned long long)e->ino);
-	else
-		snprintf(path, sizeof(path), "(dev %u:%u ino %llu)", e->dev >> 20, e->dev & 0xfffff,
-			 (unsigned long long)e->ino);
-	ev.path = path;
-	if (e->flags & PDGUARD_EV_TARGET) {
-		snprintf(target, sizeof(target), "%.*s (dir dev %u:%u ino %llu)",
-			 PDGUARD_EV_TARGET_LEN, e->target, e->target_dev >> 20,
-			 e->target_dev & 0xfffff, (unsigned long long)e->target_ino);
-		ev.target = target;
-	}
-	ev.label = e->cats ? "pd" : "none";
-	ev.categories = e->cats;
-	ev.zone = zone_name(e->zone);
-	ev.driver = pdg_bpf_driver_name(e->driver);
-	b->delivered++;
-	if (b->cb)
-		b->cb(b->cb_ctx, &ev, e);
-	return 0;
-}
-
-static int rb_open(struct pdg_bpf *b)
-{
-	if (b->rb)
-		return 0;
-	b->rb = ring_buffer__new(b->map_fd[M_EVENTS], on_record, b, NULL);
-	return b->rb ? 0 : -errno;
-}
-
-int pdg_bpf_events_fd(struct pdg_bpf *b)
-{
-	int ret = rb_open(b);
-
-	return ret ? ret : ring_buffer__epoll_fd(b->rb);
-}
-
-int pdg_bpf_poll(struct pdg_bpf *b, int timeout_ms, pdg_bpf_event_cb cb, void *ctx)
-{
-	int ret = rb_open(b);
-
-	if (ret)
-		return ret;
-	b->cb = cb;
-	b->cb_ctx = ctx;
-	b->delivered = 0;
-	ret = timeout_ms ? ring_buffer__poll(b->rb, timeout_ms) : ring_buffer__consume(b->rb);
-	if (ret < 0 && ret != -EINTR)
-		return ret;
-	return b->delivered;
 }
 
 int pdg_bpf_prog_stats(struct pdg_bpf *b, pdg_bpf_prog_stat_cb cb, void *ctx)

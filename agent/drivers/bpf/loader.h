@@ -1,67 +1,18 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * The BPF drivers (bpf/pdguard.bpf.c): probe which attach mode the kernel allows (BPF LSM, else
- * fmod_ret on security_*()), load and attach the programs, pin them so that enforcement outlives
- * the agent, fill the maps, and turn ring-buffer records into struct event.
+ * The BPF drivers (bpf/pdguard.bpf.c) as the daemon's driver uses them, internal to
+ * agent/drivers/bpf/ (and the tests and benchmarks of this driver): everything of admin.h, plus
+ * starting with a whole policy, the edits that take policy back, inode-keyed labels, the ring
+ * buffer's descriptor and the benchmark hooks. The CLI uses admin.h only.
  *
+ * Files: probe.c (what the kernel offers, libbpf's log), loader.c (load, attach, pin, resume),
+ * maps.c (policy into the maps, counters), ringbuf.c (ring-buffer records -> struct event).
  * Every function returns 0 (or a count) on success and -errno on failure; none prints.
  */
 #ifndef PDGUARD_BPF_LOADER_H
 #define PDGUARD_BPF_LOADER_H
 
-#include <stdbool.h>
-#include <stddef.h>
-#include <stdint.h>
-#include <sys/types.h>
-
-#include <uapi/pdguard.h>
-
-#include "log/events.h"
-
-/**
- * struct pdg_bpf_probe - what the running kernel offers
- * @lsm, @fmod_ret: 0 when the mode works, else -errno (-ENOENT: bpf not in the LSM list,
- *                  -EPERM: trampolines refused, ...)
- * @lsm_why, @fmod_ret_why: one line saying why not ("" when available)
- * @lsm_list: contents of /sys/kernel/security/lsm, "" when unreadable
- * @best: the mode to use, PDGUARD_DRIVER_NONE when neither works
- * @hint: what to do when @best is NONE (or "" otherwise)
- */
-struct pdg_bpf_probe {
-	int lsm;
-	int fmod_ret;
-	char lsm_why[160];
-	char fmod_ret_why[160];
-	char lsm_list[256];
-	enum pdguard_bpf_driver best;
-	char hint[200];
-};
-
-/* Probe both modes by loading (never attaching) a two-instruction program. */
-int pdg_bpf_probe(struct pdg_bpf_probe *p);
-
-/* "bpf-lsm", "fmod-ret", "fanotify" or "none": the names of the policy's driver setting. */
-const char *pdg_bpf_driver_name(enum pdguard_bpf_driver d);
-
-/**
- * struct pdg_bpf_role - a role's readable categories for a uid or a gid
- * @group: @id is a gid (else a uid)
- */
-struct pdg_bpf_role {
-	uint32_t id;
-	bool group;
-	uint32_t read_cats;
-};
-
-/**
- * struct pdg_bpf_zone - a restricted zone
- * @zone: PDGUARD_ZONE_USB (the whole filesystem holding @path, and its block device) or
- *        PDGUARD_ZONE_CLOUD (the directory @path and everything under it)
- */
-struct pdg_bpf_zone {
-	enum pdguard_zone zone;
-	const char *path;
-};
+#include "drivers/bpf/admin.h"
 
 struct pdg_bpf_label {
 	const char *path;
@@ -94,14 +45,6 @@ struct pdg_bpf_opts {
 	size_t n_sync_clients;
 };
 
-/* Why pdg_bpf_start() failed: a sentence and what to do about it. */
-struct pdg_bpf_error {
-	char msg[256];
-	char hint[256];
-};
-
-struct pdg_bpf;
-
 /**
  * pdg_bpf_start() - load and attach the programs, or resume pinned ones
  *
@@ -112,55 +55,35 @@ struct pdg_bpf;
  */
 int pdg_bpf_start(struct pdg_bpf **out, const struct pdg_bpf_opts *o, struct pdg_bpf_error *err);
 
-/* Close the agent's handles. Unpinned programs are detached; pinned ones keep enforcing. */
-void pdg_bpf_stop(struct pdg_bpf *b);
-
-/* Remove every pin under @pin_dir and the directory: enforcement ends with the last handle. */
-int pdg_bpf_unpin(const char *pin_dir);
-
-/* Whether @pin_dir holds pins, and of which mode (NONE when none). */
-enum pdguard_bpf_driver pdg_bpf_pinned(const char *pin_dir);
-
 /*
  * Detach (@pause) or re-attach the loaded programs, keeping the maps: for benchmarks of one
  * load. Only for unpinned sessions started by this process (-EBUSY otherwise).
  */
 int pdg_bpf_pause(struct pdg_bpf *b, bool pause);
 
-enum pdguard_bpf_driver pdg_bpf_driver(const struct pdg_bpf *b);
 bool pdg_bpf_resumed(const struct pdg_bpf *b);
 
-/* Policy changes at run time. Paths are resolved with stat(); dev_t is userspace's st_dev. */
-int pdg_bpf_label_set(struct pdg_bpf *b, const char *path, uint32_t cats);
+/* Policy changes at run time beyond admin.h's. dev_t is userspace's st_dev. */
 int pdg_bpf_label_set_inode(struct pdg_bpf *b, dev_t dev, ino_t ino, uint32_t cats);
 int pdg_bpf_label_remove(struct pdg_bpf *b, const char *path);
 /* The label the hash map holds for @path (derived labels of LSM mode live in inode storage). */
 int pdg_bpf_label_get(struct pdg_bpf *b, const char *path, uint32_t *cats, uint32_t *flags);
-int pdg_bpf_role_set(struct pdg_bpf *b, const struct pdg_bpf_role *r);
 int pdg_bpf_role_remove(struct pdg_bpf *b, uint32_t id, bool group);
-/* Grant @cats to @uid until @expires_realtime_ns (CLOCK_REALTIME). */
-int pdg_bpf_grant_add(struct pdg_bpf *b, uint32_t uid, uint32_t cats, uint64_t expires_realtime_ns);
 int pdg_bpf_grant_remove(struct pdg_bpf *b, uint32_t uid, uint32_t cats);
-int pdg_bpf_zone_add(struct pdg_bpf *b, const struct pdg_bpf_zone *z);
 int pdg_bpf_zone_remove(struct pdg_bpf *b, const struct pdg_bpf_zone *z);
 /* A USB zone by device number (a filesystem's st_dev, or a block device's st_rdev). */
 int pdg_bpf_zone_add_usb_dev(struct pdg_bpf *b, dev_t dev);
-int pdg_bpf_sync_client_add(struct pdg_bpf *b, const char *exe_path);
 int pdg_bpf_sync_client_remove(struct pdg_bpf *b, const char *exe_path);
-int pdg_bpf_mode_set(struct pdg_bpf *b, enum pdguard_mode mode);
-int pdg_bpf_config_get(struct pdg_bpf *b, struct pdguard_bpf_config *c);
 
-/* Events: each ring-buffer record becomes a struct event handed to @cb (e.g. the event log). */
-typedef int (*pdg_bpf_event_cb)(void *ctx, const struct event *ev,
-				const struct pdguard_event *raw);
-/* Wait up to @timeout_ms (0: do not wait) and deliver. Return: events delivered or -errno. */
-int pdg_bpf_poll(struct pdg_bpf *b, int timeout_ms, pdg_bpf_event_cb cb, void *ctx);
+/*
+ * Names of @uid's roles, comma-separated, for the events' reason texts ("role hr may not read
+ * medical"); "" when none. Without it (the CLI) a reason names no role.
+ */
+typedef void (*pdg_bpf_roles_cb)(void *ctx, uint32_t uid, char *names, size_t len);
+void pdg_bpf_set_roles_cb(struct pdg_bpf *b, pdg_bpf_roles_cb cb, void *ctx);
+
 /* The ring buffer's epoll descriptor, for the daemon's own event loop. */
 int pdg_bpf_events_fd(struct pdg_bpf *b);
-
-/* Counters summed over CPUs, indexed by enum pdguard_bpf_counter. */
-int pdg_bpf_counters(struct pdg_bpf *b, uint64_t out[__PDGUARD_BPF_CNT_MAX]);
-const char *pdg_bpf_counter_name(enum pdguard_bpf_counter c);
 
 /*
  * Per-program run count and total run time (kernel.bpf_stats_enabled must be 1 while they

@@ -1,0 +1,111 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Role gating: the categories the caller's role (by fsuid, fsgid or a supplementary group) or an
+ * unexpired grant lets it read, and the sync clients refused every labelled file.
+ */
+#ifndef PDGUARD_ROLES_BPF_H
+#define PDGUARD_ROLES_BPF_H
+
+#include "lib/maps.bpf.h"
+#include "lib/events.bpf.h"
+
+/* Categories the caller's role (fsuid, fsgid, supplementary groups) may read. */
+static __always_inline __u32 readable_cats(__u32 uid)
+{
+	struct task_struct *task = bpf_get_current_task_btf();
+	struct pdguard_role *r;
+	struct group_info *gi;
+	__u32 cats = 0, gid;
+	int i, n;
+
+	r = bpf_map_lookup_elem(&pdguard_uroles, &uid);
+	if (r)
+		cats |= r->read_cats;
+	gid = BPF_CORE_READ(task, cred, fsgid.val);
+	r = bpf_map_lookup_elem(&pdguard_groles, &gid);
+	if (r)
+		cats |= r->read_cats;
+	gi = BPF_CORE_READ(task, cred, group_info);
+	if (!gi)
+		return cats;
+	n = BPF_CORE_READ(gi, ngroups);
+	for (i = 0; i < PDG_MAX_GROUPS; i++) {
+		kgid_t g;
+
+		if (i >= n)
+			break;
+		if (bpf_core_read(&g, sizeof(g), &gi->gid[i]))
+			break;
+		gid = g.val;
+		r = bpf_map_lookup_elem(&pdguard_groles, &gid);
+		if (r)
+			cats |= r->read_cats;
+	}
+	return cats;
+}
+
+/* Of @cats, those an unexpired grant gives @uid. */
+static __always_inline __u32 granted_cats(__u32 uid, __u32 cats)
+{
+	struct pdguard_grant_key key = { .uid = uid };
+	__u64 now = bpf_ktime_get_boot_ns(), *exp;
+	__u32 out = 0;
+	int i;
+
+	for (i = 0; i < PDG_NCATS; i++) {
+		if (!(cats & (1U << i)))
+			continue;
+		key.cat_bit = i;
+		exp = bpf_map_lookup_elem(&pdguard_grants, &key);
+		if (exp && *exp > now)
+			out |= 1U << i;
+	}
+	return out;
+}
+
+static __always_inline bool is_sync_client(void)
+{
+	struct task_struct *task = bpf_get_current_task_btf();
+	struct pdguard_inode_key key = {};
+	struct inode *exe;
+
+	exe = BPF_CORE_READ(task, mm, exe_file, f_inode);
+	if (!exe)
+		return false;
+	key.ino = BPF_CORE_READ(exe, i_ino);
+	key.dev = BPF_CORE_READ(exe, i_sb, s_dev);
+	return bpf_map_lookup_elem(&pdguard_sync, &key) != NULL;
+}
+
+/* Fill @v's decision for reading a file labelled @cats; returns 1 when it is a denial. */
+static __always_inline int role_check(struct pdguard_bpf_config *c, struct verdict *v,
+				      __u32 cats)
+{
+	__u32 denied;
+
+	if (is_sync_client()) {
+		v->deny = true;
+		v->reason = PDGUARD_REASON_SYNC_CLIENT;
+		v->detail = cats;
+		return 1;
+	}
+	denied = cats & ~readable_cats(v->uid);
+	if (denied) {
+		__u32 g = granted_cats(v->uid, denied);
+
+		if (g == denied) {
+			v->reason = PDGUARD_REASON_GRANT;
+			v->detail = g;
+			return 0;
+		}
+		v->deny = true;
+		v->reason = PDGUARD_REASON_ROLE;
+		v->detail = denied & ~g;
+		return 1;
+	}
+	v->reason = PDGUARD_REASON_PD_READ;
+	v->detail = cats;
+	return 0;
+}
+
+#endif /* PDGUARD_ROLES_BPF_H */
