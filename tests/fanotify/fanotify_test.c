@@ -121,7 +121,7 @@ static int label_file(struct env *e, const char *path, uint8_t level, uint32_t c
 	le.level = level;
 	le.categories = cats;
 	state_label_put(&e->st, &le);
-	return e->drv ? driver_fanotify_ops.label(e->drv, &le) : 0;
+	return e->drv ? driver_fanotify_ops.label(e->drv, &le, path) : 0;
 }
 
 static int write_file(const char *path, const char *text, mode_t mode)
