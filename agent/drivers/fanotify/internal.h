@@ -15,9 +15,15 @@
  *         into one is moved to quarantine after the fact; new subdirectories get marks.
  *
  * Threads, and why nothing here can hang an open() for long:
- *  - the responder reads all three groups; an event of the agent's own process is allowed before
- *    anything else is looked at; it answers before it logs; it reads only /proc and the event's
- *    own descriptor (fstat, fgetxattr), never opens a marked file, so it never waits for itself;
+ *  - the responder reads the perm and notif groups; an event of the agent's own process is
+ *    allowed before anything else is looked at; it answers before it logs; it reads only /proc,
+ *    the state and the event's own descriptor (fstat, fgetxattr), never opens a marked file, so
+ *    it never waits for itself. It writes nothing: a close-write becomes a note in memory
+ *    (struct noted) that decisions read at once, so `cat pd > /tmp/x; cp /tmp/x /usb/` is
+ *    refused before /tmp/x carries its label;
+ *  - the labeller writes what the notes say (label xattr, state, perm mark, the removal of a
+ *    zone file, their events) and handles the fid group (quarantine, marks for new folders);
+ *  - the logger hashes and writes the responder's events;
  *  - the watchdog answers (per [agent] fail = open|closed) every request not answered within
  *    decision_timeout_ms, and when the responder is stuck it reads and answers new requests
  *    itself; each such answer is an event;
@@ -32,6 +38,7 @@
 #ifndef PDGUARD_FANOTIFY_INTERNAL_H
 #define PDGUARD_FANOTIFY_INTERNAL_H
 
+#include <errno.h>
 #include <limits.h>
 #include <pthread.h>
 #include <stdatomic.h>
@@ -40,6 +47,7 @@
 #include <sys/fanotify.h>
 #include <sys/types.h>
 #include <time.h>
+#include <unistd.h>
 
 #include <uapi/pdguard.h>
 
@@ -56,6 +64,7 @@
 #define MAX_ZONE_MARKS	4096
 #define EVBUF		(64 * 1024)
 #define LOGQ		4096		/* events queued for the logger thread */
+#define NOTEQ		1024		/* close-writes noted and not yet written by the labeller */
 
 #define CLOUD_PERM	(FAN_OPEN_PERM | FAN_EVENT_ON_CHILD)
 #define CLOUD_NOTIF	(FAN_CLOSE_WRITE | FAN_EVENT_ON_CHILD)
@@ -126,12 +135,25 @@ struct verdict {
 	char target[PATH_MAX];
 };
 
+/*
+ * A close-write the responder read and the labeller has yet to write. Until it is written (and
+ * after: the state then holds it) decisions count the file as labelled with @tcats.
+ */
+struct noted {
+	int fd;			/* the event's descriptor: what is written goes through it */
+	bool zone_write;	/* a zone file written by a tainted process: to be removed */
+	bool busy;		/* the labeller is writing it */
+	uint64_t seq;		/* queue order */
+	uint32_t tcats;		/* the writer's taint */
+	struct verdict v;	/* who wrote which file (path, dev, ino, zone) */
+};
+
 
 struct driver {
 	struct driver_env env;
 	const struct config *cfg;
-	int perm_fd, notif_fd, fid_fd, stop_fd, work_fd;
-	pthread_t responder, watchdog, logger;
+	int perm_fd, notif_fd, fid_fd, stop_fd, note_fd, work_fd;
+	pthread_t responder, watchdog, logger, labeller;
 	int nthreads;
 	/* events on their way to the log (logger thread) */
 	pthread_mutex_t qlock;
@@ -140,6 +162,13 @@ struct driver {
 	size_t qhead, qn;
 	bool qstop;
 	atomic_bool stopping;
+	/* close-writes noted by the responder, written by the labeller (note_fd wakes it) */
+	pthread_mutex_t nlock;
+	pthread_cond_t nspace;
+	struct noted *notes[NOTEQ];
+	size_t nnotes;
+	uint64_t note_seq;
+	atomic_bool nstop;		/* the responder has stopped: the labeller may */
 	/* pending requests, and every write of a response (so none is answered twice) */
 	pthread_mutex_t plock;
 	struct pending pend[MAX_PENDING];
@@ -151,7 +180,7 @@ struct driver {
 	struct zone_mark zmarks[MAX_ZONE_MARKS];
 	size_t nzmarks;
 	struct taint taints[TAINT_MAX];
-	struct { dev_t dev; ino_t ino; char path[256]; } clients[MAX_CLIENTS];
+	struct { dev_t dev; ino_t ino; char path[PATH_MAX]; } clients[MAX_CLIENTS];
 	size_t nclients;
 	struct role_cached roles[ROLE_CACHE];
 	struct { dev_t dev; ino_t ino; } *todo;	/* labels waiting for a path to mark */
@@ -164,7 +193,7 @@ struct driver {
 	struct alerts *alerts;
 	/* counters */
 	_Atomic uint64_t n_allow, n_deny, n_would, n_overflow, n_watchdog, n_derived, n_moved,
-		n_own, n_requests;
+		n_own, n_requests, n_label_failed, n_answer_failed;
 };
 
 static inline uint64_t fan_now_ns(clockid_t c)
@@ -178,6 +207,25 @@ static inline uint64_t fan_now_ns(clockid_t c)
 static inline bool fan_audit_mode(const struct driver *d)
 {
 	return d->env.st->mode == PDGUARD_MODE_AUDIT;
+}
+
+/*
+ * Wake the thread that polls eventfd @fd / take the wake-up. An eventfd's counter never fills
+ * with our increments of one, and EAGAIN on read is "nothing to take": other errors cannot happen
+ * on a descriptor we own and are returned for the record.
+ */
+static inline int fan_wake(int fd)
+{
+	uint64_t one = 1;
+
+	return write(fd, &one, sizeof(one)) == sizeof(one) || errno == EAGAIN ? 0 : -errno;
+}
+
+static inline int fan_unwake(int fd)
+{
+	uint64_t n;
+
+	return read(fd, &n, sizeof(n)) == sizeof(n) || errno == EAGAIN ? 0 : -errno;
 }
 
 /* proc.c: what /proc says about a process or a descriptor; nothing is opened but /proc */
@@ -212,12 +260,13 @@ const char *fan_zone_of(struct driver *d, dev_t dev, int fd, char *path, size_t 
 void fan_emit(struct driver *d, struct verdict *v);
 void fan_emit_info(struct driver *d, const char *op, const char *reason, pid_t pid);
 void fan_overflow(struct driver *d, const char *group);
-void fan_cats_words(uint32_t cats, char *buf, size_t len);
 void *fan_logger_main(void *arg);
 
 /* notify.c */
 void fan_drain_notif(struct driver *d);
-void fan_drain_fid(struct driver *d);
+uint32_t fan_noted_cats(struct driver *d, dev_t dev, ino_t ino);
+bool fan_notes_pending(struct driver *d);
+void *fan_labeller_main(void *arg);
 
 /* respond.c */
 void *fan_responder_main(void *arg);

@@ -104,16 +104,6 @@ void fan_emit_info(struct driver *d, const char *op, const char *reason, pid_t p
 		eventlog_write(d->env.log, &ev);
 }
 
-void fan_cats_words(uint32_t cats, char *buf, size_t len)
-{
-	char *s;
-
-	config_format_categories(cats, buf, len);
-	for (s = buf; *s; s++)
-		if (*s == ' ')
-			*s = ',';
-}
-
 void fan_overflow(struct driver *d, const char *group)
 {
 	char reason[160];

@@ -299,7 +299,7 @@ void fan_resolve_clients(struct driver *d)
 			if (!stat(c, &st) && d->nclients < MAX_CLIENTS) {
 				d->clients[d->nclients].dev = st.st_dev;
 				d->clients[d->nclients].ino = st.st_ino;
-				snprintf(d->clients[d->nclients++].path, 256, "%s", c);
+				snprintf(d->clients[d->nclients++].path, PATH_MAX, "%s", c);
 			}
 			continue;
 		}
@@ -312,7 +312,7 @@ void fan_resolve_clients(struct driver *d)
 				continue;
 			d->clients[d->nclients].dev = st.st_dev;
 			d->clients[d->nclients].ino = st.st_ino;
-			snprintf(d->clients[d->nclients++].path, 256, "%s", path);
+			snprintf(d->clients[d->nclients++].path, PATH_MAX, "%s", path);
 		}
 		endpwent();
 	}

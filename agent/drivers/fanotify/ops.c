@@ -49,10 +49,12 @@ static int fan_start(const struct driver_env *env, struct driver **out)
 	d->env = *env;
 	d->cfg = env->cfg;
 	d->ns_per_tick = 1000000000ULL / (sysconf(_SC_CLK_TCK) > 0 ? sysconf(_SC_CLK_TCK) : 100);
-	d->perm_fd = d->notif_fd = d->fid_fd = d->stop_fd = d->work_fd = -1;
+	d->perm_fd = d->notif_fd = d->fid_fd = d->stop_fd = d->note_fd = d->work_fd = -1;
 	pthread_mutex_init(&d->plock, NULL);
 	pthread_mutex_init(&d->lock, NULL);
 	pthread_mutex_init(&d->qlock, NULL);
+	pthread_mutex_init(&d->nlock, NULL);
+	pthread_cond_init(&d->nspace, NULL);
 	pthread_cond_init(&d->qready, NULL);
 	pthread_cond_init(&d->qspace, NULL);
 	d->perm_fd = fanotify_init(FAN_CLASS_CONTENT | FAN_CLOEXEC | FAN_NONBLOCK,
@@ -64,7 +66,9 @@ static int fan_start(const struct driver_env *env, struct driver **out)
 				  FAN_REPORT_DFID_NAME, O_RDONLY | O_CLOEXEC);
 	d->stop_fd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
 	d->work_fd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
-	if (d->perm_fd < 0 || d->notif_fd < 0 || d->stop_fd < 0 || d->work_fd < 0) {
+	d->note_fd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
+	if (d->perm_fd < 0 || d->notif_fd < 0 || d->stop_fd < 0 || d->work_fd < 0 ||
+	    d->note_fd < 0) {
 		ret = -errno;
 		goto fail;
 	}
@@ -85,6 +89,10 @@ static int fan_start(const struct driver_env *env, struct driver **out)
 	if (ret)
 		goto fail;
 	d->nthreads = 3;
+	ret = -pthread_create(&d->labeller, NULL, fan_labeller_main, d);
+	if (ret)
+		goto fail;
+	d->nthreads = 4;
 	ret = fan_mark_zones(d);
 	if (ret)
 		goto fail;
@@ -188,18 +196,27 @@ static void fan_describe(struct driver *d, FILE *f)
 
 static void fan_stop(struct driver *d)
 {
-	uint64_t one = 1;
 	size_t i;
 
 	if (!d)
 		return;
 	d->stopping = true;
+	/* should the wake-up fail, the threads see d->stopping within their poll timeout */
 	if (d->stop_fd >= 0)
-		write(d->stop_fd, &one, sizeof(one));
+		fan_wake(d->stop_fd);
 	if (d->nthreads > 0)
 		pthread_join(d->responder, NULL);
 	if (d->nthreads > 1)
 		pthread_join(d->watchdog, NULL);
+	if (d->nthreads > 3) {
+		/* the responder notes nothing more: the labeller writes what it noted, and goes */
+		d->nstop = true;
+		pthread_mutex_lock(&d->nlock);
+		pthread_cond_broadcast(&d->nspace);
+		pthread_mutex_unlock(&d->nlock);
+		fan_wake(d->note_fd);
+		pthread_join(d->labeller, NULL);
+	}
 	if (d->nthreads > 2) {
 		/* what was decided is logged before the driver goes */
 		pthread_mutex_lock(&d->qlock);
@@ -223,9 +240,15 @@ static void fan_stop(struct driver *d)
 		close(d->stop_fd);
 	if (d->work_fd >= 0)
 		close(d->work_fd);
+	if (d->note_fd >= 0)
+		close(d->note_fd);
 	for (i = 0; i < MAX_PENDING; i++)
 		if (d->pend[i].used)
 			close(d->pend[i].fd);
+	for (i = 0; i < d->nnotes; i++) {
+		close(d->notes[i]->fd);
+		free(d->notes[i]);
+	}
 	for (i = 0; i < d->nmarks; i++)
 		free(d->marks[i].path);
 	free(d->marks);
@@ -234,8 +257,10 @@ static void fan_stop(struct driver *d)
 	pthread_mutex_destroy(&d->plock);
 	pthread_mutex_destroy(&d->lock);
 	pthread_mutex_destroy(&d->qlock);
+	pthread_mutex_destroy(&d->nlock);
 	pthread_cond_destroy(&d->qready);
 	pthread_cond_destroy(&d->qspace);
+	pthread_cond_destroy(&d->nspace);
 	free(d);
 }
 

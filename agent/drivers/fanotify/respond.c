@@ -13,23 +13,51 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "lib/vocab.h"
 #include "policy/grants.h"
 
 #include "drivers/fanotify/internal.h"
 
-/* Write the answer unless the watchdog did. Return: true when ours was the answer. */
-static bool answer(struct driver *d, struct pending *p, bool allow)
+/* Write one response; the caller holds d->plock (so none is answered twice). */
+static int respond(struct driver *d, int fd, bool allow)
 {
-	struct fanotify_response r = { .fd = p->fd, .response = allow ? FAN_ALLOW : FAN_DENY };
-	bool ours = false;
+	struct fanotify_response r = { .fd = fd, .response = allow ? FAN_ALLOW : FAN_DENY };
+	ssize_t n = write(d->perm_fd, &r, sizeof(r));
+
+	if (n == sizeof(r))
+		return 0;
+	d->n_answer_failed++;
+	return n < 0 ? -errno : -EIO;
+}
+
+/*
+ * The kernel refused an answer: the request is no longer pending there (its opener went, or
+ * the group is closing), so nobody waits; said in the log all the same, as it should not happen.
+ */
+static void answer_failed(struct driver *d, pid_t pid, int err)
+{
+	char reason[160];
+
+	snprintf(reason, sizeof(reason), "the answer to this open could not be written: %s",
+		 strerror(-err));
+	fan_emit_info(d, "open", reason, pid);
+}
+
+/* Write the answer unless the watchdog did. Return: 1 when ours was the answer, 0, -errno. */
+static int answer(struct driver *d, struct pending *p, bool allow)
+{
+	int ret = 0;
 
 	pthread_mutex_lock(&d->plock);
 	if (!p->answered) {
 		p->answered = true;
-		ours = write(d->perm_fd, &r, sizeof(r)) == sizeof(r);
+		ret = respond(d, p->fd, allow);
+		ret = ret ? ret : 1;
 	}
 	pthread_mutex_unlock(&d->plock);
-	return ours;
+	if (ret < 0)
+		answer_failed(d, p->pid, ret);
+	return ret;
 }
 
 static struct pending *pend_add(struct driver *d, int fd, pid_t pid, uint64_t deadline)
@@ -55,6 +83,7 @@ static void pend_done(struct driver *d, struct pending *p)
 	pthread_mutex_unlock(&d->plock);
 }
 
+/* Roles of @uid, cached: NSS (SSSD, winbind) may be slow, a decision must not be. */
 static uint32_t role_cats(struct driver *d, uid_t uid, char *roles, size_t len)
 {
 	uint64_t now = fan_now_ns(CLOCK_MONOTONIC);
@@ -100,6 +129,8 @@ static uint32_t open_fd_cats(struct driver *d, pid_t pid)
 		/* stat follows the descriptor's link without opening the file */
 		if (stat(path, &st) || !S_ISREG(st.st_mode))
 			continue;
+		/* the notes before the state: a note leaves after the state has its label */
+		cats |= fan_noted_cats(d, st.st_dev, st.st_ino);
 		if (!state_label_get(d->env.st, st.st_dev, st.st_ino, &e) &&
 		    e.level != PDGUARD_LEVEL_NONE)
 			cats |= e.categories;
@@ -108,21 +139,55 @@ static uint32_t open_fd_cats(struct driver *d, pid_t pid)
 	return cats;
 }
 
-/* The policy for one open. Fills @v; v->deny says what the policy wants. */
+/* Why @v's PD read is allowed or refused (roles, grants, sync clients); sets v->deny. */
+static unsigned int read_reason(struct driver *d, struct verdict *v, uint32_t cats, char *roles,
+				size_t rlen, struct reason_args *ra)
+{
+	uint32_t allowed, granted;
+
+	ra->client = fan_sync_client(d, v->p.pid);
+	allowed = role_cats(d, v->p.uid, roles, rlen);
+	granted = grants_allowed(d->env.grants, v->p.uid, time(NULL));
+	ra->roles = roles;
+	ra->cats = cats;
+	if (ra->client) {
+		v->deny = true;
+		return PDGUARD_REASON_SYNC_CLIENT;
+	}
+	if (!v->p.have_uid) {
+		v->deny = true;
+		return PDGUARD_REASON_UNKNOWN_USER;
+	}
+	if (cats & ~(allowed | granted)) {
+		v->deny = true;
+		ra->cats = cats & ~(allowed | granted);
+		return PDGUARD_REASON_ROLE;
+	}
+	return cats & ~allowed ? PDGUARD_REASON_GRANT : PDGUARD_REASON_PD_READ;
+}
+
+/*
+ * The policy for one open. Fills @v; v->deny says what the policy wants. It reads the state,
+ * the notes, /proc and the event's descriptor, and writes nothing but the taint table.
+ */
 static void decide(struct driver *d, int fd, pid_t pid, struct verdict *v)
 {
-	char roles[128], words[128], miss[128];
-	const char *client;
+	struct reason_args ra = { 0 };
 	struct label_entry e;
 	struct stat st;
-	uint32_t cats = 0, allowed, granted, tcats;
+	unsigned int reason;
+	uint32_t cats, noted, tcats;
 	uint8_t level = PDGUARD_LEVEL_NONE;
+	char roles[128];
 
 	v->p.pid = pid;
 	if (fstat(fd, &st) || !S_ISREG(st.st_mode))
 		return;
 	v->dev = st.st_dev;
 	v->ino = st.st_ino;
+	/* the notes before the state: a note leaves after the state has its label */
+	noted = fan_noted_cats(d, st.st_dev, st.st_ino);
+	cats = 0;
 	if (!state_label_get(d->env.st, st.st_dev, st.st_ino, &e)) {
 		level = e.level;
 		cats = e.categories;
@@ -131,13 +196,14 @@ static void decide(struct driver *d, int fd, pid_t pid, struct verdict *v)
 	}
 	if (level == PDGUARD_LEVEL_NONE)
 		cats = 0;
+	cats |= noted;
 	if (cats)
 		fan_fd_path(fd, v->path, sizeof(v->path));
 	v->zone = fan_zone_of(d, st.st_dev, fd, v->path, sizeof(v->path));
 	if (!cats && !v->zone)
 		return;		/* a file no longer labelled; its mark goes with the next label() */
 	if (v->zone)
-		fan_drain_notif(d);	/* `cat pd > /tmp/x; cp /tmp/x /usb/`: label /tmp/x first */
+		fan_drain_notif(d);	/* `cat pd > /tmp/x; cp /tmp/x /usb/`: note /tmp/x first */
 	fan_proc_stat(pid, &v->p);
 	if (cats)
 		fan_proc_uid(pid, &v->p);
@@ -147,41 +213,16 @@ static void decide(struct driver *d, int fd, pid_t pid, struct verdict *v)
 		v->pd_read = true;
 		v->label = "pd";
 		v->cats = cats;
-		fan_cats_words(cats, words, sizeof(words));
-		client = fan_sync_client(d, pid);
-		allowed = role_cats(d, v->p.uid, roles, sizeof(roles));
-		granted = grants_allowed(d->env.grants, v->p.uid, time(NULL));
-		if (client) {
-			v->deny = true;
-			snprintf(v->reason, sizeof(v->reason), "sync client %s may not read PD (%s)",
-				 client, words);
-		} else if (!v->p.have_uid) {
-			v->deny = true;
-			snprintf(v->reason, sizeof(v->reason), "the opener's user is unknown");
-		} else if (cats & ~(allowed | granted)) {
-			v->deny = true;
-			fan_cats_words(cats & ~(allowed | granted), miss, sizeof(miss));
-			if (roles[0])
-				snprintf(v->reason, sizeof(v->reason), "role %s may not read %s",
-					 roles, miss);
-			else
-				snprintf(v->reason, sizeof(v->reason), "no role of this user may "
-					 "read %s", miss);
-		} else if (cats & ~allowed) {
-			snprintf(v->reason, sizeof(v->reason), "granted: %s (role %s)", words,
-				 roles[0] ? roles : "none");
-		} else {
-			snprintf(v->reason, sizeof(v->reason), "role %s may read %s", roles, words);
-		}
+		reason = read_reason(d, v, cats, roles, sizeof(roles), &ra);
 		/* what is read is carried: audit mode too, the read does happen; a write-only
 		 * open (`echo new > pd.csv`) reads nothing */
 		if (!fan_taint_covers(d, &v->p, cats) && fan_write_only_open(&v->p)) {
 			v->pd_read = false;
-			strncat(v->reason, "; opened write-only: nothing is read or carried",
-				sizeof(v->reason) - strlen(v->reason) - 1);
+			ra.note = "opened write-only: nothing is read or carried";
 		} else if (!v->deny || fan_audit_mode(d)) {
 			fan_taint_add(d, &v->p, cats);
 		}
+		vocab_reason_format(v->reason, sizeof(v->reason), reason, &ra);
 	}
 	if (v->zone && v->p.have_stat) {
 		struct taint *o = &d->openers[d->next_opener++ % 256];
@@ -193,11 +234,15 @@ static void decide(struct driver *d, int fd, pid_t pid, struct verdict *v)
 		tcats = d->any_taint ? fan_taint_of(d, &v->p, false) : 0;
 		pthread_mutex_unlock(&d->lock);
 		/* a process started after the newest mark saw every labelled file it opened through
-		 * a permission event: its descriptors hold nothing we do not know of */
-		if (!v->p.have_stat || v->p.start * d->ns_per_tick <= d->last_mark_boot_ns)
+		 * a permission event, unless a noted file is not marked yet: its descriptors hold
+		 * nothing we do not know of */
+		if (!v->p.have_stat || v->p.start * d->ns_per_tick <= d->last_mark_boot_ns ||
+		    fan_notes_pending(d))
 			tcats |= open_fd_cats(d, pid);
 		pthread_mutex_lock(&d->lock);
 		if (tcats) {
+			struct reason_args za = { .cats = tcats, .zone = v->zone };
+
 			if (!v->path[0])
 				fan_fd_path(fd, v->path, sizeof(v->path));
 			if (!v->p.have_uid)
@@ -206,9 +251,8 @@ static void decide(struct driver *d, int fd, pid_t pid, struct verdict *v)
 			v->log = true;
 			v->cats |= tcats;
 			v->label = cats ? "pd" : "none";
-			fan_cats_words(tcats, words, sizeof(words));
-			snprintf(v->reason, sizeof(v->reason), "a process that read PD (%s) may not "
-				 "open files on a %s zone", words, v->zone);
+			vocab_reason_format(v->reason, sizeof(v->reason),
+					    PDGUARD_REASON_TAINT_TO_ZONE, &za);
 		}
 	}
 	pthread_mutex_unlock(&d->lock);
@@ -244,13 +288,14 @@ static void handle_perm(struct driver *d)
 		p = pend_add(d, m->fd, m->pid, deadline);
 		if (!p) {
 			/* more requests than slots: answer by the fail policy, never wait */
-			struct fanotify_response r = { .fd = m->fd, .response =
-				m->pid == d->env.agent_pid || d->cfg->fail_open ? FAN_ALLOW : FAN_DENY };
+			int ret;
 
 			pthread_mutex_lock(&d->plock);
-			write(d->perm_fd, &r, sizeof(r));
+			ret = respond(d, m->fd, m->pid == d->env.agent_pid || d->cfg->fail_open);
 			pthread_mutex_unlock(&d->plock);
 			close(m->fd);
+			if (ret)
+				answer_failed(d, m->pid, ret);
 			continue;
 		}
 		if (m->pid == d->env.agent_pid) {
@@ -263,7 +308,7 @@ static void handle_perm(struct driver *d)
 	}
 	for (k = 0; k < np; k++) {
 		struct verdict v = { 0 };
-		bool ours;
+		int ours;
 
 		d->busy_since_ns = fan_now_ns(CLOCK_MONOTONIC);
 		decide(d, pend[k]->fd, pend[k]->pid, &v);
@@ -271,7 +316,7 @@ static void handle_perm(struct driver *d)
 		d->busy_since_ns = 0;
 		pend_done(d, pend[k]);
 		/* answered first, logged after: the opener does not wait for our disk */
-		if (v.log && ours)
+		if (v.log && ours > 0)
 			fan_emit(d, &v);
 	}
 }
@@ -279,25 +324,22 @@ static void handle_perm(struct driver *d)
 void *fan_responder_main(void *arg)
 {
 	struct driver *d = arg;
-	struct pollfd pfd[4] = {
+	struct pollfd pfd[3] = {
 		{ .fd = d->perm_fd, .events = POLLIN },
 		{ .fd = d->notif_fd, .events = POLLIN },
-		{ .fd = d->fid_fd, .events = POLLIN },
 		{ .fd = d->stop_fd, .events = POLLIN },
 	};
 
 	while (!d->stopping) {
-		if (poll(pfd, 4, 1000) < 0 && errno != EINTR)
+		if (poll(pfd, 3, 1000) < 0 && errno != EINTR)
 			break;
-		if (pfd[3].revents || d->stopping)
+		if (pfd[2].revents || d->stopping)
 			break;
 		/* requests first: notifications never make an opener wait */
 		if (pfd[0].revents & POLLIN)
 			handle_perm(d);
 		if (pfd[1].revents & POLLIN)
 			fan_drain_notif(d);
-		if (pfd[2].revents & POLLIN)
-			fan_drain_fid(d);
 	}
 	return NULL;
 }
@@ -308,7 +350,7 @@ void *fan_watchdog_main(void *arg)
 	struct driver *d = arg;
 	struct pollfd pfd = { .fd = d->stop_fd, .events = POLLIN };
 	pid_t late[64];
-	int nlate, interval;
+	int nlate, interval, failed, err;
 	size_t i;
 
 	for (;;) {
@@ -321,18 +363,20 @@ void *fan_watchdog_main(void *arg)
 		if (poll(&pfd, 1, interval) > 0 || d->stopping)
 			break;
 		now = fan_now_ns(CLOCK_MONOTONIC);
-		nlate = 0;
+		nlate = failed = err = 0;
 		pthread_mutex_lock(&d->plock);
 		for (i = 0; i < MAX_PENDING; i++) {
 			struct pending *p = &d->pend[i];
-			struct fanotify_response r;
+			int ret;
 
 			if (!p->used || p->answered || now < p->deadline_ns)
 				continue;
-			r.fd = p->fd;
-			r.response = fail_open ? FAN_ALLOW : FAN_DENY;
 			p->answered = true;
-			write(d->perm_fd, &r, sizeof(r));
+			ret = respond(d, p->fd, fail_open);
+			if (ret) {
+				failed++;
+				err = ret;
+			}
 			if (nlate < 64)
 				late[nlate++] = p->pid;
 		}
@@ -345,13 +389,16 @@ void *fan_watchdog_main(void *arg)
 			/* the responder is stuck: nobody reads new requests unless we do */
 			while ((n = read(d->perm_fd, buf, sizeof(buf))) > 0) {
 				for (m = (void *)buf; FAN_EVENT_OK(m, n); m = FAN_EVENT_NEXT(m, n)) {
-					struct fanotify_response r = { .fd = m->fd };
+					int ret;
 
 					if (m->fd < 0)
 						continue;
-					r.response = m->pid == d->env.agent_pid || fail_open ?
-						     FAN_ALLOW : FAN_DENY;
-					write(d->perm_fd, &r, sizeof(r));
+					ret = respond(d, m->fd, m->pid == d->env.agent_pid ||
+						      fail_open);
+					if (ret) {
+						failed++;
+						err = ret;
+					}
 					close(m->fd);
 					if (m->pid != d->env.agent_pid && nlate < 64)
 						late[nlate++] = m->pid;
@@ -359,6 +406,8 @@ void *fan_watchdog_main(void *arg)
 			}
 		}
 		pthread_mutex_unlock(&d->plock);
+		if (failed)
+			answer_failed(d, 0, err);
 		for (i = 0; i < (size_t)nlate; i++) {
 			char reason[160];
 
