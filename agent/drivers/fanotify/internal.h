@@ -152,7 +152,7 @@ struct noted {
 struct driver {
 	struct driver_env env;
 	const struct config *cfg;
-	int perm_fd, notif_fd, fid_fd, stop_fd, note_fd, work_fd;
+	int perm_fd, notif_fd, fid_fd, stop_fd, note_fd;
 	pthread_t responder, watchdog, logger, labeller;
 	int nthreads;
 	/* events on their way to the log (logger thread) */
@@ -183,8 +183,6 @@ struct driver {
 	struct { dev_t dev; ino_t ino; char path[PATH_MAX]; } clients[MAX_CLIENTS];
 	size_t nclients;
 	struct role_cached roles[ROLE_CACHE];
-	struct { dev_t dev; ino_t ino; } *todo;	/* labels waiting for a path to mark */
-	size_t ntodo, captodo;
 	bool any_taint;			/* once set, zone opens look for inherited taint */
 	uint64_t last_mark_boot_ns;	/* CLOCK_BOOTTIME of the newest PD-file mark */
 	uint64_t ns_per_tick;		/* /proc starttime unit */
@@ -246,8 +244,8 @@ uint32_t fan_taint_of(struct driver *d, const struct proc_info *p, bool dead_ok)
 struct mark *fan_mark_find(struct driver *d, dev_t dev, ino_t ino);
 int fan_mark_file(struct driver *d, int fd, const char *path, dev_t dev, ino_t ino);
 void fan_unmark_file(struct driver *d, dev_t dev, ino_t ino);
-bool fan_todo_has(struct driver *d, dev_t dev, ino_t ino, size_t *at);
-void fan_walk_roots(struct driver *d, bool all);
+int fan_mark_path(struct driver *d, const char *path, dev_t dev, ino_t ino);
+void fan_walk_roots(struct driver *d);
 int fan_zone_mark_add(struct driver *d, const char *path, unsigned int flags, uint64_t perm,
 		      uint64_t notif, uint64_t fid);
 void fan_zone_marks_clear(struct driver *d);

@@ -30,17 +30,25 @@ struct mark *fan_mark_find(struct driver *d, dev_t dev, ino_t ino)
 	return NULL;
 }
 
-/* Put a perm mark on the file open as @fd (or at @path when @fd < 0). Caller holds d->lock. */
+/*
+ * Put a perm mark on the file open as @fd (any descriptor, O_PATH too), or at @path when @fd < 0;
+ * @path is kept to remove the mark later. Caller holds d->lock.
+ */
 int fan_mark_file(struct driver *d, int fd, const char *path, dev_t dev, ino_t ino)
 {
 	struct mark *m = fan_mark_find(d, dev, ino);
+	char self[64];
 	int ret;
 
-	if (fd >= 0)
-		ret = fanotify_mark(d->perm_fd, FAN_MARK_ADD, FAN_OPEN_PERM, fd, NULL);
-	else
+	if (fd >= 0) {
+		/* fanotify_mark() takes no O_PATH descriptor as its object; the /proc link of
+		 * one resolves to that very file, not to whatever its path names now */
+		snprintf(self, sizeof(self), "/proc/self/fd/%d", fd);
+		ret = fanotify_mark(d->perm_fd, FAN_MARK_ADD, FAN_OPEN_PERM, AT_FDCWD, self);
+	} else {
 		ret = fanotify_mark(d->perm_fd, FAN_MARK_ADD | FAN_MARK_DONT_FOLLOW, FAN_OPEN_PERM,
 				    AT_FDCWD, path);
+	}
 	if (ret)
 		return -errno;
 	d->last_mark_boot_ns = fan_now_ns(CLOCK_BOOTTIME);
@@ -62,6 +70,32 @@ int fan_mark_file(struct driver *d, int fd, const char *path, dev_t dev, ino_t i
 	return 0;
 }
 
+/*
+ * Mark the file at @path if it is still (@dev, @ino): opened O_PATH (no open event, nothing
+ * read) and compared, then marked through that descriptor, so a rename in between cannot move
+ * the mark to another file. Return: 0, -ESTALE when @path names another file, other -errno.
+ */
+int fan_mark_path(struct driver *d, const char *path, dev_t dev, ino_t ino)
+{
+	struct stat st;
+	int fd, ret;
+
+	fd = open(path, O_PATH | O_NOFOLLOW | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	if (fstat(fd, &st))
+		ret = -errno;
+	else if (!S_ISREG(st.st_mode) || st.st_dev != dev || st.st_ino != ino)
+		ret = -ESTALE;
+	else {
+		pthread_mutex_lock(&d->lock);
+		ret = fan_mark_find(d, dev, ino) ? 0 : fan_mark_file(d, fd, path, dev, ino);
+		pthread_mutex_unlock(&d->lock);
+	}
+	close(fd);
+	return ret;
+}
+
 void fan_unmark_file(struct driver *d, dev_t dev, ino_t ino)
 {
 	struct mark *m = fan_mark_find(d, dev, ino);
@@ -77,22 +111,8 @@ void fan_unmark_file(struct driver *d, dev_t dev, ino_t ino)
 	*m = d->marks[--d->nmarks];
 }
 
-bool fan_todo_has(struct driver *d, dev_t dev, ino_t ino, size_t *at)
-{
-	size_t i;
-
-	for (i = 0; i < d->ntodo; i++)
-		if (d->todo[i].dev == dev && d->todo[i].ino == ino) {
-			if (at)
-				*at = i;
-			return true;
-		}
-	return false;
-}
-
-/* The walk that finds paths for labels (nftw has no context pointer; one walk at a time). */
+/* The start-up walk (nftw has no context pointer; one walk at a time). */
 static struct driver *walk_driver;
-static bool walk_all;
 
 static int walk_one(const char *path, const struct stat *st, int type, struct FTW *ftw)
 {
@@ -100,22 +120,10 @@ static int walk_one(const char *path, const struct stat *st, int type, struct FT
 	struct label_entry e;
 	uint8_t level = 0;
 	uint32_t cats = 0;
-	size_t at;
 
 	if (type != FTW_F || !S_ISREG(st->st_mode))
 		return 0;
-	/* the lock per file, not per walk: the responder decides between two files */
-	pthread_mutex_lock(&d->lock);
-	if (fan_todo_has(d, st->st_dev, st->st_ino, &at)) {
-		fan_mark_file(d, -1, path, st->st_dev, st->st_ino);
-		d->todo[at] = d->todo[--d->ntodo];
-		pthread_mutex_unlock(&d->lock);
-		return d->ntodo || !walk_all ? 0 : 1;
-	}
-	pthread_mutex_unlock(&d->lock);
-	if (!walk_all)
-		return 0;
-	/* the start-up walk: what the state knows, else the file's own label */
+	/* what the state knows, else the file's own label */
 	if (!state_label_get(d->env.st, st->st_dev, st->st_ino, &e)) {
 		level = e.level;
 		cats = e.categories;
@@ -127,26 +135,25 @@ static int walk_one(const char *path, const struct stat *st, int type, struct FT
 			cats = v.categories;
 		}
 	}
-	if (level != PDGUARD_LEVEL_NONE && cats) {
-		pthread_mutex_lock(&d->lock);
-		fan_mark_file(d, -1, path, st->st_dev, st->st_ino);
-		pthread_mutex_unlock(&d->lock);
-	}
+	/* the lock per file, not per walk: the responder decides between two files */
+	if (level != PDGUARD_LEVEL_NONE && cats)
+		fan_mark_path(d, path, st->st_dev, st->st_ino);
 	return 0;
 }
 
-/* Walk the scan roots, marking queued labels (@all: every labelled file, at start). */
-void fan_walk_roots(struct driver *d, bool all)
+/*
+ * Mark every labelled file under the scan roots, at start: labels loaded from the cache come
+ * without a path. Later labels arrive with theirs (driver_ops.label).
+ */
+void fan_walk_roots(struct driver *d)
 {
 	static pthread_mutex_t walk_lock = PTHREAD_MUTEX_INITIALIZER;
 	size_t i;
 
 	pthread_mutex_lock(&walk_lock);
 	walk_driver = d;
-	walk_all = all;
 	for (i = 0; i < d->cfg->scan.n; i++)
-		if (nftw(d->cfg->scan.v[i], walk_one, 32, FTW_PHYS | FTW_MOUNT) == 1)
-			break;
+		nftw(d->cfg->scan.v[i], walk_one, 32, FTW_PHYS | FTW_MOUNT);
 	walk_driver = NULL;
 	pthread_mutex_unlock(&walk_lock);
 }

@@ -49,7 +49,7 @@ static int fan_start(const struct driver_env *env, struct driver **out)
 	d->env = *env;
 	d->cfg = env->cfg;
 	d->ns_per_tick = 1000000000ULL / (sysconf(_SC_CLK_TCK) > 0 ? sysconf(_SC_CLK_TCK) : 100);
-	d->perm_fd = d->notif_fd = d->fid_fd = d->stop_fd = d->note_fd = d->work_fd = -1;
+	d->perm_fd = d->notif_fd = d->fid_fd = d->stop_fd = d->note_fd = -1;
 	pthread_mutex_init(&d->plock, NULL);
 	pthread_mutex_init(&d->lock, NULL);
 	pthread_mutex_init(&d->qlock, NULL);
@@ -65,10 +65,8 @@ static int fan_start(const struct driver_env *env, struct driver **out)
 	d->fid_fd = fanotify_init(FAN_CLASS_NOTIF | FAN_CLOEXEC | FAN_NONBLOCK |
 				  FAN_REPORT_DFID_NAME, O_RDONLY | O_CLOEXEC);
 	d->stop_fd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
-	d->work_fd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
 	d->note_fd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
-	if (d->perm_fd < 0 || d->notif_fd < 0 || d->stop_fd < 0 || d->work_fd < 0 ||
-	    d->note_fd < 0) {
+	if (d->perm_fd < 0 || d->notif_fd < 0 || d->stop_fd < 0 || d->note_fd < 0) {
 		ret = -errno;
 		goto fail;
 	}
@@ -96,7 +94,7 @@ static int fan_start(const struct driver_env *env, struct driver **out)
 	ret = fan_mark_zones(d);
 	if (ret)
 		goto fail;
-	fan_walk_roots(d, true);
+	fan_walk_roots(d);
 	snprintf(reason, sizeof(reason), "fanotify driver started: %zu PD files and %zu zone "
 		 "folders or mounts marked, mode %s, fail = %s", d->nmarks, d->nzmarks,
 		 fan_audit_mode(d) ? "audit" : "enforce", d->cfg->fail_open ? "open" : "closed");
@@ -110,33 +108,15 @@ fail:
 
 static int fan_label(struct driver *d, const struct label_entry *e, const char *path)
 {
-	uint64_t one = 1;
-	size_t at;
-
-	pthread_mutex_lock(&d->lock);
 	if (e->level == PDGUARD_LEVEL_NONE || !e->categories) {
+		pthread_mutex_lock(&d->lock);
 		fan_unmark_file(d, e->dev, e->ino);
-		if (fan_todo_has(d, e->dev, e->ino, &at))
-			d->todo[at] = d->todo[--d->ntodo];
-	} else if (!fan_mark_find(d, e->dev, e->ino) && !fan_todo_has(d, e->dev, e->ino, NULL)) {
-		if (d->ntodo == d->captodo) {
-			size_t cap = d->captodo ? d->captodo * 2 : 64;
-			void *v = realloc(d->todo, cap * sizeof(*d->todo));
-
-			if (!v) {
-				pthread_mutex_unlock(&d->lock);
-				return -ENOMEM;
-			}
-			d->todo = v;
-			d->captodo = cap;
-		}
-		d->todo[d->ntodo].dev = e->dev;
-		d->todo[d->ntodo++].ino = e->ino;
-		/* the daemon's dispatch() finds the path and marks it */
-		write(d->work_fd, &one, sizeof(one));
+		pthread_mutex_unlock(&d->lock);
+		return 0;
 	}
-	pthread_mutex_unlock(&d->lock);
-	return 0;
+	/* where the daemon found it; no path (a caller that does not know) leaves it unmarked,
+	 * as does a file renamed since: its next change brings it back with its new path */
+	return path ? fan_mark_path(d, path, e->dev, e->ino) : -ENOENT;
 }
 
 static int fan_policy(struct driver *d, const struct config *cfg)
@@ -151,22 +131,14 @@ static int fan_policy(struct driver *d, const struct config *cfg)
 	return fan_mark_zones(d);
 }
 
+/* Labels are marked when they arrive: the daemon has nothing to poll for this driver. */
 static int fan_fd(struct driver *d)
 {
-	return d->work_fd;
+	return -1;
 }
 
 static int fan_dispatch(struct driver *d)
 {
-	uint64_t v;
-	size_t n;
-
-	read(d->work_fd, &v, sizeof(v));
-	pthread_mutex_lock(&d->lock);
-	n = d->ntodo;
-	pthread_mutex_unlock(&d->lock);
-	if (n)
-		fan_walk_roots(d, false);
 	return 0;
 }
 
@@ -238,8 +210,6 @@ static void fan_stop(struct driver *d)
 		close(d->fid_fd);
 	if (d->stop_fd >= 0)
 		close(d->stop_fd);
-	if (d->work_fd >= 0)
-		close(d->work_fd);
 	if (d->note_fd >= 0)
 		close(d->note_fd);
 	for (i = 0; i < MAX_PENDING; i++)
@@ -252,7 +222,6 @@ static void fan_stop(struct driver *d)
 	for (i = 0; i < d->nmarks; i++)
 		free(d->marks[i].path);
 	free(d->marks);
-	free(d->todo);
 	alerts_free(d->alerts);
 	pthread_mutex_destroy(&d->plock);
 	pthread_mutex_destroy(&d->lock);
