@@ -155,7 +155,7 @@ static void fan_describe(struct driver *d, FILE *f)
 		"  nothing is enforced until it restarts (docs/fanotify.md)\n"
 		"  mode %s, fail = %s, decision timeout %u ms; requests %llu, allowed %llu, denied "
 		"%llu, would-deny %llu, own %llu, watchdog %llu, overflows %llu, derived %llu, "
-		"quarantined %llu\n",
+		"quarantined %llu, label writes failed %llu, answers refused by the kernel %llu\n",
 		(int)d->env.agent_pid, d->nmarks, d->nzmarks,
 		d->fid_fd < 0 ? " (not on this kernel: no FAN_REPORT_DFID_NAME)" : "",
 		fan_audit_mode(d) ? "audit" : "enforce", d->cfg->fail_open ? "open" : "closed",
@@ -163,7 +163,8 @@ static void fan_describe(struct driver *d, FILE *f)
 		(unsigned long long)d->n_allow, (unsigned long long)d->n_deny,
 		(unsigned long long)d->n_would, (unsigned long long)d->n_own,
 		(unsigned long long)d->n_watchdog, (unsigned long long)d->n_overflow,
-		(unsigned long long)d->n_derived, (unsigned long long)d->n_moved);
+		(unsigned long long)d->n_derived, (unsigned long long)d->n_moved,
+		(unsigned long long)d->n_label_failed, (unsigned long long)d->n_answer_failed);
 }
 
 static void fan_stop(struct driver *d)
