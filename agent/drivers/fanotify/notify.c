@@ -39,35 +39,32 @@ static bool agent_record(const struct config *cfg, const char *path)
  */
 static bool note_close_write(struct driver *d, const struct fanotify_event_metadata *m)
 {
-	struct noted *n;
+	struct verdict v = { .op = "write", .label = "pd" };
 	struct label_entry cur;
+	struct noted *n;
 	struct stat st;
 	uint32_t tcats, old = 0;
 	uint8_t level = PDGUARD_LEVEL_NONE;
 
 	if (m->pid == d->env.agent_pid || fstat(m->fd, &st) || !S_ISREG(st.st_mode))
 		return false;
-	n = calloc(1, sizeof(*n));
-	if (!n)
-		return false;
-	n->v = (struct verdict){ .op = "write", .label = "pd" };
-	n->v.p.pid = m->pid;
-	fan_proc_stat(m->pid, &n->v.p);	/* may have exited: then its taint is taken by pid */
-	fan_proc_uid(m->pid, &n->v.p);
+	v.p.pid = m->pid;
+	fan_proc_stat(m->pid, &v.p);	/* may have exited: then its taint is taken by pid */
+	fan_proc_uid(m->pid, &v.p);
 	pthread_mutex_lock(&d->lock);
-	tcats = fan_taint_of(d, &n->v.p, true);
+	tcats = fan_taint_of(d, &v.p, true);
 	pthread_mutex_unlock(&d->lock);
 	if (!tcats)
-		goto skip;
-	n->v.dev = st.st_dev;
-	n->v.ino = st.st_ino;
-	n->v.cats = tcats;
-	fan_fd_path(m->fd, n->v.path, sizeof(n->v.path));
+		return false;
+	v.dev = st.st_dev;
+	v.ino = st.st_ino;
+	v.cats = tcats;
+	fan_fd_path(m->fd, v.path, sizeof(v.path));
 	/* the event log, grants and cache are the agent's records, whoever appended to them */
-	if (agent_record(d->cfg, n->v.path))
-		goto skip;
-	n->v.zone = fan_zone_of(d, st.st_dev, m->fd, n->v.path, sizeof(n->v.path));
-	if (!n->v.zone) {
+	if (agent_record(d->cfg, v.path))
+		return false;
+	v.zone = fan_zone_of(d, st.st_dev, m->fd, v.path, sizeof(v.path));
+	if (!v.zone) {
 		/* read the note table before the state: a note leaves the table after the state
 		 * has its label, so one of the two always holds it */
 		old = fan_noted_cats(d, st.st_dev, st.st_ino);
@@ -81,26 +78,26 @@ static bool note_close_write(struct driver *d, const struct fanotify_event_metad
 			fan_fd_label(m->fd, &level, &old);	/* known from the xattr only */
 		}
 		if (level != PDGUARD_LEVEL_NONE && (old & tcats) == tcats)
-			goto skip;
+			return false;
 	}
-	n->fd = m->fd;
-	n->zone_write = n->v.zone;
-	n->tcats = tcats;
+	n = malloc(sizeof(*n));
+	if (!n)
+		return false;
+	*n = (struct noted){ .fd = m->fd, .zone_write = v.zone != NULL, .tcats = tcats, .v = v };
 	pthread_mutex_lock(&d->nlock);
-	while (d->nnotes == NOTEQ && !d->stopping)
+	/* the labeller frees room; it needs neither d->lock nor the state lock from us */
+	while (d->nnotes == NOTEQ && !d->nstop)
 		pthread_cond_wait(&d->nspace, &d->nlock);
 	if (d->nnotes == NOTEQ) {
 		pthread_mutex_unlock(&d->nlock);
-		goto skip;
+		free(n);
+		return false;
 	}
 	n->seq = d->note_seq++;
 	d->notes[d->nnotes++] = n;
 	pthread_mutex_unlock(&d->nlock);
 	fan_wake(d->note_fd);
 	return true;
-skip:
-	free(n);
-	return false;
 }
 
 uint32_t fan_noted_cats(struct driver *d, dev_t dev, ino_t ino)
@@ -173,6 +170,23 @@ static void write_zone_file(struct driver *d, struct noted *n)
 	fan_emit(d, v);
 }
 
+/* A derived label only half applied: an event, and a counter for `pdguard status`. */
+static void label_trouble(struct driver *d, const char *path, uint32_t cats, const char *what,
+			  int err)
+{
+	char reason[256];
+	struct event ev = {
+		.op = "label", .decision = "info", .reason = reason, .uid = (uint32_t)-1,
+		.pid = getpid(), .comm = "pdguard", .path = path, .label = "pd",
+		.categories = cats, .driver = "fanotify",
+	};
+
+	d->n_label_failed++;
+	snprintf(reason, sizeof(reason), "%s (%s)", what, strerror(-err));
+	if (d->env.log)
+		eventlog_write(d->env.log, &ev);
+}
+
 /* The labeller: the derived label, in the xattr (through the event's descriptor) and the state. */
 static void write_derived(struct driver *d, struct noted *n)
 {
@@ -207,24 +221,16 @@ static void write_derived(struct driver *d, struct noted *n)
 	fan_proc_exe(v->p.pid, exe, sizeof(exe));
 	/* through the event's descriptor: the file is not opened again, nor another one labelled */
 	ret = labels_set_fd(n->fd, e.level, e.categories, 0);
-	if (ret) {
-		char reason[160];
-		struct event ev = {
-			.op = "label", .decision = "info", .reason = reason, .uid = (uint32_t)-1,
-			.pid = getpid(), .comm = "pdguard", .path = v->path, .label = "pd",
-			.categories = e.categories, .driver = "fanotify",
-		};
-
-		d->n_label_failed++;
-		snprintf(reason, sizeof(reason), "the derived label could not be written to the "
-			 "file (%s): it holds in the agent's state only", strerror(-ret));
-		if (d->env.log)
-			eventlog_write(d->env.log, &ev);
-	}
+	if (ret)
+		label_trouble(d, v->path, e.categories, "the derived label could not be written to "
+			      "the file: it holds in the agent's state only", ret);
 	state_label_put(d->env.st, &e);
 	pthread_mutex_lock(&d->lock);
-	fan_mark_file(d, n->fd, v->path, st.st_dev, st.st_ino);
+	ret = fan_mark_file(d, n->fd, v->path, st.st_dev, st.st_ino);
 	pthread_mutex_unlock(&d->lock);
+	if (ret)
+		label_trouble(d, v->path, e.categories, "the derived file could not be marked: its "
+			      "opens are not checked", ret);
 	d->n_derived++;
 	vocab_reason_format(v->reason, sizeof(v->reason), PDGUARD_REASON_DERIVED, &ra);
 	{

@@ -17,21 +17,22 @@
 static int fan_probe(char *why, size_t whylen, char *hint, size_t hintlen)
 {
 	int fd = fanotify_init(FAN_CLASS_CONTENT | FAN_CLOEXEC, O_RDONLY | O_CLOEXEC);
+	int err = errno;
 
 	if (fd >= 0) {
 		close(fd);
 		return 0;
 	}
-	if (errno == EPERM) {
+	if (err == EPERM) {
 		snprintf(why, whylen, "fanotify permission events need CAP_SYS_ADMIN");
 		snprintf(hint, hintlen, "run the agent as root (the systemd unit does)");
 		return -EPERM;
 	}
 	snprintf(why, whylen, "this kernel refuses fanotify permission events: %s",
-		 strerror(errno));
+		 strerror(err));
 	snprintf(hint, hintlen, "a kernel built with CONFIG_FANOTIFY_ACCESS_PERMISSIONS=y is "
 		 "needed (Debian's is)");
-	return -errno;
+	return -err;
 }
 
 static void fan_stop(struct driver *d);
