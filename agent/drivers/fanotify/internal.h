@@ -18,11 +18,13 @@
  *  - the responder reads the perm and notif groups; an event of the agent's own process is
  *    allowed before anything else is looked at; it answers before it logs; it reads only /proc,
  *    the state and the event's own descriptor (fstat, fgetxattr), never opens a marked file, so
- *    it never waits for itself. It writes nothing: a close-write becomes a note in memory
- *    (struct noted) that decisions read at once, so `cat pd > /tmp/x; cp /tmp/x /usb/` is
- *    refused before /tmp/x carries its label;
+ *    it never waits for itself. Besides its answers and the taint table it writes nothing (no
+ *    file, xattr, state or log): a close-write becomes a note in memory (struct noted) that
+ *    decisions read at once, so `cat pd > /tmp/x; cp /tmp/x /usb/` is refused before /tmp/x
+ *    carries its label;
  *  - the labeller writes what the notes say (label xattr, state, perm mark, the removal of a
  *    zone file, their events) and handles the fid group (quarantine, marks for new folders);
+ *    its own opens are the agent's, answered at once;
  *  - the logger hashes and writes the responder's events;
  *  - the watchdog answers (per [agent] fail = open|closed) every request not answered within
  *    decision_timeout_ms, and when the responder is stuck it reads and answers new requests
@@ -32,7 +34,7 @@
  *
  * Files, one concern each: proc.c (/proc, read only), taint.c (who carries which categories),
  * marks.c (PD-file marks, zone marks, cloud folders, sync clients), respond.c (permission
- * requests: decide, answer, watchdog), notify.c (close-write and rename notifications),
+ * requests: decide, answer, watchdog), notify.c (close-write notes, the labeller, renames),
  * log.c (the logger thread and events), ops.c (the driver_ops table).
  */
 #ifndef PDGUARD_FANOTIFY_INTERNAL_H
@@ -147,7 +149,6 @@ struct noted {
 	uint32_t tcats;		/* the writer's taint */
 	struct verdict v;	/* who wrote which file (path, dev, ino, zone) */
 };
-
 
 struct driver {
 	struct driver_env env;
