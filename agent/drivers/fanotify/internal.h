@@ -1,0 +1,274 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The fanotify driver: permission events answered by the agent, for kernels that refuse BPF LSM
+ * and fmod_ret programs (docs/fanotify.md says what it guarantees less than they do).
+ *
+ * Three fanotify groups:
+ *  perm   FAN_CLASS_CONTENT, FAN_OPEN_PERM on PD-labelled files (inode marks), USB zone mounts
+ *         (mount marks) and cloud folders (directory marks with FAN_EVENT_ON_CHILD, every
+ *         subdirectory). Never on "/" or a whole system filesystem: an open outside these marks
+ *         never waits for us.
+ *  notif  FAN_CLOSE_WRITE on the scan roots' mounts, separate temp mounts, zones: a file written
+ *         by a tainted process gets a derived label (and a perm mark); a zone file written by
+ *         one is removed after the fact.
+ *  fid    FAN_REPORT_DFID_NAME, FAN_MOVED_TO | FAN_CREATE on cloud folders: a PD file renamed
+ *         into one is moved to quarantine after the fact; new subdirectories get marks.
+ *
+ * Threads, and why nothing here can hang an open() for long:
+ *  - the responder reads the perm and notif groups; an event of the agent's own process is
+ *    allowed before anything else is looked at; it answers before it logs; it reads only /proc,
+ *    the state and the event's own descriptor (fstat, fgetxattr), never opens a marked file, so
+ *    it never waits for itself. Besides its answers and the taint table it writes nothing (no
+ *    file, xattr, state or log): a close-write becomes a note in memory (struct noted) that
+ *    decisions read at once, so `cat pd > /tmp/x; cp /tmp/x /usb/` is refused before /tmp/x
+ *    carries its label;
+ *  - the labeller writes what the notes say (label xattr, state, perm mark, the removal of a
+ *    zone file, their events) and handles the fid group (quarantine, marks for new folders);
+ *    its own opens are the agent's, answered at once;
+ *  - the logger hashes and writes the responder's events;
+ *  - the watchdog answers (per [agent] fail = open|closed) every request not answered within
+ *    decision_timeout_ms, and when the responder is stuck it reads and answers new requests
+ *    itself; each such answer is an event;
+ *  - the daemon's thread calls label/policy/dispatch, which never answer requests, so a daemon
+ *    busy classifying (and opening PD files, answered at once as the agent's) cannot block them.
+ *
+ * Files, one concern each: proc.c (/proc, read only), taint.c (who carries which categories),
+ * marks.c (PD-file marks, zone marks, cloud folders, sync clients), respond.c (permission
+ * requests: decide, answer, watchdog), notify.c (close-write notes, the labeller, renames),
+ * log.c (the logger thread and events), ops.c (the driver_ops table).
+ */
+#ifndef PDGUARD_FANOTIFY_INTERNAL_H
+#define PDGUARD_FANOTIFY_INTERNAL_H
+
+#include <errno.h>
+#include <limits.h>
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <sys/fanotify.h>
+#include <sys/types.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <uapi/pdguard.h>
+
+#include "drivers/driver.h"
+#include "policy/alerts.h"
+
+#define MAX_PENDING	1024		/* requests read and not yet answered */
+#define TAINT_MAX	4096		/* tainted processes remembered */
+#define ANCESTOR_DEPTH	8		/* parents checked for an inherited taint */
+#define MAX_FDS_CHECKED	1024		/* descriptors of an opener looked at */
+#define ROLE_CACHE	64
+#define ROLE_TTL_NS	(30ULL * 1000000000ULL)
+#define MAX_CLIENTS	64
+#define MAX_ZONE_MARKS	4096
+#define EVBUF		(64 * 1024)
+#define LOGQ		4096		/* events queued for the logger thread */
+#define NOTEQ		1024		/* close-writes noted and not yet written by the labeller */
+
+#define CLOUD_PERM	(FAN_OPEN_PERM | FAN_EVENT_ON_CHILD)
+#define CLOUD_NOTIF	(FAN_CLOSE_WRITE | FAN_EVENT_ON_CHILD)
+#define CLOUD_FID	(FAN_MOVED_TO | FAN_CREATE | FAN_ONDIR)
+
+struct pending {
+	int fd;
+	pid_t pid;
+	uint64_t deadline_ns;
+	bool used, answered;
+};
+
+struct taint {
+	pid_t pid;
+	pid_t ppid;
+	pid_t pgid;
+	uint64_t start;			/* /proc/PID/stat starttime: survives pid reuse */
+	uint64_t pgid_start;		/* the group leader's, when the taint was recorded */
+	uint64_t since_ns;
+	uint32_t cats;
+	bool used;
+};
+
+struct mark {
+	dev_t dev;
+	ino_t ino;
+	char *path;
+};
+
+struct zone_mark {
+	char *path;
+	unsigned int flags;		/* FAN_MARK_MOUNT or 0 (inode) */
+	uint64_t perm, notif, fid;	/* masks added in each group */
+	int pathfd;			/* O_PATH, for open_by_handle_at (fid marks), else -1 */
+};
+
+struct role_cached {
+	bool used;
+	uid_t uid;
+	uint32_t cats;
+	uint64_t at_ns;
+	char roles[128];
+};
+
+struct proc_info {
+	pid_t pid, ppid, pgid;
+	uint64_t start;
+	unsigned int threads;
+	uid_t uid;
+	char comm[64];
+	bool have_stat, have_uid;
+};
+
+struct verdict {
+	const char *decision;	/* set when queued */
+	bool deny;		/* by policy; audit mode answers allow and logs would-deny */
+	bool log;
+	bool pd_read;		/* feed alerts */
+	const char *op;
+	const char *zone;
+	const char *label;
+	uint32_t cats;
+	dev_t dev;
+	ino_t ino;
+	struct proc_info p;
+	char reason[512];
+	char path[PATH_MAX];
+	char target[PATH_MAX];
+};
+
+/*
+ * A close-write the responder read and the labeller has yet to write. Until it is written (and
+ * after: the state then holds it) decisions count the file as labelled with @tcats.
+ */
+struct noted {
+	int fd;			/* the event's descriptor: what is written goes through it */
+	bool zone_write;	/* a zone file written by a tainted process: to be removed */
+	bool busy;		/* the labeller is writing it */
+	uint64_t seq;		/* queue order */
+	uint32_t tcats;		/* the writer's taint */
+	struct verdict v;	/* who wrote which file (path, dev, ino, zone) */
+};
+
+struct driver {
+	struct driver_env env;
+	const struct config *cfg;
+	int perm_fd, notif_fd, fid_fd, stop_fd, note_fd;
+	pthread_t responder, watchdog, logger, labeller;
+	int nthreads;
+	/* events on their way to the log (logger thread) */
+	pthread_mutex_t qlock;
+	pthread_cond_t qready, qspace;
+	struct verdict *q[LOGQ];
+	size_t qhead, qn;
+	bool qstop;
+	atomic_bool stopping;
+	/* close-writes noted by the responder, written by the labeller (note_fd wakes it) */
+	pthread_mutex_t nlock;
+	pthread_cond_t nspace;
+	struct noted *notes[NOTEQ];
+	size_t nnotes;
+	uint64_t note_seq;
+	atomic_bool nstop;		/* the responder has stopped: the labeller may */
+	/* pending requests, and every write of a response (so none is answered twice) */
+	pthread_mutex_t plock;
+	struct pending pend[MAX_PENDING];
+	_Atomic uint64_t busy_since_ns;
+	/* the responder holds it while deciding; policy() and label() to change what it reads */
+	pthread_mutex_t lock;
+	struct mark *marks;
+	size_t nmarks, capmarks;
+	struct zone_mark zmarks[MAX_ZONE_MARKS];
+	size_t nzmarks;
+	struct taint taints[TAINT_MAX];
+	struct { dev_t dev; ino_t ino; char path[PATH_MAX]; } clients[MAX_CLIENTS];
+	size_t nclients;
+	struct role_cached roles[ROLE_CACHE];
+	bool any_taint;			/* once set, zone opens look for inherited taint */
+	uint64_t last_mark_boot_ns;	/* CLOCK_BOOTTIME of the newest PD-file mark */
+	uint64_t ns_per_tick;		/* /proc starttime unit */
+	struct taint openers[256];	/* recent zone openers: pgid of a writer that exited */
+	size_t next_opener;
+	struct alerts *alerts;
+	/* counters */
+	_Atomic uint64_t n_allow, n_deny, n_would, n_overflow, n_watchdog, n_derived, n_moved,
+		n_own, n_requests, n_label_failed, n_answer_failed;
+};
+
+static inline uint64_t fan_now_ns(clockid_t c)
+{
+	struct timespec ts;
+
+	clock_gettime(c, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000ULL + ts.tv_nsec;
+}
+
+static inline bool fan_audit_mode(const struct driver *d)
+{
+	return d->env.st->mode == PDGUARD_MODE_AUDIT;
+}
+
+/*
+ * Wake the thread that polls eventfd @fd / take the wake-up. An eventfd's counter never fills
+ * with our increments of one, and EAGAIN on read is "nothing to take": other errors cannot happen
+ * on a descriptor we own and are returned for the record.
+ */
+static inline int fan_wake(int fd)
+{
+	uint64_t one = 1;
+
+	return write(fd, &one, sizeof(one)) == sizeof(one) || errno == EAGAIN ? 0 : -errno;
+}
+
+static inline int fan_unwake(int fd)
+{
+	uint64_t n;
+
+	return read(fd, &n, sizeof(n)) == sizeof(n) || errno == EAGAIN ? 0 : -errno;
+}
+
+/* proc.c: what /proc says about a process or a descriptor; nothing is opened but /proc */
+int fan_proc_stat(pid_t pid, struct proc_info *p);
+uint64_t fan_proc_start(pid_t pid);
+int fan_proc_uid(pid_t pid, struct proc_info *p);
+void fan_proc_exe(pid_t pid, char *buf, size_t len);
+void fan_fd_path(int fd, char *buf, size_t len);
+int fan_fd_label(int fd, uint8_t *level, uint32_t *cats);
+bool fan_write_only_open(const struct proc_info *p);
+
+/* taint.c: callers hold d->lock */
+bool fan_taint_covers(struct driver *d, const struct proc_info *p, uint32_t cats);
+void fan_taint_add(struct driver *d, const struct proc_info *p, uint32_t cats);
+uint32_t fan_taint_of(struct driver *d, const struct proc_info *p, bool dead_ok);
+
+/* marks.c */
+struct mark *fan_mark_find(struct driver *d, dev_t dev, ino_t ino);
+int fan_mark_file(struct driver *d, int fd, const char *path, dev_t dev, ino_t ino);
+void fan_unmark_file(struct driver *d, dev_t dev, ino_t ino);
+int fan_mark_path(struct driver *d, const char *path, dev_t dev, ino_t ino);
+void fan_walk_roots(struct driver *d);
+int fan_zone_mark_add(struct driver *d, const char *path, unsigned int flags, uint64_t perm,
+		      uint64_t notif, uint64_t fid);
+void fan_zone_marks_clear(struct driver *d);
+int fan_mark_zones(struct driver *d);
+void fan_resolve_clients(struct driver *d);
+const char *fan_sync_client(struct driver *d, pid_t pid);
+const char *fan_zone_of(struct driver *d, dev_t dev, int fd, char *path, size_t len);
+
+/* log.c */
+void fan_emit(struct driver *d, struct verdict *v);
+void fan_emit_info(struct driver *d, const char *op, const char *reason, pid_t pid);
+void fan_overflow(struct driver *d, const char *group);
+void *fan_logger_main(void *arg);
+
+/* notify.c */
+void fan_drain_notif(struct driver *d);
+uint32_t fan_noted_cats(struct driver *d, dev_t dev, ino_t ino);
+bool fan_notes_pending(struct driver *d);
+void *fan_labeller_main(void *arg);
+
+/* respond.c */
+void *fan_responder_main(void *arg);
+void *fan_watchdog_main(void *arg);
+
+#endif /* PDGUARD_FANOTIFY_INTERNAL_H */

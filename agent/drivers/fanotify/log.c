@@ -1,0 +1,116 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Events: the logger thread hashes and writes what the responder decided, so an opener never
+ * waits for the disk; informational events (start, overflow, watchdog) are written at once.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "drivers/fanotify/internal.h"
+
+/* Write one event and feed the alerts: the logger thread, never the responder. */
+static void write_event(struct driver *d, struct verdict *v)
+{
+	char exe[PATH_MAX];
+	struct event ev = {
+		.op = v->op ? v->op : "open", .decision = v->decision, .reason = v->reason,
+		.uid = v->p.have_uid ? v->p.uid : (uint32_t)-1, .pid = v->p.pid,
+		.comm = v->p.comm[0] ? v->p.comm : NULL, .exe = exe,
+		.path = v->path[0] ? v->path : NULL, .target = v->target[0] ? v->target : NULL,
+		.label = v->label, .categories = v->cats, .zone = v->zone, .driver = "fanotify",
+	};
+
+	fan_proc_exe(v->p.pid, exe, sizeof(exe));
+	if (d->env.log)
+		eventlog_write(d->env.log, &ev);
+	if (d->alerts && (v->pd_read || v->deny)) {
+		struct alert_access x = {
+			.ts_ns = fan_now_ns(CLOCK_REALTIME), .uid = ev.uid, .pid = v->p.pid,
+			.comm = ev.comm, .exe = exe, .dev = v->dev, .ino = v->ino, .path = ev.path,
+			.categories = v->cats, .decision = v->decision, .driver = "fanotify",
+		};
+
+		alerts_feed(d->alerts, &x);
+	}
+}
+
+/*
+ * Queue an event for the logger thread: the responder answers the next request while the event
+ * is hashed and written. A full queue makes the responder wait (events are never dropped); the
+ * watchdog answers requests meanwhile.
+ */
+void fan_emit(struct driver *d, struct verdict *v)
+{
+	struct verdict *copy = malloc(sizeof(*copy));
+
+	v->decision = !v->deny ? "allow" : fan_audit_mode(d) ? "would-deny" : "deny";
+	if (!v->deny)
+		d->n_allow++;
+	else if (fan_audit_mode(d))
+		d->n_would++;
+	else
+		d->n_deny++;
+	if (!copy) {
+		write_event(d, v);
+		return;
+	}
+	*copy = *v;
+	pthread_mutex_lock(&d->qlock);
+	while (d->qn == LOGQ && !d->qstop)
+		pthread_cond_wait(&d->qspace, &d->qlock);
+	d->q[(d->qhead + d->qn++) % LOGQ] = copy;
+	pthread_cond_signal(&d->qready);
+	pthread_mutex_unlock(&d->qlock);
+}
+
+void *fan_logger_main(void *arg)
+{
+	struct driver *d = arg;
+	struct verdict *v;
+
+	for (;;) {
+		pthread_mutex_lock(&d->qlock);
+		while (!d->qn && !d->qstop)
+			pthread_cond_wait(&d->qready, &d->qlock);
+		if (!d->qn) {
+			pthread_mutex_unlock(&d->qlock);
+			break;
+		}
+		v = d->q[d->qhead];
+		d->qhead = (d->qhead + 1) % LOGQ;
+		d->qn--;
+		pthread_cond_signal(&d->qspace);
+		pthread_mutex_unlock(&d->qlock);
+		write_event(d, v);
+		free(v);
+	}
+	return NULL;
+}
+
+void fan_emit_info(struct driver *d, const char *op, const char *reason, pid_t pid)
+{
+	struct proc_info p = { 0 };
+	struct event ev = { .op = op, .decision = "info", .reason = reason, .uid = (uint32_t)-1,
+			    .pid = pid, .driver = "fanotify" };
+
+	if (pid > 0 && !fan_proc_stat(pid, &p)) {
+		ev.comm = p.comm;
+		if (!fan_proc_uid(pid, &p))
+			ev.uid = p.uid;
+	}
+	if (d->env.log)
+		eventlog_write(d->env.log, &ev);
+}
+
+void fan_overflow(struct driver *d, const char *group)
+{
+	char reason[160];
+
+	d->n_overflow++;
+	snprintf(reason, sizeof(reason), "fanotify %s queue overflowed: events were lost (%s)",
+		 group, !strcmp(group, "permission") ? "requests beyond the queue were allowed" :
+		 "derived labels or after-the-fact checks may be missing");
+	fan_emit_info(d, "overflow", reason, 0);
+}

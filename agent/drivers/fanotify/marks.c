@@ -1,0 +1,377 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * What the permission group watches: PD-labelled files (inode marks), USB zone mounts, cloud
+ * folders and every subdirectory; what the notification groups watch; and the sync clients, by
+ * executable. Never "/" or a whole system filesystem: an open outside these marks never waits.
+ */
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <ftw.h>
+#include <pwd.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "state/labels.h"
+
+
+#include "drivers/fanotify/internal.h"
+
+struct mark *fan_mark_find(struct driver *d, dev_t dev, ino_t ino)
+{
+	size_t i;
+
+	for (i = 0; i < d->nmarks; i++)
+		if (d->marks[i].dev == dev && d->marks[i].ino == ino)
+			return &d->marks[i];
+	return NULL;
+}
+
+/*
+ * Put a perm mark on the file open as @fd (any descriptor, O_PATH too), or at @path when @fd < 0;
+ * @path is kept to remove the mark later. Caller holds d->lock.
+ */
+int fan_mark_file(struct driver *d, int fd, const char *path, dev_t dev, ino_t ino)
+{
+	struct mark *m = fan_mark_find(d, dev, ino);
+	char self[64];
+	int ret;
+
+	if (fd >= 0) {
+		/* fanotify_mark() takes no O_PATH descriptor as its object; the /proc link of
+		 * one resolves to that very file, not to whatever its path names now */
+		snprintf(self, sizeof(self), "/proc/self/fd/%d", fd);
+		ret = fanotify_mark(d->perm_fd, FAN_MARK_ADD, FAN_OPEN_PERM, AT_FDCWD, self);
+	} else {
+		ret = fanotify_mark(d->perm_fd, FAN_MARK_ADD | FAN_MARK_DONT_FOLLOW, FAN_OPEN_PERM,
+				    AT_FDCWD, path);
+	}
+	if (ret)
+		return -errno;
+	d->last_mark_boot_ns = fan_now_ns(CLOCK_BOOTTIME);
+	if (m) {
+		free(m->path);
+		m->path = strdup(path);
+		return 0;
+	}
+	if (d->nmarks == d->capmarks) {
+		size_t cap = d->capmarks ? d->capmarks * 2 : 256;
+		struct mark *v = realloc(d->marks, cap * sizeof(*v));
+
+		if (!v)
+			return -ENOMEM;
+		d->marks = v;
+		d->capmarks = cap;
+	}
+	d->marks[d->nmarks++] = (struct mark){ .dev = dev, .ino = ino, .path = strdup(path) };
+	return 0;
+}
+
+/*
+ * Mark the file at @path if it is still (@dev, @ino): opened O_PATH (no open event, nothing
+ * read) and compared, then marked through that descriptor, so a rename in between cannot move
+ * the mark to another file. Return: 0, -ESTALE when @path names another file, other -errno.
+ */
+int fan_mark_path(struct driver *d, const char *path, dev_t dev, ino_t ino)
+{
+	struct stat st;
+	int fd, ret;
+
+	fd = open(path, O_PATH | O_NOFOLLOW | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	if (fstat(fd, &st))
+		ret = -errno;
+	else if (!S_ISREG(st.st_mode) || st.st_dev != dev || st.st_ino != ino)
+		ret = -ESTALE;
+	else {
+		pthread_mutex_lock(&d->lock);
+		ret = fan_mark_find(d, dev, ino) ? 0 : fan_mark_file(d, fd, path, dev, ino);
+		pthread_mutex_unlock(&d->lock);
+	}
+	close(fd);
+	return ret;
+}
+
+void fan_unmark_file(struct driver *d, dev_t dev, ino_t ino)
+{
+	struct mark *m = fan_mark_find(d, dev, ino);
+	struct stat st;
+
+	if (!m)
+		return;
+	/* by path, checked to be the same inode: a renamed file keeps a harmless mark */
+	if (m->path && !lstat(m->path, &st) && st.st_dev == dev && st.st_ino == ino)
+		fanotify_mark(d->perm_fd, FAN_MARK_REMOVE | FAN_MARK_DONT_FOLLOW, FAN_OPEN_PERM,
+			      AT_FDCWD, m->path);
+	free(m->path);
+	*m = d->marks[--d->nmarks];
+}
+
+/* The start-up walk (nftw has no context pointer; one walk at a time). */
+static struct driver *walk_driver;
+
+static int walk_one(const char *path, const struct stat *st, int type, struct FTW *ftw)
+{
+	struct driver *d = walk_driver;
+	struct label_entry e;
+	uint8_t level = 0;
+	uint32_t cats = 0;
+
+	if (type != FTW_F || !S_ISREG(st->st_mode))
+		return 0;
+	/* what the state knows, else the file's own label */
+	if (!state_label_get(d->env.st, st->st_dev, st->st_ino, &e)) {
+		level = e.level;
+		cats = e.categories;
+	} else {
+		struct pdguard_label_xattr v;
+
+		if (!labels_get(path, &v)) {
+			level = v.level;
+			cats = v.categories;
+		}
+	}
+	/* the lock per file, not per walk: the responder decides between two files */
+	if (level != PDGUARD_LEVEL_NONE && cats)
+		fan_mark_path(d, path, st->st_dev, st->st_ino);
+	return 0;
+}
+
+/*
+ * Mark every labelled file under the scan roots, at start: labels loaded from the cache come
+ * without a path. Later labels arrive with theirs (driver_ops.label).
+ */
+void fan_walk_roots(struct driver *d)
+{
+	static pthread_mutex_t walk_lock = PTHREAD_MUTEX_INITIALIZER;
+	size_t i;
+
+	pthread_mutex_lock(&walk_lock);
+	walk_driver = d;
+	for (i = 0; i < d->cfg->scan.n; i++)
+		nftw(d->cfg->scan.v[i], walk_one, 32, FTW_PHYS | FTW_MOUNT);
+	walk_driver = NULL;
+	pthread_mutex_unlock(&walk_lock);
+}
+
+/* ---------------------------------------------------------------- zones and clients */
+
+int fan_zone_mark_add(struct driver *d, const char *path, unsigned int flags, uint64_t perm,
+			 uint64_t notif, uint64_t fid)
+{
+	struct zone_mark *z;
+	int ret = 0, pathfd;
+	size_t i;
+
+	pthread_mutex_lock(&d->lock);
+	for (i = 0; i < d->nzmarks; i++)
+		if (!strcmp(d->zmarks[i].path, path) && d->zmarks[i].flags == flags)
+			goto out;
+	ret = -ENOSPC;
+	if (d->nzmarks == MAX_ZONE_MARKS)
+		goto out;
+	ret = 0;
+	/* open_by_handle_at needs a real descriptor on the filesystem (not O_PATH); opened before
+	 * the marks, and directories are marked without FAN_ONDIR: no event for this open */
+	pathfd = fid ? open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC) : -1;
+	if (perm && fanotify_mark(d->perm_fd, FAN_MARK_ADD | flags, perm, AT_FDCWD, path)) {
+		ret = -errno;
+		if (pathfd >= 0)
+			close(pathfd);
+		goto out;
+	}
+	/* the notification groups only help (derived labels, after-the-fact checks): best effort */
+	if (notif)
+		fanotify_mark(d->notif_fd, FAN_MARK_ADD | flags, notif, AT_FDCWD, path);
+	if (fid && d->fid_fd >= 0)
+		fanotify_mark(d->fid_fd, FAN_MARK_ADD | flags, fid, AT_FDCWD, path);
+	z = &d->zmarks[d->nzmarks++];
+	*z = (struct zone_mark){ .path = strdup(path), .flags = flags, .perm = perm,
+				 .notif = notif, .fid = fid, .pathfd = pathfd };
+out:
+	pthread_mutex_unlock(&d->lock);
+	return ret;
+}
+
+void fan_zone_marks_clear(struct driver *d)
+{
+	size_t i;
+
+	for (i = 0; i < d->nzmarks; i++) {
+		struct zone_mark *z = &d->zmarks[i];
+
+		if (z->perm)
+			fanotify_mark(d->perm_fd, FAN_MARK_REMOVE | z->flags, z->perm, AT_FDCWD,
+				      z->path);
+		if (z->notif)
+			fanotify_mark(d->notif_fd, FAN_MARK_REMOVE | z->flags, z->notif, AT_FDCWD,
+				      z->path);
+		if (z->fid && d->fid_fd >= 0)
+			fanotify_mark(d->fid_fd, FAN_MARK_REMOVE | z->flags, z->fid, AT_FDCWD,
+				      z->path);
+		if (z->pathfd >= 0)
+			close(z->pathfd);
+		free(z->path);
+	}
+	d->nzmarks = 0;
+}
+
+#define CLOUD_PERM	(FAN_OPEN_PERM | FAN_EVENT_ON_CHILD)
+#define CLOUD_NOTIF	(FAN_CLOSE_WRITE | FAN_EVENT_ON_CHILD)
+#define CLOUD_FID	(FAN_MOVED_TO | FAN_CREATE | FAN_ONDIR)
+
+static struct driver *cloud_driver;
+
+static int cloud_dir(const char *path, const struct stat *st, int type, struct FTW *ftw)
+{
+	if (type == FTW_D)
+		fan_zone_mark_add(cloud_driver, path, 0, CLOUD_PERM, CLOUD_NOTIF, CLOUD_FID);
+	return 0;
+}
+
+/* Is @path a mount point (its own filesystem or bind mount)? */
+static bool own_mount(const char *path)
+{
+	struct stat a, b;
+	char parent[PATH_MAX];
+
+	snprintf(parent, sizeof(parent), "%s/..", path);
+	return !stat(path, &a) && !stat(parent, &b) && (a.st_dev != b.st_dev || a.st_ino == b.st_ino);
+}
+
+/* Marks for the zones in the state, and close-write watches where derived labels are made. */
+int fan_mark_zones(struct driver *d)
+{
+	static const char *const tmps[] = { "/tmp", "/var/tmp", "/dev/shm" };
+	static pthread_mutex_t cloud_lock = PTHREAD_MUTEX_INITIALIZER;
+	struct state *st = d->env.st;
+	struct zone *zv = NULL;
+	size_t i, n;
+	int ret = 0;
+
+	pthread_mutex_lock(&st->lock);
+	n = st->zones.n;
+	zv = calloc(n + 1, sizeof(*zv));
+	for (i = 0; zv && i < n; i++) {
+		zv[i] = st->zones.v[i];
+		zv[i].path = strdup(st->zones.v[i].path);
+	}
+	pthread_mutex_unlock(&st->lock);
+	if (!zv)
+		return -ENOMEM;
+	for (i = 0; i < n; i++) {
+		if (!zv[i].path)
+			continue;
+		if (zv[i].kind == ZONE_USB) {
+			int r = fan_zone_mark_add(d, zv[i].path, FAN_MARK_MOUNT, FAN_OPEN_PERM,
+					      FAN_CLOSE_WRITE, 0);
+
+			ret = ret ? ret : r;
+		} else {
+			pthread_mutex_lock(&cloud_lock);
+			cloud_driver = d;
+			nftw(zv[i].path, cloud_dir, 16, FTW_PHYS | FTW_MOUNT);
+			pthread_mutex_unlock(&cloud_lock);
+		}
+		free(zv[i].path);
+	}
+	free(zv);
+	/* derived labels: files written on the scan roots' mounts and on separate temp mounts
+	 * (notification only: a close never waits for us) */
+	for (i = 0; i < d->cfg->scan.n; i++)
+		fan_zone_mark_add(d, d->cfg->scan.v[i], FAN_MARK_MOUNT, 0, FAN_CLOSE_WRITE, 0);
+	for (i = 0; i < sizeof(tmps) / sizeof(tmps[0]); i++)
+		if (own_mount(tmps[i]))
+			fan_zone_mark_add(d, tmps[i], FAN_MARK_MOUNT, 0, FAN_CLOSE_WRITE, 0);
+	return ret;
+}
+
+/* Sync clients by executable (dev, ino): a renamed or linked copy is the same program. */
+void fan_resolve_clients(struct driver *d)
+{
+	struct passwd *pw;
+	struct stat st;
+	char path[PATH_MAX];
+	size_t i;
+
+	d->nclients = 0;
+	for (i = 0; i < d->cfg->cloud_clients.n; i++) {
+		const char *c = d->cfg->cloud_clients.v[i];
+
+		if (c[0] == '/') {
+			if (!stat(c, &st) && d->nclients < MAX_CLIENTS) {
+				d->clients[d->nclients].dev = st.st_dev;
+				d->clients[d->nclients].ino = st.st_ino;
+				snprintf(d->clients[d->nclients++].path, PATH_MAX, "%s", c);
+			}
+			continue;
+		}
+		setpwent();
+		while ((pw = getpwent()) && d->nclients < MAX_CLIENTS) {
+			if (!pw->pw_dir || pw->pw_dir[0] != '/' || !strcmp(pw->pw_dir, "/"))
+				continue;
+			snprintf(path, sizeof(path), "%s/%s", pw->pw_dir, c + 2);
+			if (stat(path, &st))
+				continue;
+			d->clients[d->nclients].dev = st.st_dev;
+			d->clients[d->nclients].ino = st.st_ino;
+			snprintf(d->clients[d->nclients++].path, PATH_MAX, "%s", path);
+		}
+		endpwent();
+	}
+}
+
+const char *fan_sync_client(struct driver *d, pid_t pid)
+{
+	char path[64];
+	struct stat st;
+	size_t i;
+
+	if (!d->nclients)
+		return NULL;
+	snprintf(path, sizeof(path), "/proc/%d/exe", (int)pid);
+	if (stat(path, &st))
+		return NULL;
+	for (i = 0; i < d->nclients; i++)
+		if (d->clients[i].dev == st.st_dev && d->clients[i].ino == st.st_ino)
+			return d->clients[i].path;
+	return NULL;
+}
+
+/*
+ * Which zone holds the file open as @fd on @dev: "usb", "cloud" or NULL. The path (in @path,
+ * filled when empty) is looked at only when a cloud folder lies on the same filesystem.
+ */
+const char *fan_zone_of(struct driver *d, dev_t dev, int fd, char *path, size_t len)
+{
+	struct state *st = d->env.st;
+	const char *z = NULL;
+	bool cloud_here = false;
+	size_t i, n;
+
+	pthread_mutex_lock(&st->lock);
+	if (zones_find_usb(&st->zones, dev))
+		z = "usb";
+	for (i = 0; !z && i < st->zones.n; i++)
+		cloud_here |= st->zones.v[i].kind == ZONE_CLOUD && st->zones.v[i].dev == dev;
+	pthread_mutex_unlock(&st->lock);
+	if (z || !cloud_here)
+		return z;
+	if (!path[0] && fd >= 0)
+		fan_fd_path(fd, path, len);
+	pthread_mutex_lock(&st->lock);
+	for (i = 0; i < st->zones.n && !z; i++) {
+		const struct zone *zn = &st->zones.v[i];
+
+		n = strlen(zn->path);
+		if (zn->kind == ZONE_CLOUD && zn->dev == dev && !strncmp(path, zn->path, n) &&
+		    path[n] == '/')
+			z = "cloud";
+	}
+	pthread_mutex_unlock(&st->lock);
+	return z;
+}

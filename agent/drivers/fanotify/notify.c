@@ -1,0 +1,437 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Notifications, seen after the fact: files closed after writing (derived labels, zone files
+ * written by a tainted process) and renames into cloud folders (quarantine).
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "lib/vocab.h"
+#include "state/labels.h"
+
+#include "drivers/fanotify/internal.h"
+
+/* Is @path one of the agent's own records: under the log's directory or the state directory? */
+static bool agent_record(const struct config *cfg, const char *path)
+{
+	const char *dirs[2] = { cfg->log, cfg->state };
+	size_t i, n;
+
+	for (i = 0; i < 2; i++) {
+		const char *slash = i == 0 ? strrchr(dirs[i], '/') : NULL;
+
+		n = slash ? (size_t)(slash - dirs[i]) : strlen(dirs[i]);
+		if (n && !strncmp(path, dirs[i], n) && (path[n] == '/' || path[n] == '\0'))
+			return true;
+	}
+	return false;
+}
+
+/*
+ * A close-write, read by the responder: what the file becomes is noted (in memory, nothing is
+ * written here) for the labeller. Return: true when the note took the event's descriptor.
+ */
+static bool note_close_write(struct driver *d, const struct fanotify_event_metadata *m)
+{
+	struct verdict v = { .op = "write", .label = "pd" };
+	struct label_entry cur;
+	struct noted *n;
+	struct stat st;
+	uint32_t tcats, old = 0;
+	uint8_t level = PDGUARD_LEVEL_NONE;
+
+	if (m->pid == d->env.agent_pid || fstat(m->fd, &st) || !S_ISREG(st.st_mode))
+		return false;
+	v.p.pid = m->pid;
+	fan_proc_stat(m->pid, &v.p);	/* may have exited: then its taint is taken by pid */
+	fan_proc_uid(m->pid, &v.p);
+	pthread_mutex_lock(&d->lock);
+	tcats = fan_taint_of(d, &v.p, true);
+	pthread_mutex_unlock(&d->lock);
+	if (!tcats)
+		return false;
+	v.dev = st.st_dev;
+	v.ino = st.st_ino;
+	v.cats = tcats;
+	fan_fd_path(m->fd, v.path, sizeof(v.path));
+	/* the event log, grants and cache are the agent's records, whoever appended to them */
+	if (agent_record(d->cfg, v.path))
+		return false;
+	v.zone = fan_zone_of(d, st.st_dev, m->fd, v.path, sizeof(v.path));
+	if (!v.zone) {
+		/* read the note table before the state: a note leaves the table after the state
+		 * has its label, so one of the two always holds it */
+		old = fan_noted_cats(d, st.st_dev, st.st_ino);
+		level = old ? PDGUARD_LEVEL_DERIVED : PDGUARD_LEVEL_NONE;
+		if (!state_label_get(d->env.st, st.st_dev, st.st_ino, &cur)) {
+			if (cur.level != PDGUARD_LEVEL_NONE) {
+				level = cur.level;
+				old |= cur.categories;
+			}
+		} else if (!old) {
+			fan_fd_label(m->fd, &level, &old);	/* known from the xattr only */
+		}
+		if (level != PDGUARD_LEVEL_NONE && (old & tcats) == tcats)
+			return false;
+	}
+	n = malloc(sizeof(*n));
+	if (!n)
+		return false;
+	*n = (struct noted){ .fd = m->fd, .zone_write = v.zone != NULL, .tcats = tcats, .v = v };
+	pthread_mutex_lock(&d->nlock);
+	/* the labeller frees room; it needs neither d->lock nor the state lock from us */
+	while (d->nnotes == NOTEQ && !d->nstop)
+		pthread_cond_wait(&d->nspace, &d->nlock);
+	if (d->nnotes == NOTEQ) {
+		pthread_mutex_unlock(&d->nlock);
+		free(n);
+		return false;
+	}
+	n->seq = d->note_seq++;
+	d->notes[d->nnotes++] = n;
+	pthread_mutex_unlock(&d->nlock);
+	fan_wake(d->note_fd);
+	return true;
+}
+
+uint32_t fan_noted_cats(struct driver *d, dev_t dev, ino_t ino)
+{
+	uint32_t cats = 0;
+	size_t i;
+
+	pthread_mutex_lock(&d->nlock);
+	for (i = 0; i < d->nnotes; i++) {
+		const struct noted *n = d->notes[i];
+
+		if (!n->zone_write && n->v.dev == dev && n->v.ino == ino)
+			cats |= n->tcats;
+	}
+	pthread_mutex_unlock(&d->nlock);
+	return cats;
+}
+
+bool fan_notes_pending(struct driver *d)
+{
+	bool any;
+
+	pthread_mutex_lock(&d->nlock);
+	any = d->nnotes > 0;
+	pthread_mutex_unlock(&d->nlock);
+	return any;
+}
+
+/*
+ * Read every queued close-write (non-blocking) into notes: the responder calls it before a zone
+ * decision, so a file written a moment ago counts as labelled. It only reads.
+ */
+void fan_drain_notif(struct driver *d)
+{
+	char buf[EVBUF] __attribute__((aligned(8)));
+	struct fanotify_event_metadata *m;
+	ssize_t n;
+
+	while ((n = read(d->notif_fd, buf, sizeof(buf))) > 0) {
+		for (m = (void *)buf; FAN_EVENT_OK(m, n); m = FAN_EVENT_NEXT(m, n)) {
+			bool taken = false;
+
+			if (m->vers != FANOTIFY_METADATA_VERSION)
+				continue;
+			if (m->mask & FAN_Q_OVERFLOW)
+				fan_overflow(d, "notification");
+			else if (m->fd >= 0 && (m->mask & FAN_CLOSE_WRITE))
+				taken = note_close_write(d, m);
+			if (m->fd >= 0 && !taken)
+				close(m->fd);
+		}
+	}
+}
+
+/* The labeller: a zone file written by a tainted process is removed (enforce mode). */
+static void write_zone_file(struct driver *d, struct noted *n)
+{
+	struct reason_args ra = { .cats = n->tcats, .zone = n->v.zone,
+				  .note = "seen after the fact" };
+	struct verdict *v = &n->v;
+	struct stat now;
+
+	/* the open was not refused (the writer opened it before it read PD): undo now */
+	v->deny = true;
+	v->log = true;
+	if (!fan_audit_mode(d) && !lstat(v->path, &now) && now.st_ino == v->ino &&
+	    now.st_dev == v->dev && !unlink(v->path))
+		ra.note = "removed after the fact";
+	vocab_reason_format(v->reason, sizeof(v->reason), PDGUARD_REASON_ZONE_WRITE_AFTER, &ra);
+	fan_emit(d, v);
+}
+
+/* A derived label only half applied: an event, and a counter for `pdguard status`. */
+static void label_trouble(struct driver *d, const char *path, uint32_t cats, const char *what,
+			  int err)
+{
+	char reason[256];
+	struct event ev = {
+		.op = "label", .decision = "info", .reason = reason, .uid = (uint32_t)-1,
+		.pid = getpid(), .comm = "pdguard", .path = path, .label = "pd",
+		.categories = cats, .driver = "fanotify",
+	};
+
+	d->n_label_failed++;
+	snprintf(reason, sizeof(reason), "%s (%s)", what, strerror(-err));
+	if (d->env.log)
+		eventlog_write(d->env.log, &ev);
+}
+
+/* The labeller: the derived label, in the xattr (through the event's descriptor) and the state. */
+static void write_derived(struct driver *d, struct noted *n)
+{
+	struct reason_args ra = { .cats = n->tcats };
+	struct verdict *v = &n->v;
+	struct label_entry e, cur;
+	char exe[PATH_MAX];
+	struct stat st;
+	uint32_t old = 0;
+	uint8_t level = PDGUARD_LEVEL_NONE;
+	int ret;
+
+	if (fstat(n->fd, &st))
+		return;
+	/* the state again: a classification may have labelled it since it was noted */
+	if (!state_label_get(d->env.st, st.st_dev, st.st_ino, &cur)) {
+		level = cur.level;
+		old = cur.categories;
+	} else {
+		fan_fd_label(n->fd, &level, &old);
+	}
+	if (level != PDGUARD_LEVEL_NONE && (old & n->tcats) == n->tcats)
+		return;
+	memset(&e, 0, sizeof(e));
+	e.dev = st.st_dev;
+	e.ino = st.st_ino;
+	e.size = st.st_size;
+	e.mtime_ns = (int64_t)st.st_mtim.tv_sec * 1000000000LL + st.st_mtim.tv_nsec;
+	e.ctime_ns = (int64_t)st.st_ctim.tv_sec * 1000000000LL + st.st_ctim.tv_nsec;
+	e.level = level == PDGUARD_LEVEL_PD ? PDGUARD_LEVEL_PD : PDGUARD_LEVEL_DERIVED;
+	e.categories = (level != PDGUARD_LEVEL_NONE ? old : 0) | n->tcats;
+	fan_proc_exe(v->p.pid, exe, sizeof(exe));
+	/* through the event's descriptor: the file is not opened again, nor another one labelled */
+	ret = labels_set_fd(n->fd, e.level, e.categories, 0);
+	if (ret)
+		label_trouble(d, v->path, e.categories, "the derived label could not be written to "
+			      "the file: it holds in the agent's state only", ret);
+	state_label_put(d->env.st, &e);
+	pthread_mutex_lock(&d->lock);
+	ret = fan_mark_file(d, n->fd, v->path, st.st_dev, st.st_ino);
+	pthread_mutex_unlock(&d->lock);
+	if (ret)
+		label_trouble(d, v->path, e.categories, "the derived file could not be marked: its "
+			      "opens are not checked", ret);
+	d->n_derived++;
+	vocab_reason_format(v->reason, sizeof(v->reason), PDGUARD_REASON_DERIVED, &ra);
+	{
+		struct event ev = {
+			.op = "label", .decision = "info", .reason = v->reason,
+			.uid = v->p.have_uid ? v->p.uid : (uint32_t)-1, .pid = v->p.pid,
+			.comm = v->p.comm[0] ? v->p.comm : NULL, .exe = exe, .path = v->path,
+			.label = "pd", .categories = e.categories, .zone = NULL,
+			.driver = "fanotify",
+		};
+
+		if (d->env.log)
+			eventlog_write(d->env.log, &ev);
+	}
+}
+
+/* The oldest note, marked busy (it stays visible to decisions until written); NULL: none. */
+static struct noted *note_next(struct driver *d)
+{
+	struct noted *n = NULL;
+	size_t i;
+
+	pthread_mutex_lock(&d->nlock);
+	for (i = 0; i < d->nnotes; i++)
+		if (!d->notes[i]->busy && (!n || d->notes[i]->seq < n->seq))
+			n = d->notes[i];
+	if (n)
+		n->busy = true;
+	pthread_mutex_unlock(&d->nlock);
+	return n;
+}
+
+static void note_done(struct driver *d, struct noted *n)
+{
+	size_t i;
+
+	pthread_mutex_lock(&d->nlock);
+	for (i = 0; i < d->nnotes; i++)
+		if (d->notes[i] == n) {
+			d->notes[i] = d->notes[--d->nnotes];
+			break;
+		}
+	pthread_cond_signal(&d->nspace);
+	pthread_mutex_unlock(&d->nlock);
+	close(n->fd);
+	free(n);
+}
+
+static void write_notes(struct driver *d)
+{
+	struct noted *n;
+
+	while ((n = note_next(d))) {
+		if (n->zone_write)
+			write_zone_file(d, n);
+		else
+			write_derived(d, n);
+		note_done(d, n);
+	}
+}
+
+/* Cloud zone that holds @dirpath; its parent gets the quarantine. */
+static int quarantine_dir(struct driver *d, const char *dirpath, char *q, size_t len)
+{
+	struct state *st = d->env.st;
+	int ret = -ENOENT;
+	size_t i, n;
+
+	pthread_mutex_lock(&st->lock);
+	for (i = 0; i < st->zones.n && ret; i++) {
+		const struct zone *z = &st->zones.v[i];
+		const char *slash;
+
+		n = strlen(z->path);
+		if (z->kind != ZONE_CLOUD || strncmp(dirpath, z->path, n) ||
+		    (dirpath[n] && dirpath[n] != '/'))
+			continue;
+		slash = strrchr(z->path, '/');
+		snprintf(q, len, "%.*s/.pdguard-quarantine", slash ? (int)(slash - z->path) : 0,
+			 z->path);
+		ret = 0;
+	}
+	pthread_mutex_unlock(&st->lock);
+	if (!ret && mkdir(q, 0700) && errno != EEXIST)
+		ret = -errno;
+	return ret;
+}
+
+static void fid_event(struct driver *d, const struct fanotify_event_metadata *m)
+{
+	const struct fanotify_event_info_fid *fid = (const void *)(m + 1);
+	const struct file_handle *fh;
+	struct verdict v = { .op = "rename", .zone = "cloud", .label = "pd" };
+	struct pdguard_label_xattr lx;
+	struct label_entry e;
+	struct reason_args ra = { .zone = "cloud", .note = "seen after the fact" };
+	char dirpath[PATH_MAX], xpath[PATH_MAX + 300], qdir[PATH_MAX];
+	const char *name;
+	struct stat st;
+	bool too_long;
+	int dirfd = -1;
+	size_t i;
+
+	if (m->event_len < sizeof(*m) + sizeof(*fid) ||
+	    fid->hdr.info_type != FAN_EVENT_INFO_TYPE_DFID_NAME)
+		return;
+	fh = (const void *)fid->handle;
+	name = (const char *)fh->f_handle + fh->handle_bytes;
+	pthread_mutex_lock(&d->lock);
+	for (i = 0; i < d->nzmarks && dirfd < 0; i++)
+		if (d->zmarks[i].pathfd >= 0)
+			dirfd = open_by_handle_at(d->zmarks[i].pathfd, (struct file_handle *)fh,
+						  O_PATH | O_CLOEXEC);
+	pthread_mutex_unlock(&d->lock);
+	if (dirfd < 0)
+		return;
+	fan_fd_path(dirfd, dirpath, sizeof(dirpath));
+	/* a path too long to hold is still logged, cut; a file is still moved by dirfd + name */
+	too_long = (size_t)snprintf(v.path, sizeof(v.path), "%s/%s", dirpath, name) >=
+		   sizeof(v.path);
+	if ((m->mask & FAN_ONDIR) && (m->mask & (FAN_CREATE | FAN_MOVED_TO))) {
+		/* a new subdirectory of a cloud folder: watched like its parent (by its path) */
+		if (!too_long)
+			fan_zone_mark_add(d, v.path, 0, CLOUD_PERM, CLOUD_NOTIF, CLOUD_FID);
+		close(dirfd);
+		return;
+	}
+	if (!(m->mask & FAN_MOVED_TO) || fstatat(dirfd, name, &st, AT_SYMLINK_NOFOLLOW) ||
+	    !S_ISREG(st.st_mode)) {
+		close(dirfd);
+		return;
+	}
+	v.dev = st.st_dev;
+	v.ino = st.st_ino;
+	if (!state_label_get(d->env.st, st.st_dev, st.st_ino, &e) && e.level != PDGUARD_LEVEL_NONE)
+		v.cats = e.categories;
+	else if ((size_t)snprintf(xpath, sizeof(xpath), "/proc/self/fd/%d/%s", dirfd, name) <
+		 sizeof(xpath) && !labels_get(xpath, &lx) && lx.level != PDGUARD_LEVEL_NONE)
+		v.cats = lx.categories;
+	v.p.pid = m->pid;
+	fan_proc_stat(m->pid, &v.p);
+	fan_proc_uid(m->pid, &v.p);
+	if (!v.cats || m->pid == d->env.agent_pid) {
+		close(dirfd);
+		return;
+	}
+	v.deny = true;
+	if (!fan_audit_mode(d) && !quarantine_dir(d, dirpath, qdir, sizeof(qdir)) &&
+	    (size_t)snprintf(v.target, sizeof(v.target), "%s/%s.%ld", qdir, name,
+			     (long)time(NULL)) < sizeof(v.target) &&
+	    !renameat(dirfd, name, AT_FDCWD, v.target)) {
+		d->n_moved++;
+		ra.note = "moved to quarantine";
+	} else {
+		v.target[0] = '\0';
+	}
+	ra.cats = v.cats;
+	vocab_reason_format(v.reason, sizeof(v.reason), PDGUARD_REASON_MOVED_TO_ZONE, &ra);
+	close(dirfd);
+	fan_emit(d, &v);
+}
+
+static void drain_fid(struct driver *d)
+{
+	char buf[EVBUF] __attribute__((aligned(8)));
+	struct fanotify_event_metadata *m;
+	ssize_t n;
+
+	while ((n = read(d->fid_fd, buf, sizeof(buf))) > 0) {
+		for (m = (void *)buf; FAN_EVENT_OK(m, n); m = FAN_EVENT_NEXT(m, n)) {
+			if (m->vers != FANOTIFY_METADATA_VERSION)
+				continue;
+			if (m->mask & FAN_Q_OVERFLOW)
+				fan_overflow(d, "rename");
+			else
+				fid_event(d, m);
+		}
+	}
+}
+
+/* The labeller thread: every write the notifications call for, away from the responder. */
+void *fan_labeller_main(void *arg)
+{
+	struct driver *d = arg;
+	struct pollfd pfd[2] = {
+		{ .fd = d->note_fd, .events = POLLIN },
+		{ .fd = d->fid_fd, .events = POLLIN },
+	};
+
+	/* not on stop_fd: the responder may note more until it stops (fan_stop sets nstop then),
+	 * and what it noted is written before the driver goes */
+	while (!d->nstop) {
+		if (poll(pfd, 2, 1000) < 0 && errno != EINTR)
+			break;
+		if (pfd[0].revents & POLLIN)
+			fan_unwake(d->note_fd);
+		/* every second too: a lost wake-up delays a label, never loses it */
+		write_notes(d);
+		if (pfd[1].revents & POLLIN)
+			drain_fid(d);
+	}
+	write_notes(d);
+	return NULL;
+}

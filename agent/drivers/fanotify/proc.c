@@ -1,0 +1,178 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * What /proc says about the process behind a fanotify event, and what the event's own descriptor
+ * says about its file. Read only: nothing here opens a file other than under /proc, so the
+ * responder never waits for a permission event of its own.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/xattr.h>
+#include <unistd.h>
+
+#include "drivers/fanotify/internal.h"
+
+static ssize_t read_small(const char *path, char *buf, size_t len)
+{
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	ssize_t n;
+
+	if (fd < 0)
+		return -errno;
+	n = read(fd, buf, len - 1);
+	if (n < 0)
+		n = -errno;
+	else
+		buf[n] = '\0';
+	close(fd);
+	return n;
+}
+
+/* pid, comm, ppid, pgid, starttime from /proc/PID/stat (comm may hold spaces and parens). */
+int fan_proc_stat(pid_t pid, struct proc_info *p)
+{
+	char path[64], buf[1024], *open_p, *close_p, *s;
+	unsigned long long start;
+	unsigned int threads = 0;
+	int ppid, pgid, i;
+
+	snprintf(path, sizeof(path), "/proc/%d/stat", (int)pid);
+	if (read_small(path, buf, sizeof(buf)) <= 0)
+		return -ESRCH;
+	open_p = strchr(buf, '(');
+	close_p = strrchr(buf, ')');
+	if (!open_p || !close_p || close_p < open_p)
+		return -EBADMSG;
+	snprintf(p->comm, sizeof(p->comm), "%.*s", (int)(close_p - open_p - 1), open_p + 1);
+	s = close_p + 2;
+	if (sscanf(s, "%*c %d %d", &ppid, &pgid) != 2)
+		return -EBADMSG;
+	/* num_threads is field 20, starttime 22; after ')' we are at field 3 */
+	for (i = 3; i < 22 && s; i++) {
+		s = strchr(s, ' ');
+		if (s)
+			s++;
+		if (i == 19 && s && sscanf(s, "%u", &threads) != 1)
+			return -EBADMSG;
+	}
+	if (!s || sscanf(s, "%llu", &start) != 1)
+		return -EBADMSG;
+	p->threads = threads;
+	p->pid = pid;
+	p->ppid = ppid;
+	p->pgid = pgid;
+	p->start = start;
+	p->have_stat = true;
+	return 0;
+}
+
+uint64_t fan_proc_start(pid_t pid)
+{
+	struct proc_info p = { 0 };
+
+	return fan_proc_stat(pid, &p) ? 0 : p.start;
+}
+
+/*
+ * The user: /proc/PID's owner is the task's effective uid (one stat, where reading the status
+ * file costs several µs); root-owned entries (root, or a non-dumpable task) are checked in
+ * /proc/PID/status for the fs uid, what file access checks use.
+ */
+int fan_proc_uid(pid_t pid, struct proc_info *p)
+{
+	char path[64], buf[2048], *s;
+	unsigned int r, e, sv, fs;
+	struct stat st;
+
+	snprintf(path, sizeof(path), "/proc/%d", (int)pid);
+	if (!stat(path, &st) && st.st_uid != 0) {
+		p->uid = st.st_uid;
+		p->have_uid = true;
+		return 0;
+	}
+	snprintf(path, sizeof(path), "/proc/%d/status", (int)pid);
+	if (read_small(path, buf, sizeof(buf)) <= 0)
+		return -ESRCH;
+	s = strstr(buf, "\nUid:");
+	if (!s || sscanf(s + 5, "%u %u %u %u", &r, &e, &sv, &fs) != 4)
+		return -EBADMSG;
+	p->uid = fs;
+	p->have_uid = true;
+	return 0;
+}
+
+void fan_proc_exe(pid_t pid, char *buf, size_t len)
+{
+	char path[64];
+	ssize_t n;
+
+	snprintf(path, sizeof(path), "/proc/%d/exe", (int)pid);
+	n = readlink(path, buf, len - 1);
+	buf[n > 0 ? n : 0] = '\0';
+}
+
+void fan_fd_path(int fd, char *buf, size_t len)
+{
+	char path[64];
+	ssize_t n;
+
+	snprintf(path, sizeof(path), "/proc/self/fd/%d", fd);
+	n = readlink(path, buf, len - 1);
+	buf[n > 0 ? n : 0] = '\0';
+}
+
+/* The label xattr read through the event's own descriptor: no open, no event. */
+int fan_fd_label(int fd, uint8_t *level, uint32_t *cats)
+{
+	struct pdguard_label_xattr v;
+	ssize_t n = fgetxattr(fd, PDGUARD_XATTR_NAME, &v, sizeof(v));
+
+	if (n != sizeof(v) || v.magic != PDGUARD_LABEL_MAGIC || v.version != PDGUARD_LABEL_VERSION ||
+	    v.level >= __PDGUARD_LEVEL_MAX)
+		return -ENODATA;
+	*level = v.level;
+	*cats = le32toh(v.categories) & PDGUARD_CAT_ALL;
+	return 0;
+}
+
+/*
+ * Whether the opener asked for write-only access. A permission event carries no open flags, so
+ * they are read from /proc/PID/syscall: the opener is blocked inside open() until we answer, and
+ * its syscall number and arguments there are the registers it entered with (a tracer cannot
+ * change them while it waits: it is in no ptrace stop). Only a positive answer changes anything
+ * (a write-only open does not carry what the file holds), so every case that cannot be read with
+ * certainty says no: several threads (the file shows the main thread's syscall: which one
+ * opened?), openat2 (its flags live in memory the process can change), io_uring and any other
+ * way in. The numbers are this architecture's: a 32-bit opener's compat numbers match none of
+ * them, so it counts as a reader. One small /proc read, only for opens of PD files by a process
+ * not yet tainted by them.
+ */
+bool fan_write_only_open(const struct proc_info *p)
+{
+	char path[64], buf[256];
+	unsigned long nr, a[3];
+
+	if (!p->have_stat || p->threads != 1)
+		return false;
+	snprintf(path, sizeof(path), "/proc/%d/syscall", (int)p->pid);
+	if (read_small(path, buf, sizeof(buf)) <= 0 ||
+	    sscanf(buf, "%lu %lx %lx %lx", &nr, &a[0], &a[1], &a[2]) != 4)
+		return false;	/* "running", or "-1 ..." (not in a syscall) */
+	switch (nr) {
+#ifdef SYS_open
+	case SYS_open:
+		return (a[1] & O_ACCMODE) == O_WRONLY;
+#endif
+#ifdef SYS_creat
+	case SYS_creat:
+		return true;
+#endif
+	case SYS_openat:
+		return (a[2] & O_ACCMODE) == O_WRONLY;
+	default:
+		return false;
+	}
+}

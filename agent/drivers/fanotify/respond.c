@@ -1,0 +1,422 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Permission requests: read, decide, answer, log. The responder decides; the watchdog answers
+ * what it does not answer in time (per [agent] fail = open|closed).
+ */
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "lib/vocab.h"
+#include "policy/grants.h"
+
+#include "drivers/fanotify/internal.h"
+
+/* Write one response; the caller holds d->plock (so none is answered twice). */
+static int respond(struct driver *d, int fd, bool allow)
+{
+	struct fanotify_response r = { .fd = fd, .response = allow ? FAN_ALLOW : FAN_DENY };
+	ssize_t n = write(d->perm_fd, &r, sizeof(r));
+
+	if (n == sizeof(r))
+		return 0;
+	d->n_answer_failed++;
+	return n < 0 ? -errno : -EIO;
+}
+
+/*
+ * The kernel refused an answer: the request is no longer pending there (its opener went, or
+ * the group is closing), so nobody waits; said in the log all the same, as it should not happen.
+ */
+static void answer_failed(struct driver *d, pid_t pid, int err)
+{
+	char reason[160];
+
+	snprintf(reason, sizeof(reason), "the answer to this open could not be written: %s",
+		 strerror(-err));
+	fan_emit_info(d, "open", reason, pid);
+}
+
+/* Write the answer unless the watchdog did. Return: 1 when ours was the answer, 0, -errno. */
+static int answer(struct driver *d, struct pending *p, bool allow)
+{
+	int ret = 0;
+
+	pthread_mutex_lock(&d->plock);
+	if (!p->answered) {
+		p->answered = true;
+		ret = respond(d, p->fd, allow);
+		ret = ret ? ret : 1;
+	}
+	pthread_mutex_unlock(&d->plock);
+	if (ret < 0)
+		answer_failed(d, p->pid, ret);
+	return ret;
+}
+
+static struct pending *pend_add(struct driver *d, int fd, pid_t pid, uint64_t deadline)
+{
+	struct pending *p = NULL;
+	size_t i;
+
+	pthread_mutex_lock(&d->plock);
+	for (i = 0; i < MAX_PENDING && !p; i++)
+		if (!d->pend[i].used)
+			p = &d->pend[i];
+	if (p)
+		*p = (struct pending){ .used = true, .fd = fd, .pid = pid, .deadline_ns = deadline };
+	pthread_mutex_unlock(&d->plock);
+	return p;
+}
+
+static void pend_done(struct driver *d, struct pending *p)
+{
+	pthread_mutex_lock(&d->plock);
+	close(p->fd);
+	p->used = false;
+	pthread_mutex_unlock(&d->plock);
+}
+
+/* Roles of @uid, cached: NSS (SSSD, winbind) may be slow, a decision must not be. */
+static uint32_t role_cats(struct driver *d, uid_t uid, char *roles, size_t len)
+{
+	uint64_t now = fan_now_ns(CLOCK_MONOTONIC);
+	struct role_cached *r, *victim = &d->roles[0];
+	size_t i;
+
+	for (i = 0; i < ROLE_CACHE; i++) {
+		r = &d->roles[i];
+		if (r->used && r->uid == uid && now - r->at_ns < ROLE_TTL_NS) {
+			snprintf(roles, len, "%s", r->roles);
+			return r->cats;
+		}
+		if (!r->used || r->at_ns < victim->at_ns)
+			victim = r;
+	}
+	victim->used = true;
+	victim->uid = uid;
+	victim->at_ns = now;
+	victim->cats = state_role_categories(d->cfg, uid, victim->roles, sizeof(victim->roles));
+	snprintf(roles, len, "%s", victim->roles);
+	return victim->cats;
+}
+
+/* Labelled files among the descriptors @pid holds (opened before the file got its label). */
+static uint32_t open_fd_cats(struct driver *d, pid_t pid)
+{
+	char dir[64], path[320];
+	struct label_entry e;
+	struct dirent *de;
+	struct stat st;
+	uint32_t cats = 0;
+	int n = 0;
+	DIR *dp;
+
+	snprintf(dir, sizeof(dir), "/proc/%d/fd", (int)pid);
+	dp = opendir(dir);
+	if (!dp)
+		return 0;
+	while ((de = readdir(dp)) && n++ < MAX_FDS_CHECKED) {
+		if (de->d_name[0] == '.')
+			continue;
+		snprintf(path, sizeof(path), "%s/%s", dir, de->d_name);
+		/* stat follows the descriptor's link without opening the file */
+		if (stat(path, &st) || !S_ISREG(st.st_mode))
+			continue;
+		/* the notes before the state: a note leaves after the state has its label */
+		cats |= fan_noted_cats(d, st.st_dev, st.st_ino);
+		if (!state_label_get(d->env.st, st.st_dev, st.st_ino, &e) &&
+		    e.level != PDGUARD_LEVEL_NONE)
+			cats |= e.categories;
+	}
+	closedir(dp);
+	return cats;
+}
+
+/* Why @v's PD read is allowed or refused (roles, grants, sync clients); sets v->deny. */
+static unsigned int read_reason(struct driver *d, struct verdict *v, uint32_t cats, char *roles,
+				size_t rlen, struct reason_args *ra)
+{
+	uint32_t allowed, granted;
+
+	ra->client = fan_sync_client(d, v->p.pid);
+	allowed = role_cats(d, v->p.uid, roles, rlen);
+	granted = grants_allowed(d->env.grants, v->p.uid, time(NULL));
+	ra->roles = roles;
+	ra->cats = cats;
+	if (ra->client) {
+		v->deny = true;
+		return PDGUARD_REASON_SYNC_CLIENT;
+	}
+	if (!v->p.have_uid) {
+		v->deny = true;
+		return PDGUARD_REASON_UNKNOWN_USER;
+	}
+	if (cats & ~(allowed | granted)) {
+		v->deny = true;
+		ra->cats = cats & ~(allowed | granted);
+		return PDGUARD_REASON_ROLE;
+	}
+	return cats & ~allowed ? PDGUARD_REASON_GRANT : PDGUARD_REASON_PD_READ;
+}
+
+/*
+ * The policy for one open. Fills @v; v->deny says what the policy wants. It reads the state,
+ * the notes, /proc and the event's descriptor, and writes nothing but the taint table.
+ */
+static void decide(struct driver *d, int fd, pid_t pid, struct verdict *v)
+{
+	struct reason_args ra = { 0 };
+	struct label_entry e;
+	struct stat st;
+	unsigned int reason;
+	uint32_t cats, noted, tcats;
+	uint8_t level = PDGUARD_LEVEL_NONE;
+	char roles[128];
+
+	v->p.pid = pid;
+	if (fstat(fd, &st) || !S_ISREG(st.st_mode))
+		return;
+	v->dev = st.st_dev;
+	v->ino = st.st_ino;
+	/* the notes before the state: a note leaves after the state has its label */
+	noted = fan_noted_cats(d, st.st_dev, st.st_ino);
+	cats = 0;
+	if (!state_label_get(d->env.st, st.st_dev, st.st_ino, &e)) {
+		level = e.level;
+		cats = e.categories;
+	} else {
+		fan_fd_label(fd, &level, &cats);
+	}
+	if (level == PDGUARD_LEVEL_NONE)
+		cats = 0;
+	cats |= noted;
+	if (cats)
+		fan_fd_path(fd, v->path, sizeof(v->path));
+	v->zone = fan_zone_of(d, st.st_dev, fd, v->path, sizeof(v->path));
+	if (!cats && !v->zone)
+		return;		/* a file no longer labelled; its mark goes with the next label() */
+	if (v->zone)
+		fan_drain_notif(d);	/* `cat pd > /tmp/x; cp /tmp/x /usb/`: note /tmp/x first */
+	fan_proc_stat(pid, &v->p);
+	if (cats)
+		fan_proc_uid(pid, &v->p);
+	pthread_mutex_lock(&d->lock);
+	if (cats) {
+		v->log = true;
+		v->pd_read = true;
+		v->label = "pd";
+		v->cats = cats;
+		reason = read_reason(d, v, cats, roles, sizeof(roles), &ra);
+		/* what is read is carried: audit mode too, the read does happen; a write-only
+		 * open (`echo new > pd.csv`) reads nothing */
+		if (!fan_taint_covers(d, &v->p, cats) && fan_write_only_open(&v->p)) {
+			v->pd_read = false;
+			ra.note = "opened write-only: nothing is read or carried";
+		} else if (!v->deny || fan_audit_mode(d)) {
+			fan_taint_add(d, &v->p, cats);
+		}
+		vocab_reason_format(v->reason, sizeof(v->reason), reason, &ra);
+	}
+	if (v->zone && v->p.have_stat) {
+		struct taint *o = &d->openers[d->next_opener++ % 256];
+
+		*o = (struct taint){ .used = true, .pid = pid, .pgid = v->p.pgid,
+				     .start = v->p.start };
+	}
+	if (v->zone && !v->deny) {
+		tcats = d->any_taint ? fan_taint_of(d, &v->p, false) : 0;
+		pthread_mutex_unlock(&d->lock);
+		/* a process started after the newest mark saw every labelled file it opened through
+		 * a permission event, unless a noted file is not marked yet: its descriptors hold
+		 * nothing we do not know of */
+		if (!v->p.have_stat || v->p.start * d->ns_per_tick <= d->last_mark_boot_ns ||
+		    fan_notes_pending(d))
+			tcats |= open_fd_cats(d, pid);
+		pthread_mutex_lock(&d->lock);
+		if (tcats) {
+			struct reason_args za = { .cats = tcats, .zone = v->zone };
+
+			if (!v->path[0])
+				fan_fd_path(fd, v->path, sizeof(v->path));
+			if (!v->p.have_uid)
+				fan_proc_uid(pid, &v->p);
+			v->deny = true;
+			v->log = true;
+			v->cats |= tcats;
+			v->label = cats ? "pd" : "none";
+			vocab_reason_format(v->reason, sizeof(v->reason),
+					    PDGUARD_REASON_TAINT_TO_ZONE, &za);
+		}
+	}
+	pthread_mutex_unlock(&d->lock);
+}
+
+static void handle_perm(struct driver *d)
+{
+	char buf[EVBUF] __attribute__((aligned(8)));
+	struct pending *pend[EVBUF / sizeof(struct fanotify_event_metadata)];
+	struct fanotify_event_metadata *m;
+	uint64_t deadline;
+	ssize_t n;
+	size_t k, np;
+
+	n = read(d->perm_fd, buf, sizeof(buf));
+	if (n <= 0)
+		return;
+	deadline = fan_now_ns(CLOCK_MONOTONIC) + (uint64_t)d->cfg->decision_timeout_ms * 1000000ULL;
+	/* first pass: the agent's own opens go through at once, the rest wait with a deadline */
+	np = 0;
+	for (m = (void *)buf; FAN_EVENT_OK(m, n); m = FAN_EVENT_NEXT(m, n)) {
+		struct pending *p;
+
+		if (m->vers != FANOTIFY_METADATA_VERSION)
+			continue;
+		if (m->mask & FAN_Q_OVERFLOW) {
+			fan_overflow(d, "permission");
+			continue;
+		}
+		if (m->fd < 0)
+			continue;
+		d->n_requests++;
+		p = pend_add(d, m->fd, m->pid, deadline);
+		if (!p) {
+			/* more requests than slots: answer by the fail policy, never wait */
+			int ret;
+
+			pthread_mutex_lock(&d->plock);
+			ret = respond(d, m->fd, m->pid == d->env.agent_pid || d->cfg->fail_open);
+			pthread_mutex_unlock(&d->plock);
+			close(m->fd);
+			if (ret)
+				answer_failed(d, m->pid, ret);
+			continue;
+		}
+		if (m->pid == d->env.agent_pid) {
+			d->n_own++;
+			answer(d, p, true);
+			pend_done(d, p);
+			continue;
+		}
+		pend[np++] = p;
+	}
+	for (k = 0; k < np; k++) {
+		struct verdict v = { 0 };
+		int ours;
+
+		d->busy_since_ns = fan_now_ns(CLOCK_MONOTONIC);
+		decide(d, pend[k]->fd, pend[k]->pid, &v);
+		ours = answer(d, pend[k], !v.deny || fan_audit_mode(d));
+		d->busy_since_ns = 0;
+		pend_done(d, pend[k]);
+		/* answered first, logged after: the opener does not wait for our disk */
+		if (v.log && ours > 0)
+			fan_emit(d, &v);
+	}
+}
+
+void *fan_responder_main(void *arg)
+{
+	struct driver *d = arg;
+	struct pollfd pfd[3] = {
+		{ .fd = d->perm_fd, .events = POLLIN },
+		{ .fd = d->notif_fd, .events = POLLIN },
+		{ .fd = d->stop_fd, .events = POLLIN },
+	};
+
+	while (!d->stopping) {
+		if (poll(pfd, 3, 1000) < 0 && errno != EINTR)
+			break;
+		if (pfd[2].revents || d->stopping)
+			break;
+		/* requests first: notifications never make an opener wait */
+		if (pfd[0].revents & POLLIN)
+			handle_perm(d);
+		if (pfd[1].revents & POLLIN)
+			fan_drain_notif(d);
+	}
+	return NULL;
+}
+
+/* Answer what the responder did not answer in time; take over reading when it is stuck. */
+void *fan_watchdog_main(void *arg)
+{
+	struct driver *d = arg;
+	struct pollfd pfd = { .fd = d->stop_fd, .events = POLLIN };
+	pid_t late[64];
+	int nlate, interval, failed, err;
+	size_t i;
+
+	for (;;) {
+		uint64_t now, timeout_ns = (uint64_t)d->cfg->decision_timeout_ms * 1000000ULL;
+		bool fail_open = d->cfg->fail_open;
+		uint64_t busy;
+
+		interval = d->cfg->decision_timeout_ms / 4;
+		interval = interval < 2 ? 2 : interval > 250 ? 250 : interval;
+		if (poll(&pfd, 1, interval) > 0 || d->stopping)
+			break;
+		now = fan_now_ns(CLOCK_MONOTONIC);
+		nlate = failed = err = 0;
+		pthread_mutex_lock(&d->plock);
+		for (i = 0; i < MAX_PENDING; i++) {
+			struct pending *p = &d->pend[i];
+			int ret;
+
+			if (!p->used || p->answered || now < p->deadline_ns)
+				continue;
+			p->answered = true;
+			ret = respond(d, p->fd, fail_open);
+			if (ret) {
+				failed++;
+				err = ret;
+			}
+			if (nlate < 64)
+				late[nlate++] = p->pid;
+		}
+		busy = d->busy_since_ns;
+		if (busy && now > busy && now - busy > timeout_ns) {
+			char buf[EVBUF] __attribute__((aligned(8)));
+			struct fanotify_event_metadata *m;
+			ssize_t n;
+
+			/* the responder is stuck: nobody reads new requests unless we do */
+			while ((n = read(d->perm_fd, buf, sizeof(buf))) > 0) {
+				for (m = (void *)buf; FAN_EVENT_OK(m, n); m = FAN_EVENT_NEXT(m, n)) {
+					int ret;
+
+					if (m->fd < 0)
+						continue;
+					ret = respond(d, m->fd, m->pid == d->env.agent_pid ||
+						      fail_open);
+					if (ret) {
+						failed++;
+						err = ret;
+					}
+					close(m->fd);
+					if (m->pid != d->env.agent_pid && nlate < 64)
+						late[nlate++] = m->pid;
+				}
+			}
+		}
+		pthread_mutex_unlock(&d->plock);
+		if (failed)
+			answer_failed(d, 0, err);
+		for (i = 0; i < (size_t)nlate; i++) {
+			char reason[160];
+
+			d->n_watchdog++;
+			snprintf(reason, sizeof(reason), "no decision within %u ms: answered %s by the "
+				 "watchdog (fail = %s)", d->cfg->decision_timeout_ms,
+				 fail_open ? "allow" : "deny", fail_open ? "open" : "closed");
+			fan_emit_info(d, "watchdog", reason, late[i]);
+		}
+	}
+	return NULL;
+}
