@@ -12,6 +12,16 @@
 
 #include "state/state.h"
 
+const struct config *state_policy(struct state *st)
+{
+	const struct config *cfg;
+
+	pthread_mutex_lock(&st->lock);
+	cfg = st->cfg;
+	pthread_mutex_unlock(&st->lock);
+	return cfg;
+}
+
 int state_mode(struct state *st)
 {
 	int mode;
@@ -78,7 +88,7 @@ int state_cloud_folder(struct state *st, const char *path, char *folder, size_t 
 	for (i = 0; i < st->zones.n && ret; i++) {
 		const struct zone *z = &st->zones.v[i];
 
-		if (z->kind == ZONE_CLOUD && inside(path, z->path))
+		if (z->kind == ZONE_CLOUD && (inside(path, z->path) || !strcmp(path, z->path)))
 			ret = (size_t)snprintf(folder, len, "%s", z->path) < len ? 0 : -ENAMETOOLONG;
 	}
 	pthread_mutex_unlock(&st->lock);

@@ -13,7 +13,6 @@
 #include <sys/types.h>
 
 #include "policy/config.h"
-#include "policy/roles.h"
 #include "policy/zones.h"
 
 /**
@@ -61,6 +60,8 @@ size_t state_count_pd(struct state *st);
  * the state's lock itself, so a driver never holds it across its own work.
  */
 
+/* The policy in force (roles); the daemon swaps it on reload. */
+const struct config *state_policy(struct state *st);
 /* enum pdguard_mode in force. */
 int state_mode(struct state *st);
 /* Call @fn for every label with PD (pd or derived), under the lock: @fn must not use @st. */
@@ -74,7 +75,7 @@ void state_labels_each(struct state *st, void (*fn)(void *ctx, const struct labe
  *	  it matters
  */
 unsigned int state_zone_of(struct state *st, dev_t dev, const char *path, bool *need_path);
-/* The cloud zone holding @path (its folder's path copied into @folder), or -ENOENT. */
+/* The cloud folder that is or holds @path (copied into @folder), or -ENOENT. */
 int state_cloud_folder(struct state *st, const char *path, char *folder, size_t len);
 /* A copy of the zones (free with state_zones_release()). */
 int state_zones_copy(struct state *st, struct zone **out, size_t *n);
@@ -90,15 +91,5 @@ void state_zones_release(struct zone *v, size_t n);
 int state_cache_save(struct state *st, const char *path);
 int state_cache_load(struct state *st, const char *path, size_t *loaded);
 
-/*
- * Role resolution moved to policy/roles.h (roles_uid_categories()). This forwarder keeps the
- * callers outside the BPF driver's area compiling until they call roles_uid_categories()
- * themselves; then it goes.
- */
-static inline uint32_t state_role_categories(const struct config *cfg, uid_t uid, char *roles,
-					     size_t len)
-{
-	return roles_uid_categories(cfg, uid, roles, len);
-}
 
 #endif /* PDGUARD_STATE_H */

@@ -8,6 +8,7 @@
 #include <uapi/pdguard.h>
 
 #include "pdg_test.h"
+#include "policy/roles.h"
 #include "state/state.h"
 
 #define N 20000
@@ -141,11 +142,11 @@ TEST(roles_by_user_and_group)
 	cfg.roles[2].name = strdup("others");
 	strlist_add(&cfg.roles[2].groups, "nogroup");
 	cfg.roles[2].read = PDGUARD_CAT_FINANCIAL;
-	EXPECT_EQ(PDGUARD_CAT_BASIC | PDGUARD_CAT_MEDICAL, state_role_categories(&cfg, 0, names,
+	EXPECT_EQ(PDGUARD_CAT_BASIC | PDGUARD_CAT_MEDICAL, roles_uid_categories(&cfg, 0, names,
 										   sizeof(names)));
 	EXPECT_STREQ("admins,named", names);
 	/* an unknown uid has no role */
-	EXPECT_EQ(0, state_role_categories(&cfg, 4000000, names, sizeof(names)));
+	EXPECT_EQ(0, roles_uid_categories(&cfg, 4000000, names, sizeof(names)));
 	config_free(&cfg);
 }
 

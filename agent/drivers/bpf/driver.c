@@ -101,9 +101,7 @@ static void role_names(void *ctx, uint32_t uid, char *names, size_t len)
 	const struct config *cfg;
 	time_t now = time(NULL);
 
-	pthread_mutex_lock(&st->lock);
-	cfg = st->cfg;
-	pthread_mutex_unlock(&st->lock);
+	cfg = state_policy(st);
 	if (!cfg) {
 		snprintf(names, len, "%s", "");
 		return;
@@ -119,23 +117,32 @@ static void role_names(void *ctx, uint32_t uid, char *names, size_t len)
 	snprintf(names, len, "%s", d->names);
 }
 
+static void push_label(void *ctx, const struct label_entry *e)
+{
+	pdg_bpf_label_set_inode(ctx, e->dev, e->ino, e->categories);
+}
+
 static size_t build_zones(struct driver *d, struct pdg_bpf_zone **out, char ***paths)
 {
-	struct state *st = d->env.st;
 	struct pdg_bpf_zone *v;
+	struct zone *zv;
 	char **p;
 	size_t i, n;
 
-	pthread_mutex_lock(&st->lock);
-	n = st->zones.n;
+	*out = NULL;
+	*paths = NULL;
+	if (state_zones_copy(d->env.st, &zv, &n))
+		return 0;
 	v = calloc(n ? n : 1, sizeof(*v));
 	p = calloc(n ? n : 1, sizeof(*p));
 	for (i = 0; v && p && i < n; i++) {
-		p[i] = strdup(st->zones.v[i].path);
-		v[i].zone = st->zones.v[i].kind == ZONE_USB ? PDGUARD_ZONE_USB : PDGUARD_ZONE_CLOUD;
+		/* the copy's path moves into @paths; its other strings go with the copy */
+		p[i] = zv[i].path;
+		zv[i].path = NULL;
+		v[i].zone = zv[i].kind == ZONE_USB ? PDGUARD_ZONE_USB : PDGUARD_ZONE_CLOUD;
 		v[i].path = p[i];
 	}
-	pthread_mutex_unlock(&st->lock);
+	state_zones_release(zv, n);
 	*out = v;
 	*paths = p;
 	return v && p ? n : 0;
@@ -255,8 +262,6 @@ static int start_kind(enum pdguard_bpf_driver kind, const struct driver_env *env
 	};
 	struct pdg_bpf_error err = { 0 };
 	struct driver *d = calloc(1, sizeof(*d));
-	struct state *st = env->st;
-	size_t i;
 	int ret;
 
 	if (!d)
@@ -274,12 +279,7 @@ static int start_kind(enum pdguard_bpf_driver kind, const struct driver_env *env
 		return ret;
 	}
 	/* labels known from the cache and the classification so far */
-	pthread_mutex_lock(&st->lock);
-	for (i = 0; i < st->cap; i++)
-		if (st->labels[i].used && st->labels[i].level != PDGUARD_LEVEL_NONE)
-			pdg_bpf_label_set_inode(d->b, st->labels[i].dev, st->labels[i].ino,
-						st->labels[i].categories);
-	pthread_mutex_unlock(&st->lock);
+	state_labels_each(env->st, push_label, d->b);
 	push_policy(d, env->cfg);
 	pdg_bpf_set_roles_cb(d->b, role_names, d);
 	*out = d;

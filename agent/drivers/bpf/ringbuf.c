@@ -51,15 +51,14 @@ static int on_record(void *ctx, void *data, size_t size)
 	const struct pdguard_event *e = data;
 	char path[PDGUARD_EV_PATH_LEN + 64], target[PDGUARD_EV_TARGET_LEN + 64], comm[17];
 	char reason[PATH_MAX + 160], exe[PATH_MAX], link[64];
-	struct event ev = {};
+	struct event ev;
 	ssize_t n;
 
 	if (size < sizeof(*e))
 		return 0;
+	ev = event_make(vocab_op_name(e->op), vocab_decision_name(e->decision), NULL);
 	ev.ts_ns = e->ts_boot_ns +
 		   (pdg_bpf_clock_ns(CLOCK_REALTIME) - pdg_bpf_clock_ns(CLOCK_BOOTTIME));
-	ev.op = vocab_op_name(e->op);
-	ev.decision = vocab_decision_name(e->decision);
 	ev.uid = e->uid;
 	ev.pid = e->pid;
 	memcpy(comm, e->comm, 16);

@@ -205,7 +205,7 @@ static inline uint64_t fan_now_ns(clockid_t c)
 
 static inline bool fan_audit_mode(const struct driver *d)
 {
-	return d->env.st->mode == PDGUARD_MODE_AUDIT;
+	return state_mode(d->env.st) == PDGUARD_MODE_AUDIT;
 }
 
 /*

@@ -14,13 +14,18 @@
 static void write_event(struct driver *d, struct verdict *v)
 {
 	char exe[PATH_MAX];
-	struct event ev = {
-		.op = v->op ? v->op : "open", .decision = v->decision, .reason = v->reason,
-		.uid = v->p.have_uid ? v->p.uid : (uint32_t)-1, .pid = v->p.pid,
-		.comm = v->p.comm[0] ? v->p.comm : NULL, .exe = exe,
-		.path = v->path[0] ? v->path : NULL, .target = v->target[0] ? v->target : NULL,
-		.label = v->label, .categories = v->cats, .zone = v->zone, .driver = "fanotify",
-	};
+	struct event ev = event_make(v->op ? v->op : "open", v->decision, v->reason);
+
+	ev.uid = v->p.have_uid ? v->p.uid : (uint32_t)-1;
+	ev.pid = v->p.pid;
+	ev.comm = v->p.comm[0] ? v->p.comm : NULL;
+	ev.exe = exe;
+	ev.path = v->path[0] ? v->path : NULL;
+	ev.target = v->target[0] ? v->target : NULL;
+	ev.label = v->label;
+	ev.categories = v->cats;
+	ev.zone = v->zone;
+	ev.driver = "fanotify";
 
 	fan_proc_exe(v->p.pid, exe, sizeof(exe));
 	if (d->env.log)
@@ -92,8 +97,10 @@ void *fan_logger_main(void *arg)
 void fan_emit_info(struct driver *d, const char *op, const char *reason, pid_t pid)
 {
 	struct proc_info p = { 0 };
-	struct event ev = { .op = op, .decision = "info", .reason = reason, .uid = (uint32_t)-1,
-			    .pid = pid, .driver = "fanotify" };
+	struct event ev = event_make(op, "info", reason);
+
+	ev.pid = pid;
+	ev.driver = "fanotify";
 
 	if (pid > 0 && !fan_proc_stat(pid, &p)) {
 		ev.comm = p.comm;

@@ -15,6 +15,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "lib/vocab.h"
 #include "state/labels.h"
 
 
@@ -248,24 +249,14 @@ int fan_mark_zones(struct driver *d)
 {
 	static const char *const tmps[] = { "/tmp", "/var/tmp", "/dev/shm" };
 	static pthread_mutex_t cloud_lock = PTHREAD_MUTEX_INITIALIZER;
-	struct state *st = d->env.st;
 	struct zone *zv = NULL;
 	size_t i, n;
-	int ret = 0;
+	int ret;
 
-	pthread_mutex_lock(&st->lock);
-	n = st->zones.n;
-	zv = calloc(n + 1, sizeof(*zv));
-	for (i = 0; zv && i < n; i++) {
-		zv[i] = st->zones.v[i];
-		zv[i].path = strdup(st->zones.v[i].path);
-	}
-	pthread_mutex_unlock(&st->lock);
-	if (!zv)
-		return -ENOMEM;
+	ret = state_zones_copy(d->env.st, &zv, &n);
+	if (ret)
+		return ret;
 	for (i = 0; i < n; i++) {
-		if (!zv[i].path)
-			continue;
 		if (zv[i].kind == ZONE_USB) {
 			int r = fan_zone_mark_add(d, zv[i].path, FAN_MARK_MOUNT, FAN_OPEN_PERM,
 					      FAN_CLOSE_WRITE, 0);
@@ -277,9 +268,8 @@ int fan_mark_zones(struct driver *d)
 			nftw(zv[i].path, cloud_dir, 16, FTW_PHYS | FTW_MOUNT);
 			pthread_mutex_unlock(&cloud_lock);
 		}
-		free(zv[i].path);
 	}
-	free(zv);
+	state_zones_release(zv, n);
 	/* derived labels: files written on the scan roots' mounts and on separate temp mounts
 	 * (notification only: a close never waits for us) */
 	for (i = 0; i < d->cfg->scan.n; i++)
@@ -348,30 +338,13 @@ const char *fan_sync_client(struct driver *d, pid_t pid)
  */
 const char *fan_zone_of(struct driver *d, dev_t dev, int fd, char *path, size_t len)
 {
-	struct state *st = d->env.st;
-	const char *z = NULL;
-	bool cloud_here = false;
-	size_t i, n;
+	bool need_path;
+	unsigned int z;
 
-	pthread_mutex_lock(&st->lock);
-	if (zones_find_usb(&st->zones, dev))
-		z = "usb";
-	for (i = 0; !z && i < st->zones.n; i++)
-		cloud_here |= st->zones.v[i].kind == ZONE_CLOUD && st->zones.v[i].dev == dev;
-	pthread_mutex_unlock(&st->lock);
-	if (z || !cloud_here)
-		return z;
-	if (!path[0] && fd >= 0)
+	z = state_zone_of(d->env.st, dev, path[0] ? path : NULL, &need_path);
+	if (need_path && fd >= 0) {
 		fan_fd_path(fd, path, len);
-	pthread_mutex_lock(&st->lock);
-	for (i = 0; i < st->zones.n && !z; i++) {
-		const struct zone *zn = &st->zones.v[i];
-
-		n = strlen(zn->path);
-		if (zn->kind == ZONE_CLOUD && zn->dev == dev && !strncmp(path, zn->path, n) &&
-		    path[n] == '/')
-			z = "cloud";
+		z = state_zone_of(d->env.st, dev, path, NULL);
 	}
-	pthread_mutex_unlock(&st->lock);
-	return z;
+	return vocab_zone_name(z);
 }

@@ -175,76 +175,67 @@ static void label_trouble(struct driver *d, const char *path, uint32_t cats, con
 			  int err)
 {
 	char reason[256];
-	struct event ev = {
-		.op = "label", .decision = "info", .reason = reason, .uid = (uint32_t)-1,
-		.pid = getpid(), .comm = "pdguard", .path = path, .label = "pd",
-		.categories = cats, .driver = "fanotify",
-	};
+	struct event ev;
 
 	d->n_label_failed++;
 	snprintf(reason, sizeof(reason), "%s (%s)", what, strerror(-err));
+	ev = event_agent("label", "info", reason);
+	ev.path = path;
+	ev.label = vocab_level_name(PDGUARD_LEVEL_PD);
+	ev.categories = cats;
+	ev.driver = "fanotify";
 	if (d->env.log)
 		eventlog_write(d->env.log, &ev);
 }
 
-/* The labeller: the derived label, in the xattr (through the event's descriptor) and the state. */
+/*
+ * The labeller: the derived label, written by the labelling module through the event's
+ * descriptor (the file is not opened again, nor another one labelled), then marked.
+ */
 static void write_derived(struct driver *d, struct noted *n)
 {
 	struct reason_args ra = { .cats = n->tcats };
 	struct verdict *v = &n->v;
-	struct label_entry e, cur;
+	struct event cause = event_make("label", "info", NULL);
+	struct label_record r = { .fd = n->fd, .path = v->path, .cause = &cause };
+	struct pdguard_label_xattr x;
+	struct label_entry cur;
 	char exe[PATH_MAX];
-	struct stat st;
-	uint32_t old = 0;
-	uint8_t level = PDGUARD_LEVEL_NONE;
-	int ret;
+	int ret, xerr;
 
-	if (fstat(n->fd, &st))
+	if (fstat(n->fd, &r.st))
 		return;
 	/* the state again: a classification may have labelled it since it was noted */
-	if (!state_label_get(d->env.st, st.st_dev, st.st_ino, &cur)) {
-		level = cur.level;
-		old = cur.categories;
-	} else {
-		fan_fd_label(n->fd, &level, &old);
+	r.level = PDGUARD_LEVEL_NONE;
+	if (!state_label_get(d->env.st, r.st.st_dev, r.st.st_ino, &cur)) {
+		r.level = cur.level;
+		r.categories = cur.categories;
+	} else if (!labels_get_fd(n->fd, &x)) {
+		r.level = x.level;
+		r.categories = x.categories;
 	}
-	if (level != PDGUARD_LEVEL_NONE && (old & n->tcats) == n->tcats)
+	if (!labels_derive(&r.level, &r.categories, n->tcats))
 		return;
-	memset(&e, 0, sizeof(e));
-	e.dev = st.st_dev;
-	e.ino = st.st_ino;
-	e.size = st.st_size;
-	e.mtime_ns = (int64_t)st.st_mtim.tv_sec * 1000000000LL + st.st_mtim.tv_nsec;
-	e.ctime_ns = (int64_t)st.st_ctim.tv_sec * 1000000000LL + st.st_ctim.tv_nsec;
-	e.level = level == PDGUARD_LEVEL_PD ? PDGUARD_LEVEL_PD : PDGUARD_LEVEL_DERIVED;
-	e.categories = (level != PDGUARD_LEVEL_NONE ? old : 0) | n->tcats;
+	r.write_xattr = true;
+	vocab_reason_format(v->reason, sizeof(v->reason), PDGUARD_REASON_DERIVED, &ra);
+	r.reason = v->reason;
 	fan_proc_exe(v->p.pid, exe, sizeof(exe));
-	/* through the event's descriptor: the file is not opened again, nor another one labelled */
-	ret = labels_set_fd(n->fd, e.level, e.categories, 0);
-	if (ret)
-		label_trouble(d, v->path, e.categories, "the derived label could not be written to "
-			      "the file: it holds in the agent's state only", ret);
-	state_label_put(d->env.st, &e);
+	cause.uid = v->p.have_uid ? v->p.uid : (uint32_t)-1;
+	cause.pid = v->p.pid;
+	cause.comm = v->p.comm[0] ? v->p.comm : NULL;
+	cause.exe = exe;
+	cause.driver = "fanotify";
+	labels_record(d->env.st, d->env.log, &r, &xerr);
+	if (xerr)
+		label_trouble(d, v->path, r.categories, "the derived label could not be written to "
+			      "the file: it holds in the agent's state only", xerr);
 	pthread_mutex_lock(&d->lock);
-	ret = fan_mark_file(d, n->fd, v->path, st.st_dev, st.st_ino);
+	ret = fan_mark_file(d, n->fd, v->path, r.st.st_dev, r.st.st_ino);
 	pthread_mutex_unlock(&d->lock);
 	if (ret)
-		label_trouble(d, v->path, e.categories, "the derived file could not be marked: its "
+		label_trouble(d, v->path, r.categories, "the derived file could not be marked: its "
 			      "opens are not checked", ret);
 	d->n_derived++;
-	vocab_reason_format(v->reason, sizeof(v->reason), PDGUARD_REASON_DERIVED, &ra);
-	{
-		struct event ev = {
-			.op = "label", .decision = "info", .reason = v->reason,
-			.uid = v->p.have_uid ? v->p.uid : (uint32_t)-1, .pid = v->p.pid,
-			.comm = v->p.comm[0] ? v->p.comm : NULL, .exe = exe, .path = v->path,
-			.label = "pd", .categories = e.categories, .zone = NULL,
-			.driver = "fanotify",
-		};
-
-		if (d->env.log)
-			eventlog_write(d->env.log, &ev);
-	}
 }
 
 /* The oldest note, marked busy (it stays visible to decisions until written); NULL: none. */
@@ -295,28 +286,20 @@ static void write_notes(struct driver *d)
 /* Cloud zone that holds @dirpath; its parent gets the quarantine. */
 static int quarantine_dir(struct driver *d, const char *dirpath, char *q, size_t len)
 {
-	struct state *st = d->env.st;
-	int ret = -ENOENT;
-	size_t i, n;
+	char folder[PATH_MAX];
+	const char *slash;
+	int ret;
 
-	pthread_mutex_lock(&st->lock);
-	for (i = 0; i < st->zones.n && ret; i++) {
-		const struct zone *z = &st->zones.v[i];
-		const char *slash;
-
-		n = strlen(z->path);
-		if (z->kind != ZONE_CLOUD || strncmp(dirpath, z->path, n) ||
-		    (dirpath[n] && dirpath[n] != '/'))
-			continue;
-		slash = strrchr(z->path, '/');
-		snprintf(q, len, "%.*s/.pdguard-quarantine", slash ? (int)(slash - z->path) : 0,
-			 z->path);
-		ret = 0;
-	}
-	pthread_mutex_unlock(&st->lock);
-	if (!ret && mkdir(q, 0700) && errno != EEXIST)
-		ret = -errno;
-	return ret;
+	ret = state_cloud_folder(d->env.st, dirpath, folder, sizeof(folder));
+	if (ret)
+		return ret;
+	slash = strrchr(folder, '/');
+	if ((size_t)snprintf(q, len, "%.*s/.pdguard-quarantine", slash ? (int)(slash - folder) : 0,
+			     folder) >= len)
+		return -ENAMETOOLONG;
+	if (mkdir(q, 0700) && errno != EEXIST)
+		return -errno;
+	return 0;
 }
 
 static void fid_event(struct driver *d, const struct fanotify_event_metadata *m)

@@ -15,6 +15,7 @@
 
 #include "lib/vocab.h"
 #include "policy/grants.h"
+#include "policy/roles.h"
 
 #include "drivers/fanotify/internal.h"
 
@@ -102,7 +103,7 @@ static uint32_t role_cats(struct driver *d, uid_t uid, char *roles, size_t len)
 	victim->used = true;
 	victim->uid = uid;
 	victim->at_ns = now;
-	victim->cats = state_role_categories(d->cfg, uid, victim->roles, sizeof(victim->roles));
+	victim->cats = roles_uid_categories(d->cfg, uid, victim->roles, sizeof(victim->roles));
 	snprintf(roles, len, "%s", victim->roles);
 	return victim->cats;
 }
