@@ -1782,7 +1782,7 @@ static void family_verdict(struct classify_ctx *ctx, const struct rule_family *f
 	snprintf(f->sample, sizeof(f->sample), "%s", ctx->c->rs->words[first].text);
 	rep->categories |= 1U << fam->category;
 	snprintf(ctx->reason, sizeof(ctx->reason), "adds %s: %u distinct words, e.g. '%s'",
-		 pd_category_name(fam->category), n, f->sample);
+		 vocab_category_name(fam->category), n, f->sample);
 	trace_verdict(ctx, TRACE_FAMILY, fam->name, true, CONF_MEDIUM, ctx->reason);
 }
 
@@ -1806,11 +1806,11 @@ static void picture_finding(struct classify_ctx *ctx, struct classify_report *re
 
 	memset(f, 0, sizeof(*f));
 	f->name = name;
-	f->category = PD_BIOMETRIC;
+	f->category = PDG_CAT_BIOMETRIC;
 	f->count = count;
 	f->confidence = confidence;
 	snprintf(f->sample, sizeof(f->sample), "%s", sample);
-	rep->categories |= 1U << PD_BIOMETRIC;
+	rep->categories |= 1U << PDG_CAT_BIOMETRIC;
 }
 
 /* The document's pictures and biometric records (classify_picture()), after its text. */
@@ -1826,7 +1826,7 @@ static void picture_verdict(struct classify_ctx *ctx, struct classify_report *re
 	}
 	if (!ctx->photos)
 		return;
-	if (rep->pd && (rep->categories & (1U << PD_PERSONNEL))) {
+	if (rep->pd && (rep->categories & (1U << PDG_CAT_PERSONNEL))) {
 		picture_finding(ctx, rep, "photo", ctx->photos, CONF_MEDIUM, ctx->photo);
 		snprintf(ctx->reason, sizeof(ctx->reason),
 			 "%u photo(s) of a person (%s) in a personnel record: adds biometric",

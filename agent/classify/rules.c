@@ -73,11 +73,6 @@ struct parse_state {
 	size_t nseen;
 };
 
-static const char *const category_names[__PD_CATEGORY_MAX] = {
-	[PD_BASIC] = "basic",	  [PD_PERSONNEL] = "personnel", [PD_FINANCIAL] = "financial",
-	[PD_MEDICAL] = "medical", [PD_BIOMETRIC] = "biometric",
-};
-
 static const char *const confidence_names[] = {
 	[CONF_REJECT] = "reject",
 	[CONF_LOW] = "low",
@@ -87,19 +82,7 @@ static const char *const confidence_names[] = {
 
 const char *pd_category_name(int category)
 {
-	if (category < 0 || category >= __PD_CATEGORY_MAX)
-		return "none";
-	return category_names[category];
-}
-
-int pd_category_find(const char *name)
-{
-	int i;
-
-	for (i = 0; i < __PD_CATEGORY_MAX; i++)
-		if (!strcmp(category_names[i], name))
-			return i;
-	return -EINVAL;
+	return vocab_category_name(category);
 }
 
 const char *confidence_name(int conf)
@@ -461,7 +444,7 @@ static int parse_bool(struct parse_state *ps, const char *key, const char *value
 
 static int parse_category(struct parse_state *ps, const char *value, bool none_ok, int *out)
 {
-	int c = pd_category_find(value);
+	int c = vocab_category_find(value);
 
 	if (c >= 0) {
 		*out = c;
