@@ -18,6 +18,7 @@
 
 #include "extract/extract.h"
 #include "extract/internal.h"
+#include "lib/utf8.h"
 
 void extract_limits_default(struct extract_limits *lim)
 {
@@ -219,7 +220,7 @@ void x_printable_name(char *dst, size_t size, const char *name)
 		return;
 	while (i < n && o + 8 < size) {
 		unsigned char c = name[i];
-		int len;
+		size_t len;
 
 		if (!cut && n > 2 * keep + 3 && i >= keep) {
 			memcpy(dst + o, "...", 3);
@@ -235,8 +236,8 @@ void x_printable_name(char *dst, size_t size, const char *name)
 			i++;
 			continue;
 		}
-		len = x_utf8_seq((const uint8_t *)name + i, n - i);
-		if (len <= 0) {
+		len = utf8_seq_len((const uint8_t *)name + i, n - i);
+		if (!len) {
 			dst[o++] = '?';
 			i++;
 			continue;

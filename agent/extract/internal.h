@@ -113,7 +113,6 @@ int x_emit_single_byte(struct xctx *x, enum x_enc enc, const uint8_t *s, size_t 
 size_t x_utf8_valid_len(const uint8_t *s, size_t n);
 /* Tests: 2 AVX2, 1 SSE2, 0 no vector fast path, -1 the best this CPU has (the default). */
 void x_utf8_set_simd(int level);
-int x_utf8_seq(const uint8_t *s, size_t n);
 size_t x_single_byte_to_utf8(enum x_enc enc, const uint8_t *s, size_t n, char *out);
 
 /* extract/zip.c */

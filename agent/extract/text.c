@@ -16,51 +16,9 @@
 #endif
 
 #include "extract/internal.h"
+#include "lib/utf8.h"
 
 #define REPLACEMENT "\xef\xbf\xbd"	/* U+FFFD */
-
-/*
- * Returns the length of the valid UTF-8 sequence at s, 0 when it is invalid, or -1 when it is a
- * valid start cut short by the end of the buffer. Rejects overlongs, surrogates and > U+10FFFF.
- */
-int x_utf8_seq(const uint8_t *s, size_t n)
-{
-	uint8_t c = s[0], lo = 0x80, hi = 0xbf;
-	int len, i;
-
-	if (c < 0x80)
-		return 1;
-	if (c < 0xc2)
-		return 0;
-	if (c < 0xe0) {
-		len = 2;
-	} else if (c < 0xf0) {
-		len = 3;
-		if (c == 0xe0)
-			lo = 0xa0;
-		else if (c == 0xed)
-			hi = 0x9f;
-	} else if (c < 0xf5) {
-		len = 4;
-		if (c == 0xf0)
-			lo = 0x90;
-		else if (c == 0xf4)
-			hi = 0x8f;
-	} else {
-		return 0;
-	}
-	if (n < 2)
-		return -1;
-	if (s[1] < lo || s[1] > hi)
-		return 0;
-	for (i = 2; i < len; i++) {
-		if ((size_t)i >= n)
-			return -1;
-		if ((s[i] & 0xc0) != 0x80)
-			return 0;
-	}
-	return len;
-}
 
 #ifdef __SSE2__
 /* Back from @i to the lead byte of a character cut there (the bytes before @i are valid). */
@@ -204,8 +162,7 @@ void x_utf8_set_simd(int level)
 /* Length of the longest prefix of s made of complete, valid UTF-8 characters. */
 size_t x_utf8_valid_len(const uint8_t *s, size_t n)
 {
-	size_t i = 0;
-	int len;
+	size_t i = 0, len;
 #ifdef __SSE2__
 	size_t slow_until = 2;	/* the fast path needs two bytes before it */
 #endif
@@ -242,8 +199,8 @@ size_t x_utf8_valid_len(const uint8_t *s, size_t n)
 			i += 2;
 			continue;
 		}
-		len = x_utf8_seq(s + i, n - i);
-		if (len <= 0)
+		len = utf8_seq_len(s + i, n - i);
+		if (!len)
 			break;
 		i += len;
 	}
@@ -308,7 +265,7 @@ static size_t utf8_block(struct xctx *x, const uint8_t *s, size_t n, bool eof)
 
 		while (i > 0 && n - i < 3 && (s[i - 1] & 0xc0) == 0x80)
 			i--;
-		if (i > 0 && s[i - 1] >= 0xc0 && x_utf8_seq(s + i - 1, n - i + 1) < 0)
+		if (i > 0 && s[i - 1] >= 0xc0 && utf8_seq_cut(s + i - 1, n - i + 1))
 			tail = n - i + 1;
 	}
 	x_emit_bytes(x, s, n - tail);
@@ -625,13 +582,10 @@ void x_text_detect(const uint8_t *s, size_t n, struct x_type *t)
 	if (x_looks_utf16(s, n, &t->enc))
 		return;
 	while (i < n) {
-		int len;
-
 		i += x_utf8_valid_len(s + i, n - i);
 		if (i >= n)
 			break;
-		len = x_utf8_seq(s + i, n - i);
-		if (len < 0)
+		if (utf8_seq_cut(s + i, n - i))
 			break;		/* cut by the end of the sample */
 		bad++;
 		i++;
@@ -644,11 +598,11 @@ void x_text_detect(const uint8_t *s, size_t n, struct x_type *t)
 	 * letters are not followed by 0x80-0xbf), so UTF-8 with some damage stays UTF-8.
 	 */
 	for (i = 0; i < n;) {
-		int len = x_utf8_seq(s + i, n - i);
+		size_t len = utf8_seq_len(s + i, n - i);
 
 		if (len > 1)
 			good++;
-		i += len > 0 ? len : 1;
+		i += len ? len : 1;
 	}
 	if (good >= bad)
 		return;

@@ -3,6 +3,7 @@
 #ifndef PDGUARD_UTF8_H
 #define PDGUARD_UTF8_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -12,5 +13,11 @@
  * Overlong forms, surrogates and code points above U+10FFFF are not valid.
  */
 size_t utf8_seq_len(const uint8_t *s, size_t n);
+
+/*
+ * utf8_seq_cut() - do the @n bytes at @s begin a valid sequence that needs more bytes?
+ * For readers of text in blocks: such a tail is kept for the next block, not replaced.
+ */
+bool utf8_seq_cut(const uint8_t *s, size_t n);
 
 #endif /* PDGUARD_UTF8_H */

@@ -10,6 +10,7 @@
 #include "pdg_test.h"
 #include "extract/fixtures.h"
 #include "extract/extract_test.h"
+#include "lib/utf8.h"
 
 FIXTURE(files) {
 	char dir[64];
@@ -478,10 +479,9 @@ TEST_F_TIMEOUT(files, threads, 60)
  */
 static size_t utf8_reference(const uint8_t *s, size_t n)
 {
-	size_t i = 0;
-	int len;
+	size_t i = 0, len;
 
-	while (i < n && (len = x_utf8_seq(s + i, n - i)) > 0)
+	while (i < n && (len = utf8_seq_len(s + i, n - i)) > 0)
 		i += len;
 	return i;
 }
