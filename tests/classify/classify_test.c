@@ -166,7 +166,8 @@ TEST_F(engine, payroll_with_iins_is_financial_and_sick_leave_medical)
 		add(&self->t, line);
 		ASSERT_EQ(0, run(_metadata, self, CONF_MEDIUM));
 		EXPECT_TRUE(self->rep.pd);
-		EXPECT_EQ(CAT(PDG_CAT_BASIC) | CAT(PDG_CAT_FINANCIAL) | CAT(PDG_CAT_MEDICAL), self->rep.categories);
+		EXPECT_EQ(CAT(PDG_CAT_BASIC) | CAT(PDG_CAT_FINANCIAL) | CAT(PDG_CAT_MEDICAL),
+			  self->rep.categories);
 		EXPECT_NE(NULL, finding(&self->rep, "payroll"));
 		EXPECT_NE(NULL, finding(&self->rep, "medical"));
 	}
