@@ -12,6 +12,7 @@
 #include <strings.h>
 
 #include "extract/detect.h"
+#include "extract/encoding.h"
 #include "extract/readers.h"
 
 /* libmagic handles are not thread-safe: one per thread, opened on first use, closed at exit. */

@@ -10,11 +10,7 @@
 #include "extract/sink.h"
 
 /* extract/text.c */
-void x_text_detect(const uint8_t *head, size_t len, struct x_type *t);
-bool x_looks_utf16(const uint8_t *head, size_t len, enum x_enc *enc);
 void x_text_stream(struct xctx *x, struct xstream *s, const struct x_type *t);
-int x_emit_single_byte(struct xctx *x, enum x_enc enc, const uint8_t *s, size_t n);
-size_t x_single_byte_to_utf8(enum x_enc enc, const uint8_t *s, size_t n, char *out);
 
 /* extract/zip.c */
 void x_zip(struct xctx *x, int fd, uint64_t size, unsigned int depth, bool top);

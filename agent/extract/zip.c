@@ -18,6 +18,7 @@
 #include <zip.h>
 
 #include "extract/detect.h"
+#include "extract/encoding.h"
 #include "extract/readers.h"
 #include "extract/sink.h"
 #include "lib/utf8.h"
