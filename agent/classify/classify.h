@@ -29,7 +29,7 @@ struct classify_ctx;
 /**
  * struct classify_finding - one rule (or keyword family) that fired in a document
  * @name: the rule's or family's name
- * @category: enum pd_category
+ * @category: enum pdg_category (lib/vocab.h)
  * @count: accepted matches at or above the minimum confidence (distinct words for a family)
  * @confidence: the highest tier reached
  * @sample: a masked example (for a family: one of its words, which is not PD)
@@ -47,7 +47,7 @@ struct classify_finding {
 /**
  * struct classify_report - the outcome for one document
  * @pd: the document holds personal data (label "pd")
- * @categories: bit n set for enum pd_category n
+ * @categories: bit n set for enum pdg_category n
  * @findings: valid until the next classify_begin() or classify_ctx_free()
  * @text_bytes: bytes of text classified
  */

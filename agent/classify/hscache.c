@@ -198,7 +198,7 @@ static void store(const char *dir, const char *path, const hs_database_t *db)
 	char *bytes = NULL, tmp[PATH_MAX];
 	size_t len = 0;
 	uLong crc;
-	int fd, i;
+	int fd, i, n;
 	bool ok;
 
 	if (hs_serialize_database(db, &bytes, &len) != HS_SUCCESS || len > MAX_DB_BYTES)
@@ -209,7 +209,10 @@ static void store(const char *dir, const char *path, const hs_database_t *db)
 		head[8 + i] = (uint64_t)len >> (8 * i);
 	for (i = 0; i < 4; i++)
 		head[16 + i] = crc >> (8 * i);
-	snprintf(tmp, sizeof(tmp), "%s.%d.tmp", path, (int)getpid());
+	/* a cache path too long for a temporary name beside it: do without the cache */
+	n = snprintf(tmp, sizeof(tmp), "%s.%d.tmp", path, (int)getpid());
+	if (n < 0 || (size_t)n >= sizeof(tmp))
+		goto out;
 	fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
 	if (fd < 0)
 		goto out;

@@ -19,16 +19,13 @@
 #include <stdint.h>
 
 #include "classify/validate.h"
+#include "lib/vocab.h"
 
-/* PD categories, as DESIGN.md names them; bit n of a category mask is category n. */
-enum pd_category {
-	PD_BASIC = 0,
-	PD_PERSONNEL,
-	PD_FINANCIAL,
-	PD_MEDICAL,
-	PD_BIOMETRIC,
-	__PD_CATEGORY_MAX,
-};
+/*
+ * PD categories are lib/vocab.h's (enum pdg_category, PDG_CAT_*): a rule's or family's category
+ * is an index there. cli/ still counts them with the old name; it goes when cli/ moves over.
+ */
+#define __PD_CATEGORY_MAX PDG_CAT_COUNT
 
 /* Confidence tiers; CONF_REJECT as "without-context" means context is required. */
 enum confidence {
@@ -196,8 +193,8 @@ int rules_default_dir(char *buf, size_t len);
  */
 int rules_load(const char *dir, struct rules **rsp, struct rules_errors *errs);
 
+/* vocab_category_name(), kept under its old name for the CLI's callers. */
 const char *pd_category_name(int category);
-int pd_category_find(const char *name);
 const char *confidence_name(int conf);
 int confidence_find(const char *name);
 

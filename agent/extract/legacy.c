@@ -19,7 +19,8 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "extract/internal.h"
+#include "extract/readers.h"
+#include "extract/sink.h"
 
 /*
  * The file is the tool's standard input, named by path: xls2csv does not take "-", and all

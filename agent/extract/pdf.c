@@ -11,7 +11,8 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "extract/internal.h"
+#include "extract/readers.h"
+#include "extract/sink.h"
 
 /* Pages looked at for photos: a personnel card has its photo on the first. */
 #define PHOTO_PAGES 4

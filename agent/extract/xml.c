@@ -14,7 +14,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "extract/internal.h"
+#include "extract/readers.h"
+#include "extract/sink.h"
 
 struct x_xml {
 	struct xctx *x;
@@ -92,91 +93,6 @@ static void sep(struct x_xml *p)
 {
 	if (x_emit_sep(p->x))
 		stop(p);
-}
-
-/*
- * A numeric cell as text a person would read: Excel writes 900101300007 as "900101300007",
- * "9.00101300007E+11" or "900101300007.0" depending on the writer; all come out as the integer.
- * An 11-digit integer is followed by itself with a leading 0 on its own line: an IIN born in
- * 2000-2009 starts with 0, which Excel drops when the IIN was typed as a number.
- */
-int x_emit_number(struct xctx *x, const char *s, size_t n)
-{
-	char dig[40], out[72];
-	const char *d = dig;
-	size_t nd = 0, i = 0, o = 0, k;
-	long point = -1, exp = 0, intlen;
-	bool neg = false;
-
-	while (n && (*s == ' ' || *s == '\t' || *s == '\n' || *s == '\r'))
-		s++, n--;
-	while (n && (s[n - 1] == ' ' || s[n - 1] == '\t' || s[n - 1] == '\n' || s[n - 1] == '\r'))
-		n--;
-	if (i < n && (s[i] == '-' || s[i] == '+'))
-		neg = s[i++] == '-';
-	for (; i < n; i++) {
-		if (s[i] >= '0' && s[i] <= '9') {
-			if (nd == sizeof(dig))
-				goto verbatim;
-			dig[nd++] = s[i];
-		} else if (s[i] == '.' && point < 0) {
-			point = nd;
-		} else {
-			break;
-		}
-	}
-	if (!nd)
-		goto verbatim;
-	if (point < 0)
-		point = nd;
-	if (i < n && (s[i] == 'e' || s[i] == 'E')) {
-		bool eneg = false;
-		size_t start;
-
-		i++;
-		if (i < n && (s[i] == '-' || s[i] == '+'))
-			eneg = s[i++] == '-';
-		for (start = i; i < n && s[i] >= '0' && s[i] <= '9'; i++) {
-			if (exp > 1000)
-				goto verbatim;
-			exp = exp * 10 + (s[i] - '0');
-		}
-		if (i == start)
-			goto verbatim;
-		if (eneg)
-			exp = -exp;
-	}
-	if (i != n)
-		goto verbatim;
-	/* value = 0.d[0]d[1]... * 10^(point + exp), once leading zeros are gone */
-	while (nd && *d == '0') {
-		d++;
-		nd--;
-		point--;
-	}
-	intlen = point + exp;
-	if (!nd) {
-		out[o++] = '0';
-		return x_emit(x, out, o);
-	}
-	if (intlen <= 0 || intlen > 30)
-		goto verbatim;
-	for (k = intlen; k < nd; k++)
-		if (d[k] != '0')
-			goto verbatim;
-	if (neg)
-		out[o++] = '-';
-	for (k = 0; k < (size_t)intlen; k++)
-		out[o++] = k < nd ? d[k] : '0';
-	if (!neg && intlen == 11) {
-		out[o++] = '\n';
-		out[o++] = '0';
-		memcpy(out + o, out, 11);
-		o += 11;
-	}
-	return x_emit(x, out, o);
-verbatim:
-	return x_emit_bytes(x, (const uint8_t *)s, n);
 }
 
 static void skip(struct x_xml *p)

@@ -17,7 +17,11 @@
 #include <unistd.h>
 #include <zip.h>
 
-#include "extract/internal.h"
+#include "extract/detect.h"
+#include "extract/encoding.h"
+#include "extract/readers.h"
+#include "extract/sink.h"
+#include "lib/utf8.h"
 
 /* libzip reads the archive through us: pread on the fd, deadline checked on every read. */
 struct zsrc {
@@ -196,7 +200,7 @@ static char *member_name(zip_t *za, zip_uint64_t idx)
 	if (!raw)
 		return strdup("");
 	n = strlen(raw);
-	if (x_utf8_valid_len((const uint8_t *)raw, n) == n)
+	if (utf8_valid_len((const uint8_t *)raw, n) == n)
 		return strdup(raw);
 	s = malloc(3 * n + 1);
 	if (!s)
@@ -425,7 +429,7 @@ static void x_member(struct xctx *x, zip_t *za, zip_uint64_t idx, const char *na
 		free(head);
 		head = NULL;
 		m_close(&m);
-		x_extract_seekable(x, fd, size, depth + 1, name);
+		x_nested(x, fd, size, depth + 1, name);
 		close(fd);
 		break;
 	case XC_ARCHIVE:

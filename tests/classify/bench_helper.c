@@ -73,9 +73,9 @@ int main(int argc, char **argv)
 	cs = (c1.tv_sec - c0.tv_sec) + (c1.tv_nsec - c0.tv_nsec) / 1e9;
 	getrusage(RUSAGE_SELF, &ru);
 	printf("label=%s categories=", rep.pd ? "pd" : "none");
-	for (i = 0; i < __PD_CATEGORY_MAX; i++)
+	for (i = 0; i < PDG_CAT_COUNT; i++)
 		if (rep.categories & (1U << i))
-			printf("%s,", pd_category_name(i));
+			printf("%s,", vocab_category_name(i));
 	printf(" findings=");
 	for (k = 0; k < rep.nfindings; k++)
 		printf("%s:%llu:%s:%s,", rep.findings[k].name,

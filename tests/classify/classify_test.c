@@ -139,7 +139,7 @@ TEST_F(engine, personnel_list_is_pd)
 	}
 	ASSERT_EQ(0, run(_metadata, self, CONF_MEDIUM));
 	EXPECT_TRUE(self->rep.pd);
-	EXPECT_EQ(CAT(PD_BASIC) | CAT(PD_PERSONNEL), self->rep.categories);
+	EXPECT_EQ(CAT(PDG_CAT_BASIC) | CAT(PDG_CAT_PERSONNEL), self->rep.categories);
 	f = finding(&self->rep, "iin");
 	ASSERT_NE(NULL, f);
 	EXPECT_EQ(4, f->count);
@@ -166,7 +166,8 @@ TEST_F(engine, payroll_with_iins_is_financial_and_sick_leave_medical)
 		add(&self->t, line);
 		ASSERT_EQ(0, run(_metadata, self, CONF_MEDIUM));
 		EXPECT_TRUE(self->rep.pd);
-		EXPECT_EQ(CAT(PD_BASIC) | CAT(PD_FINANCIAL) | CAT(PD_MEDICAL), self->rep.categories);
+		EXPECT_EQ(CAT(PDG_CAT_BASIC) | CAT(PDG_CAT_FINANCIAL) | CAT(PDG_CAT_MEDICAL),
+			  self->rep.categories);
 		EXPECT_NE(NULL, finding(&self->rep, "payroll"));
 		EXPECT_NE(NULL, finding(&self->rep, "medical"));
 	}
@@ -326,7 +327,7 @@ TEST_F(engine, biometric_records_and_photos)
 	classify_picture(self->ctx, EXTRACT_BIOMETRIC_RECORD, "application/x-fingerprint-template");
 	ASSERT_EQ(0, classify_end(self->ctx, &self->rep));
 	EXPECT_TRUE(self->rep.pd);
-	EXPECT_EQ(CAT(PD_BIOMETRIC), self->rep.categories);
+	EXPECT_EQ(CAT(PDG_CAT_BIOMETRIC), self->rep.categories);
 	f = finding(&self->rep, "biometric-record");
 	ASSERT_NE(NULL, f);
 	EXPECT_EQ(CONF_HIGH, f->confidence);
@@ -341,8 +342,8 @@ TEST_F(engine, biometric_records_and_photos)
 	classify_picture(self->ctx, EXTRACT_PHOTO, "image/jpeg 300x400");
 	ASSERT_EQ(0, classify_end(self->ctx, &self->rep));
 	EXPECT_TRUE(self->rep.pd);
-	EXPECT_TRUE(self->rep.categories & CAT(PD_BIOMETRIC));
-	EXPECT_TRUE(self->rep.categories & CAT(PD_PERSONNEL));
+	EXPECT_TRUE(self->rep.categories & CAT(PDG_CAT_BIOMETRIC));
+	EXPECT_TRUE(self->rep.categories & CAT(PDG_CAT_PERSONNEL));
 	f = finding(&self->rep, "photo");
 	ASSERT_NE(NULL, f);
 	EXPECT_EQ(2, f->count);
@@ -361,7 +362,7 @@ TEST_F(engine, biometric_records_and_photos)
 	classify_picture(self->ctx, EXTRACT_PHOTO, "image/jpeg 354x472");
 	ASSERT_EQ(0, classify_end(self->ctx, &self->rep));
 	EXPECT_TRUE(self->rep.pd);
-	EXPECT_FALSE(self->rep.categories & CAT(PD_BIOMETRIC));
+	EXPECT_FALSE(self->rep.categories & CAT(PDG_CAT_BIOMETRIC));
 	EXPECT_EQ(NULL, finding(&self->rep, "photo"));
 
 	/* an archive: a staff card in one member, a newsletter's photo in the next */
@@ -372,8 +373,8 @@ TEST_F(engine, biometric_records_and_photos)
 	classify_picture(self->ctx, EXTRACT_PHOTO, "image/jpeg 354x472");
 	ASSERT_EQ(0, classify_end(self->ctx, &self->rep));
 	EXPECT_TRUE(self->rep.pd);
-	EXPECT_TRUE(self->rep.categories & CAT(PD_PERSONNEL));
-	EXPECT_FALSE(self->rep.categories & CAT(PD_BIOMETRIC));
+	EXPECT_TRUE(self->rep.categories & CAT(PDG_CAT_PERSONNEL));
+	EXPECT_FALSE(self->rep.categories & CAT(PDG_CAT_BIOMETRIC));
 
 	/* and classify_begin() forgets them */
 	classify_begin(self->ctx, CONF_MEDIUM, NULL, NULL);
@@ -438,7 +439,7 @@ TEST_F(engine, diagnosis_alone_is_not_pd)
 	add(&self->t, line);
 	ASSERT_EQ(0, run(_metadata, self, CONF_MEDIUM));
 	EXPECT_TRUE(self->rep.pd);
-	EXPECT_TRUE(self->rep.categories & CAT(PD_MEDICAL));
+	EXPECT_TRUE(self->rep.categories & CAT(PDG_CAT_MEDICAL));
 }
 
 TEST_F(engine, one_phone_on_a_letterhead_is_not_pd_a_list_is)

@@ -282,7 +282,7 @@ TEST_F(dir, words_case_and_endings)
 	EXPECT_EQ(0, rs->words[2].flags);
 	EXPECT_STREQ("жеке куәлік", rs->words[4].text);
 	EXPECT_EQ(3, rs->families[0].min_words);
-	EXPECT_EQ(PD_FINANCIAL, rs->families[0].category);
+	EXPECT_EQ(PDG_CAT_FINANCIAL, rs->families[0].category);
 	rules_free(rs);
 	rules_errors_free(&errs);
 }

@@ -478,10 +478,9 @@ TEST_F_TIMEOUT(files, threads, 60)
  */
 static size_t utf8_reference(const uint8_t *s, size_t n)
 {
-	size_t i = 0;
-	int len;
+	size_t i = 0, len;
 
-	while (i < n && (len = x_utf8_seq(s + i, n - i)) > 0)
+	while (i < n && (len = utf8_seq_len(s + i, n - i)) > 0)
 		i += len;
 	return i;
 }
@@ -509,7 +508,7 @@ TEST(utf8_fast_path_matches_the_decoder)
 			level = round / 100000;
 			if (level == 2 && !__builtin_cpu_supports("avx2"))
 				level = 1;
-			x_utf8_set_simd(level);
+			utf8_set_simd(level);
 		}
 		size_t n = 0, off = rand_r(&seed) % 3;
 		/* mostly valid text: a broken piece in one buffer out of four */
@@ -527,13 +526,13 @@ TEST(utf8_fast_path_matches_the_decoder)
 		}
 		if (off > n)
 			off = n;
-		if (x_utf8_valid_len(buf + off, n - off) != utf8_reference(buf + off, n - off) &&
+		if (utf8_valid_len(buf + off, n - off) != utf8_reference(buf + off, n - off) &&
 		    bad++ < 5)
 			TH_LOG("round %u (simd %d): %zu bytes from %zu: fast %zu, decoder %zu", round,
-			       level, n - off, off, x_utf8_valid_len(buf + off, n - off),
+			       level, n - off, off, utf8_valid_len(buf + off, n - off),
 			       utf8_reference(buf + off, n - off));
 	}
-	x_utf8_set_simd(-1);
+	utf8_set_simd(-1);
 	EXPECT_EQ(0U, bad);
 }
 

@@ -12,7 +12,8 @@
 #include <unistd.h>
 
 #include "extract/extract.h"
-#include "extract/internal.h"
+#include "extract/sink.h"
+#include "lib/utf8.h"
 
 struct collect {
 	char *buf;
@@ -37,7 +38,7 @@ static inline int collect_sink(void *ctx, const char *text, size_t len)
 
 	c->calls++;
 	c->total += len;
-	if (x_utf8_valid_len((const uint8_t *)text, len) != len)
+	if (utf8_valid_len((const uint8_t *)text, len) != len)
 		c->bad_utf8 = true;
 	if (len > c->max_chunk)
 		c->max_chunk = len;

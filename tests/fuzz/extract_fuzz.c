@@ -11,7 +11,7 @@
 #include <unistd.h>
 
 #include "extract/extract.h"
-#include "extract/internal.h"
+#include "lib/utf8.h"
 
 struct fuzz_sink {
 	uint64_t total;
@@ -21,7 +21,7 @@ static int fuzz_sink(void *ctx, const char *text, size_t len)
 {
 	struct fuzz_sink *s = ctx;
 
-	if (x_utf8_valid_len((const uint8_t *)text, len) != len)
+	if (utf8_valid_len((const uint8_t *)text, len) != len)
 		abort();
 	s->total += len;
 	return 0;

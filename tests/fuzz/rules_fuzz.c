@@ -133,7 +133,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			abort();
 	for (i = 0; i < rs->nrules; i++)
 		if (!rs->rules[i].pattern || !rs->rules[i].re || !rs->rules[i].validator ||
-		    rs->rules[i].category < 0 || rs->rules[i].category >= __PD_CATEGORY_MAX)
+		    rs->rules[i].category < 0 || rs->rules[i].category >= PDG_CAT_COUNT)
 			abort();
 	for (i = 0; i < rs->nwords; i++)
 		if (!rs->words[i].text[0])
