@@ -23,11 +23,6 @@ static const char *const confidence_names[] = {
 	[CONF_HIGH] = "high",
 };
 
-const char *pd_category_name(int category)
-{
-	return vocab_category_name(category);
-}
-
 const char *confidence_name(int conf)
 {
 	if (conf < CONF_REJECT || conf > CONF_HIGH)

@@ -23,9 +23,8 @@
 
 /*
  * PD categories are lib/vocab.h's (enum pdg_category, PDG_CAT_*): a rule's or family's category
- * is an index there. cli/ still counts them with the old name; it goes when cli/ moves over.
+ * is an index there.
  */
-#define __PD_CATEGORY_MAX PDG_CAT_COUNT
 
 /* Confidence tiers; CONF_REJECT as "without-context" means context is required. */
 enum confidence {
@@ -194,7 +193,6 @@ int rules_default_dir(char *buf, size_t len);
 int rules_load(const char *dir, struct rules **rsp, struct rules_errors *errs);
 
 /* vocab_category_name(), kept under its old name for the CLI's callers. */
-const char *pd_category_name(int category);
 const char *confidence_name(int conf);
 int confidence_find(const char *name);
 

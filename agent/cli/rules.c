@@ -145,7 +145,7 @@ static int rules_list(const char *dir_arg)
 
 		printf("rule   %-14s %-10s validator=%-8s confidence=%s/%s window=%u min-count=%u "
 		       "min-ratio=%u%%%s  (%s:%d)\n",
-		       r->name, pd_category_name(r->category), r->validator->name,
+		       r->name, vocab_category_name(r->category), r->validator->name,
 		       confidence_name(r->confidence), confidence_name(r->without_context),
 		       r->window, r->min_count, r->min_ratio, r->supporting ? " supporting" : "",
 		       r->file, r->line);
@@ -154,7 +154,7 @@ static int rules_list(const char *dir_arg)
 		const struct rule_family *f = &rs->families[i];
 
 		printf("family %-14s %-10s %zu words, min-words=%u  (%s:%d)\n", f->name,
-		       f->category >= 0 ? pd_category_name(f->category) : "context", f->nwords,
+		       f->category >= 0 ? vocab_category_name(f->category) : "context", f->nwords,
 		       f->min_words, f->file, f->line);
 	}
 	rules_free(rs);
@@ -241,9 +241,9 @@ static void test_file(struct tester *t, const char *path)
 	}
 	t->with_pd++;
 	printf("  => PD [");
-	for (k = 0, i = 0; k < __PD_CATEGORY_MAX; k++)
+	for (k = 0, i = 0; k < PDG_CAT_COUNT; k++)
 		if (rep.categories & (1U << k))
-			printf("%s%s", i++ ? "," : "", pd_category_name(k));
+			printf("%s%s", i++ ? "," : "", vocab_category_name(k));
 	printf("]\n");
 }
 

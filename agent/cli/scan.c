@@ -160,9 +160,9 @@ static void emit(struct scan_run *run, const char *path, const char *mime, uint6
 		json_str(&b, mime ? mime : "");
 		ob_printf(&b, ",\"bytes\":%llu,\"label\":\"%s\",\"categories\":[",
 			  (unsigned long long)bytes, pd ? "pd" : "none");
-		for (k = 0, i = 0; pd && k < __PD_CATEGORY_MAX; k++)
+		for (k = 0, i = 0; pd && k < PDG_CAT_COUNT; k++)
 			if (rep->categories & (1U << k))
-				ob_printf(&b, "%s\"%s\"", i++ ? "," : "", pd_category_name(k));
+				ob_printf(&b, "%s\"%s\"", i++ ? "," : "", vocab_category_name(k));
 		ob_add(&b, "],\"findings\":[", 14);
 		for (i = 0; pd && i < rep->nfindings; i++) {
 			const struct classify_finding *f = &rep->findings[i];
@@ -172,7 +172,7 @@ static void emit(struct scan_run *run, const char *path, const char *mime, uint6
 			ob_printf(&b,
 				  ",\"category\":\"%s\",\"count\":%llu,\"confidence\":\"%s\","
 				  "\"sample\":",
-				  pd_category_name(f->category), (unsigned long long)f->count,
+				  vocab_category_name(f->category), (unsigned long long)f->count,
 				  confidence_name(f->confidence));
 			json_str(&b, f->sample);
 			ob_add(&b, "}", 1);
@@ -191,9 +191,9 @@ static void emit(struct scan_run *run, const char *path, const char *mime, uint6
 		human_str(&b, path);
 		if (pd) {
 			ob_add(&b, ": PD [", 6);
-			for (k = 0, i = 0; k < __PD_CATEGORY_MAX; k++)
+			for (k = 0, i = 0; k < PDG_CAT_COUNT; k++)
 				if (rep->categories & (1U << k))
-					ob_printf(&b, "%s%s", i++ ? "," : "", pd_category_name(k));
+					ob_printf(&b, "%s%s", i++ ? "," : "", vocab_category_name(k));
 			ob_add(&b, "]", 1);
 			for (i = 0; i < rep->nfindings; i++) {
 				const struct classify_finding *f = &rep->findings[i];
