@@ -146,8 +146,8 @@ static int run_pdguard(const char *root, long n)
 	state_label_put(&st, &le);
 	if (eventlog_open(&evlog, log) || grants_open(&grants, state_dir))
 		return -EIO;
-	env = (struct driver_env){ .st = &st, .cfg = &cfg, .log = evlog, .grants = grants,
-				   .agent_pid = getpid() };
+	st.grants = grants;
+	env = (struct driver_env){ .st = &st, .cfg = &cfg, .log = evlog, .agent_pid = getpid() };
 	ret = driver_fanotify_ops.start(&env, &drv);
 	if (ret)
 		return ret;

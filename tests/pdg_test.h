@@ -50,6 +50,21 @@ static inline int pdg_system(const char *cmd)
 	return st == -1 || !WIFEXITED(st) ? -1 : WEXITSTATUS(st);
 }
 
+/* Lines of the file @path that contain @needle; -1 when it cannot be read. */
+static inline int pdg_count_lines(const char *path, const char *needle)
+{
+	char line[8192];
+	int n = 0;
+	FILE *f = fopen(path, "re");
+
+	if (!f)
+		return -1;
+	while (fgets(line, sizeof(line), f))
+		n += strstr(line, needle) != NULL;
+	fclose(f);
+	return n;
+}
+
 /*
  * Debian 6.1's harness still runs a test body after FIXTURE_SETUP called SKIP() (newer harnesses
  * return early). Start every TEST_F whose setup may skip with this.

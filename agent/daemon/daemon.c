@@ -33,6 +33,7 @@
 #include "lib/vocab.h"
 #include "log/events.h"
 #include "log/seal.h"
+#include "policy/alerts.h"
 #include "policy/grants.h"
 #include "state/labels.h"
 #include "drivers/kmod/netlink.h"
@@ -56,6 +57,7 @@ struct daemon {
 	struct driver *drv;
 	struct netlink_conn *kmod;
 	struct grants *grants;
+	struct alerts *alerts;
 	uint64_t policy_gen;
 
 	struct workq *q;
@@ -345,7 +347,7 @@ static void pick_driver(struct daemon *d, FILE *out)
 	for (i = 0; i < sizeof(cands) / sizeof(cands[0]); i++) {
 		const struct driver_ops *ops = cands[i];
 		struct driver_env env = {
-			.st = &d->st, .cfg = d->cfg, .log = d->log, .grants = d->grants,
+			.st = &d->st, .cfg = d->cfg, .log = d->log,
 			.agent_pid = getpid(),
 		};
 
@@ -486,6 +488,7 @@ static void reload(struct daemon *d)
 	d->st.generation++;
 	pthread_mutex_unlock(&d->st.lock);
 	d->policy_gen++;
+	alerts_policy(d->alerts, fresh);
 	seal_attach(d);
 	zones_refresh(d, true);		/* tells the driver too */
 	snprintf(reason, sizeof(reason), "policy reloaded (generation %llu), mode %s",
@@ -582,6 +585,12 @@ static int daemon_start(struct daemon *d, size_t *cached)
 			"until it is fixed\n", d->cfg->state, strerror(-ret));
 		d->grants = NULL;
 	}
+	d->st.grants = d->grants;
+	/* every driver's PD accesses reach the alerts through the log they write */
+	ret = alerts_new(&d->alerts, d->cfg, d->log, NULL, NULL);
+	if (ret)
+		return ret;
+	eventlog_set_observer(d->log, alerts_observe, d->alerts);
 	snprintf(d->cache_path, sizeof(d->cache_path), "%s/labels.cache", d->cfg->state);
 	ret = state_cache_load(&d->st, d->cache_path, cached);
 	if (ret)
@@ -619,7 +628,10 @@ static void send_heartbeat(struct daemon *d)
 	if (!d->kmod && netlink_open(&d->kmod))
 		d->kmod = NULL;
 	if (d->kmod && netlink_heartbeat(d->kmod, getpid(), d->policy_gen)) {
-		netlink_close(d->kmod);		/* unloaded since: reopen next time */
+		netlink_close(d->kmod);
+	if (d->log)
+		eventlog_set_observer(d->log, NULL, NULL);
+	alerts_free(d->alerts);		/* unloaded since: reopen next time */
 		d->kmod = NULL;
 	}
 }

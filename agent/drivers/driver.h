@@ -18,17 +18,15 @@ struct driver;
 
 /**
  * struct driver_env - what a driver is given at start
- * @st: the state (labels, zones, roles through @cfg, mode); lock st->lock to read it
+ * @st: the state (labels, zones, roles, grants, mode), read through state/lookup.c
  * @cfg: the policy in force; replaced (driver_ops.policy) on reload
  * @log: where events go (thread-safe)
- * @grants: active grants, through grants_allowed() (may be NULL when none are kept)
  * @agent_pid: the agent's own pid: its accesses are never blocked (it reads files to classify)
  */
 struct driver_env {
 	struct state *st;
 	const struct config *cfg;
 	struct eventlog *log;
-	struct grants *grants;
 	pid_t agent_pid;
 };
 

@@ -55,6 +55,8 @@ struct eventlog {
 	int64_t seal_t0;
 	uint32_t seal_interval;
 	uint64_t seal_failed;
+	eventlog_observer_fn observer;
+	void *observer_ctx;
 	/* uid -> user name: a lookup per event (NSS, maybe SSSD over the network) costs more
 	 * than the rest of the event; under the lock, so no locking of its own */
 	struct {
@@ -497,6 +499,8 @@ fail:
 
 int eventlog_write(struct eventlog *log, const struct event *ev)
 {
+	eventlog_observer_fn obs;
+	void *obs_ctx;
 	off_t size;
 	int ret;
 
@@ -515,8 +519,20 @@ int eventlog_write(struct eventlog *log, const struct event *ev)
 	seal_if_due(log, &size);
 	ret = append_locked(log, ev, &size);
 	flock(log->fd, LOCK_UN);
+	obs = log->observer;
+	obs_ctx = log->observer_ctx;
 	pthread_mutex_unlock(&log->lock);
+	if (!ret && obs)
+		obs(obs_ctx, ev);
 	return ret;
+}
+
+void eventlog_set_observer(struct eventlog *log, eventlog_observer_fn fn, void *ctx)
+{
+	pthread_mutex_lock(&log->lock);
+	log->observer = fn;
+	log->observer_ctx = ctx;
+	pthread_mutex_unlock(&log->lock);
 }
 
 int eventlog_seal_tick(struct eventlog *log)

@@ -9,6 +9,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <sys/types.h>
 
 #include "lib/json.h"
 
@@ -27,6 +28,9 @@
  * @zone: "usb", "cloud" or NULL
  * @driver: "bpf-lsm", "fmod-ret", "fanotify", "agent"
  * @extra: optional raw JSON members appended to the object (e.g. "\"count\":600"), or NULL
+ * @pd_access: a PD file's content was (or would have been, in audit mode) read or refused:
+ *             what the alerts count; not written to the log
+ * @dev, @ino: the object, for the observers (distinct files); not written to the log
  *
  * Strings may hold any bytes; they are JSON-escaped on output. PD content never goes into an
  * event: paths and names only.
@@ -47,6 +51,9 @@ struct event {
 	const char *zone;
 	const char *driver;
 	const char *extra;
+	bool pd_access;
+	dev_t dev;
+	ino_t ino;
 };
 
 /* An event with its op, decision and reason; no process, no object, uid unknown ((uint32_t)-1). */
@@ -95,6 +102,12 @@ void eventlog_set_syslog(struct eventlog *log, bool on);
 int eventlog_seal_attach(struct eventlog *log, const char *keyfile);
 /* Seal now if an epoch has ended (the daemon calls it every second, so an idle log is sealed). */
 int eventlog_seal_tick(struct eventlog *log);
+/*
+ * Call @fn with every event once it is written, outside the log's locks (so @fn may write
+ * events itself): the daemon feeds its alerts from what every driver logs.
+ */
+typedef void (*eventlog_observer_fn)(void *ctx, const struct event *ev);
+void eventlog_set_observer(struct eventlog *log, eventlog_observer_fn fn, void *ctx);
 /* Events written and write failures since open. */
 void eventlog_counters(const struct eventlog *log, uint64_t *written, uint64_t *failed);
 void eventlog_close(struct eventlog *log);

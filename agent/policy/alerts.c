@@ -448,6 +448,25 @@ void alerts_policy(struct alerts *a, const struct config *cfg)
 	pthread_mutex_unlock(&a->lock);
 }
 
+void alerts_observe(void *ctx, const struct event *ev)
+{
+	struct alert_access x;
+	struct timespec now;
+
+	if (!ctx || !ev->pd_access)
+		return;
+	x = (struct alert_access){
+		.ts_ns = ev->ts_ns, .uid = ev->uid, .pid = ev->pid, .comm = ev->comm,
+		.exe = ev->exe, .dev = ev->dev, .ino = ev->ino, .path = ev->path,
+		.categories = ev->categories, .decision = ev->decision, .driver = ev->driver,
+	};
+	if (!x.ts_ns) {
+		clock_gettime(CLOCK_REALTIME, &now);
+		x.ts_ns = (uint64_t)now.tv_sec * 1000000000ULL + (uint64_t)now.tv_nsec;
+	}
+	alerts_feed(ctx, &x);
+}
+
 uint64_t alerts_count(struct alerts *a)
 {
 	uint64_t n;

@@ -61,6 +61,11 @@ int alerts_new(struct alerts **out, const struct config *cfg, struct eventlog *l
 void alerts_policy(struct alerts *a, const struct config *cfg);
 /* Count one access; raises 0..3 alerts through the sink. Return: alerts raised. Thread-safe. */
 int alerts_feed(struct alerts *a, const struct alert_access *x);
+/*
+ * An eventlog_observer_fn: feed every logged PD access (ev->pd_access) to the alerts @ctx, so
+ * the alerts hear of every driver's decisions without the drivers knowing of them.
+ */
+void alerts_observe(void *ctx, const struct event *ev);
 /* Alerts raised since creation. */
 uint64_t alerts_count(struct alerts *a);
 void alerts_free(struct alerts *a);

@@ -22,6 +22,37 @@ const struct config *state_policy(struct state *st)
 	return cfg;
 }
 
+uint32_t state_user_roles(struct state *st, uid_t uid, char *names, size_t len)
+{
+	const struct config *cfg = state_policy(st);
+
+	if (!cfg) {
+		if (names && len)
+			names[0] = '\0';
+		return 0;
+	}
+	return roles_uid_categories(cfg, uid, names, len);
+}
+
+uint32_t state_user_grants(struct state *st, uid_t uid, time_t now)
+{
+	return st->grants ? grants_allowed(st->grants, uid, now) : 0;
+}
+
+int state_grants_active(struct state *st, time_t now, struct grant **out)
+{
+	*out = NULL;
+	return st->grants ? grants_list(st->grants, false, now, out) : 0;
+}
+
+ssize_t state_role_ids(struct state *st, struct role_id **out)
+{
+	const struct config *cfg = state_policy(st);
+
+	*out = NULL;
+	return cfg ? roles_resolve(cfg, out) : 0;
+}
+
 int state_mode(struct state *st)
 {
 	int mode;

@@ -13,6 +13,8 @@
 #include <sys/types.h>
 
 #include "policy/config.h"
+#include "policy/grants.h"
+#include "policy/roles.h"
 #include "policy/zones.h"
 
 /**
@@ -40,6 +42,7 @@ struct state {
 	size_t nlabels, cap;
 	struct zones zones;
 	const struct config *cfg;	/* roles; owned by the daemon, swapped on reload */
+	struct grants *grants;		/* active grants; the daemon's, may be NULL */
 	int mode;
 	uint64_t generation;		/* bumped on every change the drivers must see */
 };
@@ -62,6 +65,14 @@ size_t state_count_pd(struct state *st);
 
 /* The policy in force (roles); the daemon swaps it on reload. */
 const struct config *state_policy(struct state *st);
+/* PD categories @uid may read through its roles (their names into @names when not NULL). */
+uint32_t state_user_roles(struct state *st, uid_t uid, char *names, size_t len);
+/* PD categories granted to @uid at @now. */
+uint32_t state_user_grants(struct state *st, uid_t uid, time_t now);
+/* The grants in force at @now (free with grants_free_array()); a count or -errno. */
+int state_grants_active(struct state *st, time_t now, struct grant **out);
+/* The policy's roles as uids and gids (free with free()); a count or -errno. */
+ssize_t state_role_ids(struct state *st, struct role_id **out);
 /* enum pdguard_mode in force. */
 int state_mode(struct state *st);
 /* Call @fn for every label with PD (pd or derived), under the lock: @fn must not use @st. */

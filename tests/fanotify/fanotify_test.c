@@ -25,6 +25,7 @@
 #include <uapi/pdguard.h>
 
 #include "drivers/driver.h"
+#include "policy/alerts.h"
 #include "policy/grants.h"
 #include "state/labels.h"
 #include "pdg_test.h"
@@ -38,6 +39,7 @@ struct env {
 	struct state st;
 	struct eventlog *log_h;
 	struct grants *grants;
+	struct alerts *alerts;
 	struct driver *drv;
 	pthread_t dispatcher;
 	volatile int stop;
@@ -250,7 +252,13 @@ static int setup_env(struct env *e, bool audit, bool fail_open, unsigned int tim
 static int start_driver(struct env *e)
 {
 	struct driver_env denv = { .st = &e->st, .cfg = &e->cfg, .log = e->log_h,
-				   .grants = e->grants, .agent_pid = getpid() };
+				   .agent_pid = getpid() };
+
+	/* as the daemon does: grants through the state, alerts from what is logged */
+	e->st.grants = e->grants;
+	if (alerts_new(&e->alerts, &e->cfg, e->log_h, NULL, NULL))
+		return -1;
+	eventlog_set_observer(e->log_h, alerts_observe, e->alerts);
 
 	if (driver_fanotify_ops.start(&denv, &e->drv))
 		return -1;
@@ -269,6 +277,7 @@ static void teardown_env(struct env *e)
 	e->drv = NULL;
 	if (e->log_h)
 		eventlog_close(e->log_h);
+	alerts_free(e->alerts);
 	grants_close(e->grants);
 	remove_users();
 	if (e->root[0] && strcmp(e->root, "/tmp/pdg-fan-XXXXXX")) {

@@ -46,20 +46,6 @@ static int write_one(struct eventlog *log, const char *reason)
 	return eventlog_write(log, &ev);
 }
 
-static int grep_count(const char *path, const char *needle)
-{
-	char line[4096];
-	int n = 0;
-	FILE *f = fopen(path, "re");
-
-	if (!f)
-		return -1;
-	while (fgets(line, sizeof(line), f))
-		n += strstr(line, needle) != NULL;
-	fclose(f);
-	return n;
-}
-
 TEST_F(seal, due_seal_is_written_first_and_checks)
 {
 	struct eventlog *log;
@@ -77,13 +63,13 @@ TEST_F(seal, due_seal_is_written_first_and_checks)
 	 * one seal before "first sealed", for the epoch that just ended (the writer was away for
 	 * the epochs before it); the key is at the current epoch now
 	 */
-	EXPECT_EQ(1, grep_count(self->log, "\"op\":\"seal\""));
+	EXPECT_EQ(1, pdg_count_lines(self->log, "\"op\":\"seal\""));
 	{
 		char want[48];
 
 		snprintf(want, sizeof(want), "\"epoch\":%llu,",
 			 (unsigned long long)seal_epoch_at(&self->k0, time(NULL)) - 1);
-		EXPECT_EQ(1, grep_count(self->log, want));
+		EXPECT_EQ(1, pdg_count_lines(self->log, want));
 	}
 	ASSERT_EQ(0, seal_key_load(self->key, &now));
 	EXPECT_EQ(seal_epoch_at(&now, time(NULL)), now.epoch);
@@ -118,8 +104,8 @@ TEST_F(seal, removed_key_is_an_alert)
 	ASSERT_EQ(0, write_one(log, "after the key went"));
 	ASSERT_EQ(0, write_one(log, "and another"));
 	eventlog_close(log);
-	EXPECT_EQ(1, grep_count(self->log, "\"op\":\"log-seal\",\"decision\":\"alert\""));
-	EXPECT_EQ(1, grep_count(self->log, "and another"));
+	EXPECT_EQ(1, pdg_count_lines(self->log, "\"op\":\"log-seal\",\"decision\":\"alert\""));
+	EXPECT_EQ(1, pdg_count_lines(self->log, "and another"));
 }
 
 TEST_F(seal, deleted_live_log_is_an_alert_and_the_chain_goes_on)
@@ -133,8 +119,8 @@ TEST_F(seal, deleted_live_log_is_an_alert_and_the_chain_goes_on)
 	ASSERT_EQ(0, unlink(self->log));
 	ASSERT_EQ(0, write_one(log, "two"));
 	eventlog_close(log);
-	EXPECT_EQ(1, grep_count(self->log, "\"op\":\"log-missing\",\"decision\":\"alert\""));
-	EXPECT_EQ(1, grep_count(self->log, "\"reason\":\"two\""));
+	EXPECT_EQ(1, pdg_count_lines(self->log, "\"op\":\"log-missing\",\"decision\":\"alert\""));
+	EXPECT_EQ(1, pdg_count_lines(self->log, "\"reason\":\"two\""));
 	/* the new file continues the chain: it verifies on its own, starting from a continuation */
 	EXPECT_EQ(0, eventlog_verify(self->log, NULL, &lines, &bad, last));
 	EXPECT_EQ(2, lines);

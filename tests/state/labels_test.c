@@ -120,20 +120,6 @@ FIXTURE_TEARDOWN(rec)
 	pdg_system(cmd);
 }
 
-static int count_lines(const char *path, const char *needle)
-{
-	char line[4096];
-	int n = 0;
-	FILE *f = fopen(path, "re");
-
-	if (!f)
-		return -1;
-	while (fgets(line, sizeof(line), f))
-		n += strstr(line, needle) != NULL;
-	fclose(f);
-	return n;
-}
-
 /* One writer: the attribute, the state and one event; a repeat changes nothing and logs nothing. */
 TEST_F(rec, record_writes_attribute_state_and_event)
 {
@@ -165,8 +151,8 @@ TEST_F(rec, record_writes_attribute_state_and_event)
 	r.write_xattr = false;
 	ASSERT_EQ(0, labels_record(&self->st, self->el, &r, &xerr));
 	eventlog_sync(self->el);
-	EXPECT_EQ(1, count_lines(self->log, "\"op\":\"label\""));
-	EXPECT_EQ(1, count_lines(self->log, "classified as PD by iin"));
+	EXPECT_EQ(1, pdg_count_lines(self->log, "\"op\":\"label\""));
+	EXPECT_EQ(1, pdg_count_lines(self->log, "classified as PD by iin"));
 }
 
 /* Through a descriptor, and an event that names who caused the label. */
@@ -193,9 +179,9 @@ TEST_F(rec, record_by_descriptor_names_the_cause)
 	ASSERT_EQ(0, labels_get(self->path, &x));
 	EXPECT_EQ(PDGUARD_LEVEL_DERIVED, x.level);
 	eventlog_sync(self->el);
-	EXPECT_EQ(1, count_lines(self->log, "\"comm\":\"cp\""));
-	EXPECT_EQ(1, count_lines(self->log, "\"label\":\"derived\""));
-	EXPECT_EQ(1, count_lines(self->log, "\"driver\":\"fanotify\""));
+	EXPECT_EQ(1, pdg_count_lines(self->log, "\"comm\":\"cp\""));
+	EXPECT_EQ(1, pdg_count_lines(self->log, "\"label\":\"derived\""));
+	EXPECT_EQ(1, pdg_count_lines(self->log, "\"driver\":\"fanotify\""));
 }
 
 /* A file that was never PD and still is not leaves no event. */
@@ -208,7 +194,7 @@ TEST_F(rec, clean_file_is_not_logged)
 	ASSERT_EQ(0, lstat(self->path, &r.st));
 	ASSERT_EQ(1, labels_record(&self->st, self->el, &r, &xerr));
 	eventlog_sync(self->el);
-	EXPECT_EQ(0, count_lines(self->log, "\"op\":\"label\""));
+	EXPECT_EQ(0, pdg_count_lines(self->log, "\"op\":\"label\""));
 }
 
 static void count_each(void *ctx, const struct label_entry *e)

@@ -15,16 +15,12 @@
 
 #include "drivers/bpf/loader.h"
 #include "drivers/driver.h"
-#include "policy/alerts.h"
-#include "policy/grants.h"
-#include "policy/roles.h"
 
 struct driver {
 	struct driver_env env;
 	const struct config *cfg;
 	enum pdguard_bpf_driver kind;
 	struct pdg_bpf *b;
-	struct alerts *alerts;
 	/* what was pushed last, so a policy change can take back what went away */
 	struct pdg_bpf_role *roles;
 	size_t nroles;
@@ -65,13 +61,13 @@ static int probe_fmod(char *why, size_t whylen, char *hint, size_t hintlen)
 }
 
 /* The policy's roles as (uid or gid) -> categories, resolved by policy/roles.c. */
-static ssize_t build_roles(const struct config *cfg, struct pdg_bpf_role **out)
+static ssize_t build_roles(struct state *st, struct pdg_bpf_role **out)
 {
 	struct pdg_bpf_role *v;
 	struct role_id *ids;
 	ssize_t n, i;
 
-	n = roles_resolve(cfg, &ids);
+	n = state_role_ids(st, &ids);
 	if (n < 0)
 		return n;
 	v = calloc(n ? n : 1, sizeof(*v));
@@ -108,7 +104,7 @@ static void role_names(void *ctx, uint32_t uid, char *names, size_t len)
 	}
 	if (!d->names_valid || d->names_uid != uid || d->names_cfg != cfg ||
 	    now - d->names_at >= ROLE_NAMES_TTL_S) {
-		roles_uid_categories(cfg, uid, d->names, sizeof(d->names));
+		state_user_roles(st, uid, d->names, sizeof(d->names));
 		d->names_uid = uid;
 		d->names_cfg = cfg;
 		d->names_at = now;
@@ -170,7 +166,7 @@ static int push_policy(struct driver *d, const struct config *cfg)
 	ssize_t n;
 
 	/* Out of memory: the roles pushed last stay, rather than none. */
-	n = build_roles(cfg, &roles);
+	n = build_roles(d->env.st, &roles);
 	if (n >= 0) {
 		nroles = n;
 		for (i = 0; i < d->nroles; i++) {
@@ -208,8 +204,7 @@ static int push_policy(struct driver *d, const struct config *cfg)
 			pdg_bpf_sync_client_add(d->b, cfg->cloud_clients.v[i]);
 
 	/* grants: the kernel checks expiry itself; revoked ones are taken out here */
-	if (d->env.grants)
-		ngrants = grants_list(d->env.grants, false, time(NULL), &grants);
+	ngrants = state_grants_active(d->env.st, time(NULL), &grants);
 	if (ngrants < 0)
 		ngrants = 0;
 	for (i = 0; i < (size_t)d->ngrants; i++) {
@@ -232,23 +227,17 @@ static int push_policy(struct driver *d, const struct config *cfg)
 	return pdg_bpf_mode_set(d->b, cfg->mode);
 }
 
-/* Every kernel event goes to the log; PD opens also count towards the alerts. */
+/* Every kernel event goes to the log; a PD open is an access the daemon's alerts count. */
 static int on_event(void *ctx, const struct event *ev, const struct pdguard_event *raw)
 {
 	struct driver *d = ctx;
-	int ret = eventlog_write(d->env.log, ev);
+	struct event e = *ev;
 
-	if (d->alerts && raw->cats && ev->op && !strcmp(ev->op, "open") &&
-	    raw->decision != PDGUARD_DECISION_INFO) {
-		struct alert_access x = {
-			.ts_ns = ev->ts_ns, .uid = ev->uid, .pid = ev->pid, .comm = ev->comm,
-			.exe = ev->exe, .dev = raw->dev, .ino = raw->ino, .path = ev->path,
-			.categories = raw->cats, .decision = ev->decision, .driver = ev->driver,
-		};
-
-		alerts_feed(d->alerts, &x);
-	}
-	return ret;
+	e.pd_access = raw->cats && raw->op == PDGUARD_OP_OPEN &&
+		      raw->decision != PDGUARD_DECISION_INFO;
+	e.dev = raw->dev;
+	e.ino = raw->ino;
+	return eventlog_write(d->env.log, &e);
 }
 
 static int start_kind(enum pdguard_bpf_driver kind, const struct driver_env *env,
@@ -268,13 +257,11 @@ static int start_kind(enum pdguard_bpf_driver kind, const struct driver_env *env
 		return -ENOMEM;
 	d->env = *env;
 	d->kind = kind;
-	alerts_new(&d->alerts, env->cfg, env->log, NULL, NULL);
 	ret = pdg_bpf_start(&d->b, &o, &err);
 	if (ret) {
 		fprintf(stderr, "pdguard run: %s\n", err.msg);
 		if (err.hint[0])
 			fprintf(stderr, "Hint: %s\n", err.hint);
-		alerts_free(d->alerts);
 		free(d);
 		return ret;
 	}
@@ -304,8 +291,6 @@ static int bpf_label(struct driver *d, const struct label_entry *e, const char *
 
 static int bpf_policy(struct driver *d, const struct config *cfg)
 {
-	if (d->alerts)
-		alerts_policy(d->alerts, cfg);
 	return push_policy(d, cfg);
 }
 
@@ -352,7 +337,6 @@ static void bpf_stop(struct driver *d)
 		return;
 	pdg_bpf_poll(d->b, 0, on_event, d);	/* what is left in the ring buffer */
 	pdg_bpf_stop(d->b);
-	alerts_free(d->alerts);
 	free(d->roles);
 	free_zones(d->zones, d->zone_paths, d->nzones);
 	if (d->ngrants > 0)

@@ -54,7 +54,6 @@
 #include <uapi/pdguard.h>
 
 #include "drivers/driver.h"
-#include "policy/alerts.h"
 
 #define MAX_PENDING	1024		/* requests read and not yet answered */
 #define TAINT_MAX	4096		/* tainted processes remembered */
@@ -98,7 +97,7 @@ struct mark {
 
 struct zone_mark {
 	char *path;
-	unsigned int flags;		/* FAN_MARK_MOUNT or 0 (inode) */
+	unsigned int flags;		/* FAN_MARK_FILESYSTEM or 0 (inode) */
 	uint64_t perm, notif, fid;	/* masks added in each group */
 	int pathfd;			/* O_PATH, for open_by_handle_at (fid marks), else -1 */
 };
@@ -124,7 +123,7 @@ struct verdict {
 	const char *decision;	/* set when queued */
 	bool deny;		/* by policy; audit mode answers allow and logs would-deny */
 	bool log;
-	bool pd_read;		/* feed alerts */
+	bool pd_read;		/* a PD read: the alerts count it */
 	const char *op;
 	const char *zone;
 	const char *label;
@@ -189,7 +188,6 @@ struct driver {
 	uint64_t ns_per_tick;		/* /proc starttime unit */
 	struct taint openers[256];	/* recent zone openers: pgid of a writer that exited */
 	size_t next_opener;
-	struct alerts *alerts;
 	/* counters */
 	_Atomic uint64_t n_allow, n_deny, n_would, n_overflow, n_watchdog, n_derived, n_moved,
 		n_own, n_requests, n_label_failed, n_answer_failed;

@@ -10,12 +10,13 @@
 
 #include "drivers/fanotify/internal.h"
 
-/* Write one event and feed the alerts: the logger thread, never the responder. */
+/* Write one event: the logger thread, never the responder. The daemon's alerts hear of it. */
 static void write_event(struct driver *d, struct verdict *v)
 {
 	char exe[PATH_MAX];
 	struct event ev = event_make(v->op ? v->op : "open", v->decision, v->reason);
 
+	fan_proc_exe(v->p.pid, exe, sizeof(exe));
 	ev.uid = v->p.have_uid ? v->p.uid : (uint32_t)-1;
 	ev.pid = v->p.pid;
 	ev.comm = v->p.comm[0] ? v->p.comm : NULL;
@@ -26,19 +27,11 @@ static void write_event(struct driver *d, struct verdict *v)
 	ev.categories = v->cats;
 	ev.zone = v->zone;
 	ev.driver = "fanotify";
-
-	fan_proc_exe(v->p.pid, exe, sizeof(exe));
+	ev.pd_access = v->pd_read || v->deny;
+	ev.dev = v->dev;
+	ev.ino = v->ino;
 	if (d->env.log)
 		eventlog_write(d->env.log, &ev);
-	if (d->alerts && (v->pd_read || v->deny)) {
-		struct alert_access x = {
-			.ts_ns = fan_now_ns(CLOCK_REALTIME), .uid = ev.uid, .pid = v->p.pid,
-			.comm = ev.comm, .exe = exe, .dev = v->dev, .ino = v->ino, .path = ev.path,
-			.categories = v->cats, .decision = v->decision, .driver = "fanotify",
-		};
-
-		alerts_feed(d->alerts, &x);
-	}
 }
 
 /*

@@ -71,9 +71,6 @@ static int fan_start(const struct driver_env *env, struct driver **out)
 		ret = -errno;
 		goto fail;
 	}
-	ret = alerts_new(&d->alerts, d->cfg, env->log, NULL, NULL);
-	if (ret)
-		goto fail;
 	fan_resolve_clients(d);
 	/* threads before marks: a marked file must never wait for a responder not yet there */
 	ret = -pthread_create(&d->responder, NULL, fan_responder_main, d);
@@ -128,7 +125,6 @@ static int fan_policy(struct driver *d, const struct config *cfg)
 	fan_resolve_clients(d);
 	fan_zone_marks_clear(d);
 	pthread_mutex_unlock(&d->lock);
-	alerts_policy(d->alerts, cfg);
 	return fan_mark_zones(d);
 }
 
@@ -224,7 +220,6 @@ static void fan_stop(struct driver *d)
 	for (i = 0; i < d->nmarks; i++)
 		free(d->marks[i].path);
 	free(d->marks);
-	alerts_free(d->alerts);
 	pthread_mutex_destroy(&d->plock);
 	pthread_mutex_destroy(&d->lock);
 	pthread_mutex_destroy(&d->qlock);

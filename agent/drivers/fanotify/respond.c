@@ -14,8 +14,6 @@
 #include <unistd.h>
 
 #include "lib/vocab.h"
-#include "policy/grants.h"
-#include "policy/roles.h"
 
 #include "drivers/fanotify/internal.h"
 
@@ -103,7 +101,7 @@ static uint32_t role_cats(struct driver *d, uid_t uid, char *roles, size_t len)
 	victim->used = true;
 	victim->uid = uid;
 	victim->at_ns = now;
-	victim->cats = roles_uid_categories(d->cfg, uid, victim->roles, sizeof(victim->roles));
+	victim->cats = state_user_roles(d->env.st, uid, victim->roles, sizeof(victim->roles));
 	snprintf(roles, len, "%s", victim->roles);
 	return victim->cats;
 }
@@ -148,7 +146,7 @@ static unsigned int read_reason(struct driver *d, struct verdict *v, uint32_t ca
 
 	ra->client = fan_sync_client(d, v->p.pid);
 	allowed = role_cats(d, v->p.uid, roles, rlen);
-	granted = grants_allowed(d->env.grants, v->p.uid, time(NULL));
+	granted = state_user_grants(d->env.st, v->p.uid, time(NULL));
 	ra->roles = roles;
 	ra->cats = cats;
 	if (ra->client) {
