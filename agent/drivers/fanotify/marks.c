@@ -244,6 +244,59 @@ static bool own_mount(const char *path)
 	return !stat(path, &a) && !stat(parent, &b) && (a.st_dev != b.st_dev || a.st_ino == b.st_ino);
 }
 
+/* Filesystems where files are written that may carry PD: what derived labels watch. */
+static bool writable_fstype(const char *t)
+{
+	static const char *const types[] = {
+		"ext2", "ext3", "ext4", "xfs", "btrfs", "f2fs", "jfs", "reiserfs", "nilfs2", "zfs",
+		"tmpfs", "vfat", "msdos", "exfat", "ntfs", "ntfs3", "hfsplus", "udf", "fuseblk",
+		"fuse", "overlay", "nfs", "nfs4", "cifs", "smb3", "9p", "virtiofs",
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof(types) / sizeof(types[0]); i++)
+		if (!strcmp(t, types[i]))
+			return true;
+	return false;
+}
+
+/*
+ * Close-write on every filesystem, once each (a filesystem mark covers all its mounts, in every
+ * mount namespace): a process that read PD gets a derived label on whatever it writes, wherever
+ * it writes it (`cat pd > /elsewhere/x; cp /elsewhere/x /usb/`). Notification only: a close
+ * never waits for us, and a filesystem that refuses the mark is passed over.
+ */
+static void mark_all_filesystems(struct driver *d)
+{
+	char line[4096], mnt[PATH_MAX], fstype[64];
+	unsigned int maj, min, seen_n = 0;
+	unsigned long seen[512];
+	FILE *f = fopen("/proc/self/mountinfo", "re");
+	unsigned int i;
+
+	if (!f)
+		return;
+	while (fgets(line, sizeof(line), f)) {
+		const char *sep = strstr(line, " - ");
+		unsigned long key;
+
+		if (!sep || sscanf(line, "%*d %*d %u:%u %*s %4095s", &maj, &min, mnt) != 3 ||
+		    sscanf(sep + 3, "%63s", fstype) != 1 || !writable_fstype(fstype))
+			continue;
+		key = (unsigned long)maj << 20 | min;
+		for (i = 0; i < seen_n && seen[i] != key; i++)
+			;
+		if (i < seen_n || seen_n == sizeof(seen) / sizeof(seen[0]))
+			continue;
+		seen[seen_n++] = key;
+		/* mountinfo escapes blanks as \040: such a mount point is reached by its own name */
+		if (strchr(mnt, '\\'))
+			continue;
+		fan_zone_mark_add(d, mnt, FAN_MARK_FILESYSTEM, 0, FAN_CLOSE_WRITE, 0);
+	}
+	fclose(f);
+}
+
 /* Marks for the zones in the state, and close-write watches where derived labels are made. */
 int fan_mark_zones(struct driver *d)
 {
@@ -258,8 +311,10 @@ int fan_mark_zones(struct driver *d)
 		return ret;
 	for (i = 0; i < n; i++) {
 		if (zv[i].kind == ZONE_USB) {
-			int r = fan_zone_mark_add(d, zv[i].path, FAN_MARK_MOUNT, FAN_OPEN_PERM,
-					      FAN_CLOSE_WRITE, 0);
+			/* the filesystem, not the mount: a bind mount, another mount namespace
+			 * or a user namespace (`unshare -Urm`) reaches the same superblock */
+			int r = fan_zone_mark_add(d, zv[i].path, FAN_MARK_FILESYSTEM,
+					      FAN_OPEN_PERM, FAN_CLOSE_WRITE, 0);
 
 			ret = ret ? ret : r;
 		} else {
@@ -270,13 +325,14 @@ int fan_mark_zones(struct driver *d)
 		}
 	}
 	state_zones_release(zv, n);
-	/* derived labels: files written on the scan roots' mounts and on separate temp mounts
-	 * (notification only: a close never waits for us) */
+	/* derived labels: files written on the scan roots' filesystems and temp filesystems
+	 * first (they matter most), then every other filesystem */
 	for (i = 0; i < d->cfg->scan.n; i++)
-		fan_zone_mark_add(d, d->cfg->scan.v[i], FAN_MARK_MOUNT, 0, FAN_CLOSE_WRITE, 0);
+		fan_zone_mark_add(d, d->cfg->scan.v[i], FAN_MARK_FILESYSTEM, 0, FAN_CLOSE_WRITE, 0);
 	for (i = 0; i < sizeof(tmps) / sizeof(tmps[0]); i++)
 		if (own_mount(tmps[i]))
-			fan_zone_mark_add(d, tmps[i], FAN_MARK_MOUNT, 0, FAN_CLOSE_WRITE, 0);
+			fan_zone_mark_add(d, tmps[i], FAN_MARK_FILESYSTEM, 0, FAN_CLOSE_WRITE, 0);
+	mark_all_filesystems(d);
 	return ret;
 }
 

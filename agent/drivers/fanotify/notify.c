@@ -46,7 +46,9 @@ static bool note_close_write(struct driver *d, const struct fanotify_event_metad
 	uint32_t tcats, old = 0;
 	uint8_t level = PDGUARD_LEVEL_NONE;
 
-	if (m->pid == d->env.agent_pid || fstat(m->fd, &st) || !S_ISREG(st.st_mode))
+	/* every filesystem is watched: a close by nobody tainted costs no more than this */
+	if (!d->any_taint || m->pid == d->env.agent_pid || fstat(m->fd, &st) ||
+	    !S_ISREG(st.st_mode))
 		return false;
 	v.p.pid = m->pid;
 	fan_proc_stat(m->pid, &v.p);	/* may have exited: then its taint is taken by pid */
