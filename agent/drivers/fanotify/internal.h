@@ -95,11 +95,19 @@ struct mark {
 	char *path;
 };
 
+/*
+ * A mark on a filesystem (FAN_MARK_FILESYSTEM: one per superblock, whatever path reached it)
+ * or on a directory (flags 0). A policy change re-marks with a new generation and then takes
+ * off only what is no longer wanted: the marks in force never lapse while they change.
+ */
 struct zone_mark {
 	char *path;
 	unsigned int flags;		/* FAN_MARK_FILESYSTEM or 0 (inode) */
-	uint64_t perm, notif, fid;	/* masks added in each group */
-	int pathfd;			/* O_PATH, for open_by_handle_at (fid marks), else -1 */
+	dev_t dev;			/* the filesystem, for FAN_MARK_FILESYSTEM */
+	uint64_t perm, notif, fid;	/* masks in force in each group */
+	uint64_t want_perm, want_notif, want_fid;	/* asked for in generation @gen */
+	uint64_t gen;
+	int pathfd;			/* for open_by_handle_at (fid marks), else -1 */
 };
 
 struct role_cached {
@@ -179,6 +187,7 @@ struct driver {
 	size_t nmarks, capmarks;
 	struct zone_mark zmarks[MAX_ZONE_MARKS];
 	size_t nzmarks;
+	uint64_t zgen;			/* the generation fan_mark_zones() is marking */
 	struct taint taints[TAINT_MAX];
 	struct { dev_t dev; ino_t ino; char path[PATH_MAX]; } clients[MAX_CLIENTS];
 	size_t nclients;
@@ -247,7 +256,7 @@ int fan_mark_path(struct driver *d, const char *path, dev_t dev, ino_t ino);
 void fan_walk_roots(struct driver *d);
 int fan_zone_mark_add(struct driver *d, const char *path, unsigned int flags, uint64_t perm,
 		      uint64_t notif, uint64_t fid);
-void fan_zone_marks_clear(struct driver *d);
+void fan_zone_marks_prune(struct driver *d, bool all);
 int fan_mark_zones(struct driver *d);
 void fan_resolve_clients(struct driver *d);
 const char *fan_sync_client(struct driver *d, pid_t pid);

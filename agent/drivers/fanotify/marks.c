@@ -161,64 +161,105 @@ void fan_walk_roots(struct driver *d)
 
 /* ---------------------------------------------------------------- zones and clients */
 
-int fan_zone_mark_add(struct driver *d, const char *path, unsigned int flags, uint64_t perm,
-			 uint64_t notif, uint64_t fid)
+/* Add @mask to @z in @group (its bits not yet there); false when the kernel refused. */
+static bool mark_more(struct driver *d, int group, struct zone_mark *z, uint64_t *have,
+		      uint64_t mask)
 {
-	struct zone_mark *z;
-	int ret = 0, pathfd;
+	uint64_t more = mask & ~*have;
+
+	if (!more || group < 0)
+		return true;
+	if (fanotify_mark(group, FAN_MARK_ADD | z->flags, more, AT_FDCWD, z->path))
+		return false;
+	*have |= more;
+	return true;
+}
+
+int fan_zone_mark_add(struct driver *d, const char *path, unsigned int flags, uint64_t perm,
+		      uint64_t notif, uint64_t fid)
+{
+	struct zone_mark *z = NULL;
+	struct stat st;
+	int ret = 0;
 	size_t i;
 
+	if (stat(path, &st))
+		return -errno;
 	pthread_mutex_lock(&d->lock);
-	for (i = 0; i < d->nzmarks; i++)
-		if (!strcmp(d->zmarks[i].path, path) && d->zmarks[i].flags == flags)
+	for (i = 0; i < d->nzmarks && !z; i++)
+		if (d->zmarks[i].flags == flags &&
+		    (flags == FAN_MARK_FILESYSTEM ? d->zmarks[i].dev == st.st_dev :
+						    !strcmp(d->zmarks[i].path, path)))
+			z = &d->zmarks[i];
+	if (!z) {
+		ret = -ENOSPC;
+		if (d->nzmarks == MAX_ZONE_MARKS)
 			goto out;
-	ret = -ENOSPC;
-	if (d->nzmarks == MAX_ZONE_MARKS)
-		goto out;
-	ret = 0;
+		z = &d->zmarks[d->nzmarks];
+		*z = (struct zone_mark){ .path = strdup(path), .flags = flags, .dev = st.st_dev,
+					 .pathfd = -1 };
+		ret = -ENOMEM;
+		if (!z->path)
+			goto out;
+		d->nzmarks++;
+		ret = 0;
+	}
+	if (z->gen != d->zgen) {
+		z->gen = d->zgen;
+		z->want_perm = z->want_notif = z->want_fid = 0;
+	}
+	z->want_perm |= perm;
+	z->want_notif |= notif;
+	z->want_fid |= fid;
 	/* open_by_handle_at needs a real descriptor on the filesystem (not O_PATH); opened before
 	 * the marks, and directories are marked without FAN_ONDIR: no event for this open */
-	pathfd = fid ? open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC) : -1;
-	if (perm && fanotify_mark(d->perm_fd, FAN_MARK_ADD | flags, perm, AT_FDCWD, path)) {
+	if (fid && z->pathfd < 0)
+		z->pathfd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (!mark_more(d, d->perm_fd, z, &z->perm, perm))
 		ret = -errno;
-		if (pathfd >= 0)
-			close(pathfd);
-		goto out;
-	}
 	/* the notification groups only help (derived labels, after-the-fact checks): best effort */
-	if (notif)
-		fanotify_mark(d->notif_fd, FAN_MARK_ADD | flags, notif, AT_FDCWD, path);
-	if (fid && d->fid_fd >= 0)
-		fanotify_mark(d->fid_fd, FAN_MARK_ADD | flags, fid, AT_FDCWD, path);
-	z = &d->zmarks[d->nzmarks++];
-	*z = (struct zone_mark){ .path = strdup(path), .flags = flags, .perm = perm,
-				 .notif = notif, .fid = fid, .pathfd = pathfd };
+	mark_more(d, d->notif_fd, z, &z->notif, notif);
+	mark_more(d, d->fid_fd, z, &z->fid, fid);
 out:
 	pthread_mutex_unlock(&d->lock);
 	return ret;
 }
 
-void fan_zone_marks_clear(struct driver *d)
+/* Take @mask off @z in @group; the kernel drops a mark whose last bit goes. */
+static void mark_less(struct driver *d, int group, struct zone_mark *z, uint64_t *have,
+		      uint64_t mask)
 {
-	size_t i;
+	if (!(*have & mask) || group < 0)
+		return;
+	fanotify_mark(group, FAN_MARK_REMOVE | z->flags, *have & mask, AT_FDCWD, z->path);
+	*have &= ~mask;
+}
 
-	for (i = 0; i < d->nzmarks; i++) {
+/*
+ * After fan_mark_zones() marked generation d->zgen: take off what that generation did not ask
+ * for (all of it when @all, at stop). Caller holds d->lock.
+ */
+void fan_zone_marks_prune(struct driver *d, bool all)
+{
+	size_t i = 0;
+
+	while (i < d->nzmarks) {
 		struct zone_mark *z = &d->zmarks[i];
+		bool current = !all && z->gen == d->zgen;
 
-		if (z->perm)
-			fanotify_mark(d->perm_fd, FAN_MARK_REMOVE | z->flags, z->perm, AT_FDCWD,
-				      z->path);
-		if (z->notif)
-			fanotify_mark(d->notif_fd, FAN_MARK_REMOVE | z->flags, z->notif, AT_FDCWD,
-				      z->path);
-		if (z->fid && d->fid_fd >= 0)
-			fanotify_mark(d->fid_fd, FAN_MARK_REMOVE | z->flags, z->fid, AT_FDCWD,
-				      z->path);
+		mark_less(d, d->perm_fd, z, &z->perm, current ? z->perm & ~z->want_perm : ~0ULL);
+		mark_less(d, d->notif_fd, z, &z->notif,
+			  current ? z->notif & ~z->want_notif : ~0ULL);
+		mark_less(d, d->fid_fd, z, &z->fid, current ? z->fid & ~z->want_fid : ~0ULL);
+		if (z->perm || z->notif || z->fid) {
+			i++;
+			continue;
+		}
 		if (z->pathfd >= 0)
 			close(z->pathfd);
 		free(z->path);
+		*z = d->zmarks[--d->nzmarks];
 	}
-	d->nzmarks = 0;
 }
 
 #define CLOUD_PERM	(FAN_OPEN_PERM | FAN_EVENT_ON_CHILD)

@@ -119,13 +119,20 @@ static int fan_label(struct driver *d, const struct label_entry *e, const char *
 
 static int fan_policy(struct driver *d, const struct config *cfg)
 {
+	int ret;
+
 	pthread_mutex_lock(&d->lock);
 	d->cfg = cfg;
 	memset(d->roles, 0, sizeof(d->roles));
 	fan_resolve_clients(d);
-	fan_zone_marks_clear(d);
+	d->zgen++;
 	pthread_mutex_unlock(&d->lock);
-	return fan_mark_zones(d);
+	/* the new marks first, then off with what is no longer wanted: no moment unmarked */
+	ret = fan_mark_zones(d);
+	pthread_mutex_lock(&d->lock);
+	fan_zone_marks_prune(d, false);
+	pthread_mutex_unlock(&d->lock);
+	return ret;
 }
 
 /* Labels are marked when they arrive: the daemon has nothing to poll for this driver. */
@@ -197,7 +204,7 @@ static void fan_stop(struct driver *d)
 		pthread_join(d->logger, NULL);
 	}
 	if (d->perm_fd >= 0) {
-		fan_zone_marks_clear(d);
+		fan_zone_marks_prune(d, true);
 		/* closing the group answers allow to whatever is still pending, and drops the
 		 * marks: from here on nothing is enforced by this driver */
 		close(d->perm_fd);
