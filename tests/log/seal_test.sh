@@ -9,12 +9,9 @@ set -u
 top=$(cd "$(dirname "$0")/../.." && pwd)
 . "$top/tests/tap.sh"
 pd=$top/build/pdguard
-if [ "$(id -u)" -ne 0 ]; then
-	echo "TAP version 13"
-	echo "1..0 # SKIP needs root (grants and the sealing key are root's)"
-	exit 0
-fi
-echo "TAP version 13"
+pdg_require_root "needs root (grants and the sealing key are root's)"
+pdg_require_cmd python3
+tap_version
 d=$(mktemp -d /tmp/pdg-seal-XXXXXX)
 trap 'rm -rf "$d"' EXIT
 log=$d/log/events.jsonl

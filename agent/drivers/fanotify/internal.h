@@ -62,6 +62,10 @@
 #define ROLE_CACHE	64
 #define ROLE_TTL_NS	(30ULL * 1000000000ULL)
 #define MAX_CLIENTS	64
+#define FAN_MAX_PIPES	16		/* pipes of one process looked at */
+#define ZONE_WRITERS	64		/* pipeline ends writing on a zone, watched for a taint */
+#define CLIENT_CACHE	128		/* executables compared with the clients by content */
+#define CLIENT_MAX_HASHED (1024LL * 1024 * 1024)	/* larger clients: by inode only */
 #define MAX_ZONE_MARKS	4096
 #define EVBUF		(64 * 1024)
 #define LOGQ		4096		/* events queued for the logger thread */
@@ -189,8 +193,35 @@ struct driver {
 	size_t nzmarks;
 	uint64_t zgen;			/* the generation fan_mark_zones() is marking */
 	struct taint taints[TAINT_MAX];
-	struct { dev_t dev; ino_t ino; char path[PATH_MAX]; } clients[MAX_CLIENTS];
+	/* sync clients: by (dev, ino), and by content so a copy of the binary is the client */
+	struct {
+		dev_t dev;
+		ino_t ino;
+		off_t size;
+		bool hashed;
+		uint8_t sha256[32];
+		char path[PATH_MAX];
+	} clients[MAX_CLIENTS];
 	size_t nclients;
+	/* executables of the clients' sizes already hashed: (dev, ino, ctime) -> client or -1 */
+	struct {
+		dev_t dev;
+		ino_t ino;
+		int64_t ctime_ns;
+		int client;
+		bool used;
+	} exe_seen[CLIENT_CACHE];
+	size_t next_exe_seen;
+	/* processes holding a pipe that opened a zone file: a pipe peer's taint reaches them */
+	struct {
+		bool used;
+		pid_t pid;
+		uint64_t start;
+		int npipes;
+		uint64_t pipes[FAN_MAX_PIPES];
+	} zwriters[ZONE_WRITERS];
+	size_t next_zwriter;
+	bool any_zwriter;
 	struct role_cached roles[ROLE_CACHE];
 	bool any_taint;			/* once set, zone opens look for inherited taint */
 	uint64_t last_mark_boot_ns;	/* CLOCK_BOOTTIME of the newest PD-file mark */
@@ -239,6 +270,10 @@ int fan_proc_stat(pid_t pid, struct proc_info *p);
 uint64_t fan_proc_start(pid_t pid);
 int fan_proc_uid(pid_t pid, struct proc_info *p);
 void fan_proc_exe(pid_t pid, char *buf, size_t len);
+/* The pipes @pid holds open (inode numbers, at most @max). */
+int fan_proc_pipes(pid_t pid, uint64_t *out, int max);
+/* Processes other than @except holding one of @pipes (at most @max into @out). */
+int fan_pipe_holders(const uint64_t *pipes, int npipes, pid_t except, pid_t *out, int max);
 void fan_fd_path(int fd, char *buf, size_t len);
 int fan_fd_label(int fd, uint8_t *level, uint32_t *cats);
 bool fan_write_only_open(const struct proc_info *p);

@@ -8,6 +8,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <ftw.h>
+#include <openssl/evp.h>
 #include <pwd.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -378,38 +379,124 @@ int fan_mark_zones(struct driver *d)
 }
 
 /* Sync clients by executable (dev, ino): a renamed or linked copy is the same program. */
+/* SHA-256 of what @fd holds; 0 or -errno. */
+static int hash_fd(int fd, uint8_t out[32])
+{
+	EVP_MD_CTX *ctx = EVP_MD_CTX_new();
+	unsigned int len = 32;
+	char buf[64 * 1024];
+	ssize_t n;
+	int ret = 0;
+
+	if (!ctx || !EVP_DigestInit_ex(ctx, EVP_sha256(), NULL))
+		ret = -ENOMEM;
+	while (!ret && (n = read(fd, buf, sizeof(buf))) != 0) {
+		if (n < 0 && errno != EINTR)
+			ret = -errno;
+		else if (n > 0 && !EVP_DigestUpdate(ctx, buf, (size_t)n))
+			ret = -EIO;
+	}
+	if (!ret && !EVP_DigestFinal_ex(ctx, out, &len))
+		ret = -EIO;
+	EVP_MD_CTX_free(ctx);
+	return ret;
+}
+
+static void client_add(struct driver *d, const char *path)
+{
+	struct stat st;
+	int fd;
+
+	if (d->nclients == MAX_CLIENTS || stat(path, &st) || !S_ISREG(st.st_mode))
+		return;
+	d->clients[d->nclients].dev = st.st_dev;
+	d->clients[d->nclients].ino = st.st_ino;
+	d->clients[d->nclients].size = st.st_size;
+	d->clients[d->nclients].hashed = false;
+	if (st.st_size <= CLIENT_MAX_HASHED) {
+		fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+		if (fd >= 0) {
+			d->clients[d->nclients].hashed =
+				!hash_fd(fd, d->clients[d->nclients].sha256);
+			close(fd);
+		}
+	}
+	snprintf(d->clients[d->nclients++].path, PATH_MAX, "%s", path);
+}
+
 void fan_resolve_clients(struct driver *d)
 {
 	struct passwd *pw;
-	struct stat st;
 	char path[PATH_MAX];
 	size_t i;
 
 	d->nclients = 0;
+	memset(d->exe_seen, 0, sizeof(d->exe_seen));
 	for (i = 0; i < d->cfg->cloud_clients.n; i++) {
 		const char *c = d->cfg->cloud_clients.v[i];
 
 		if (c[0] == '/') {
-			if (!stat(c, &st) && d->nclients < MAX_CLIENTS) {
-				d->clients[d->nclients].dev = st.st_dev;
-				d->clients[d->nclients].ino = st.st_ino;
-				snprintf(d->clients[d->nclients++].path, PATH_MAX, "%s", c);
-			}
+			client_add(d, c);
 			continue;
 		}
 		setpwent();
 		while ((pw = getpwent()) && d->nclients < MAX_CLIENTS) {
 			if (!pw->pw_dir || pw->pw_dir[0] != '/' || !strcmp(pw->pw_dir, "/"))
 				continue;
-			snprintf(path, sizeof(path), "%s/%s", pw->pw_dir, c + 2);
-			if (stat(path, &st))
-				continue;
-			d->clients[d->nclients].dev = st.st_dev;
-			d->clients[d->nclients].ino = st.st_ino;
-			snprintf(d->clients[d->nclients++].path, PATH_MAX, "%s", path);
+			if ((size_t)snprintf(path, sizeof(path), "%s/%s", pw->pw_dir, c + 2) <
+			    sizeof(path))
+				client_add(d, path);
 		}
 		endpwent();
 	}
+}
+
+/*
+ * Is the executable @st of @pid a copy of a client? Only a file of a client's very size is
+ * read, once per version (cached). The responder must not open a file on a filesystem it
+ * holds permission marks on (it would wait for its own answer): such an executable of a
+ * client's size is taken for the client, which refuses, never allows, more.
+ */
+static int client_by_content(struct driver *d, pid_t pid, const struct stat *st)
+{
+	int64_t ctime_ns = (int64_t)st->st_ctim.tv_sec * 1000000000LL + st->st_ctim.tv_nsec;
+	char link[64], path[PATH_MAX];
+	int candidate = -1, found = -1, fd;
+	uint8_t sha[32];
+	ssize_t n;
+	size_t i;
+
+	for (i = 0; i < d->nclients && candidate < 0; i++)
+		if (d->clients[i].hashed && d->clients[i].size == st->st_size)
+			candidate = (int)i;
+	if (candidate < 0)
+		return -1;
+	for (i = 0; i < CLIENT_CACHE; i++)
+		if (d->exe_seen[i].used && d->exe_seen[i].dev == st->st_dev &&
+		    d->exe_seen[i].ino == st->st_ino && d->exe_seen[i].ctime_ns == ctime_ns)
+			return d->exe_seen[i].client;
+	snprintf(link, sizeof(link), "/proc/%d/exe", (int)pid);
+	n = readlink(link, path, sizeof(path) - 1);
+	path[n > 0 ? n : 0] = '\0';
+	if (n <= 0 || state_zone_of(d->env.st, st->st_dev, path, NULL) != PDGUARD_ZONE_NONE ||
+	    fan_mark_find(d, st->st_dev, st->st_ino))
+		return candidate;
+	fd = open(link, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return candidate;
+	if (!hash_fd(fd, sha))
+		for (i = 0; i < d->nclients && found < 0; i++)
+			if (d->clients[i].hashed && d->clients[i].size == st->st_size &&
+			    !memcmp(d->clients[i].sha256, sha, sizeof(sha)))
+				found = (int)i;
+	close(fd);
+	i = d->next_exe_seen++ % CLIENT_CACHE;
+	d->exe_seen[i].used = true;
+	d->exe_seen[i].dev = st->st_dev;
+	d->exe_seen[i].ino = st->st_ino;
+	d->exe_seen[i].ctime_ns = ctime_ns;
+	d->exe_seen[i].client = found;
+	return found;
 }
 
 const char *fan_sync_client(struct driver *d, pid_t pid)
@@ -417,6 +504,7 @@ const char *fan_sync_client(struct driver *d, pid_t pid)
 	char path[64];
 	struct stat st;
 	size_t i;
+	int c;
 
 	if (!d->nclients)
 		return NULL;
@@ -426,7 +514,8 @@ const char *fan_sync_client(struct driver *d, pid_t pid)
 	for (i = 0; i < d->nclients; i++)
 		if (d->clients[i].dev == st.st_dev && d->clients[i].ino == st.st_ino)
 			return d->clients[i].path;
-	return NULL;
+	c = client_by_content(d, pid, &st);
+	return c >= 0 ? d->clients[c].path : NULL;
 }
 
 /*

@@ -154,7 +154,24 @@ void fan_drain_notif(struct driver *d)
 	}
 }
 
-/* The labeller: a zone file written by a tainted process is removed (enforce mode). */
+/*
+ * Empty the file the event's descriptor names, whatever names it has now: a second link made
+ * while it was open (`ln a b`) must not keep the data. Through /proc/self/fd, the very inode.
+ */
+static int empty_inode(int fd)
+{
+	char self[64];
+	int wfd;
+
+	snprintf(self, sizeof(self), "/proc/self/fd/%d", fd);
+	wfd = open(self, O_WRONLY | O_TRUNC | O_CLOEXEC);
+	if (wfd < 0)
+		return -errno;
+	close(wfd);
+	return 0;
+}
+
+/* The labeller: a zone file written by a tainted process is emptied and removed (enforce). */
 static void write_zone_file(struct driver *d, struct noted *n)
 {
 	struct reason_args ra = { .cats = n->tcats, .zone = n->v.zone,
@@ -165,9 +182,12 @@ static void write_zone_file(struct driver *d, struct noted *n)
 	/* the open was not refused (the writer opened it before it read PD): undo now */
 	v->deny = true;
 	v->log = true;
-	if (!fan_audit_mode(d) && !lstat(v->path, &now) && now.st_ino == v->ino &&
-	    now.st_dev == v->dev && !unlink(v->path))
-		ra.note = "removed after the fact";
+	if (!fan_audit_mode(d) && !empty_inode(n->fd)) {
+		ra.note = "emptied after the fact (every name of it)";
+		if (!lstat(v->path, &now) && now.st_ino == v->ino && now.st_dev == v->dev &&
+		    !unlink(v->path))
+			ra.note = "emptied and removed after the fact (every name of it)";
+	}
 	vocab_reason_format(v->reason, sizeof(v->reason), PDGUARD_REASON_ZONE_WRITE_AFTER, &ra);
 	fan_emit(d, v);
 }

@@ -4,9 +4,11 @@
  * says about its file. Read only: nothing here opens a file other than under /proc, so the
  * responder never waits for a permission event of its own.
  */
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
@@ -175,4 +177,67 @@ bool fan_write_only_open(const struct proc_info *p)
 	default:
 		return false;
 	}
+}
+
+int fan_proc_pipes(pid_t pid, uint64_t *out, int max)
+{
+	char dir[64], path[320], link[64];
+	struct dirent *de;
+	unsigned long long ino;
+	int n = 0, i;
+	DIR *dp;
+
+	snprintf(dir, sizeof(dir), "/proc/%d/fd", (int)pid);
+	dp = opendir(dir);
+	if (!dp)
+		return 0;
+	while (n < max && (de = readdir(dp))) {
+		ssize_t k;
+
+		if (de->d_name[0] == '.')
+			continue;
+		snprintf(path, sizeof(path), "%s/%s", dir, de->d_name);
+		k = readlink(path, link, sizeof(link) - 1);
+		if (k <= 0)
+			continue;
+		link[k] = '\0';
+		if (sscanf(link, "pipe:[%llu]", &ino) != 1)
+			continue;
+		for (i = 0; i < n && out[i] != ino; i++)
+			;
+		if (i == n)
+			out[n++] = ino;
+	}
+	closedir(dp);
+	return n;
+}
+
+int fan_pipe_holders(const uint64_t *pipes, int npipes, pid_t except, pid_t *out, int max)
+{
+	uint64_t theirs[FAN_MAX_PIPES];
+	struct dirent *de;
+	int n = 0, k, i, j;
+	DIR *dp;
+
+	if (!npipes)
+		return 0;
+	dp = opendir("/proc");
+	if (!dp)
+		return 0;
+	while (n < max && (de = readdir(dp))) {
+		pid_t pid = (pid_t)atoi(de->d_name);
+
+		if (pid <= 0 || pid == except)
+			continue;
+		k = fan_proc_pipes(pid, theirs, FAN_MAX_PIPES);
+		for (i = 0; i < k; i++)
+			for (j = 0; j < npipes; j++)
+				if (theirs[i] == pipes[j])
+					goto holds;
+		continue;
+holds:
+		out[n++] = pid;
+	}
+	closedir(dp);
+	return n;
 }

@@ -166,6 +166,40 @@ static unsigned int read_reason(struct driver *d, struct verdict *v, uint32_t ca
 }
 
 /*
+ * A zone opener at one end of a pipeline: the taint of whoever holds its pipes (`cat pd |
+ * setsid tee /usb/x`, whatever their session or group). It is also remembered, so a peer that
+ * reads PD later taints it then (taint.c). Only a process holding pipes costs a look at /proc.
+ */
+static uint32_t pipe_peer_cats(struct driver *d, const struct proc_info *p)
+{
+	uint64_t pipes[FAN_MAX_PIPES];
+	pid_t peers[64];
+	uint32_t cats = 0;
+	int n, k, i;
+
+	n = fan_proc_pipes(p->pid, pipes, FAN_MAX_PIPES);
+	if (!n)
+		return 0;
+	k = fan_pipe_holders(pipes, n, p->pid, peers, 64);
+	pthread_mutex_lock(&d->lock);
+	for (i = 0; i < k; i++) {
+		struct proc_info q = { 0 };
+
+		if (!fan_proc_stat(peers[i], &q))
+			cats |= fan_taint_of(d, &q, false);
+	}
+	i = (int)(d->next_zwriter++ % ZONE_WRITERS);
+	d->zwriters[i].used = true;
+	d->zwriters[i].pid = p->pid;
+	d->zwriters[i].start = p->start;
+	d->zwriters[i].npipes = n;
+	memcpy(d->zwriters[i].pipes, pipes, (size_t)n * sizeof(pipes[0]));
+	d->any_zwriter = true;
+	pthread_mutex_unlock(&d->lock);
+	return cats;
+}
+
+/*
  * The policy for one open. Fills @v; v->deny says what the policy wants. It reads the state,
  * the notes, /proc and the event's descriptor, and writes nothing but the taint table.
  */
@@ -238,6 +272,8 @@ static void decide(struct driver *d, int fd, pid_t pid, struct verdict *v)
 		if (!v->p.have_stat || v->p.start * d->ns_per_tick <= d->last_mark_boot_ns ||
 		    fan_notes_pending(d))
 			tcats |= open_fd_cats(d, pid);
+		if (!tcats && v->p.have_stat)
+			tcats |= pipe_peer_cats(d, &v->p);
 		pthread_mutex_lock(&d->lock);
 		if (tcats) {
 			struct reason_args za = { .cats = tcats, .zone = v->zone };

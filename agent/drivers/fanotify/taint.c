@@ -32,8 +32,47 @@ bool fan_taint_covers(struct driver *d, const struct proc_info *p, uint32_t cats
 	return t && t->start == p->start && (t->cats & cats) == cats;
 }
 
+static void taint_put(struct driver *d, const struct proc_info *p, uint32_t cats);
+
+/*
+ * A process that just got tainted may feed a pipeline whose other end already writes a zone
+ * file (`setsid cat pd | tee /usb/x`: tee opened the file before cat read): that end carries
+ * the taint too, so what it closes on the zone is undone. Caller holds d->lock.
+ */
+static void taint_pipe_peers(struct driver *d, const struct proc_info *p, uint32_t cats)
+{
+	uint64_t pipes[FAN_MAX_PIPES];
+	int n, i, j, k;
+
+	n = fan_proc_pipes(p->pid, pipes, FAN_MAX_PIPES);
+	for (i = 0; n && i < ZONE_WRITERS; i++) {
+		struct proc_info w = { 0 };
+
+		if (!d->zwriters[i].used || d->zwriters[i].pid == p->pid)
+			continue;
+		if (fan_proc_stat(d->zwriters[i].pid, &w) || w.start != d->zwriters[i].start) {
+			d->zwriters[i].used = false;	/* gone */
+			continue;
+		}
+		for (j = 0; j < n; j++)
+			for (k = 0; k < d->zwriters[i].npipes; k++)
+				if (pipes[j] == d->zwriters[i].pipes[k])
+					goto peer;
+		continue;
+peer:
+		taint_put(d, &w, cats);
+	}
+}
+
 /* Caller holds d->lock. */
 void fan_taint_add(struct driver *d, const struct proc_info *p, uint32_t cats)
+{
+	taint_put(d, p, cats);
+	if (d->any_zwriter)
+		taint_pipe_peers(d, p, cats);
+}
+
+static void taint_put(struct driver *d, const struct proc_info *p, uint32_t cats)
 {
 	struct taint *t = taint_find(d, p->pid), *victim = NULL;
 	size_t i, h = (size_t)p->pid % TAINT_MAX;

@@ -1,0 +1,116 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0
+# The fanotify driver against an attacker: `pdguard run` in enforce mode on the fanotify driver,
+# and the ways a review got PD onto a "USB" mount (docs/threat-model.md). An ordinary user first
+# (user and mount namespaces, pipelines, links, another filesystem, a copied sync client, a
+# restart), then root (bind mounts, a private mount namespace). Each attempt must leave no PD on
+# the stick and a deny event in the log. Everything lives in a private mount namespace on the
+# test's own tmpfs mounts; its users are removed at the end.
+set -u
+top=$(cd "$(dirname "$0")/../.." && pwd)
+. "$top/tests/tap.sh"
+pd=$top/build/pdguard
+pdg_require_root "needs root (test users, fanotify, labels)"
+pdg_require_cmd unshare setpriv
+PDG_NS_TIMEOUT=600 pdg_private_ns "$0" "$@"
+tap_version
+d=$(mktemp -d /tmp/pdg-attack-XXXXXX)
+chmod 755 "$d"
+mount -t tmpfs -o size=64m,mode=0755 pdg-attack "$d"
+mkdir -p "$d/shares/hr" "$d/usb" "$d/other" "$d/state" "$d/bin" "$d/usb-bind"
+mount -t tmpfs -o size=16m,mode=0777 pdg-attack-usb "$d/usb"
+mount -t tmpfs -o size=16m,mode=0777 pdg-attack-other "$d/other"
+users=(pdga-hr)
+cleanup() {
+	[ -n "${agent:-}" ] && kill -TERM "$agent" 2>/dev/null && wait "$agent" 2>/dev/null
+	diag "$d/agent.out" "$log"
+	for u in "${users[@]}"; do userdel "$u" 2>/dev/null; groupdel "$u" 2>/dev/null; done
+	umount "$d/usb-bind" 2>/dev/null
+	umount "$d/usb" "$d/other" 2>/dev/null
+	umount "$d"
+	rmdir "$d"
+}
+trap cleanup EXIT
+for u in "${users[@]}"; do
+	userdel "$u" 2>/dev/null; groupdel "$u" 2>/dev/null
+	groupadd "$u" && useradd -M -N -g "$u" -d "$d" -s /bin/sh "$u" || {
+		pdg_skip_all "cannot create test users"; }
+done
+log=$d/log/events.jsonl
+f=$d/shares/hr/staff.csv
+printf 'ФИО;ИИН;Должность;Оклад\nИванов Иван;900101300007;бухгалтер;450000\nПетрова Анна;850520400003;кадровик;420000\n' >"$f"
+chmod 644 "$f"
+# a sync client, by content: an attacker's byte copy of it is the same program
+# cat with a tail: a program of its own (clients are known by content, and cat is cat)
+cp /bin/cat "$d/bin/syncd" && printf 'pdguard test sync client' >>"$d/bin/syncd"
+chmod 755 "$d/bin/syncd"
+cat >"$d/policy.conf" <<CONF
+[agent]
+mode = enforce
+driver = fanotify
+rules = $top/policies/rules.d
+log = $log
+state = $d/state
+scan = $d/shares
+decision_timeout_ms = 5000
+[zone usb]
+removable = no
+path = $d/usb
+[zone cloud]
+client = $d/bin/syncd
+[role hr]
+group = pdga-hr
+read = basic personnel financial
+CONF
+
+as() { local u=$1; shift; setsid -w setpriv --reuid="$u" --regid="$u" --init-groups -- "$@"; }
+# no_pd_on_stick: nothing on the stick holds the employee's IIN, whatever name it took
+no_pd_on_stick() { ! grep -rqs 900101300007 "$d/usb"; }
+denies() { grep '"decision":"deny"' "$log" 2>/dev/null | grep -c "$1" || true; }
+# refused NAME PATTERN COMMAND...: the attempt leaves no PD on the stick and one more deny
+# event matching PATTERN
+refused() {
+	local before
+	# each attempt on an empty stick: what an earlier one left proves nothing here
+	rm -rf "${d:?}/usb/"* "$d/usb/".[!.]* 2>/dev/null
+	before=$(denies "$1")
+	"${@:2}" >/dev/null 2>&1
+	wait_for test "$(denies "$1")" -gt "$before" && no_pd_on_stick
+}
+start_agent() {
+	setsid "$pd" run --config "$d/policy.conf" >>"$d/agent.out" 2>&1 &
+	agent=$!
+	wait_for grep -q " in use" "$d/agent.out" &&
+		wait_for bash -c "'$pd' label get '$f' | grep -q ': pd '"
+}
+
+echo "1..10"
+check "the agent runs on the fanotify driver with the PD file labelled" start_agent
+check "HR reads the file" as pdga-hr cat "$f"
+check "a plain copy to the stick is refused" refused usb as pdga-hr cp "$f" "$d/usb/"
+
+# an ordinary user: a new user and mount namespace has its own copy of every mount
+check "unshare -Urm, then cp to the stick: refused" \
+	refused usb as pdga-hr unshare -Urm sh -c "cp '$f' '$d/usb/ns-copy'"
+# pipelines: the reader in another session than the writer
+check "setsid cat | tee onto the stick: no PD lands" \
+	refused usb as pdga-hr sh -c "setsid cat '$f' | tee '$d/usb/tee-copy'"
+# a second name made while the first is open: every name of the file goes
+check "open, read PD, write, link, close: no name keeps the PD" \
+	refused usb as pdga-hr sh -c "exec 3>'$d/usb/a'; cat '$f' >&3; ln '$d/usb/a' '$d/usb/b'; exec 3>&-"
+# through another filesystem the agent does not scan
+check "cat > another mount, then a fresh cp to the stick: refused" \
+	refused usb as pdga-hr sh -c "cat '$f' >'$d/other/x'; setsid cp '$d/other/x' '$d/usb/'"
+# a sync client copied byte for byte (a new inode) is still the sync client
+cp "$d/bin/syncd" "$d/other/syncd-copy"
+check "a byte copy of a sync client is refused the PD file" \
+	refused 'sync client' as pdga-hr "$d/other/syncd-copy" "$f"
+
+# root: another mount of the stick is the same stick
+mount --bind "$d/usb" "$d/usb-bind"
+check "a bind mount of the stick, then cp: refused" \
+	refused usb as pdga-hr cp "$f" "$d/usb-bind/bind-copy"
+check "unshare -m (root), then cp as the user: refused" \
+	refused usb unshare -m --propagation private setpriv --reuid=pdga-hr --regid=pdga-hr \
+	--init-groups -- cp "$f" "$d/usb/root-ns-copy"
+exit 0
