@@ -84,7 +84,7 @@ start_agent() {
 		wait_for bash -c "'$pd' label get '$f' | grep -q ': pd '"
 }
 
-echo "1..10"
+echo "1..11"
 check "the agent runs on the fanotify driver with the PD file labelled" start_agent
 check "HR reads the file" as pdga-hr cat "$f"
 check "a plain copy to the stick is refused" refused usb as pdga-hr cp "$f" "$d/usb/"
@@ -105,6 +105,15 @@ check "cat > another mount, then a fresh cp to the stick: refused" \
 cp "$d/bin/syncd" "$d/other/syncd-copy"
 check "a byte copy of a sync client is refused the PD file" \
 	refused 'sync client' as pdga-hr "$d/other/syncd-copy" "$f"
+
+# many requests at once: none is let through unread
+flood() {
+	local got
+	got=$(as pdga-hr "$top/build/tests/fanotify/flood_helper" "$f" "$d/usb" 2500) &&
+		test "$got" -eq 0
+}
+check "2,500 threads of a process that read PD open files on the stick at once: none opens" \
+	flood
 
 # root: another mount of the stick is the same stick
 mount --bind "$d/usb" "$d/usb-bind"

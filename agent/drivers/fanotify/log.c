@@ -109,8 +109,12 @@ void fan_overflow(struct driver *d, const char *group)
 	char reason[160];
 
 	d->n_overflow++;
-	snprintf(reason, sizeof(reason), "fanotify %s queue overflowed: events were lost (%s)",
-		 group, !strcmp(group, "permission") ? "requests beyond the queue were allowed" :
-		 "derived labels or after-the-fact checks may be missing");
+	if (!strcmp(group, "permission"))
+		snprintf(reason, sizeof(reason), "fanotify permission requests beyond the driver's "
+			 "table were answered %s (fail = %s)", d->cfg->fail_open ? "allow" : "deny",
+			 d->cfg->fail_open ? "open" : "closed");
+	else
+		snprintf(reason, sizeof(reason), "fanotify %s queue overflowed: events were lost "
+			 "(derived labels or after-the-fact checks may be missing)", group);
 	fan_emit_info(d, "overflow", reason, 0);
 }

@@ -58,8 +58,12 @@ static int fan_start(const struct driver_env *env, struct driver **out)
 	pthread_cond_init(&d->nspace, NULL);
 	pthread_cond_init(&d->qready, NULL);
 	pthread_cond_init(&d->qspace, NULL);
-	d->perm_fd = fanotify_init(FAN_CLASS_CONTENT | FAN_CLOEXEC | FAN_NONBLOCK,
-				   O_RDONLY | O_LARGEFILE | O_CLOEXEC);
+	/*
+	 * An unlimited queue: past a limited queue's length the kernel answers a permission
+	 * request "allow" itself, unseen; unlimited, every request waits for our answer
+	 */
+	d->perm_fd = fanotify_init(FAN_CLASS_CONTENT | FAN_CLOEXEC | FAN_NONBLOCK |
+				   FAN_UNLIMITED_QUEUE, O_RDONLY | O_LARGEFILE | O_CLOEXEC);
 	d->notif_fd = fanotify_init(FAN_CLASS_NOTIF | FAN_CLOEXEC | FAN_NONBLOCK,
 				    O_RDONLY | O_LARGEFILE | O_CLOEXEC);
 	/* renames into cloud folders; kernels before 5.9 lack it, and then say so */

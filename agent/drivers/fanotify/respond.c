@@ -168,7 +168,8 @@ static unsigned int read_reason(struct driver *d, struct verdict *v, uint32_t ca
 /*
  * A zone opener at one end of a pipeline: the taint of whoever holds its pipes (`cat pd |
  * setsid tee /usb/x`, whatever their session or group). It is also remembered, so a peer that
- * reads PD later taints it then (taint.c). Only a process holding pipes costs a look at /proc.
+ * reads PD later taints it then (taint.c): the look through /proc is made once per process,
+ * at its first zone open, and only for a process that holds pipes.
  */
 static uint32_t pipe_peer_cats(struct driver *d, const struct proc_info *p)
 {
@@ -177,6 +178,14 @@ static uint32_t pipe_peer_cats(struct driver *d, const struct proc_info *p)
 	uint32_t cats = 0;
 	int n, k, i;
 
+	pthread_mutex_lock(&d->lock);
+	for (i = 0; i < ZONE_WRITERS; i++)
+		if (d->zwriters[i].used && d->zwriters[i].pid == p->pid &&
+		    d->zwriters[i].start == p->start) {
+			pthread_mutex_unlock(&d->lock);
+			return 0;	/* known: a peer's taint reaches it through taint.c */
+		}
+	pthread_mutex_unlock(&d->lock);
 	n = fan_proc_pipes(p->pid, pipes, FAN_MAX_PIPES);
 	if (!n)
 		return 0;
@@ -299,10 +308,22 @@ static void handle_perm(struct driver *d)
 	struct pending *pend[EVBUF / sizeof(struct fanotify_event_metadata)];
 	struct fanotify_event_metadata *m;
 	uint64_t deadline;
+	size_t k, np, free_slots = 0, want;
 	ssize_t n;
-	size_t k, np;
 
-	n = read(d->perm_fd, buf, sizeof(buf));
+	/*
+	 * Read no more requests than there are free slots: the rest wait in the kernel's queue for
+	 * a decision, rather than being answered unread. A permission event is a fixed-size record,
+	 * and a read returns whole records only.
+	 */
+	pthread_mutex_lock(&d->plock);
+	for (k = 0; k < MAX_PENDING; k++)
+		free_slots += !d->pend[k].used;
+	pthread_mutex_unlock(&d->plock);
+	want = free_slots * sizeof(struct fanotify_event_metadata);
+	if (!want)
+		return;
+	n = read(d->perm_fd, buf, want < sizeof(buf) ? want : sizeof(buf));
 	if (n <= 0)
 		return;
 	deadline = fan_now_ns(CLOCK_MONOTONIC) + (uint64_t)d->cfg->decision_timeout_ms * 1000000ULL;
@@ -322,9 +343,11 @@ static void handle_perm(struct driver *d)
 		d->n_requests++;
 		p = pend_add(d, m->fd, m->pid, deadline);
 		if (!p) {
-			/* more requests than slots: answer by the fail policy, never wait */
+			/* cannot happen (no more were read than slots were free); if it does, the
+			 * fail policy answers and it is an event */
 			int ret;
 
+			fan_overflow(d, "permission");
 			pthread_mutex_lock(&d->plock);
 			ret = respond(d, m->fd, m->pid == d->env.agent_pid || d->cfg->fail_open);
 			pthread_mutex_unlock(&d->plock);
