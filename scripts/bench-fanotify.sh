@@ -8,9 +8,10 @@
 #   scripts/bench-fanotify.sh [N]        N opens per round (default 20000), 7 rounds, median
 #
 # Safety: everything runs in a private mount namespace (unshare -m) on its own tmpfs mounts.
-# fanotify mount marks belong to mount objects, and the namespace's mounts are copies, so the
-# permission marks of pdguard and of fapolicyd govern only processes inside it: nothing outside
-# can wait on them. fapolicyd runs from a configuration bind-mounted over /etc/fapolicyd inside
+# pdguard's permission marks are on the namespace's own tmpfs filesystems (filesystem marks on
+# superblocks nobody outside can reach) and fapolicyd's are mount marks on the namespace's
+# copies, so nothing outside can wait on them. pdguard also watches close-write on every
+# filesystem, notification only: nobody ever waits for those. fapolicyd runs from a configuration bind-mounted over /etc/fapolicyd inside
 # the namespace (watch_fs = tmpfs, trust = file with an empty list, one rule "allow all"), under
 # a timeout, and is killed by its pid when measured; /var/lib/fapolicyd and /run/fapolicyd are
 # private tmpfs too, so the system's own files are never touched.
@@ -123,7 +124,7 @@ printf '%-64s %10s %12s\n' "case (open+close of one small file on tmpfs, $N x 7,
 printf '%-64s %10s %12s\n' "nothing attached (before)" "$(us "$base")" "-"
 printf '%-64s %10s %12s\n' "pdguard: PD-labelled file, inode mark, allowed read, logged" \
 	"$(us "$pd_lab")" "$(over "$pd_lab" "$base")"
-printf '%-64s %10s %12s\n' "pdguard: unlabelled file on a USB-zone mount (mount mark)" \
+printf '%-64s %10s %12s\n' "pdguard: unlabelled file on a USB-zone filesystem (fs mark)" \
 	"$(us "$pd_usb")" "$(over "$pd_usb" "$base")"
 printf '%-64s %10s %12s\n' "pdguard: unlabelled file on a scan root (no permission mark)" \
 	"$(us "$pd_share")" "$(over "$pd_share" "$base")"
