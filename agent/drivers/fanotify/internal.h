@@ -56,7 +56,8 @@
 #include "drivers/driver.h"
 
 #define MAX_PENDING	1024		/* requests read and not yet answered */
-#define TAINT_MAX	4096		/* tainted processes remembered */
+#define TAINT_MIN	4096		/* slots for tainted processes at start; the table grows */
+#define TAINT_LIMIT	(1U << 22)	/* ...up to this many (about 200 MiB) */
 #define ANCESTOR_DEPTH	8		/* parents checked for an inherited taint */
 #define MAX_FDS_CHECKED	1024		/* descriptors of an opener looked at */
 #define ROLE_CACHE	64
@@ -64,6 +65,7 @@
 #define MAX_CLIENTS	64
 #define FAN_MAX_PIPES	16		/* pipes of one process looked at */
 #define ZONE_WRITERS	64		/* pipeline ends writing on a zone, watched for a taint */
+#define TAINTED_PIPES	1024		/* pipes of tainted processes remembered */
 #define CLIENT_CACHE	128		/* executables compared with the clients by content */
 #define CLIENT_MAX_HASHED (1024LL * 1024 * 1024)	/* larger clients: by inode only */
 #define MAX_ZONE_MARKS	4096
@@ -192,7 +194,10 @@ struct driver {
 	struct zone_mark zmarks[MAX_ZONE_MARKS];
 	size_t nzmarks;
 	uint64_t zgen;			/* the generation fan_mark_zones() is marking */
-	struct taint taints[TAINT_MAX];
+	/* tainted processes: open addressing by pid; grown, never a live process evicted */
+	struct taint *taints;
+	size_t taint_cap;
+	_Atomic uint64_t n_taint_lost;	/* evicted live (out of memory): counted, shown */
 	/* sync clients: by (dev, ino), and by content so a copy of the binary is the client */
 	struct {
 		dev_t dev;
@@ -222,6 +227,13 @@ struct driver {
 	} zwriters[ZONE_WRITERS];
 	size_t next_zwriter;
 	bool any_zwriter;
+	/* pipes held by tainted processes, remembered past their exit (`cat pd | tee` where cat
+	 * is gone before tee opens the zone file) */
+	struct {
+		uint64_t ino;
+		uint32_t cats;
+	} tpipes[TAINTED_PIPES];
+	size_t next_tpipe;
 	struct role_cached roles[ROLE_CACHE];
 	bool any_taint;			/* once set, zone opens look for inherited taint */
 	uint64_t last_mark_boot_ns;	/* CLOCK_BOOTTIME of the newest PD-file mark */
@@ -270,9 +282,11 @@ int fan_proc_stat(pid_t pid, struct proc_info *p);
 uint64_t fan_proc_start(pid_t pid);
 int fan_proc_uid(pid_t pid, struct proc_info *p);
 void fan_proc_exe(pid_t pid, char *buf, size_t len);
-/* The pipes @pid holds open (inode numbers, at most @max). */
-int fan_proc_pipes(pid_t pid, uint64_t *out, int max);
-/* Processes other than @except holding one of @pipes (at most @max into @out). */
+/* The pipes @pid holds open for writing (@writing) or reading (inode numbers, at most @max). */
+int fan_proc_pipes(pid_t pid, bool writing, uint64_t *out, int max);
+/* Categories written into any of @pipes by a tainted process (alive or not). Holds d->lock. */
+uint32_t fan_pipes_taint(struct driver *d, const uint64_t *pipes, int n);
+/* Processes other than @except holding one of @pipes for writing (at most @max into @out). */
 int fan_pipe_holders(const uint64_t *pipes, int npipes, pid_t except, pid_t *out, int max);
 void fan_fd_path(int fd, char *buf, size_t len);
 int fan_fd_label(int fd, uint8_t *level, uint32_t *cats);

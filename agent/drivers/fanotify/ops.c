@@ -47,6 +47,12 @@ static int fan_start(const struct driver_env *env, struct driver **out)
 	d = calloc(1, sizeof(*d));
 	if (!d)
 		return -ENOMEM;
+	d->taints = calloc(TAINT_MIN, sizeof(*d->taints));
+	if (!d->taints) {
+		free(d);
+		return -ENOMEM;
+	}
+	d->taint_cap = TAINT_MIN;
 	d->env = *env;
 	d->cfg = env->cfg;
 	d->ns_per_tick = 1000000000ULL / (sysconf(_SC_CLK_TCK) > 0 ? sysconf(_SC_CLK_TCK) : 100);
@@ -163,7 +169,8 @@ static void fan_describe(struct driver *d, FILE *f)
 		"  nothing is enforced until it restarts (docs/fanotify.md)\n"
 		"  mode %s, fail = %s, decision timeout %u ms; requests %llu, allowed %llu, denied "
 		"%llu, would-deny %llu, own %llu, watchdog %llu, overflows %llu, derived %llu, "
-		"quarantined %llu, label writes failed %llu, answers refused by the kernel %llu\n",
+		"quarantined %llu, label writes failed %llu, answers refused by the kernel %llu, "
+		"taint slots %zu, taints lost for memory %llu\n",
 		(int)d->env.agent_pid, d->nmarks, d->nzmarks,
 		d->fid_fd < 0 ? " (not on this kernel: no FAN_REPORT_DFID_NAME)" : "",
 		fan_audit_mode(d) ? "audit" : "enforce", d->cfg->fail_open ? "open" : "closed",
@@ -172,7 +179,8 @@ static void fan_describe(struct driver *d, FILE *f)
 		(unsigned long long)d->n_would, (unsigned long long)d->n_own,
 		(unsigned long long)d->n_watchdog, (unsigned long long)d->n_overflow,
 		(unsigned long long)d->n_derived, (unsigned long long)d->n_moved,
-		(unsigned long long)d->n_label_failed, (unsigned long long)d->n_answer_failed);
+		(unsigned long long)d->n_label_failed, (unsigned long long)d->n_answer_failed,
+		d->taint_cap, (unsigned long long)d->n_taint_lost);
 }
 
 static void fan_stop(struct driver *d)
@@ -231,6 +239,7 @@ static void fan_stop(struct driver *d)
 	for (i = 0; i < d->nmarks; i++)
 		free(d->marks[i].path);
 	free(d->marks);
+	free(d->taints);
 	pthread_mutex_destroy(&d->plock);
 	pthread_mutex_destroy(&d->lock);
 	pthread_mutex_destroy(&d->qlock);

@@ -179,12 +179,26 @@ bool fan_write_only_open(const struct proc_info *p)
 	}
 }
 
-int fan_proc_pipes(pid_t pid, uint64_t *out, int max)
+/* The access mode of @pid's descriptor @fd (O_RDONLY, O_WRONLY, O_RDWR), or -1. */
+static int fd_accmode(pid_t pid, const char *fd)
+{
+	char path[320], buf[256], *f;
+	ssize_t k;
+
+	snprintf(path, sizeof(path), "/proc/%d/fdinfo/%s", (int)pid, fd);
+	k = read_small(path, buf, sizeof(buf));
+	if (k <= 0)
+		return -1;
+	f = strstr(buf, "flags:");
+	return f ? (int)(strtoul(f + 6, NULL, 8) & O_ACCMODE) : -1;
+}
+
+int fan_proc_pipes(pid_t pid, bool writing, uint64_t *out, int max)
 {
 	char dir[64], path[320], link[64];
 	struct dirent *de;
 	unsigned long long ino;
-	int n = 0, i;
+	int n = 0, i, acc;
 	DIR *dp;
 
 	snprintf(dir, sizeof(dir), "/proc/%d/fd", (int)pid);
@@ -202,6 +216,10 @@ int fan_proc_pipes(pid_t pid, uint64_t *out, int max)
 			continue;
 		link[k] = '\0';
 		if (sscanf(link, "pipe:[%llu]", &ino) != 1)
+			continue;
+		/* data flows from a write end into a read end: only the wanted end counts */
+		acc = fd_accmode(pid, de->d_name);
+		if (acc < 0 || (acc != O_RDWR && (acc == O_WRONLY) != writing))
 			continue;
 		for (i = 0; i < n && out[i] != ino; i++)
 			;
@@ -229,7 +247,7 @@ int fan_pipe_holders(const uint64_t *pipes, int npipes, pid_t except, pid_t *out
 
 		if (pid <= 0 || pid == except)
 			continue;
-		k = fan_proc_pipes(pid, theirs, FAN_MAX_PIPES);
+		k = fan_proc_pipes(pid, true, theirs, FAN_MAX_PIPES);
 		for (i = 0; i < k; i++)
 			for (j = 0; j < npipes; j++)
 				if (theirs[i] == pipes[j])

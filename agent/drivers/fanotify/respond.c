@@ -186,11 +186,13 @@ static uint32_t pipe_peer_cats(struct driver *d, const struct proc_info *p)
 			return 0;	/* known: a peer's taint reaches it through taint.c */
 		}
 	pthread_mutex_unlock(&d->lock);
-	n = fan_proc_pipes(p->pid, pipes, FAN_MAX_PIPES);
+	/* the pipes it reads from: what a tainted writer put there flows to the zone file */
+	n = fan_proc_pipes(p->pid, false, pipes, FAN_MAX_PIPES);
 	if (!n)
 		return 0;
 	k = fan_pipe_holders(pipes, n, p->pid, peers, 64);
 	pthread_mutex_lock(&d->lock);
+	cats = fan_pipes_taint(d, pipes, n);
 	for (i = 0; i < k; i++) {
 		struct proc_info q = { 0 };
 

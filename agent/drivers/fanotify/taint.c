@@ -4,19 +4,20 @@
  * /proc start time, so a reused pid inherits nothing; inherited by children and shared by a live
  * process group. Callers hold d->lock.
  */
+#include <errno.h>
 #include <stdlib.h>
 
 #include "drivers/fanotify/internal.h"
 
 #define TAINT_PROBE 8
 
-/* Taints live at pid % TAINT_MAX, or in the next TAINT_PROBE - 1 slots. */
+/* Taints live at pid % taint_cap, or in the next TAINT_PROBE - 1 slots. */
 static struct taint *taint_find(struct driver *d, pid_t pid)
 {
-	size_t i, h = (size_t)pid % TAINT_MAX;
+	size_t i, h = (size_t)pid % d->taint_cap;
 
 	for (i = 0; i < TAINT_PROBE; i++) {
-		struct taint *t = &d->taints[(h + i) % TAINT_MAX];
+		struct taint *t = &d->taints[(h + i) % d->taint_cap];
 
 		if (t->used && t->pid == pid)
 			return t;
@@ -39,12 +40,11 @@ static void taint_put(struct driver *d, const struct proc_info *p, uint32_t cats
  * file (`setsid cat pd | tee /usb/x`: tee opened the file before cat read): that end carries
  * the taint too, so what it closes on the zone is undone. Caller holds d->lock.
  */
-static void taint_pipe_peers(struct driver *d, const struct proc_info *p, uint32_t cats)
+static void taint_pipe_peers(struct driver *d, const struct proc_info *p, uint32_t cats,
+			     const uint64_t *pipes, int n)
 {
-	uint64_t pipes[FAN_MAX_PIPES];
-	int n, i, j, k;
+	int i, j, k;
 
-	n = fan_proc_pipes(p->pid, pipes, FAN_MAX_PIPES);
 	for (i = 0; n && i < ZONE_WRITERS; i++) {
 		struct proc_info w = { 0 };
 
@@ -64,33 +64,117 @@ peer:
 	}
 }
 
-/* Caller holds d->lock. */
+uint32_t fan_pipes_taint(struct driver *d, const uint64_t *pipes, int n)
+{
+	uint32_t cats = 0;
+	size_t i;
+	int j;
+
+	for (i = 0; n && i < TAINTED_PIPES; i++)
+		for (j = 0; j < n; j++)
+			if (d->tpipes[i].ino == pipes[j])
+				cats |= d->tpipes[i].cats;
+	return cats;
+}
+
+/*
+ * Caller holds d->lock. A process that holds pipes when it is tainted has its pipes remembered:
+ * the other end may open a zone file after this one has exited.
+ */
 void fan_taint_add(struct driver *d, const struct proc_info *p, uint32_t cats)
 {
+	uint64_t pipes[FAN_MAX_PIPES];
+	int n, j;
+
+	/* a process that already carries these categories costs nothing more */
+	if (fan_taint_covers(d, p, cats))
+		return;
 	taint_put(d, p, cats);
+	/* what it writes into a pipe flows to the reader at the other end */
+	n = fan_proc_pipes(p->pid, true, pipes, FAN_MAX_PIPES);
+	for (j = 0; j < n; j++) {
+		size_t i = d->next_tpipe++ % TAINTED_PIPES;
+
+		d->tpipes[i].ino = pipes[j];
+		d->tpipes[i].cats = cats;
+	}
 	if (d->any_zwriter)
-		taint_pipe_peers(d, p, cats);
+		taint_pipe_peers(d, p, cats, pipes, n);
+}
+
+/* A free slot for @pid, or one whose process has exited (pid + start time); NULL: all live. */
+static struct taint *taint_slot(struct driver *d, pid_t pid, struct taint **oldest)
+{
+	size_t i, h = (size_t)pid % d->taint_cap;
+
+	*oldest = NULL;
+	for (i = 0; i < TAINT_PROBE; i++) {
+		struct taint *c = &d->taints[(h + i) % d->taint_cap];
+
+		if (!c->used)
+			return c;
+		if (fan_proc_start(c->pid) != c->start)
+			return c;	/* its process is gone: the slot is free */
+		if (!*oldest || c->since_ns < (*oldest)->since_ns)
+			*oldest = c;
+	}
+	return NULL;
+}
+
+/*
+ * Twice the slots, every taint moved over. Return: 0, or -ENOMEM (the table stays). A fork
+ * flood makes it grow rather than push a live tainted process out.
+ */
+static int taint_grow(struct driver *d)
+{
+	size_t cap = d->taint_cap, i, j, h;
+	struct taint *v = NULL;
+	bool fits = false;
+
+	/* every taint must land within TAINT_PROBE slots of its pid's, or taint_find misses it */
+	while (!fits) {
+		free(v);
+		cap *= 2;
+		if (cap > TAINT_LIMIT)
+			return -ENOMEM;
+		v = calloc(cap, sizeof(*v));
+		if (!v)
+			return -ENOMEM;
+		fits = true;
+		for (i = 0; i < d->taint_cap && fits; i++) {
+			if (!d->taints[i].used)
+				continue;
+			h = (size_t)d->taints[i].pid % cap;
+			for (j = 0; j < TAINT_PROBE && v[(h + j) % cap].used; j++)
+				;
+			if (j == TAINT_PROBE)
+				fits = false;
+			else
+				v[(h + j) % cap] = d->taints[i];
+		}
+	}
+	free(d->taints);
+	d->taints = v;
+	d->taint_cap = cap;
+	return 0;
 }
 
 static void taint_put(struct driver *d, const struct proc_info *p, uint32_t cats)
 {
-	struct taint *t = taint_find(d, p->pid), *victim = NULL;
-	size_t i, h = (size_t)p->pid % TAINT_MAX;
+	struct taint *t = taint_find(d, p->pid), *oldest;
 
 	if (t && t->start == p->start) {
 		t->cats |= cats;
 		return;
 	}
-	for (i = 0; !t && i < TAINT_PROBE; i++) {
-		struct taint *c = &d->taints[(h + i) % TAINT_MAX];
-
-		if (!c->used)
-			t = c;
-		else if (!victim || c->since_ns < victim->since_ns)
-			victim = c;
+	t = taint_slot(d, p->pid, &oldest);
+	while (!t && !taint_grow(d))
+		t = taint_slot(d, p->pid, &oldest);
+	if (!t) {
+		/* out of memory: the oldest goes, and that is counted (pdguard status) */
+		t = oldest;
+		d->n_taint_lost++;
 	}
-	/* full around this pid: the oldest taint there goes (a process long exited, mostly) */
-	t = t ? t : victim;
 	d->any_taint = true;
 	*t = (struct taint){ .used = true, .pid = p->pid, .ppid = p->ppid, .pgid = p->pgid,
 			     .start = p->start,
@@ -119,7 +203,7 @@ uint32_t fan_taint_of(struct driver *d, const struct proc_info *p, bool dead_ok)
 	if (!p->have_stat && dead_ok) {
 		/* exited: a shell whose child read PD wrote the redirected output (`sh -c 'cat pd
 		 * > x'` closes x in sh after cat), or the leader of a tainted group */
-		for (i = 0; i < TAINT_MAX; i++) {
+		for (i = 0; i < d->taint_cap; i++) {
 			t = &d->taints[i];
 			if (t->used && (t->ppid == p->pid || t->pgid == p->pid))
 				cats |= t->cats;
@@ -151,7 +235,7 @@ uint32_t fan_taint_of(struct driver *d, const struct proc_info *p, bool dead_ok)
 		uint64_t leader = 0;
 		bool looked = false;
 
-		for (i = 0; i < TAINT_MAX; i++) {
+		for (i = 0; i < d->taint_cap; i++) {
 			t = &d->taints[i];
 			if (!t->used || t->pgid != a.pgid || (t->cats & ~cats) == 0)
 				continue;
