@@ -20,10 +20,10 @@ mount -t tmpfs -o size=64m,mode=0755 pdg-attack "$d"
 mkdir -p "$d/shares/hr" "$d/usb" "$d/other" "$d/state" "$d/bin" "$d/usb-bind"
 mount -t tmpfs -o size=16m,mode=0777 pdg-attack-usb "$d/usb"
 mount -t tmpfs -o size=16m,mode=0777 pdg-attack-other "$d/other"
-users=(pdga-hr)
+users=(pdga-hr pdga-it)
 cleanup() {
 	[ -n "${agent:-}" ] && kill -TERM "$agent" 2>/dev/null && wait "$agent" 2>/dev/null
-	diag "$d/agent.out" "$log"
+	diag "$d"/agent*.out "$log"
 	for u in "${users[@]}"; do userdel "$u" 2>/dev/null; groupdel "$u" 2>/dev/null; done
 	umount "$d/usb-bind" 2>/dev/null
 	umount "$d/usb" "$d/other" 2>/dev/null
@@ -80,14 +80,16 @@ refused() {
 	wait_for denied_since "$1" "$before"
 }
 denied_since() { test "$(denies "$1")" -gt "$2" && no_pd_on_stick; }
+starts=0
 start_agent() {
-	setsid "$pd" run --config "$d/policy.conf" >>"$d/agent.out" 2>&1 &
+	starts=$((starts + 1))
+	setsid "$pd" run --config "$d/policy.conf" >"$d/agent$starts.out" 2>&1 &
 	agent=$!
-	wait_for grep -q " in use" "$d/agent.out" &&
+	wait_for grep -q " in use" "$d/agent$starts.out" &&
 		wait_for bash -c "'$pd' label get '$f' | grep -q ': pd '"
 }
 
-echo "1..12"
+echo "1..14"
 check "the agent runs on the fanotify driver with the PD file labelled" start_agent
 check "HR reads the file" as pdga-hr cat "$f"
 check "a plain copy to the stick is refused" refused usb as pdga-hr cp "$f" "$d/usb/"
@@ -133,4 +135,15 @@ check "a bind mount of the stick, then cp: refused" \
 check "unshare -m (root), then cp as the user: refused" \
 	refused usb unshare -m --propagation private setpriv --reuid=pdga-hr --regid=pdga-hr \
 	--init-groups -- cp "$f" "$d/usb/root-ns-copy"
+# a restart: a derived file on another filesystem (no scan root) is still guarded
+as pdga-hr sh -c "cat '$f' >'$d/other/kept'"
+wait_for bash -c "'$pd' label get '$d/other/kept' | grep -q ': derived'"
+kill -TERM "$agent"
+wait "$agent"
+start_agent
+check "after a restart, a derived file elsewhere is refused to a user without the role" \
+	wait_for bash -c "! setsid -w setpriv --reuid=pdga-it --regid=pdga-it --init-groups -- \
+		cat '$d/other/kept' >/dev/null 2>&1"
+check "after a restart, a fresh copy of it to the stick is refused" \
+	refused usb as pdga-hr cp "$d/other/kept" "$d/usb/kept"
 exit 0

@@ -66,6 +66,7 @@
 #define FAN_MAX_PIPES	16		/* pipes of one process looked at */
 #define ZONE_WRITERS	64		/* pipeline ends writing on a zone, watched for a taint */
 #define TAINTED_PIPES	1024		/* pipes of tainted processes remembered */
+#define FAN_MARKS_FILE	"fanotify.marks"	/* in the state directory */
 #define CLIENT_CACHE	128		/* executables compared with the clients by content */
 #define CLIENT_MAX_HASHED (1024LL * 1024 * 1024)	/* larger clients: by inode only */
 #define MAX_ZONE_MARKS	4096
@@ -227,6 +228,7 @@ struct driver {
 	} zwriters[ZONE_WRITERS];
 	size_t next_zwriter;
 	bool any_zwriter;
+	bool started;			/* fully started: its marks are worth saving at stop */
 	/* pipes held by tainted processes, remembered past their exit (`cat pd | tee` where cat
 	 * is gone before tee opens the zone file) */
 	struct {
@@ -303,6 +305,9 @@ int fan_mark_file(struct driver *d, int fd, const char *path, dev_t dev, ino_t i
 void fan_unmark_file(struct driver *d, dev_t dev, ino_t ino);
 int fan_mark_path(struct driver *d, const char *path, dev_t dev, ino_t ino);
 void fan_walk_roots(struct driver *d);
+/* The marked files' paths in the state directory, for the next start (save: holds d->lock). */
+void fan_marks_save(struct driver *d);
+void fan_marks_restore(struct driver *d);
 int fan_zone_mark_add(struct driver *d, const char *path, unsigned int flags, uint64_t perm,
 		      uint64_t notif, uint64_t fid);
 void fan_zone_marks_prune(struct driver *d, bool all);

@@ -16,6 +16,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "lib/atomicfile.h"
 #include "lib/vocab.h"
 #include "state/labels.h"
 
@@ -158,6 +159,57 @@ void fan_walk_roots(struct driver *d)
 		nftw(d->cfg->scan.v[i], walk_one, 32, FTW_PHYS | FTW_MOUNT);
 	walk_driver = NULL;
 	pthread_mutex_unlock(&walk_lock);
+}
+
+/*
+ * The marked files' paths, kept in the state directory: a restart marks them again, wherever
+ * they are (a derived file in /dev/shm is under no scan root), once each is checked to still be
+ * the labelled (dev, ino). Caller holds d->lock.
+ */
+void fan_marks_save(struct driver *d)
+{
+	struct atomic_file a;
+	char path[PATH_MAX];
+	size_t i;
+
+	if ((size_t)snprintf(path, sizeof(path), "%s/" FAN_MARKS_FILE, d->cfg->state) >=
+	    sizeof(path) || atomic_file_open(&a, path, 0600))
+		return;
+	for (i = 0; i < d->nmarks; i++)
+		if (d->marks[i].path && !strchr(d->marks[i].path, '\n'))
+			fprintf(a.f, "%llu %llu %s\n", (unsigned long long)d->marks[i].dev,
+				(unsigned long long)d->marks[i].ino, d->marks[i].path);
+	atomic_file_commit(&a);
+}
+
+void fan_marks_restore(struct driver *d)
+{
+	unsigned long long dev, ino;
+	char path[PATH_MAX], *line = NULL;
+	struct label_entry e;
+	size_t cap = 0;
+	ssize_t n;
+	int off;
+	FILE *f;
+
+	if ((size_t)snprintf(path, sizeof(path), "%s/" FAN_MARKS_FILE, d->cfg->state) >=
+	    sizeof(path))
+		return;
+	f = fopen(path, "re");
+	if (!f)
+		return;
+	while ((n = getline(&line, &cap, f)) > 0) {
+		if (line[n - 1] == '\n')
+			line[n - 1] = '\0';
+		if (sscanf(line, "%llu %llu %n", &dev, &ino, &off) != 2 || line[off] != '/')
+			continue;
+		/* still labelled in the state (cache or classification), still that file */
+		if (!state_label_get(d->env.st, (dev_t)dev, (ino_t)ino, &e) &&
+		    e.level != PDGUARD_LEVEL_NONE)
+			fan_mark_path(d, line + off, (dev_t)dev, (ino_t)ino);
+	}
+	free(line);
+	fclose(f);
 }
 
 /* ---------------------------------------------------------------- zones and clients */

@@ -103,10 +103,12 @@ static int fan_start(const struct driver_env *env, struct driver **out)
 	if (ret)
 		goto fail;
 	fan_walk_roots(d);
+	fan_marks_restore(d);
 	snprintf(reason, sizeof(reason), "fanotify driver started: %zu PD files and %zu zone "
 		 "folders or mounts marked, mode %s, fail = %s", d->nmarks, d->nzmarks,
 		 fan_audit_mode(d) ? "audit" : "enforce", d->cfg->fail_open ? "open" : "closed");
 	fan_emit_info(d, "agent", reason, getpid());
+	d->started = true;
 	*out = d;
 	return 0;
 fail:
@@ -136,6 +138,7 @@ static int fan_policy(struct driver *d, const struct config *cfg)
 	memset(d->roles, 0, sizeof(d->roles));
 	fan_resolve_clients(d);
 	d->zgen++;
+	fan_marks_save(d);
 	pthread_mutex_unlock(&d->lock);
 	/* the new marks first, then off with what is no longer wanted: no moment unmarked */
 	ret = fan_mark_zones(d);
@@ -216,6 +219,10 @@ static void fan_stop(struct driver *d)
 		pthread_join(d->logger, NULL);
 	}
 	if (d->perm_fd >= 0) {
+		pthread_mutex_lock(&d->lock);
+		if (d->started)
+			fan_marks_save(d);
+		pthread_mutex_unlock(&d->lock);
 		fan_zone_marks_prune(d, true);
 		/* closing the group answers allow to whatever is still pending, and drops the
 		 * marks: from here on nothing is enforced by this driver */
