@@ -107,17 +107,6 @@ static void queue_drain(struct daemon *d)
 		workq_drain(d->q);
 }
 
-static int64_t ts_ns(const struct timespec *t)
-{
-	return (int64_t)t->tv_sec * 1000000000LL + t->tv_nsec;
-}
-
-static bool same_file_version(const struct label_entry *e, const struct stat *st)
-{
-	return e->size == st->st_size && e->mtime_ns == ts_ns(&st->st_mtim) &&
-	       e->ctime_ns == ts_ns(&st->st_ctim);
-}
-
 static void describe_findings(const struct classify_report *rep, char *buf, size_t len)
 {
 	size_t i, off = 0;
@@ -157,7 +146,7 @@ static void label_file_locked(struct daemon *d, struct classify_ctx *ctx, const 
 	if (lstat(path, &r.st) || !S_ISREG(r.st.st_mode))
 		return;
 	if (!state_label_get(&d->st, r.st.st_dev, r.st.st_ino, &old) &&
-	    same_file_version(&old, &r.st)) {
+	    label_entry_current(&old, &r.st)) {
 		atomic_fetch_add(&d->unchanged, 1);
 		return;
 	}

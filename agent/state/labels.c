@@ -26,7 +26,7 @@ static int label_decode(ssize_t n, struct pdguard_label_xattr v, struct pdguard_
 	if (n != sizeof(v) || v.magic != PDGUARD_LABEL_MAGIC ||
 	    v.version != PDGUARD_LABEL_VERSION || v.level >= __PDGUARD_LEVEL_MAX)
 		return -EBADMSG;
-	v.categories = le32toh(v.categories);
+	v.categories = le32toh(v.categories) & PDGUARD_CAT_ALL;
 	v.classified_at = le64toh(v.classified_at);
 	*out = v;
 	return 0;
@@ -116,11 +116,6 @@ bool labels_derive(uint8_t *level, uint32_t *cats, uint32_t taint)
 	return true;
 }
 
-static int64_t ts_ns(const struct timespec *t)
-{
-	return (int64_t)t->tv_sec * 1000000000LL + t->tv_nsec;
-}
-
 int labels_record(struct state *st, struct eventlog *log, struct label_record *r,
 		  int *xattr_err)
 {
@@ -142,14 +137,14 @@ int labels_record(struct state *st, struct eventlog *log, struct label_record *r
 		if (!*xattr_err &&
 		    !(r->fd >= 0 ? fstat(r->fd, &now) : lstat(r->path, &now)) &&
 		    now.st_ino == r->st.st_ino && now.st_size == r->st.st_size &&
-		    ts_ns(&now.st_mtim) == ts_ns(&r->st.st_mtim))
+		    timespec_ns(&now.st_mtim) == timespec_ns(&r->st.st_mtim))
 			r->st = now;
 	}
 	e.dev = r->st.st_dev;
 	e.ino = r->st.st_ino;
 	e.size = r->st.st_size;
-	e.mtime_ns = ts_ns(&r->st.st_mtim);
-	e.ctime_ns = ts_ns(&r->st.st_ctim);
+	e.mtime_ns = timespec_ns(&r->st.st_mtim);
+	e.ctime_ns = timespec_ns(&r->st.st_ctim);
 	e.level = r->level;
 	e.categories = r->level != PDGUARD_LEVEL_NONE ? r->categories : 0;
 	known = !state_label_get(st, e.dev, e.ino, &old);

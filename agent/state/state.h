@@ -10,7 +10,9 @@
 #include <pthread.h>
 #include <stdbool.h>
 #include <stdint.h>
+#include <sys/stat.h>
 #include <sys/types.h>
+#include <time.h>
 
 #include "policy/config.h"
 #include "policy/grants.h"
@@ -35,6 +37,19 @@ struct label_entry {
 	uint8_t used;
 	uint32_t categories;
 };
+
+/* A file time in nanoseconds, as label entries keep them. */
+static inline int64_t timespec_ns(const struct timespec *t)
+{
+	return (int64_t)t->tv_sec * 1000000000LL + t->tv_nsec;
+}
+
+/* Is @st still the version of the file @e was made for (size, mtime, ctime)? */
+static inline bool label_entry_current(const struct label_entry *e, const struct stat *st)
+{
+	return e->size == st->st_size && e->mtime_ns == timespec_ns(&st->st_mtim) &&
+	       e->ctime_ns == timespec_ns(&st->st_ctim);
+}
 
 struct state {
 	pthread_mutex_t lock;

@@ -291,7 +291,6 @@ uint32_t fan_pipes_taint(struct driver *d, const uint64_t *pipes, int n);
 /* Processes other than @except holding one of @pipes for writing (at most @max into @out). */
 int fan_pipe_holders(const uint64_t *pipes, int npipes, pid_t except, pid_t *out, int max);
 void fan_fd_path(int fd, char *buf, size_t len);
-int fan_fd_label(int fd, uint8_t *level, uint32_t *cats);
 bool fan_write_only_open(const struct proc_info *p);
 
 /* taint.c: callers hold d->lock */

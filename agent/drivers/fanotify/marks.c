@@ -511,7 +511,7 @@ void fan_resolve_clients(struct driver *d)
  */
 static int client_by_content(struct driver *d, pid_t pid, const struct stat *st)
 {
-	int64_t ctime_ns = (int64_t)st->st_ctim.tv_sec * 1000000000LL + st->st_ctim.tv_nsec;
+	int64_t ctime_ns = timespec_ns(&st->st_ctim);
 	char link[64], path[PATH_MAX];
 	int candidate = -1, found = -1, fd;
 	uint8_t sha[32];

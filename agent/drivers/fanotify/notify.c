@@ -40,6 +40,7 @@ static bool agent_record(const struct config *cfg, const char *path)
 static bool note_close_write(struct driver *d, const struct fanotify_event_metadata *m)
 {
 	struct verdict v = { .op = "write", .label = "pd" };
+	struct pdguard_label_xattr x;
 	struct label_entry cur;
 	struct noted *n;
 	struct stat st;
@@ -76,10 +77,12 @@ static bool note_close_write(struct driver *d, const struct fanotify_event_metad
 				level = cur.level;
 				old |= cur.categories;
 			}
-		} else if (!old) {
-			fan_fd_label(m->fd, &level, &old);	/* known from the xattr only */
+		} else if (!old && !labels_get_fd(m->fd, &x)) {
+			level = x.level;		/* known from the xattr only */
+			old = x.categories;
 		}
-		if (level != PDGUARD_LEVEL_NONE && (old & tcats) == tcats)
+		/* the labelling policy says whether this write changes the label at all */
+		if (!labels_derive(&level, &old, tcats))
 			return false;
 	}
 	n = malloc(sizeof(*n));

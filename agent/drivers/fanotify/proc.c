@@ -126,20 +126,6 @@ void fan_fd_path(int fd, char *buf, size_t len)
 	buf[n > 0 ? n : 0] = '\0';
 }
 
-/* The label xattr read through the event's own descriptor: no open, no event. */
-int fan_fd_label(int fd, uint8_t *level, uint32_t *cats)
-{
-	struct pdguard_label_xattr v;
-	ssize_t n = fgetxattr(fd, PDGUARD_XATTR_NAME, &v, sizeof(v));
-
-	if (n != sizeof(v) || v.magic != PDGUARD_LABEL_MAGIC || v.version != PDGUARD_LABEL_VERSION ||
-	    v.level >= __PDGUARD_LEVEL_MAX)
-		return -ENODATA;
-	*level = v.level;
-	*cats = le32toh(v.categories) & PDGUARD_CAT_ALL;
-	return 0;
-}
-
 /*
  * Whether the opener asked for write-only access. A permission event carries no open flags, so
  * they are read from /proc/PID/syscall: the opener is blocked inside open() until we answer, and

@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "lib/vocab.h"
+#include "state/labels.h"
 
 #include "drivers/fanotify/internal.h"
 
@@ -217,6 +218,7 @@ static uint32_t pipe_peer_cats(struct driver *d, const struct proc_info *p)
 static void decide(struct driver *d, int fd, pid_t pid, struct verdict *v)
 {
 	struct reason_args ra = { 0 };
+	struct pdguard_label_xattr x;
 	struct label_entry e;
 	struct stat st;
 	unsigned int reason;
@@ -235,8 +237,9 @@ static void decide(struct driver *d, int fd, pid_t pid, struct verdict *v)
 	if (!state_label_get(d->env.st, st.st_dev, st.st_ino, &e)) {
 		level = e.level;
 		cats = e.categories;
-	} else {
-		fan_fd_label(fd, &level, &cats);
+	} else if (!labels_get_fd(fd, &x)) {
+		level = x.level;
+		cats = x.categories;
 	}
 	if (level == PDGUARD_LEVEL_NONE)
 		cats = 0;

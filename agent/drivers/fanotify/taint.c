@@ -108,11 +108,13 @@ static struct taint *taint_slot(struct driver *d, pid_t pid, struct taint **olde
 	size_t i, h = (size_t)pid % d->taint_cap;
 
 	*oldest = NULL;
+	/* a free slot first: /proc is read only when the window is full (this is an open path) */
+	for (i = 0; i < TAINT_PROBE; i++)
+		if (!d->taints[(h + i) % d->taint_cap].used)
+			return &d->taints[(h + i) % d->taint_cap];
 	for (i = 0; i < TAINT_PROBE; i++) {
 		struct taint *c = &d->taints[(h + i) % d->taint_cap];
 
-		if (!c->used)
-			return c;
 		if (fan_proc_start(c->pid) != c->start)
 			return c;	/* its process is gone: the slot is free */
 		if (!*oldest || c->since_ns < (*oldest)->since_ns)
