@@ -57,7 +57,7 @@ HELPER_BINS := $(patsubst %.c,$(BUILD)/%,$(HELPER_SRCS))
 # built against must not fail to build the module over a new warning.
 KDIR ?= $(shell ls -d /usr/src/linux-headers-*-amd64 2>/dev/null | sort -V | tail -n 1)
 KVER := $(patsubst linux-headers-%,%,$(notdir $(KDIR)))
-KMOD_SRCS := $(wildcard kmod/*.c kmod/*.h) kmod/Kbuild Kbuild include/uapi/pdguard.h
+KMOD_SRCS := $(wildcard kmod/*.c kmod/*.h) kmod/Kbuild Kbuild include/uapi/pdguard.h scripts/kmod-btf
 
 .PHONY: all agent kmod tests test bench bench-bins fuzz install clean deps check-deps format run
 all: agent
@@ -115,6 +115,7 @@ $(BUILD)/pdguard.ko: $(KMOD_SRCS)
 	@ln -sfn $(CURDIR)/include $(BUILD)/kmod/include
 	@for f in $(CURDIR)/kmod/*; do ln -sfn $$f $(BUILD)/kmod/kmod/; done
 	$(MAKE) -C $(KDIR) M=$(CURDIR)/$(BUILD)/kmod W=1 PDGUARD_WERROR=$(KMOD_WERROR) modules
+	scripts/kmod-btf $(BUILD)/kmod/kmod/pdguard.ko $(KVER)
 	cp $(BUILD)/kmod/kmod/pdguard.ko $@
 
 test: tests kmod

@@ -68,7 +68,8 @@ static __always_inline int tainted_write(struct pdguard_bpf_config *c, __u32 tai
 	return 0;
 }
 
-static __always_inline int do_file_open(struct file *file, const bool lsm)
+/* @xcats: the label the file's own xattr carries (kfunc programs), 0 where not read. */
+static __always_inline int do_file_open(struct file *file, __u32 xcats, const bool lsm)
 {
 	struct inode *inode = file->f_inode;
 	struct super_block *sb = inode->i_sb;
@@ -104,13 +105,14 @@ static __always_inline int do_file_open(struct file *file, const bool lsm)
 	}
 
 	sbf = sb_flags_dev(inode->i_sb->s_dev);
-	if (!sbf)
+	if (!sbf && !xcats)
 		return 0;
 	if (is_agent(c))
 		return 0;
 
 	if (sbf & PDGUARD_SB_LABELS)
 		cats = label_of(inode, lsm);
+	cats |= xcats;
 	if (cats) {
 		struct verdict v = { .op = PDGUARD_OP_OPEN, .cats = cats, .inode = inode,
 				     .file = file };
@@ -216,12 +218,10 @@ static __always_inline int do_inode_create(struct inode *dir, struct dentry *den
 }
 
 /* rename and link: a labelled file, or any file by a tainted caller, into a zone. */
-static __always_inline int do_move(__u16 op, struct dentry *old_dentry,
-				   const struct path *new_dir, struct dentry *new_dentry,
-				   const bool lsm)
+static __always_inline int do_move(__u16 op, struct dentry *old_dentry, struct dentry *dir,
+				   struct dentry *new_dentry, __u32 xcats, const bool lsm)
 {
 	struct pdguard_bpf_config *c = pdg_config();
-	struct dentry *dir = BPF_CORE_READ(new_dir, dentry);
 	struct inode *inode = old_dentry->d_inode;
 	struct super_block *sb, *dsb;
 	__u32 sbf, dsbf, cats = 0, taint, zone;
@@ -236,6 +236,7 @@ static __always_inline int do_move(__u16 op, struct dentry *old_dentry,
 	sbf = sb == dsb ? dsbf : sb_flags_of(sb);
 	if (sbf & PDGUARD_SB_LABELS)
 		cats = label_of(inode, lsm);
+	cats |= xcats;
 	taint = taint_now(c);
 	if (!cats && !taint)
 		return 0;
@@ -340,7 +341,47 @@ int BPF_PROG(pdguard_lsm_file_open, struct file *file, int ret)
 {
 	if (ret)
 		return ret;
-	return do_file_open(file, true);
+	return do_file_open(file, 0, true);
+}
+
+/*
+ * With pdguard.ko's label kfuncs (the loader loads these instead of their map-only twins): the
+ * file's own xattr is read at open, so a file labelled on disk is enforced at first touch,
+ * whether or not the agent has seen it, and a full labels map loses nothing.
+ */
+SEC("lsm.s/file_open")
+int BPF_PROG(pdguard_lsm_file_open_kf, struct file *file, int ret)
+{
+	struct pdguard_bpf_config *c;
+
+	if (ret)
+		return ret;
+	c = pdg_config();
+	if (!c || is_agent(c))
+		return 0;
+	return do_file_open(file, xlabel_read(file->f_inode, file, NULL, true), true);
+}
+
+/* path_rename runs before the label of a never-opened source is known: decide again here. */
+SEC("lsm.s/inode_rename")
+int BPF_PROG(pdguard_lsm_inode_rename_kf, struct inode *old_dir, struct dentry *old_dentry,
+	     struct inode *new_dir, struct dentry *new_dentry, int ret)
+{
+	struct pdguard_bpf_config *c;
+	struct inode *inode;
+	__u32 xcats;
+
+	if (ret)
+		return ret;
+	c = pdg_config();
+	inode = old_dentry->d_inode;
+	if (!c || !inode || is_agent(c))
+		return 0;
+	xcats = xlabel_read(inode, NULL, old_dentry, false);
+	if (!xcats)
+		return 0;
+	return do_move(PDGUARD_OP_RENAME, old_dentry, new_dentry->d_parent, new_dentry, xcats,
+		       true);
 }
 
 SEC("lsm/file_permission")
@@ -366,7 +407,8 @@ int BPF_PROG(pdguard_lsm_path_rename, const struct path *old_dir, struct dentry 
 {
 	if (ret)
 		return ret;
-	return do_move(PDGUARD_OP_RENAME, old_dentry, new_dir, new_dentry, true);
+	return do_move(PDGUARD_OP_RENAME, old_dentry, BPF_CORE_READ(new_dir, dentry), new_dentry,
+		       0, true);
 }
 
 SEC("lsm/path_link")
@@ -375,7 +417,8 @@ int BPF_PROG(pdguard_lsm_path_link, struct dentry *old_dentry, const struct path
 {
 	if (ret)
 		return ret;
-	return do_move(PDGUARD_OP_LINK, old_dentry, new_dir, new_dentry, true);
+	return do_move(PDGUARD_OP_LINK, old_dentry, BPF_CORE_READ(new_dir, dentry), new_dentry, 0,
+		       true);
 }
 
 SEC("lsm/mmap_file")
@@ -430,7 +473,7 @@ int BPF_PROG(pdguard_fmr_file_open, struct file *file, int ret)
 {
 	if (ret)
 		return ret;
-	return do_file_open(file, false);
+	return do_file_open(file, 0, false);
 }
 
 SEC("fmod_ret/security_file_permission")
@@ -456,7 +499,8 @@ int BPF_PROG(pdguard_fmr_path_rename, const struct path *old_dir, struct dentry 
 {
 	if (ret)
 		return ret;
-	return do_move(PDGUARD_OP_RENAME, old_dentry, new_dir, new_dentry, false);
+	return do_move(PDGUARD_OP_RENAME, old_dentry, BPF_CORE_READ(new_dir, dentry), new_dentry,
+		       0, false);
 }
 
 SEC("fmod_ret/security_path_link")
@@ -465,7 +509,8 @@ int BPF_PROG(pdguard_fmr_path_link, struct dentry *old_dentry, const struct path
 {
 	if (ret)
 		return ret;
-	return do_move(PDGUARD_OP_LINK, old_dentry, new_dir, new_dentry, false);
+	return do_move(PDGUARD_OP_LINK, old_dentry, BPF_CORE_READ(new_dir, dentry), new_dentry, 0,
+		       false);
 }
 
 /* security_mmap_file() has no reqprot: one argument fewer than the LSM hook. */

@@ -65,6 +65,7 @@ static int pdguard_fill_status(struct sk_buff *skb)
 	if (nla_put_u32(skb, PDGUARD_ATTR_ABI_MAJOR, PDGUARD_ABI_MAJOR) ||
 	    nla_put_u32(skb, PDGUARD_ATTR_ABI_MINOR, PDGUARD_ABI_MINOR) ||
 	    nla_put_u8(skb, PDGUARD_ATTR_MODE, READ_ONCE(st->mode)) ||
+	    nla_put_u8(skb, PDGUARD_ATTR_KFUNCS, st->kfuncs) ||
 	    nla_put_u32(skb, PDGUARD_ATTR_AGENT_PID, pid) ||
 	    nla_put_u64_64bit(skb, PDGUARD_ATTR_POLICY_GEN, gen, PDGUARD_ATTR_PAD) ||
 	    nla_put_u64_64bit(skb, PDGUARD_ATTR_LOADED_AGE_MS, ns_to_ms_age(st->loaded_ns, now),

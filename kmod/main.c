@@ -2,10 +2,12 @@
 /*
  * pdguard.ko: the optional kernel side of pdguard.
  *
- * Gives administrators and the agent a stable control channel (generic netlink family
- * "pdguard": status, mode, heartbeat, events). The product runs without this module; nothing
- * here may be needed to boot or to stay safe, so the module starts in audit mode and holds no
- * state that enforcement depends on.
+ * Gives pdguard's BPF LSM programs kfuncs that read a file's label xattr in the kernel (kfuncs.c:
+ * a file labelled on disk is enforced at first open on kernels without usable built-in xattr
+ * kfuncs), and administrators and the agent a stable control channel (generic netlink family
+ * "pdguard": status, mode, heartbeat, events). The product runs without this module (the BPF
+ * programs then read labels from the agent's map); nothing here is needed to boot, and the
+ * module starts in audit mode.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -27,12 +29,14 @@ static int __init pdguard_init(void)
 	int ret;
 
 	pdguard_state.loaded_ns = ktime_get_boottime_ns();
+	pdguard_kfuncs_init();
 	ret = pdguard_genl_init();
 	if (ret) {
 		pr_err("cannot register the generic netlink family: %d\n", ret);
 		return ret;
 	}
-	pr_info("loaded, ABI %u.%u, mode audit\n", PDGUARD_ABI_MAJOR, PDGUARD_ABI_MINOR);
+	pr_info("loaded, ABI %u.%u, mode audit, label kfuncs %s\n", PDGUARD_ABI_MAJOR,
+		PDGUARD_ABI_MINOR, pdguard_state.kfuncs ? "registered" : "absent");
 	return 0;
 }
 
@@ -46,7 +50,7 @@ module_init(pdguard_init);
 module_exit(pdguard_exit);
 
 MODULE_LICENSE("GPL");
-MODULE_DESCRIPTION("pdguard personal-data control: kernel control channel");
+MODULE_DESCRIPTION("pdguard personal-data control: label kfuncs and control channel");
 MODULE_VERSION(__stringify(PDGUARD_ABI_MAJOR) "." __stringify(PDGUARD_ABI_MINOR));
 /* Lets genl_ctrl_resolve() autoload an installed module, as MODULE_ALIAS_GENL_FAMILY does. */
 MODULE_ALIAS("net-pf-" __stringify(PF_NETLINK) "-proto-" __stringify(NETLINK_GENERIC)

@@ -15,6 +15,7 @@
  * @heartbeat_ns: boot-time clock of the agent's last heartbeat, 0 if none yet
  * @agent_pid: pid (in the initial namespace) of the last heartbeat's sender
  * @policy_gen: policy generation the agent last reported
+ * @kfuncs: the label kfuncs are registered (kfuncs.c)
  * @cnt: counters, indexed by enum pdguard_counter_attr
  */
 struct pdguard_state {
@@ -24,6 +25,7 @@ struct pdguard_state {
 	u64 heartbeat_ns;
 	u32 agent_pid;
 	u64 policy_gen;
+	bool kfuncs;
 	atomic64_t cnt[__PDGUARD_CNT_MAX];
 };
 
@@ -31,5 +33,6 @@ extern struct pdguard_state pdguard_state;
 
 int pdguard_genl_init(void);
 void pdguard_genl_exit(void);
+void pdguard_kfuncs_init(void);
 
 #endif /* PDGUARD_KMOD_H */

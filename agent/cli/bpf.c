@@ -168,6 +168,13 @@ static int cmd_attach(int argc, char **argv)
 	}
 	printf("attached: %s, %s mode, pinned in %s\n", pdg_bpf_driver_name(pdg_bpf_driver(b)),
 	       mode == PDGUARD_MODE_AUDIT ? "audit" : "enforce", pin_dir);
+	{
+		const char *why;
+		enum pdguard_label_src src = pdg_bpf_label_src(b, &why);
+
+		printf("labels from: %s%s%s%s\n", pdg_bpf_label_src_name(src),
+		       why[0] ? " (not from file xattrs: " : "", why, why[0] ? ")" : "");
+	}
 	pdg_bpf_stop(b);
 	return EXIT_OK;
 bad:
@@ -185,10 +192,11 @@ static int cmd_status(struct pdg_bpf *b)
 		cli_error("bpf", "cannot read the pinned maps: %m");
 		return EXIT_ERROR;
 	}
-	printf("driver: %s\npinned: %s\nabi: %u.%u\nmode: %s\nagent pid: %u\ntaint seen: %s\n",
+	printf("driver: %s\npinned: %s\nabi: %u.%u\nmode: %s\nagent pid: %u\ntaint seen: %s\n"
+	       "labels from: %s\n",
 	       pdg_bpf_driver_name(pdg_bpf_driver(b)), pin_dir, c.abi_major, c.abi_minor,
 	       c.mode == PDGUARD_MODE_ENFORCE ? "enforce" : "audit", c.agent_tgid,
-	       c.any_taint ? "yes" : "no");
+	       c.any_taint ? "yes" : "no", pdg_bpf_label_src_name(c.label_src));
 	for (i = 0; i < __PDGUARD_BPF_CNT_MAX; i++)
 		printf("%s: %llu\n", pdg_bpf_counter_name(i), (unsigned long long)cnt[i]);
 	return EXIT_OK;

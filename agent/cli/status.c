@@ -82,10 +82,11 @@ static void print_status_json(const struct kmod_status *st, int loaded)
 static void explain_missing_module(void)
 {
 	printf("Kernel module pdguard.ko: not loaded.\n"
-	       "  The module is optional: it gives administrators a control channel (status, mode,\n"
-	       "  the agent's heartbeat); enforcement does not depend on it. Label kfuncs for\n"
-	       "  kernels before 6.8 are not built yet (docs/kmod.md).\n"
-	       "  To load it: insmod build/pdguard.ko, or modprobe pdguard once installed with DKMS.\n");
+	       "  Without it the BPF programs know a file's label only once the agent has pushed it\n"
+	       "  into their map: with it they read the label xattr of every file at its first\n"
+	       "  open (kfuncs; docs/kmod.md). It also carries the control channel (status, mode,\n"
+	       "  the agent's heartbeat). Load it before the agent starts the BPF driver:\n"
+	       "  modprobe pdguard (installed with DKMS), or insmod build/pdguard.ko.\n");
 }
 
 /*
@@ -122,9 +123,10 @@ static void print_bpf_status(void)
 	}
 	if (!pdg_bpf_config_get(b, &c) && !pdg_bpf_counters(b, cnt)) {
 		printf("BPF driver: %s attached and enforcing (pinned in %s), ABI %u.%u, mode %s, "
-		       "agent pid %u\n  counters:", pdg_bpf_driver_name(pinned),
+		       "agent pid %u\n  labels from: %s\n  counters:", pdg_bpf_driver_name(pinned),
 		       PDGUARD_BPF_PIN_DIR, c.abi_major, c.abi_minor,
-		       c.mode == PDGUARD_MODE_ENFORCE ? "enforce" : "audit", c.agent_tgid);
+		       c.mode == PDGUARD_MODE_ENFORCE ? "enforce" : "audit", c.agent_tgid,
+		       pdg_bpf_label_src_name(c.label_src));
 		for (i = 0; i < __PDGUARD_BPF_CNT_MAX; i++)
 			printf(" %s=%llu", pdg_bpf_counter_name(i), (unsigned long long)cnt[i]);
 		printf("\n");

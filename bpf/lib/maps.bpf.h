@@ -8,6 +8,8 @@
 
 /* Kernel constants that vmlinux.h (types only) does not carry. */
 #define PDG_EPERM	1
+#define PDG_ENODATA	61
+#define PDG_EOPNOTSUPP	95
 #define PDG_MAY_WRITE	0x02
 #define PDG_MAY_READ	0x04
 #define PDG_MAY_APPEND	0x08
@@ -41,6 +43,26 @@ struct {
 	__type(key, int);
 	__type(value, struct pdguard_label);
 } pdguard_ilabel SEC(".maps");
+
+/*
+ * Labels read from the file's own xattr by the module's kfuncs (LSM mode with pdguard.ko): what
+ * was read and the inode's change time when it was read. Setting or removing an xattr changes
+ * the change time, so an entry whose time differs is stale and is read again; the entry lives
+ * and dies with the inode, so no other file can inherit it.
+ */
+struct pdg_xlabel {
+	__u32 cats;
+	__u32 flags;		/* PDG_XL_* */
+	__u64 ctime_ns;
+};
+#define PDG_XL_READ	(1U << 0)	/* the xattr was read (cats 0: the file has no label) */
+
+struct {
+	__uint(type, BPF_MAP_TYPE_INODE_STORAGE);
+	__uint(map_flags, BPF_F_NO_PREALLOC);
+	__type(key, int);
+	__type(value, struct pdg_xlabel);
+} pdguard_xlabel SEC(".maps");
 
 /* Per-superblock flags (PDGUARD_SB_*), by s_dev: the cheap first question of every hook. */
 struct {

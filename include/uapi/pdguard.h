@@ -19,7 +19,7 @@
 #endif
 
 #define PDGUARD_ABI_MAJOR 1
-#define PDGUARD_ABI_MINOR 2
+#define PDGUARD_ABI_MINOR 3
 
 /* PD categories: a label carries a set of them. */
 #define PDGUARD_CAT_BASIC	(1U << 0)	/* identity: IIN, passport, ID card, phone */
@@ -118,6 +118,7 @@ enum pdguard_attr {
 	PDGUARD_ATTR_POLICY_GEN,	/* u64: policy generation the agent last reported */
 	PDGUARD_ATTR_LOADED_AGE_MS,	/* u64: ms since the module was loaded */
 	PDGUARD_ATTR_COUNTERS,		/* nested, enum pdguard_counter_attr */
+	PDGUARD_ATTR_KFUNCS,		/* u8: 1 when the label kfuncs are registered (ABI 1.3) */
 	__PDGUARD_ATTR_MAX,
 };
 #define PDGUARD_ATTR_MAX (__PDGUARD_ATTR_MAX - 1)
@@ -130,6 +131,7 @@ enum pdguard_counter_attr {
 	PDGUARD_CNT_MODE_CHANGES,	/* SET_MODE that changed the mode */
 	PDGUARD_CNT_HEARTBEATS,		/* HEARTBEAT accepted */
 	PDGUARD_CNT_REJECTED,		/* requests refused by validation or permission */
+	PDGUARD_CNT_LABEL_READS,	/* label xattrs read by the kfuncs (ABI 1.3) */
 	__PDGUARD_CNT_MAX,
 };
 #define PDGUARD_CNT_MAX (__PDGUARD_CNT_MAX - 1)
@@ -205,6 +207,7 @@ struct pdguard_grant_key {
  * @mode: enum pdguard_mode
  * @agent_tgid: the agent's process, exempt from every decision (it reads PD to classify)
  * @any_taint: set by BPF once any process is tainted (lets cheap paths skip the taint lookup)
+ * @label_src: enum pdguard_label_src, where the loaded programs read labels from (ABI 1.3)
  * @generation: policy generation, set by the agent
  */
 struct pdguard_bpf_config {
@@ -213,8 +216,15 @@ struct pdguard_bpf_config {
 	__u32 mode;
 	__u32 agent_tgid;
 	__u32 any_taint;
-	__u32 __pad;
+	__u32 label_src;
 	__u64 generation;
+};
+
+/* Where the BPF programs read a file's label (struct pdguard_bpf_config.label_src). */
+enum pdguard_label_src {
+	PDGUARD_LABEL_SRC_MAP = 0,	/* the agent's labels map only (fmod_ret, or no module) */
+	PDGUARD_LABEL_SRC_MODULE = 1,	/* the file's xattr, through pdguard.ko's kfuncs */
+	__PDGUARD_LABEL_SRC_MAX,
 };
 
 /* Zones of the event contract. */
@@ -320,6 +330,9 @@ enum pdguard_bpf_counter {
 	PDGUARD_BPF_CNT_TAINT = 4,		/* processes tainted */
 	PDGUARD_BPF_CNT_DERIVED = 5,		/* derived labels set */
 	PDGUARD_BPF_CNT_WALK_LIMIT = 6,		/* cloud walks that hit the depth bound */
+	PDGUARD_BPF_CNT_XATTR_READ = 7,		/* label xattrs read in the kernel (kfuncs) */
+	PDGUARD_BPF_CNT_XATTR_CACHED = 8,	/* opens answered from the xattr cache */
+	PDGUARD_BPF_CNT_XATTR_ERROR = 9,	/* xattr reads that failed: taken as every category */
 	__PDGUARD_BPF_CNT_MAX,
 };
 

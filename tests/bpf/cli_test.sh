@@ -29,7 +29,7 @@ echo "1..9"
 
 check "probe picks $want" bash -c "'$pd' bpf probe | grep -q 'driver:   $want'"
 check "attach pins the programs" bash -c "'$pd' bpf --pin-dir '$pins' attach >/dev/null && \
-	ls '$pins' | grep -q '^link_pdguard_.*_file_open$'"
+	ls '$pins' | grep -Eq '^link_pdguard_.*_file_open(_kf)?$'"
 check "status names the driver and enforce mode" bash -c \
 	"'$pd' bpf --pin-dir '$pins' status | grep -q '^driver: $want' && \
 	 '$pd' bpf --pin-dir '$pins' status | grep -q '^mode: enforce'"

@@ -41,6 +41,15 @@ struct pdg_bpf_probe {
 /* Probe both modes by loading (never attaching) a two-instruction program. */
 int pdg_bpf_probe(struct pdg_bpf_probe *p);
 
+/*
+ * Whether pdguard.ko is loaded with its label kfuncs (its BTF names them); if not, @why says
+ * why in one line. The programs that call them need BPF LSM mode as well.
+ */
+bool pdg_bpf_module_kfuncs(char *why, size_t len);
+
+/* Where the programs read labels: "file xattrs (pdguard.ko kfuncs)" or "labels map". */
+const char *pdg_bpf_label_src_name(enum pdguard_label_src s);
+
 /* "bpf-lsm", "fmod-ret", "fanotify" or "none": the names of the policy's driver setting. */
 const char *pdg_bpf_driver_name(enum pdguard_bpf_driver d);
 
@@ -76,6 +85,9 @@ int pdg_bpf_open_pinned(struct pdg_bpf **out, const char *pin_dir, struct pdg_bp
 void pdg_bpf_stop(struct pdg_bpf *b);
 
 enum pdguard_bpf_driver pdg_bpf_driver(const struct pdg_bpf *b);
+
+/* Where the loaded programs read labels; @why (may be NULL) says why not from the xattrs. */
+enum pdguard_label_src pdg_bpf_label_src(const struct pdg_bpf *b, const char **why);
 
 /* The programs' settings (ABI, mode, agent, whether anything was tainted). */
 int pdg_bpf_config_get(struct pdg_bpf *b, struct pdguard_bpf_config *c);

@@ -25,11 +25,14 @@ const char *const pdg_bpf_map_names[M__COUNT] = {
 	[M_CLOUD] = "pdguard_cloud",   [M_UROLES] = "pdguard_uroles", [M_GROLES] = "pdguard_groles",
 	[M_GRANTS] = "pdguard_grants", [M_SYNC] = "pdguard_sync",     [M_CONFIG] = "pdguard_config",
 	[M_STATS] = "pdguard_stats",   [M_EVENTS] = "pdguard_events", [M_TAINT] = "pdguard_taint",
-	[M_PIPES] = "pdguard_pipes",
+	[M_PIPES] = "pdguard_pipes",   [M_XLABEL] = "pdguard_xlabel",
 };
 
 #define LSM_PREFIX "pdguard_lsm_"
 #define FMR_PREFIX "pdguard_fmr_"
+/* Programs that read labels through pdguard.ko's kfuncs end so, and replace their twin
+ * (the same name without it) when the module offers them. */
+#define KF_SUFFIX "_kf"
 
 /* ---- start, resume, stop ------------------------------------------------------------------ */
 
@@ -60,6 +63,9 @@ enum pdguard_bpf_driver pdg_bpf_pinned(const char *pin_dir)
 	char p[PATH_MAX];
 
 	if (pin_path(p, sizeof(p), pin_dir, "link_" LSM_PREFIX "file_open") == 0 &&
+	    access(p, F_OK) == 0)
+		return PDGUARD_DRIVER_BPF_LSM;
+	if (pin_path(p, sizeof(p), pin_dir, "link_" LSM_PREFIX "file_open" KF_SUFFIX) == 0 &&
 	    access(p, F_OK) == 0)
 		return PDGUARD_DRIVER_BPF_LSM;
 	if (pin_path(p, sizeof(p), pin_dir, "link_" FMR_PREFIX "file_open") == 0 &&
@@ -145,7 +151,7 @@ static int resume(struct pdg_bpf *b, const struct pdg_bpf_opts *o, struct pdg_bp
 			return ret;
 		b->own_fd[i] = bpf_obj_get(p);
 		/* fmod_ret mode has no inode storage */
-		if (b->own_fd[i] < 0 && i == M_ILABEL && errno == ENOENT)
+		if (b->own_fd[i] < 0 && (i == M_ILABEL || i == M_XLABEL) && errno == ENOENT)
 			continue;
 		if (b->own_fd[i] < 0) {
 			ret = -errno;
@@ -166,6 +172,7 @@ static int resume(struct pdg_bpf *b, const struct pdg_bpf_opts *o, struct pdg_bp
 		return -EPROTO;
 	}
 	b->resumed = true;
+	b->label_src = c.label_src;
 	if (o->keep_config)
 		return 0;
 	c.mode = o->mode;
@@ -173,10 +180,57 @@ static int resume(struct pdg_bpf *b, const struct pdg_bpf_opts *o, struct pdg_bp
 	return pdg_bpf_config_write(b, &c);
 }
 
+static bool ends_with(const char *s, const char *suffix)
+{
+	size_t n = strlen(s), k = strlen(suffix);
+
+	return n >= k && !strcmp(s + n - k, suffix);
+}
+
+/* Is @prog one of the set to load: its attach mode, and its label source's twin? */
+static bool prog_wanted(struct bpf_object *obj, struct bpf_program *prog, const char *prefix,
+			bool kfuncs)
+{
+	const char *name = bpf_program__name(prog);
+	char twin[128];
+
+	if (strncmp(name, prefix, strlen(prefix)))
+		return false;
+	if (ends_with(name, KF_SUFFIX))
+		return kfuncs;
+	if (!kfuncs)
+		return true;
+	/* a map-only program gives way to its kfunc twin */
+	snprintf(twin, sizeof(twin), "%s" KF_SUFFIX, name);
+	return !bpf_object__find_program_by_name(obj, twin);
+}
+
+/* Open the object with the programs of @b's mode and label source marked for loading. */
+static int open_object(struct pdg_bpf *b, bool kfuncs, struct pdg_bpf_error *err)
+{
+	const char *want = b->driver == PDGUARD_DRIVER_BPF_LSM ? LSM_PREFIX : FMR_PREFIX;
+	struct bpf_program *prog;
+	int ret;
+
+	b->skel = pdguard_bpf__open();
+	if (!b->skel) {
+		ret = -errno;
+		errf(err, NULL, "Failed to open the BPF object: %s", strerror(-ret));
+		return ret;
+	}
+	bpf_object__for_each_program(prog, b->skel->obj)
+		bpf_program__set_autoload(prog, prog_wanted(b->skel->obj, prog, want, kfuncs));
+	/* Inode storage needs bpf in the LSM list: creating the map fails otherwise. */
+	if (b->driver != PDGUARD_DRIVER_BPF_LSM) {
+		bpf_map__set_autocreate(b->skel->maps.pdguard_ilabel, false);
+		bpf_map__set_autocreate(b->skel->maps.pdguard_xlabel, false);
+	}
+	return 0;
+}
+
 static int load_and_attach(struct pdg_bpf *b, const struct pdg_bpf_opts *o,
 			   struct pdg_bpf_error *err)
 {
-	const char *want = b->driver == PDGUARD_DRIVER_BPF_LSM ? LSM_PREFIX : FMR_PREFIX;
 	struct pdguard_bpf_config c = {
 		.abi_major = PDGUARD_ABI_MAJOR,
 		.abi_minor = PDGUARD_ABI_MINOR,
@@ -186,21 +240,35 @@ static int load_and_attach(struct pdg_bpf *b, const struct pdg_bpf_opts *o,
 	struct bpf_program *prog;
 	struct bpf_map *map;
 	char p[PATH_MAX];
+	bool kfuncs;
 	int i, ret;
 
-	b->skel = pdguard_bpf__open();
-	if (!b->skel) {
-		ret = -errno;
-		errf(err, NULL, "Failed to open the BPF object: %s", strerror(-ret));
-		return ret;
-	}
-	bpf_object__for_each_program(prog, b->skel->obj)
-		bpf_program__set_autoload(prog, !strncmp(bpf_program__name(prog), want,
-							 strlen(want)));
-	/* Inode storage needs bpf in the LSM list: creating the map fails otherwise. */
+	/* Labels from the files' xattrs where the module's kfuncs can be called (LSM mode). */
+	kfuncs = b->driver == PDGUARD_DRIVER_BPF_LSM &&
+		 pdg_bpf_module_kfuncs(b->label_src_why, sizeof(b->label_src_why));
 	if (b->driver != PDGUARD_DRIVER_BPF_LSM)
-		bpf_map__set_autocreate(b->skel->maps.pdguard_ilabel, false);
+		snprintf(b->label_src_why, sizeof(b->label_src_why),
+			 "fmod_ret programs cannot call the label kfuncs");
+	ret = open_object(b, kfuncs, err);
+	if (ret)
+		return ret;
 	ret = pdguard_bpf__load(b->skel);
+	if (ret && kfuncs) {
+		/* The module's BTF is there but the kernel would not take the calls: keep going
+		 * on the map, and say why. */
+		snprintf(b->label_src_why, sizeof(b->label_src_why),
+			 "the kernel refused the programs that call pdguard.ko's kfuncs: %s",
+			 strerror(-ret));
+		pdguard_bpf__destroy(b->skel);
+		b->skel = NULL;
+		kfuncs = false;
+		ret = open_object(b, false, err);
+		if (ret)
+			return ret;
+		ret = pdguard_bpf__load(b->skel);
+	}
+	b->label_src = kfuncs ? PDGUARD_LABEL_SRC_MODULE : PDGUARD_LABEL_SRC_MAP;
+	c.label_src = b->label_src;
 	if (ret) {
 		errf(err, ret == -EPERM ? "this kernel refuses trampoline programs: use driver = "
 					  "fanotify" : "set PDGUARD_BPF_DEBUG=1 for the verifier log",
@@ -391,6 +459,13 @@ int pdg_bpf_pause(struct pdg_bpf *b, bool pause)
 		b->n_links++;
 	}
 	return 0;
+}
+
+enum pdguard_label_src pdg_bpf_label_src(const struct pdg_bpf *b, const char **why)
+{
+	if (why)
+		*why = b->label_src_why;
+	return b->label_src;
 }
 
 enum pdguard_bpf_driver pdg_bpf_driver(const struct pdg_bpf *b)

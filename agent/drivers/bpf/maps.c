@@ -248,6 +248,18 @@ int pdg_bpf_mode_set(struct pdg_bpf *b, enum pdguard_mode mode)
 	return pdg_bpf_config_write(b, &c);
 }
 
+const char *pdg_bpf_label_src_name(enum pdguard_label_src s)
+{
+	switch (s) {
+	case PDGUARD_LABEL_SRC_MODULE:
+		return "file xattrs (pdguard.ko kfuncs)";
+	case PDGUARD_LABEL_SRC_MAP:
+		return "labels map";
+	default:
+		return "?";
+	}
+}
+
 /* ---- counters ------------------------------------------------------------------------------ */
 
 const char *pdg_bpf_counter_name(enum pdguard_bpf_counter c)
@@ -260,6 +272,9 @@ const char *pdg_bpf_counter_name(enum pdguard_bpf_counter c)
 		[PDGUARD_BPF_CNT_TAINT] = "taints",
 		[PDGUARD_BPF_CNT_DERIVED] = "derived_labels",
 		[PDGUARD_BPF_CNT_WALK_LIMIT] = "walk_limit_hits",
+		[PDGUARD_BPF_CNT_XATTR_READ] = "label_xattr_reads",
+		[PDGUARD_BPF_CNT_XATTR_CACHED] = "label_xattr_cached",
+		[PDGUARD_BPF_CNT_XATTR_ERROR] = "label_xattr_errors",
 	};
 
 	return (unsigned int)c < __PDGUARD_BPF_CNT_MAX ? names[c] : "?";

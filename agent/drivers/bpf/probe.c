@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include <bpf/bpf.h>
+#include <bpf/btf.h>
 #include <bpf/libbpf.h>
 #include <linux/bpf.h>
 
@@ -191,4 +192,33 @@ int pdg_bpf_probe(struct pdg_bpf_probe *p)
 			snprintf(p->hint, sizeof(p->hint), "use driver = fanotify");
 	}
 	return p->best == PDGUARD_DRIVER_NONE ? -EOPNOTSUPP : 0;
+}
+
+bool pdg_bpf_module_kfuncs(char *why, size_t len)
+{
+	struct btf *vmlinux, *mod;
+	bool ok = false;
+
+	snprintf(why, len, "%s", "");
+	if (access("/sys/kernel/btf/pdguard", R_OK)) {
+		snprintf(why, len, "%s", errno == ENOENT ?
+			 "pdguard.ko is not loaded (or was built without BTF: scripts/kmod-btf)" :
+			 "cannot read /sys/kernel/btf/pdguard");
+		return false;
+	}
+	vmlinux = btf__load_vmlinux_btf();
+	if (!vmlinux) {
+		snprintf(why, len, "cannot read the kernel's BTF: %s", strerror(errno));
+		return false;
+	}
+	mod = btf__load_module_btf("pdguard", vmlinux);
+	if (!mod)
+		snprintf(why, len, "cannot read pdguard.ko's BTF: %s", strerror(errno));
+	else if (btf__find_by_name_kind(mod, "bpf_pdguard_file_label", BTF_KIND_FUNC) < 0)
+		snprintf(why, len, "pdguard.ko is too old to have label kfuncs");
+	else
+		ok = true;
+	btf__free(mod);
+	btf__free(vmlinux);
+	return ok;
 }

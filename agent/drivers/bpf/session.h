@@ -26,6 +26,7 @@ enum {
 	M_EVENTS,
 	M_TAINT,
 	M_PIPES,
+	M_XLABEL,
 	M__COUNT,
 };
 
@@ -40,6 +41,8 @@ struct ring_buffer;
 struct pdg_bpf {
 	struct pdguard_bpf *skel;	/* NULL when resumed from pins */
 	enum pdguard_bpf_driver driver;
+	enum pdguard_label_src label_src;
+	char label_src_why[160];	/* why not the module's kfuncs, when not */
 	bool resumed;
 	char pin_dir[PATH_MAX - 64];
 	int map_fd[M__COUNT];
