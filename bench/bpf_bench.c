@@ -194,6 +194,13 @@ int main(int argc, char **argv)
 		return 2;
 	}
 	driver = pdg_bpf_driver(b);
+	{
+		const char *why;
+		enum pdguard_label_src src = pdg_bpf_label_src(b, &why);
+
+		printf("# labels from: %s%s%s\n", pdg_bpf_label_src_name(src), why[0] ? ": " : "",
+		       why);
+	}
 	stats_enable(true);
 	/* somebody is tainted: the programs cannot take the "no taint anywhere" exit */
 	pid = fork();

@@ -2,7 +2,8 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # Benchmark of the BPF drivers (scripts/bench.sh calls it as a section; it also runs alone):
-# boots the Debian 6.1 VM twice, once with bpf in lsm= (BPF LSM) and once without (fmod_ret),
+# boots the Debian 6.1 VM three times: BPF LSM, BPF LSM with pdguard.ko's label kfuncs, and
+# fmod_ret (bpf not in lsm=),
 # runs build/bench/bpf_bench in each (open+close, pread 4 KiB, pwrite 4 KiB on an unlabelled
 # file, programs detached / attached / detached) and prints one table.
 #
@@ -28,11 +29,19 @@ fi
 
 echo "BPF drivers: cost on an unlabelled file (VM under TCG: ratios approximate)"
 rc=0
-for mode in bpf-lsm fmod-ret; do
-	append=()
+# bpf-lsm+kfuncs: the same BPF LSM programs with pdguard.ko loaded, so file_open reads each
+# file's label xattr through the module's kfunc (once per change of the inode, then cached).
+ko=build/kmod/$(scripts/vm-run --print-kver 2>/dev/null)/pdguard.ko
+[ -f "$ko" ] || ko=build/pdguard.ko
+for mode in bpf-lsm bpf-lsm+kfuncs fmod-ret; do
+	append=() pre=()
 	[ "$mode" = fmod-ret ] && append=(--append "lsm=lockdown,capability,landlock,yama,apparmor,tomoyo")
+	if [ "$mode" = bpf-lsm+kfuncs ]; then
+		[ -f "$ko" ] || { echo "bench-bpf: $ko is missing (make kmod): no kfunc row" >&2; continue; }
+		pre=(bash -c 'insmod "$1" && shift && exec "$@"' insmod "$ko")
+	fi
 	out=$(scripts/vm-run --timeout "${BENCH_VM_TIMEOUT:-900}" "${append[@]}" -- \
-		build/bench/bpf_bench --driver "$mode" "${args[@]}" 2>&1)
+		"${pre[@]}" build/bench/bpf_bench --driver "${mode%+kfuncs}" "${args[@]}" 2>&1)
 	st=$?
 	if [ $st -ne 0 ]; then
 		echo "bench-bpf: $mode run failed (status $st):" >&2
@@ -41,6 +50,7 @@ for mode in bpf-lsm fmod-ret; do
 		continue
 	fi
 	echo
-	printf '%s\n' "$out" | grep -E '^(# driver|# per-program|operation|open|pread|pwrite|prog )'
+	echo "# $mode"
+	printf '%s\n' "$out" | grep -E '^(# driver|# labels|# per-program|operation|open|pread|pwrite|prog )'
 done
 exit $rc

@@ -31,7 +31,7 @@ run_pkgs=(
 )
 test_pkgs=(
 	"${run_pkgs[@]}"
-	clang llvm bpftool linux-headers-amd64 kmod cpio xz-utils
+	clang llvm bpftool linux-headers-amd64 kmod cpio xz-utils dwarves libelf-dev zlib1g-dev
 	qemu-system-x86 busybox-static dosfstools e2fsprogs util-linux python3 zip
 	fonts-dejavu-core libcairo2-dev python3-xlwt libreoffice-writer-nogui poppler-utils
 )
