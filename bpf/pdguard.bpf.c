@@ -334,7 +334,66 @@ static __always_inline int do_task_alloc(struct task_struct *task, unsigned long
 	return 0;
 }
 
+/*
+ * A label keyed by (dev, ino) must never reach another file: when an inode that has no name
+ * left is freed its number may be reused, and when a superblock is freed its device number may
+ * be (a fresh tmpfs, a stick plugged in again): drop what the maps hold for them. (An inode
+ * evicted from the cache with names left keeps its entry: it is the same file when it comes
+ * back.)
+ */
+static __always_inline void forget_inode(struct inode *inode)
+{
+	struct pdguard_inode_key key = {};
+
+	if (BPF_CORE_READ(inode, i_nlink))
+		return;
+	key.ino = BPF_CORE_READ(inode, i_ino);
+	key.dev = BPF_CORE_READ(inode, i_sb, s_dev);
+	if (!(sb_flags_dev(key.dev) & PDGUARD_SB_LABELS))
+		return;
+	if (!bpf_map_delete_elem(&pdguard_labels, &key))
+		pdg_count(PDGUARD_BPF_CNT_FORGOTTEN);
+}
+
+static long forget_dev_cb(struct bpf_map *map, struct pdguard_inode_key *key, void *val,
+			  __u32 *dev)
+{
+	if (key->dev == *dev && !bpf_map_delete_elem(map, key))
+		pdg_count(PDGUARD_BPF_CNT_FORGOTTEN);
+	return 0;
+}
+
+static __always_inline void forget_sb(struct super_block *sb)
+{
+	__u32 dev = BPF_CORE_READ(sb, s_dev);
+	__u32 flags = sb_flags_dev(dev);
+
+	if (!(flags & (PDGUARD_SB_LABELS | PDGUARD_SB_CLOUD)))
+		return;
+	if (flags & PDGUARD_SB_LABELS)
+		bpf_for_each_map_elem(&pdguard_labels, forget_dev_cb, &dev, 0);
+	if (flags & PDGUARD_SB_CLOUD)
+		bpf_for_each_map_elem(&pdguard_cloud, forget_dev_cb, &dev, 0);
+	/* USB zones stay: the agent removes them when it sees the unmount */
+	if (!(flags & PDGUARD_SB_USB))
+		bpf_map_delete_elem(&pdguard_sb, &dev);
+}
+
 /* ---- BPF LSM programs ---------------------------------------------------------------------- */
+
+SEC("lsm/inode_free_security")
+int BPF_PROG(pdguard_lsm_inode_free_security, struct inode *inode)
+{
+	forget_inode(inode);
+	return 0;
+}
+
+SEC("lsm/sb_free_security")
+int BPF_PROG(pdguard_lsm_sb_free_security, struct super_block *sb)
+{
+	forget_sb(sb);
+	return 0;
+}
 
 SEC("lsm/file_open")
 int BPF_PROG(pdguard_lsm_file_open, struct file *file, int ret)

@@ -79,10 +79,19 @@ noinline s64 bpf_pdguard_dentry_label(struct dentry *dentry)
 
 __diag_pop();
 
+/* 6.9+ refuses a kfunc set not marked as such (BTF_KFUNCS_START); 6.1 has only BTF_SET8. */
+#ifdef BTF_KFUNCS_START
+BTF_KFUNCS_START(pdguard_kfunc_ids)
+#else
 BTF_SET8_START(pdguard_kfunc_ids)
+#endif
 BTF_ID_FLAGS(func, bpf_pdguard_file_label, KF_SLEEPABLE)
 BTF_ID_FLAGS(func, bpf_pdguard_dentry_label, KF_SLEEPABLE)
+#ifdef BTF_KFUNCS_END
+BTF_KFUNCS_END(pdguard_kfunc_ids)
+#else
 BTF_SET8_END(pdguard_kfunc_ids)
+#endif
 
 static const struct btf_kfunc_id_set pdguard_kfunc_set = {
 	.owner = THIS_MODULE,

@@ -333,6 +333,7 @@ enum pdguard_bpf_counter {
 	PDGUARD_BPF_CNT_XATTR_READ = 7,		/* label xattrs read in the kernel (kfuncs) */
 	PDGUARD_BPF_CNT_XATTR_CACHED = 8,	/* opens answered from the xattr cache */
 	PDGUARD_BPF_CNT_XATTR_ERROR = 9,	/* xattr reads that failed: taken as every category */
+	PDGUARD_BPF_CNT_FORGOTTEN = 10,		/* map entries dropped: their file or filesystem is gone */
 	__PDGUARD_BPF_CNT_MAX,
 };
 

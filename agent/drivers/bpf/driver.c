@@ -5,10 +5,12 @@
  * event log. Decisions are the kernel's; the agent is never on the path of an open().
  */
 #include <errno.h>
+#include <spawn.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <uapi/pdguard.h>
@@ -240,6 +242,26 @@ static int on_event(void *ctx, const struct event *ev, const struct pdguard_even
 	return eventlog_write(d->env.log, &e);
 }
 
+/*
+ * BPF LSM reads labels from the files' xattrs when pdguard.ko is loaded (its kfuncs): load it
+ * if it is installed (DKMS) and not loaded yet. Quietly: without it the programs keep the map,
+ * and describe() and `pdguard status` say so.
+ */
+static void load_module(void)
+{
+	char *const argv[] = { "modprobe", "-q", "pdguard", NULL };
+	extern char **environ;
+	int status;
+	pid_t pid;
+
+	if (!access("/sys/module/pdguard", F_OK))
+		return;
+	if (posix_spawnp(&pid, "modprobe", NULL, NULL, argv, environ))
+		return;
+	while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
+		;
+}
+
 static int start_kind(enum pdguard_bpf_driver kind, const struct driver_env *env,
 		      struct driver **out)
 {
@@ -257,6 +279,8 @@ static int start_kind(enum pdguard_bpf_driver kind, const struct driver_env *env
 		return -ENOMEM;
 	d->env = *env;
 	d->kind = kind;
+	if (kind == PDGUARD_DRIVER_BPF_LSM)
+		load_module();
 	ret = pdg_bpf_start(&d->b, &o, &err);
 	if (ret) {
 		fprintf(stderr, "pdguard run: %s\n", err.msg);
@@ -323,6 +347,13 @@ static void bpf_describe(struct driver *d, FILE *f)
 	if (d->kind == PDGUARD_DRIVER_FMOD_RET)
 		fprintf(f, "  fmod-ret: no inode storage on this kernel; labels live in the (dev, ino) "
 			"map\n");
+	{
+		const char *why;
+		enum pdguard_label_src src = pdg_bpf_label_src(d->b, &why);
+
+		fprintf(f, "  labels from: %s%s%s\n", pdg_bpf_label_src_name(src),
+			why[0] ? " — not from the files' xattrs: " : "", why);
+	}
 	fprintf(f, "  known gaps: docs/threat-model.md\n  counters:");
 	pdg_bpf_counters(d->b, cnt);
 	for (i = 0; i < __PDGUARD_BPF_CNT_MAX; i++)

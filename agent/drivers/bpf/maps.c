@@ -275,6 +275,7 @@ const char *pdg_bpf_counter_name(enum pdguard_bpf_counter c)
 		[PDGUARD_BPF_CNT_XATTR_READ] = "label_xattr_reads",
 		[PDGUARD_BPF_CNT_XATTR_CACHED] = "label_xattr_cached",
 		[PDGUARD_BPF_CNT_XATTR_ERROR] = "label_xattr_errors",
+		[PDGUARD_BPF_CNT_FORGOTTEN] = "labels_forgotten",
 	};
 
 	return (unsigned int)c < __PDGUARD_BPF_CNT_MAX ? names[c] : "?";
