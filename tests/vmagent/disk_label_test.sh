@@ -81,7 +81,7 @@ start_agent
 check "the agent reads labels from the files' xattrs" \
 	wait_for grep -q "labels from: file xattrs" "$d/agent.out"
 check "a user without the role is refused the file at its first open" \
-	bash -c "! $(declare -f as can_read); can_read pdgk-acc '$f'"
+	bash -c "$(declare -f as can_read); ! can_read pdgk-acc '$f'"
 check "the role reads it" bash -c "$(declare -f as can_read); can_read pdgk-hr '$f'"
 check "the refusal is in the log, with the file's categories" \
 	wait_for bash -c "grep '\"decision\":\"deny\"' '$log' | grep -q 'dismissals.txt.*personnel'"
