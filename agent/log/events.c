@@ -295,6 +295,7 @@ int eventlog_open(struct eventlog **out, const char *path)
 {
 	struct eventlog *log;
 	char dir[PATH_MAX], *slash;
+	struct stat st;
 	int ret;
 
 	if (strlen(path) >= sizeof(dir))
@@ -321,8 +322,14 @@ int eventlog_open(struct eventlog **out, const char *path)
 		free(log);
 		return ret;
 	}
-	/* the log may have been created by someone else first: it must stay root-only */
-	if (fchmod(log->fd, 0600) && errno != EPERM) {
+	/* The log may have been created by someone else first: it must stay root-only. Only a
+	 * regular file: `--log /dev/null` (or a FIFO to a collector) must not make the device
+	 * root-only for every user of the machine. */
+	if (fstat(log->fd, &st)) {
+		ret = -errno;
+		goto fail;
+	}
+	if (S_ISREG(st.st_mode) && fchmod(log->fd, 0600) && errno != EPERM) {
 		ret = -errno;
 		goto fail;
 	}
