@@ -70,6 +70,22 @@ pdg_require_cmd() {
 	done
 }
 
+# pdg_require_bpf_lsm: skip the whole test unless it runs as root where the BPF LSM driver
+# loads (make test runs such tests in the VM). Needs $pd.
+pdg_bpf_lsm_here() { "$pd" bpf probe 2>/dev/null | grep -q 'driver:   bpf-lsm'; }
+pdg_require_bpf_lsm() {
+	pdg_require_root "needs root and BPF LSM (make test runs this in the VM)" pdg_bpf_lsm_here
+}
+
+# pdg_kmod_for_this_kernel: set $ko to the pdguard.ko built for the running kernel
+# (build/kmod/KVER/pdguard.ko, else build/pdguard.ko), or skip the whole test.
+pdg_kmod_for_this_kernel() {
+	ko=$top/build/kmod/$(uname -r)/pdguard.ko
+	[ -f "$ko" ] || ko=$top/build/pdguard.ko
+	[ "$(modinfo -F vermagic "$ko" 2>/dev/null | cut -d' ' -f1)" = "$(uname -r)" ] ||
+		pdg_skip_all "no pdguard.ko built for $(uname -r) (make kmod)"
+}
+
 # as_nobody COMMAND...: run COMMAND as the unprivileged user nobody, without root's groups
 as_nobody() {
 	setpriv --reuid=65534 --regid=65534 --clear-groups -- "$@"

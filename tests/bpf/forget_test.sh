@@ -10,8 +10,7 @@ top=$(cd "$(dirname "$0")/../.." && pwd)
 . "$top/tests/tap.sh"
 pd=$top/build/pdguard
 tap_version
-bpf_lsm() { "$pd" bpf probe 2>/dev/null | grep -q 'driver:   bpf-lsm'; }
-pdg_require_root "needs root and BPF LSM (make test runs this in the VM)" bpf_lsm
+pdg_require_bpf_lsm
 pdg_require_cmd mkfs.ext4 losetup
 
 pins=/sys/fs/bpf/pdguard-forget-$$

@@ -11,14 +11,8 @@ top=$(cd "$(dirname "$0")/../.." && pwd)
 . "$top/tests/tap.sh"
 pd=$top/build/pdguard
 tap_version
-bpf_lsm() { "$pd" bpf probe 2>/dev/null | grep -q 'driver:   bpf-lsm'; }
-pdg_require_root "needs root and BPF LSM (make test runs this in the VM)" bpf_lsm
-
-ko=$top/build/kmod/$(uname -r)/pdguard.ko
-[ -f "$ko" ] || ko=$top/build/pdguard.ko
-[ -f "$ko" ] || pdg_skip_all "build/pdguard.ko is missing (make kmod)"
-[ "$(modinfo -F vermagic "$ko" 2>/dev/null | cut -d' ' -f1)" = "$(uname -r)" ] ||
-	pdg_skip_all "$ko is not built for $(uname -r)"
+pdg_require_bpf_lsm
+pdg_kmod_for_this_kernel
 
 pins=/sys/fs/bpf/pdguard-kftest-$$
 dir=$(mktemp -d /tmp/pdg-kf-XXXXXX)
