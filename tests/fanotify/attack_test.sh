@@ -89,7 +89,7 @@ start_agent() {
 		wait_for bash -c "'$pd' label get '$f' | grep -q ': pd '"
 }
 
-echo "1..14"
+echo "1..15"
 check "the agent runs on the fanotify driver with the PD file labelled" start_agent
 check "HR reads the file" as pdga-hr cat "$f"
 check "a plain copy to the stick is refused" refused usb as pdga-hr cp "$f" "$d/usb/"
@@ -127,6 +127,29 @@ check "8,000 children read PD, then their parent writes what it read onto the st
 	refused usb as pdga-hr sh -c "read line <'$f'; i=0; while [ \$i -lt 8000 ]; do
 		cat '$f' >/dev/null; i=\$((i + 1)); done;
 		echo \"\$line \$(sed -n 2p '$f')\" >'$d/usb/forks-copy'"
+
+# A descriptor taken before the file held PD, by a process whose descriptors were already looked
+# through at an earlier zone open: the label that comes later makes the driver look again
+# (the look is remembered per process only until the next new label).
+held=$d/shares/hr/later.csv
+: >"$held"
+chmod 644 "$held"
+as pdga-hr sh -c "exec 3<'$held'; while [ ! -e '$d/go1' ]; do sleep 0.05; done
+	: >'$d/usb/early' && touch '$d/went1'; while [ ! -e '$d/go2' ]; do sleep 0.05; done
+	exec 5>'$d/usb/late'; cat <&3 >&5" >/dev/null 2>&1 &
+holder=$!
+sleep 0.5
+printf 'ФИО;ИИН\nСеитова Айгуль;850520400003\n' >"$d/shares/hr/first-mark.csv"
+wait_for bash -c "'$pd' label get '$d/shares/hr/first-mark.csv' | grep -q ': pd '"
+touch "$d/go1"
+wait_for test -e "$d/went1"
+before_held=$(denies usb)
+printf 'ФИО;ИИН;Должность;Оклад\nИванов Иван;900101300007;бухгалтер;450000\n' >"$held"
+wait_for bash -c "'$pd' label get '$held' | grep -q ': pd '"
+touch "$d/go2"
+wait "$holder"
+check "a descriptor held from before the label, after an earlier zone open: refused" \
+	wait_for denied_since usb "$before_held"
 
 # root: another mount of the stick is the same stick
 mount --bind "$d/usb" "$d/usb-bind"

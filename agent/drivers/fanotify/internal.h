@@ -65,6 +65,7 @@
 #define MAX_CLIENTS	64
 #define FAN_MAX_PIPES	16		/* pipes of one process looked at */
 #define ZONE_WRITERS	64		/* pipeline ends writing on a zone, watched for a taint */
+#define FD_SCANS	256		/* processes whose descriptors were looked through */
 #define TAINTED_PIPES	1024		/* pipes of tainted processes remembered */
 #define FAN_MARKS_FILE	"fanotify.marks"	/* in the state directory */
 #define CLIENT_CACHE	128		/* executables compared with the clients by content */
@@ -241,6 +242,13 @@ struct driver {
 	uint64_t last_mark_boot_ns;	/* CLOCK_BOOTTIME of the newest PD-file mark */
 	uint64_t ns_per_tick;		/* /proc starttime unit */
 	struct taint openers[256];	/* recent zone openers: pgid of a writer that exited */
+	/* when a process's descriptors were last looked through for labelled files (responder
+	 * only, under d->lock): a look after the newest mark need not be made again */
+	struct {
+		pid_t pid;
+		uint64_t start;
+		uint64_t at_boot_ns;
+	} fdscans[FD_SCANS];
 	size_t next_opener;
 	/* counters */
 	_Atomic uint64_t n_allow, n_deny, n_would, n_overflow, n_watchdog, n_derived, n_moved,

@@ -139,6 +139,40 @@ static uint32_t open_fd_cats(struct driver *d, pid_t pid)
 	return cats;
 }
 
+/*
+ * Whether @p's descriptors must be looked through for labelled files it opened before they were
+ * marked. Not when it started after the newest mark (every labelled file it opened since came
+ * through a permission event), nor when it was looked through after the newest mark, unless a
+ * noted file is not marked yet. Records the look it asks for, timed before it is made, so a
+ * mark added meanwhile asks again. Takes d->lock.
+ */
+static bool fd_scan_needed(struct driver *d, const struct proc_info *p)
+{
+	uint64_t now = fan_now_ns(CLOCK_BOOTTIME);
+	bool need = true;
+	size_t i;
+
+	if (!p->have_stat)
+		return true;
+	if (fan_notes_pending(d))
+		return true;
+	pthread_mutex_lock(&d->lock);
+	if (p->start * d->ns_per_tick > d->last_mark_boot_ns) {
+		need = false;
+	} else {
+		i = (size_t)p->pid % FD_SCANS;
+		need = !(d->fdscans[i].pid == p->pid && d->fdscans[i].start == p->start &&
+			 d->fdscans[i].at_boot_ns > d->last_mark_boot_ns);
+		if (need) {
+			d->fdscans[i].pid = p->pid;
+			d->fdscans[i].start = p->start;
+			d->fdscans[i].at_boot_ns = now;
+		}
+	}
+	pthread_mutex_unlock(&d->lock);
+	return need;
+}
+
 /* Why @v's PD read is allowed or refused (roles, grants, sync clients); sets v->deny. */
 static unsigned int read_reason(struct driver *d, struct verdict *v, uint32_t cats, char *roles,
 				size_t rlen, struct reason_args *ra)
@@ -283,8 +317,7 @@ static void decide(struct driver *d, int fd, pid_t pid, struct verdict *v)
 		/* a process started after the newest mark saw every labelled file it opened through
 		 * a permission event, unless a noted file is not marked yet: its descriptors hold
 		 * nothing we do not know of */
-		if (!v->p.have_stat || v->p.start * d->ns_per_tick <= d->last_mark_boot_ns ||
-		    fan_notes_pending(d))
+		if (fd_scan_needed(d, &v->p))
 			tcats |= open_fd_cats(d, pid);
 		if (!tcats && v->p.have_stat)
 			tcats |= pipe_peer_cats(d, &v->p);
