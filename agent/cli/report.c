@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -186,6 +187,7 @@ int cli_report(int argc, char **argv)
 	const char *since = NULL, *until = NULL;
 	struct config_errors errs = { 0 };
 	struct atomic_file af;
+	struct stat st;
 	struct doc d;
 	unsigned long v;
 	char *end;
@@ -290,7 +292,7 @@ int cli_report(int argc, char **argv)
 		return EXIT_ERROR;
 	}
 	config_errors_free(&errs);
-	if (!access(c.cfg.log, F_OK) && access(c.cfg.log, R_OK)) {
+	if (access(c.cfg.log, R_OK) && errno != ENOENT) {
 		cli_error("report", "cannot read the event log %s: %s", c.cfg.log, strerror(errno));
 		cli_hint("the log is root's only: run the report with sudo.");
 		config_free(&c.cfg);
@@ -326,6 +328,13 @@ int cli_report(int argc, char **argv)
 	if (!out || !strcmp(out, "-")) {
 		ret = write_doc(&d, fmt, stdout, only);
 		if (!ret && fflush(stdout))
+			ret = -errno;
+	} else if (!stat(out, &st) && !S_ISREG(st.st_mode)) {
+		/* a device or a pipe: written as it is, there is nothing to replace */
+		FILE *f = fopen(out, "we");
+
+		ret = f ? write_doc(&d, fmt, f, only) : -errno;
+		if (f && fclose(f) && !ret)
 			ret = -errno;
 	} else {
 		ret = atomic_file_open(&af, out, 0600);

@@ -50,6 +50,11 @@ static const struct tr trs[] = {
 	{ "alerts", "Alerts", "Тревоги" },
 	{ "open_grants", "Open grants", "Действующие доступы" },
 	{ "known_gaps", "Known gaps that apply to this host", "Известные ограничения для этого узла" },
+	/* columns whose names are also sections' */
+	{ "col.files", "Files", "Файлы" },
+	{ "col.users", "Users", "Пользователи" },
+	{ "col.roles", "Roles", "Роли" },
+	{ "col.alerts", "Alerts", "Тревоги" },
 	/* columns and summary keys */
 	{ "category", "Category", "Категория" },
 	{ "files", "Files", "Файлы" },
@@ -231,7 +236,8 @@ static const char css[] =
 	".card{border:1px solid #ddd;border-radius:6px;padding:6px 10px;min-width:140px}"
 	".card b{display:block;font-size:16px}.card span{color:#555;font-size:11px}"
 	"table{border-collapse:collapse;width:100%;margin:6px 0}"
-	"th,td{border:1px solid #ddd;padding:3px 6px;text-align:left;vertical-align:top;word-break:break-all}"
+	"th,td{border:1px solid #ddd;padding:3px 6px;text-align:left;vertical-align:top}"
+	"td{overflow-wrap:anywhere}"
 	"th{background:#f2f2f2}td.n{text-align:right;white-space:nowrap}"
 	".st-ok{color:#146c2e;font-weight:bold}.st-warn{color:#9a6700;font-weight:bold}"
 	".st-fail{color:#b00020;font-weight:bold}.st-info{color:#555}"
@@ -256,6 +262,17 @@ static const char *cell_text(const struct cell *c, char *buf, size_t len)
 		return buf;
 	}
 	return "";
+}
+
+/* A column's header: "col.NAME" first, where NAME is also a section's title. */
+static const char *col_name(const char *lang, const char *name)
+{
+	char key[64];
+	const char *t;
+
+	snprintf(key, sizeof(key), "col.%s", name);
+	t = doc_tr(lang, key);
+	return t != key ? t : doc_tr(lang, name);
 }
 
 /* A label for a chart: at most @max characters, the end kept (a path's last folders). */
@@ -396,7 +413,7 @@ static void chart_time(FILE *f, const struct section *s, const char *lang)
 		fprintf(f, "<rect x=\"%d\" y=\"252\" width=\"10\" height=\"10\" fill=\"%s\"/>"
 			"<text x=\"%d\" y=\"261\" font-size=\"11\">", 60 + k * 200, colors[k],
 			74 + k * 200);
-		esc(f, doc_tr(lang, s->cols[ch->val_cols[k]]));
+		esc(f, col_name(lang, s->cols[ch->val_cols[k]]));
 		fputs("</text>", f);
 	}
 	fputs("</svg>\n", f);
@@ -414,7 +431,7 @@ static void table(FILE *f, const struct section *s, const char *lang)
 	fputs("<table><thead><tr>", f);
 	for (k = 0; k < s->ncols; k++) {
 		fputs("<th>", f);
-		esc(f, doc_tr(lang, s->cols[k]));
+		esc(f, col_name(lang, s->cols[k]));
 		fputs("</th>", f);
 	}
 	fputs("</tr></thead><tbody>\n", f);
