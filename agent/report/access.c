@@ -183,7 +183,8 @@ static void users_section(const struct report_ctx *c, struct doc *d, const struc
 		else
 			cell_str(&row[0], u && u->name[0] ? u->name : NULL);
 		cell_int(&row[1], uids[i]);
-		cell_str(&row[2], !pw ? "unknown" : !pw->pw_uid ? "root" : svc ? "service" : "person");
+		cell_str(&row[2], !pw ? "unknown" : !pw->pw_uid ? "root" :
+			 svc ? "service" : "person");
 		cell_str(&row[3], groups);
 		cell_str(&row[4], roles);
 		cats_str(read, cats, sizeof(cats));
