@@ -281,7 +281,7 @@ static void grants_section(const struct report_ctx *c, struct doc *d, const stru
 			note = "not in the log (rotated out or removed)";
 		if (!s || !(r = doc_row(s)))
 			continue;
-		cell_fmt(&r[0], "%u", g->id);
+		cell_int(&r[0], g->id);
 		cell_str(&r[1], g->user);
 		cats_str(g->categories, cats, sizeof(cats));
 		cell_str(&r[2], cats);

@@ -401,7 +401,7 @@ static void grants_open_section(const struct report_ctx *c, struct doc *d, struc
 	for (i = 0; s && i < n; i++) {
 		if (!(r = doc_row(s)))
 			continue;
-		cell_fmt(&r[0], "%u", gv[i].id);
+		cell_int(&r[0], gv[i].id);
 		cell_str(&r[1], gv[i].user);
 		vocab_categories_format(gv[i].categories, " ", "", cats, sizeof(cats));
 		cell_str(&r[2], cats);

@@ -133,7 +133,7 @@ R access -o "$o/access.json" 2>>"$o/err.txt"
 uses=$(ev ".uid==$acc and .decision==\"allow\" and (.reason|tostring|startswith(\"granted\"))")
 check "access: valid JSON" python3 -m json.tool "$o/access.json" /dev/null
 check "access: grant 1's uses are the log's granted reads ($uses)" \
-	test "$(jq '.sections.grants.rows[]|select(.id=="1").uses' "$o/access.json")" -eq "$uses" -a "$uses" -eq 8
+	test "$(jq '.sections.grants.rows[]|select(.id==1).uses' "$o/access.json")" -eq "$uses" -a "$uses" -eq 8
 check "access: the revoked grant is never used, the unused one not yet used" \
 	test "$(jq -r '[.sections.grants.rows[]|.status+":"+.note]|join(",")' "$o/access.json")" = "active:,active:not used yet,revoked:never used"
 check "access: HR's effective access comes from its group's role" \
