@@ -256,6 +256,9 @@ int lev_parse(char *line, size_t len, struct lev *ev)
 			return -EBADMSG;
 		}
 	}
+	/* a line cut short (a torn write) is not an event */
+	if (p >= end || *p != '}')
+		return -EBADMSG;
 	return ev->op && ev->ts >= 0 ? 0 : -EBADMSG;
 }
 
