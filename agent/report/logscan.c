@@ -78,14 +78,19 @@ static char *parse_string(char **pp, const char *end)
 	long cp, lo;
 
 	for (;;) {
+		/* the common case: a run with nothing to unescape, moved only after an escape */
+		char *q = r;
+
+		while (q < end && *q != '"' && *q != '\\')
+			q++;
+		if (w != r)
+			memmove(w, r, (size_t)(q - r));
+		w += q - r;
+		r = q;
 		if (r >= end)
 			return NULL;
 		if (*r == '"')
 			break;
-		if (*r != '\\') {
-			*w++ = *r++;
-			continue;
-		}
 		if (r + 1 >= end)
 			return NULL;
 		switch (r[1]) {
@@ -388,6 +393,7 @@ void logscan_free(struct logscan *s)
 	free(s->hours);
 	free(s->days);
 	free(s->users);
+	free(s->user_slots);
 	free(s->grants);
 	free(s->modes);
 	free(s->alerts);
@@ -417,15 +423,26 @@ static struct day_count *day_of(struct logscan *s, time_t ts)
 	return &v[i];
 }
 
+#define USER_SLOTS (2 * LOGSCAN_MAX_USERS)	/* a power of two, twice the users at most */
+
 static struct user_count *user_of(struct logscan *s, const struct lev *ev)
 {
-	size_t i;
+	size_t h;
 
 	if (ev->uid < 0)
 		return NULL;
-	for (i = s->nusers; i-- > 0;)
-		if (s->users[i].uid == ev->uid)
-			return &s->users[i];
+	if (!s->user_slots) {
+		s->user_slots = malloc(USER_SLOTS * sizeof(*s->user_slots));
+		if (!s->user_slots)
+			return NULL;
+		memset(s->user_slots, 0xff, USER_SLOTS * sizeof(*s->user_slots));
+	}
+	h = ((uint64_t)ev->uid * 0x9e3779b97f4a7c15ULL >> 40) & (USER_SLOTS - 1);
+	while (s->user_slots[h] >= 0) {
+		if (s->users[s->user_slots[h]].uid == ev->uid)
+			return &s->users[s->user_slots[h]];
+		h = (h + 1) & (USER_SLOTS - 1);
+	}
 	if (s->nusers >= LOGSCAN_MAX_USERS) {
 		s->users_dropped++;
 		return NULL;
@@ -443,6 +460,7 @@ static struct user_count *user_of(struct logscan *s, const struct lev *ev)
 	s->users[s->nusers].uid = ev->uid;
 	snprintf(s->users[s->nusers].name, sizeof(s->users[0].name), "%s",
 		 ev->user ? ev->user : "");
+	s->user_slots[h] = (int32_t)s->nusers;
 	return &s->users[s->nusers++];
 }
 

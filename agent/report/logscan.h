@@ -124,6 +124,7 @@ struct logscan {
 	size_t ndays;
 	struct user_count *users;
 	size_t nusers, users_cap;
+	int32_t *user_slots;		/* uid hash -> index in @users, -1 empty */
 	uint64_t users_dropped;
 	struct grant_seen *grants;
 	size_t ngrants;
