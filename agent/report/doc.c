@@ -266,9 +266,15 @@ int doc_write_json(const struct doc *d, FILE *f, const char *only)
 	return ferror(f) ? -EIO : 0;
 }
 
-/* RFC 4180: quote a field holding a comma, quote, CR or LF; double the quotes. */
+/*
+ * RFC 4180: quote a field holding a comma, quote, CR or LF; double the quotes. A text that a
+ * spreadsheet would run as a formula (a file named "=HYPERLINK(...)" by whoever could create
+ * it) gets a leading apostrophe, as OWASP advises for CSV: the report is opened by an owner.
+ */
 static void csv_field(FILE *f, const char *s)
 {
+	if (strchr("=+@\t\r", s[0]) && s[0])
+		fputc('\'', f);
 	if (!strpbrk(s, ",\"\r\n")) {
 		fputs(s, f);
 		return;

@@ -42,7 +42,7 @@ for u in "${users[@]}"; do
 		pdg_skip_all "cannot create test users"; }
 done
 
-echo "1..30"
+echo "1..31"
 as() { local u=$1; shift; setsid -w setpriv --reuid="$u" --regid="$u" --init-groups -- "$@"; }
 log=$d/log/events.jsonl
 iin=900101300007
@@ -93,7 +93,7 @@ G add pdgr-acc personnel --until +1h --approver "HR head A. Seitkali" --reason "
 sleep 1.5	# the agent sees a new grant within a second
 as pdgr-acc bash -c "for f in '$d'/shares/hr/batch/*.txt; do cat \"\$f\"; done" >/dev/null 2>&1
 G add pdgr-hr medical --until +1d --approver "A. Seitkali" --reason "never used" >/dev/null
-G add pdgr-acc financial --until +1d --approver "A. Seitkali" --reason "revoked" >/dev/null
+G add pdgr-acc financial --until +1d --approver "A. Seitkali" --reason "=HYPERLINK(1)" >/dev/null
 G revoke 3 >/dev/null
 as pdgr-hr cp "$d/shares/hr/order-1.txt" "$d/usb/" 2>/dev/null
 wait_for grep -q '"alert":"mass-export"' "$log"
@@ -101,8 +101,8 @@ kill -TERM "$agent"
 wait "$agent"
 agent=
 # an export left in a download folder, labelled by the administrator (the CLI logs it)
-personnel 3 "Сидорова Петра" >"$d/home/pdgr-acc/Downloads/clients.txt"
-"$pd" label set --log "$log" "$d/home/pdgr-acc/Downloads/clients.txt" basic,personnel >/dev/null
+personnel 3 "Сидорова Петра" >"$d/home/pdgr-acc/Downloads/=cmd<script>x.txt"
+"$pd" label set --log "$log" "$d/home/pdgr-acc/Downloads/=cmd<script>x.txt" basic,personnel >/dev/null
 touch -a -d '100 days ago' "$d/shares/hr/export-2025.txt"
 o=$d/out
 
@@ -120,7 +120,7 @@ check "datamap: every labelled PD file counted ($n_pd)" \
 check "datamap: PD per category matches the labels ($n_personnel personnel)" \
 	test "$(jq '.sections.by_category.rows[]|select(.category=="personnel").files' "$o/datamap.json")" -eq "$n_personnel"
 check "datamap: the export in Downloads is listed first, outside the homes" \
-	test "$(jq -r '.sections.files.rows[0]|.place+" "+(.priority|tostring)+" "+.path' "$o/datamap.json")" = "downloads 1 $d/home/pdgr-acc/Downloads/clients.txt"
+	test "$(jq -r '.sections.files.rows[0]|.place+" "+(.priority|tostring)+" "+.path' "$o/datamap.json")" = "downloads 1 $d/home/pdgr-acc/Downloads/=cmd<script>x.txt"
 check "datamap: then the file readable by everyone, then the export not opened for 100 days (stale)" \
 	test "$(jq -r '.sections.files.rows[1:3][]|.place+" "+.stale+" "+(.priority|tostring)+" "+.path' "$o/datamap.json" | tr '\n' ' ')" = "everyone no 1 $d/shares/phones.txt home yes 2 $d/shares/hr/export-2025.txt "
 last=$(jq -r "select(.op==\"open\" and .decision==\"allow\" and .path==\"$d/shares/hr/order-1.txt\").ts" "$log" | tail -n 1 | cut -c1-19)
@@ -200,6 +200,11 @@ check "HTML: self-contained (no script, no link, nothing fetched), charts inline
 	! grep -qiE '<script|<link|<img|<iframe|src=|url\\(' '$o'/*.html &&
 	! grep -oE 'https?://[^\"]*' '$o'/*.html | grep -qv 'www.w3.org/2000/svg' &&
 	grep -q '<svg' '$o/datamap.html' && grep -q '<svg' '$o/audit.html' && grep -q 'stroke-dasharray' '$o/review.html'"
+check "HTML and CSV: a hostile file name is escaped, a formula is not run by a spreadsheet" bash -c "
+	grep -q '=cmd&lt;script&gt;x.txt' '$o/datamap.html' &&
+	'$pd' report datamap --config '$d/policy.conf' --also '$d/home' -f csv --section files |
+	grep -qF 'files,1,$d/home/pdgr-acc/Downloads/=cmd<script>x.txt,' &&
+	'$pd' report access --config '$d/policy.conf' -f csv --section grants | grep -qF \",'=HYPERLINK(1),\""
 check "HTML: Russian when asked" grep -q 'Карта данных' "$o/datamap-ru.html"
 check "no report holds a PD value (IIN, names): paths and counts only" bash -c "
 	! grep -rqE '$iin|Иванова|Петровой|Сидорова' '$o'"
