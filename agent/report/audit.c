@@ -434,6 +434,7 @@ int report_audit(const struct report_ctx *c, struct doc *d)
 	if (!sh.s)
 		return -ENOMEM;
 	sh.s->status_col = 2;
+	sh.s->key_col = 0;
 	sh.s->limit = 1000;
 
 	/* the kernel and the drivers */

@@ -20,6 +20,7 @@ static void section_init(struct section *s, const char *id, const char *const *c
 	s->ncols = ncols;
 	s->limit = limit;
 	s->status_col = -1;
+	s->key_col = -1;
 }
 
 static void section_free(struct section *s)

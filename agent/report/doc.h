@@ -51,6 +51,7 @@ struct chart {
  * @cols: column names (JSON keys; i18n keys of the headers)
  * @rows: @nrows rows of @ncols cells; @total: rows offered (more than @nrows when over @limit)
  * @status_col: column holding ok/warn/fail/info, coloured in HTML; -1 none
+ * @key_col: column whose values are names the HTML translates (the audit's items); -1 none
  */
 struct section {
 	char *id;
@@ -62,6 +63,7 @@ struct section {
 	size_t limit;
 	struct chart chart;
 	int status_col;
+	int key_col;
 };
 
 /**

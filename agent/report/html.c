@@ -442,6 +442,10 @@ static void table(FILE *f, const struct section *s, const char *lang)
 
 			if (c->type == CELL_INT) {
 				fprintf(f, "<td class=\"n\">%lld</td>", (long long)c->n);
+			} else if ((int)k == s->key_col && c->type == CELL_STR) {
+				fputs("<td>", f);
+				esc(f, doc_tr(lang, c->s));
+				fputs("</td>", f);
 			} else if ((int)k == s->status_col && c->type == CELL_STR) {
 				fprintf(f, "<td class=\"st-%s\">", c->s);
 				esc(f, doc_tr(lang, c->s));
