@@ -42,7 +42,7 @@ for u in "${users[@]}"; do
 		pdg_skip_all "cannot create test users"; }
 done
 
-echo "1..31"
+echo "1..32"
 as() { local u=$1; shift; setsid -w setpriv --reuid="$u" --regid="$u" --init-groups -- "$@"; }
 log=$d/log/events.jsonl
 iin=900101300007
@@ -171,6 +171,14 @@ check "audit: every line of the sheet names its evidence" \
 	test "$(jq '[.sections.checks.rows[]|select((.evidence//"")=="")]|length' "$o/audit.json")" -eq 0
 check "audit: the mode's history and the open grants are there" \
 	test "$(jq -r '[.sections.mode_history.rows[0].mode,(.summary.open_grants|tostring)]|join(" ")' "$o/audit.json")" = "enforce 2"
+key=$("$pd" log setup-keys --state "$d/keys" 2>/dev/null | awk '/^    [0-9a-f]/ {print $1; exit}')
+R audit --key "$key" -o "$o/audit-key.json" 2>>"$o/err.txt"
+rc1=$?
+R audit --key not-a-key -o "$o/audit-badkey.json" 2>>"$o/err.txt"
+rc2=$?
+check "audit --key: seals are checked (none in this log: attention), a bad key fails" bash -c "
+	[ -n '$key' ] && [ $rc1 -eq 0 ] && [ \"\$(jq -r .summary.log_seals '$o/audit-key.json')\" = none ] &&
+	[ $rc2 -eq 1 ] && jq -e '.sections.checks.rows[]|select(.item==\"log_seals\" and .status==\"fail\")' '$o/audit-badkey.json' >/dev/null"
 mkdir -p "$d/bad"
 cp "$log" "$d/bad/events.jsonl"
 sed -i '3s/"label":"pd"/"label":"none"/; 3s/"op":"[a-z-]*"/"op":"edited"/' "$d/bad/events.jsonl"
