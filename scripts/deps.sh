@@ -34,6 +34,7 @@ test_pkgs=(
 	clang llvm bpftool linux-headers-amd64 kmod cpio xz-utils dwarves libelf-dev zlib1g-dev
 	qemu-system-x86 busybox-static dosfstools e2fsprogs util-linux python3 zip
 	fonts-dejavu-core libcairo2-dev python3-xlwt libreoffice-writer-nogui poppler-utils
+	chromium jq
 )
 bench_pkgs=("${test_pkgs[@]}" ripgrep time bc fapolicyd)
 fuzz_pkgs=("${test_pkgs[@]}" libclang-rt-14-dev)

@@ -26,6 +26,8 @@ static const struct cli_command commands[] = {
 	{ "scan", "find personal data in files and directories", cli_scan },
 	{ "rules", "check classification rules, or test them on a file to tune them", cli_rules },
 	{ "bpf", "the BPF enforcement drivers: probe, attach, detach, status, events", cli_bpf },
+	{ "report", "the data map, the access review, the audit sheet (json, csv, html)",
+	  cli_report },
 };
 
 void cli_error(const char *cmd, const char *fmt, ...)
