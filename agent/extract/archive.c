@@ -173,7 +173,31 @@ static ssize_t as_read(struct xstream *s, void *buf, size_t len)
 	return n;
 }
 
-static struct archive *a_open(struct arch *ar)
+/* What libmagic's type calls the archive, for messages when libarchive cannot say. */
+static const char *mime_what(const char *mime)
+{
+	static const struct {
+		const char *mime, *what;
+	} names[] = {
+		{ "application/gzip", "gzip" }, { "application/x-gzip", "gzip" },
+		{ "application/x-bzip2", "bzip2" }, { "application/x-xz", "xz" },
+		{ "application/zstd", "zstd" }, { "application/x-lzma", "lzma" },
+		{ "application/x-lzip", "lzip" }, { "application/x-compress", "compress" },
+		{ "application/x-tar", "tar" }, { "application/x-cpio", "cpio" },
+		{ "application/x-7z-compressed", "7z" }, { "application/vnd.rar", "rar" },
+		{ "application/x-rar", "rar" }, { "application/x-archive", "ar" },
+		{ "application/vnd.ms-cab-compressed", "cab" },
+		{ "application/x-iso9660-image", "iso9660" },
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+		if (!strcmp(mime, names[i].mime))
+			return names[i].what;
+	return "archive";
+}
+
+static struct archive *a_open(struct arch *ar, const char *what)
 {
 	struct archive *a = archive_read_new();
 
@@ -201,7 +225,7 @@ static struct archive *a_open(struct arch *ar)
 	archive_read_set_skip_callback(a, a_skip);
 	archive_read_set_callback_data(a, ar);
 	if (archive_read_open1(a) != ARCHIVE_OK) {
-		a_error(ar->x, a, "archive", NULL);
+		a_error(ar->x, a, what, NULL);
 		archive_read_free(a);
 		return NULL;
 	}
@@ -221,7 +245,8 @@ static void a_kind(struct xctx *x, struct archive *a)
 			 what ? what : filter ? filter : "archive");
 }
 
-void x_archive(struct xctx *x, int fd, uint64_t size, unsigned int depth, const char *name)
+void x_archive(struct xctx *x, int fd, uint64_t size, unsigned int depth, const char *name,
+	       const char *mime)
 {
 	struct arch ar = { .x = x, .fd = fd, .size = size };
 	struct archive_entry *e;
@@ -234,7 +259,9 @@ void x_archive(struct xctx *x, int fd, uint64_t size, unsigned int depth, const 
 		x_status(x, EXTRACT_IO, "out of memory");
 		return;
 	}
-	a = a_open(&ar);
+	if (!name)
+		snprintf(x->res->kind, sizeof(x->res->kind), "%s", mime_what(mime));
+	a = a_open(&ar, mime_what(mime));
 	if (!a)
 		goto out;
 	while (!x_halted(x)) {

@@ -176,7 +176,7 @@ static void x_extract_seekable(struct xctx *x, int fd, uint64_t size, unsigned i
 		x_legacy(x, fd, &t, name, top);
 		break;
 	case XC_ARCHIVE:
-		x_archive(x, fd, size, depth, name);
+		x_archive(x, fd, size, depth, name, t.mime);
 		break;
 	case XC_BIOMETRIC:
 		x_picture(x, &t, NULL, 0); /* a record: its type is all that is needed */
