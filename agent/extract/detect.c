@@ -189,7 +189,8 @@ static bool mime_is_archive(const char *m)
 		"application/vnd.rar", "application/x-rar", "application/zstd",
 		"application/x-lzma", "application/x-lzip", "application/x-cpio",
 		"application/x-archive", "application/vnd.ms-cab-compressed",
-		"application/x-iso9660-image", "application/x-compress",
+		"application/x-iso9660-image", "application/x-compress", "application/x-lz4",
+		"application/x-lzh-compressed", "application/x-xar",
 	};
 	size_t i;
 
