@@ -281,7 +281,13 @@ void x_archive(struct xctx *x, int fd, uint64_t size, unsigned int depth, const 
 		}
 		if (x_member_entries(x, 1))
 			break;
-		if (archive_entry_filetype(e) != AE_IFREG || archive_entry_hardlink(e))
+		/*
+		 * Directories and links hold no data of their own. Anything else is read, an
+		 * unknown type too (a RAR 5 entry made on Unix with odd mode bits): data hidden
+		 * behind a type nobody checks would be data never read.
+		 */
+		if (archive_entry_filetype(e) == AE_IFDIR || archive_entry_filetype(e) == AE_IFLNK ||
+		    archive_entry_hardlink(e) || archive_entry_symlink(e))
 			continue;
 		path = archive_entry_pathname_utf8(e);
 		if (!path)
