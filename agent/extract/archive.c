@@ -251,6 +251,7 @@ void x_archive(struct xctx *x, int fd, uint64_t size, unsigned int depth, const 
 	struct arch ar = { .x = x, .fd = fd, .size = size };
 	struct archive_entry *e;
 	struct archive *a;
+	uint8_t *drain = NULL;
 	bool first = true;
 	int rc;
 
@@ -315,7 +316,16 @@ void x_archive(struct xctx *x, int fd, uint64_t size, unsigned int depth, const 
 					      archive_entry_size(e) : -1))
 			break;
 		x_member_read(x, &m.s, m.lim.name, depth);
+		/*
+		 * What was not read (a binary member past its head) is read to the end here rather
+		 * than skipped by libarchive: in a compressed archive skipping means inflating all
+		 * the same, and the bytes must count against the limits like any others.
+		 */
+		while (!x_halted(x) && (drain || (drain = malloc(X_BLOCK_BYTES))) &&
+		       as_read(&m.s, drain, X_BLOCK_BYTES) > 0)
+			;
 	}
+	free(drain);
 	archive_read_free(a);
 out:
 	free(ar.buf);

@@ -112,23 +112,22 @@ static void __attribute__((noreturn)) child(int fd, int out, int err, uint64_t a
 	struct rlimit as = { as_bytes, as_bytes };
 	struct rlimit zero = { 0, 0 };
 	struct x_sandbox_out o = { .fd = 1 };
-	int devnull, in;
+	int in;
 
 	/* dies with the parent, whatever the parent dies of */
 	prctl(PR_SET_PDEATHSIG, SIGKILL);
 	signal(SIGPIPE, SIG_DFL);
-	if (dup2(out, 1) < 0)
-		_exit(126);
-	in = fcntl(fd, F_DUPFD, 3);
-	if (in < 0 || dup2(in, 0) < 0)
-		_exit(126);
+	/* out of 0-2 first, so that no dup2() below closes another's descriptor */
+	fd = fcntl(fd, F_DUPFD, 3);
+	out = fcntl(out, F_DUPFD, 3);
 	/*
 	 * stderr: how the library says why it aborts ("std::bad_alloc", "Out of memory"); never
 	 * blocking, so a library that complains a lot loses words, not time.
 	 */
-	devnull = err >= 0 ? dup2(err, 2) : open("/dev/null", O_WRONLY);
-	if (devnull >= 0 && devnull != 2)
-		dup2(devnull, 2);
+	err = err >= 0 ? fcntl(err, F_DUPFD, 3) : open("/dev/null", O_WRONLY);
+	if (fd < 0 || out < 0 || err < 0 || dup2(fd, 0) < 0 || dup2(out, 1) < 0 ||
+	    dup2(err, 2) < 0)
+		_exit(126);
 	/* the agent's descriptors (fanotify, the log, sockets) are none of the reader's business */
 	close_range(3, ~0U, 0);
 	setrlimit(RLIMIT_CORE, &zero);

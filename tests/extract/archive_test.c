@@ -354,6 +354,18 @@ TEST_F(arc, bomb_total_size)
 		      "limit exceeded: archive members over 2097152 bytes in all, at member 'f3.txt'");
 }
 
+TEST_F(arc, bomb_binary_members_count_too)
+{
+	/* members with no text are inflated all the same to get past them: they count */
+	struct extract_limits lim = { .max_total_bytes = 2 << 20, .max_ratio = 100000 };
+
+	ASSERT_EQ(0, sh(self, "for i in 1 2 3; do head -c 1M /dev/zero >z$i.bin; done && "
+			      "tar czf z.tgz z1.bin z2.bin z3.bin"));
+	ASSERT_EQ(0, extract(self, "z.tgz", &lim));
+	EXPECT_RESULT(EXTRACT_LIMIT,
+		      "limit exceeded: archive members over 2097152 bytes in all, at member 'z3.bin'");
+}
+
 TEST_F(arc, bomb_total_size_is_shared_with_zip)
 {
 	/*
