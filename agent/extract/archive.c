@@ -183,7 +183,8 @@ static const char *mime_what(const char *mime)
 		{ "application/x-bzip2", "bzip2" }, { "application/x-xz", "xz" },
 		{ "application/zstd", "zstd" }, { "application/x-lzma", "lzma" },
 		{ "application/x-lzip", "lzip" }, { "application/x-compress", "compress" },
-		{ "application/x-tar", "tar" }, { "application/x-cpio", "cpio" },
+		{ "application/x-tar", "tar" }, { "application/x-gtar", "tar" },
+		{ "application/x-ustar", "tar" }, { "application/x-cpio", "cpio" },
 		{ "application/x-7z-compressed", "7z" }, { "application/vnd.rar", "rar" },
 		{ "application/x-rar", "rar" }, { "application/x-archive", "ar" },
 		{ "application/vnd.ms-cab-compressed", "cab" },
@@ -203,7 +204,18 @@ static struct archive *a_open(struct arch *ar, const char *what)
 
 	if (!a)
 		return NULL;
-	archive_read_support_filter_all(a);
+	/*
+	 * Filters one by one: those backed by a library libarchive is linked with. "all" would
+	 * also run external programs (lzop, lrzip, grzip) when the library is missing.
+	 */
+	archive_read_support_filter_gzip(a);
+	archive_read_support_filter_bzip2(a);
+	archive_read_support_filter_xz(a);
+	archive_read_support_filter_lzma(a);
+	archive_read_support_filter_lzip(a);
+	archive_read_support_filter_zstd(a);
+	archive_read_support_filter_lz4(a);
+	archive_read_support_filter_compress(a);
 	/*
 	 * Formats one by one rather than all: ZIP goes to libzip (a ZIP in a .gz comes out of the
 	 * raw reader and is handed over by content), and mtree would take any text for an archive.
@@ -238,6 +250,8 @@ static void a_kind(struct xctx *x, struct archive *a)
 	const char *what = a_what(a);
 	const char *filter = archive_filter_count(a) > 1 ? archive_filter_name(a, 0) : NULL;
 
+	if (!what && !filter)
+		return;	/* nothing more than the detected type said */
 	if (what && filter)
 		snprintf(x->res->kind, sizeof(x->res->kind), "%s+%s", what, filter);
 	else
@@ -278,6 +292,15 @@ void x_archive(struct xctx *x, int fd, uint64_t size, unsigned int depth, const 
 		first = false;
 		if (rc < ARCHIVE_WARN) {
 			a_error(x, a, what ? what : archive_filter_name(a, 0), NULL);
+			break;
+		}
+		if (!what && archive_filter_count(a) <= 1) {
+			/*
+			 * Nothing took it: neither a format nor a compression. "Reading" it raw
+			 * would hand the same bytes back, typed as the same archive, level after level.
+			 */
+			x_status(x, EXTRACT_CORRUPT, "corrupt: %s: not a valid archive",
+				 mime_what(mime));
 			break;
 		}
 		if (x_member_entries(x, 1))

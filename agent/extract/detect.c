@@ -184,7 +184,8 @@ static bool mime_is_text(const char *m)
 static bool mime_is_archive(const char *m)
 {
 	static const char *const archives[] = {
-		"application/x-tar", "application/gzip", "application/x-gzip",
+		"application/x-tar", "application/x-gtar", "application/x-ustar",
+		"application/gzip", "application/x-gzip",
 		"application/x-bzip2", "application/x-xz", "application/x-7z-compressed",
 		"application/vnd.rar", "application/x-rar", "application/zstd",
 		"application/x-lzma", "application/x-lzip", "application/x-cpio",

@@ -426,6 +426,16 @@ TEST_F(arc, bomb_nested_copies)
 
 /* ---- damaged and encrypted ---- */
 
+TEST_F(arc, invalid_tar_is_corrupt_not_a_level_of_nesting)
+{
+	/* a type flag libarchive refuses: what nothing takes is not read raw, over and over */
+	ASSERT_EQ(0, sh(self, "tar cf t.tar staff.csv && printf Z | dd of=t.tar bs=1 seek=156 "
+			      "conv=notrunc"));
+	ASSERT_EQ(0, extract(self, "t.tar", NULL));
+	EXPECT_RESULT(EXTRACT_CORRUPT, "corrupt: tar: not a valid archive");
+	EXPECT_STREQ("tar", self->r.res.kind);
+}
+
 TEST_F(arc, truncated_tar_gz_gives_what_came_before)
 {
 	ASSERT_EQ(0, text_file(self, "big.txt", 1));
