@@ -60,7 +60,7 @@ enum extract_status {
 	EXTRACT_CORRUPT,	/* the content is damaged or not what its type says */
 	EXTRACT_UNSUPPORTED,	/* a type we do not read (the file is still reported) */
 	EXTRACT_IO,		/* read error */
-	EXTRACT_ENCRYPTED,	/* encrypted content (a member, a PDF): never taken for clean */
+	EXTRACT_ENCRYPTED,	/* (a part of) the file needs a password: not read */
 	EXTRACT_CANCELLED,	/* extract_cancel() was called: the agent is stopping */
 };
 

@@ -58,18 +58,20 @@ printf 'ФИО;ИИН\nИванов Иван;900101300007\n' >"$d/share/staff.cs
 cp "$d/slow/b0.pdf" "$d/share/bomb.pdf"
 policy "$d/share.conf" "$d/share" "$d/state2"
 "$pd" run --config "$d/share.conf" --once >"$d/out2.txt" 2>&1
-check "a bomb is an error, never clean" \
-	bash -c "grep -q 'initial scan: 2 files read, 0 unchanged, 1 with PD, 1 errors' '$d/out2.txt' &&
+check "a bomb is read once and never labelled clean" \
+	bash -c "grep -q 'initial scan: 2 files read, 0 unchanged' '$d/out2.txt' &&
 		 ! '$pd' label get '$d/share/bomb.pdf' 2>/dev/null | grep -q ': none'"
 check "the limit it hit is logged" \
-	grep -q '"op":"scan-error".*limit exceeded: memory over 256 MiB in the PDF reader' \
+	grep -q '"op":"scan-[a-z]*".*limit exceeded: memory over 256 MiB in the PDF reader' \
 	"$d/log/events.jsonl"
 check "it is remembered by inode and change time, no name" \
 	bash -c "[ \$(wc -l <'$d/state2/overruns') -eq 1 ] && ! grep -q bomb '$d/state2/overruns' &&
 		 grep -q \"^[0-9]* $(stat -c %i "$d/share/bomb.pdf") \" '$d/state2/overruns'"
+# without the label cache (lost, or a file never labelled) only the overrun list knows it
+rm -f "$d/state2/labels.cache"
 "$pd" run --config "$d/share.conf" --once >"$d/out3.txt" 2>&1
 check "the next start does not read it again" \
-	bash -c "grep -q 'initial scan: 0 files read, 1 unchanged, 0 with PD, 1 errors' '$d/out3.txt' &&
+	bash -c "grep -q 'initial scan: 1 files read, 0 unchanged, 1 with PD, 1 errors' '$d/out3.txt' &&
 		 grep -q '1 of the errors: over a limit before' '$d/out3.txt'"
 check "and says so in the log" grep -q 'not read again until it changes' "$d/log/events.jsonl"
 chmod 600 "$d/share/bomb.pdf"
