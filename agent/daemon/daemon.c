@@ -121,6 +121,24 @@ static void describe_findings(const struct classify_report *rep, char *buf, size
 
 static void label_file_locked(struct daemon *d, struct classify_ctx *ctx, const char *path);
 
+/*
+ * Remember a file that hit an extraction limit as it is now, after its label was recorded: a
+ * label attribute written changes the ctime. Only if its content is what was read (same size and
+ * mtime), so that a version nobody read is not passed over at the next start.
+ */
+static void remember_overrun(struct daemon *d, const char *path, const struct stat *read_st)
+{
+	struct stat now;
+
+	if (lstat(path, &now) || now.st_dev != read_st->st_dev ||
+	    now.st_ino != read_st->st_ino || now.st_size != read_st->st_size ||
+	    now.st_mtim.tv_sec != read_st->st_mtim.tv_sec ||
+	    now.st_mtim.tv_nsec != read_st->st_mtim.tv_nsec)
+		return;
+	if (remember_add(d->overruns, &now))
+		log_info(d, "scan-error", "cannot remember a file over a limit", path, NULL);
+}
+
 /* Classify one file and record its label: on the file, in the state, to the driver, in the log. */
 static void label_file(struct daemon *d, struct classify_ctx *ctx, const char *path)
 {
@@ -142,7 +160,7 @@ static void label_file_locked(struct daemon *d, struct classify_ctx *ctx, const 
 	struct label_entry old;
 	struct scan_result res;
 	char reason[512], rules[256];
-	bool have_x;
+	bool have_x, overrun = false;
 	int ret, xerr;
 
 	if (lstat(path, &r.st) || !S_ISREG(r.st.st_mode))
@@ -172,14 +190,14 @@ static void label_file_locked(struct daemon *d, struct classify_ctx *ctx, const 
 		atomic_fetch_add(&d->scanned, 1);
 		if (ret)
 			return;
-		if (res.error[0] && !res.pd &&
-		    !strncmp(res.error, "limit exceeded: ", strlen("limit exceeded: ")) &&
-		    remember_add(d->overruns, &res.st))
-			log_info(d, "scan-error", "cannot remember a file over a limit", path, NULL);
+		overrun = res.error[0] && !res.pd &&
+			  !strncmp(res.error, "limit exceeded: ", strlen("limit exceeded: "));
 		if (res.error[0] && !res.pd) {
 			/* never "clean" when not read whole: keep what was known, say why */
 			atomic_fetch_add(&d->errors, 1);
 			log_info(d, "scan-error", res.error, path, NULL);
+			if (overrun)
+				remember_overrun(d, path, &res.st);
 			return;
 		}
 		r.st = res.st;
@@ -202,6 +220,8 @@ static void label_file_locked(struct daemon *d, struct classify_ctx *ctx, const 
 		if (!state_label_get(&d->st, r.st.st_dev, r.st.st_ino, &e))
 			d->dops->label(d->drv, &e, path);
 	}
+	if (overrun)
+		remember_overrun(d, path, &res.st);
 }
 
 /* A worker's job: one file (no context: out of memory, the file waits for its next change). */
