@@ -33,9 +33,19 @@ FIXTURE_SETUP(arc)
 	ASSERT_EQ(0, fx_write(self->dir, "staff.csv", staff, strlen(staff)));
 }
 
+/* The fixtures make subdirectories, which rm_dir() leaves. */
+static void rm_tree(const char *dir)
+{
+	char cmd[128];
+
+	snprintf(cmd, sizeof(cmd), "rm -rf -- '%s'", dir);
+	if (!strncmp(dir, "/tmp/pdguard-archive-", 21) && system(cmd))
+		rm_dir(dir);
+}
+
 FIXTURE_TEARDOWN(arc)
 {
-	rm_dir(self->dir);
+	rm_tree(self->dir);
 }
 
 static bool have(const char *tool)
@@ -94,7 +104,7 @@ FIXTURE_SETUP(fmt)
 
 FIXTURE_TEARDOWN(fmt)
 {
-	rm_dir(self->dir);
+	rm_tree(self->dir);
 }
 
 FIXTURE_VARIANT(fmt) {
