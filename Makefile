@@ -16,7 +16,7 @@ PREFIX  ?= /usr
 DESTDIR ?=
 
 CC      ?= cc
-PKGS    := inih libpcre2-8 libmagic libhs libnl-genl-3.0 libzip libxml-2.0 poppler-glib libbpf libcrypto zlib
+PKGS    := inih libpcre2-8 libmagic libhs libnl-genl-3.0 libzip libxml-2.0 poppler-glib libarchive libbpf libcrypto zlib
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 

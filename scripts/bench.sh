@@ -21,11 +21,12 @@ SEED=${BENCH_SEED:-1}
 BIG=${BENCH_BIG:-0}
 PY=${PYTHON:-python3}
 
-SECTIONS=(machine classifier agent fanotify bpf report)
+SECTIONS=(machine classifier agent bomb fanotify bpf report)
 declare -A SECTION_HELP=(
 	[machine]="the machine: CPUs, CPU model, memory, kernel"
 	[classifier]="pdguard scan vs grep -P, ripgrep and wc -l on ${SIZE_MIB} MiB of mixed text"
 	[agent]="event log throughput; initial and incremental labelling of 100,000 files"
+	[bomb]="peak RSS and time on a 1 GiB PDF inflation bomb and a gzip bomb; stop on SIGTERM"
 	[fanotify]="open() latency: nothing vs pdguard's fanotify driver vs fapolicyd, same run"
 	[bpf]="in the VM: open/pread/write loops with the BPF programs attached vs detached"
 	[report]="pdguard report datamap|access|audit over a 1,000,000-event log: time and peak RSS"
@@ -285,6 +286,7 @@ bench_classifier() {
 
 # Sections that live in their own scripts (they need root, mounts or the VM).
 bench_agent() { "$top/scripts/bench-agent.sh"; }
+bench_bomb() { "$top/scripts/bench-bomb.sh"; }
 bench_fanotify() { "$top/scripts/bench-fanotify.sh"; }
 bench_report() { "$top/scripts/bench-report.sh"; }
 bench_bpf() {

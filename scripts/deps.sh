@@ -27,14 +27,14 @@ run_pkgs=(
 	make gcc pkg-config clang llvm bpftool python3
 	libinih-dev libpcre2-dev libmagic-dev libhyperscan-dev libnl-genl-3-dev libnl-3-dev
 	libbpf-dev libelf-dev zlib1g-dev libzip-dev libxml2-dev libpoppler-glib-dev libssl-dev
-	catdoc
+	libarchive-dev catdoc
 )
 test_pkgs=(
 	"${run_pkgs[@]}"
 	clang llvm bpftool linux-headers-amd64 kmod cpio xz-utils dwarves libelf-dev zlib1g-dev
 	qemu-system-x86 busybox-static dosfstools e2fsprogs util-linux python3 zip
 	fonts-dejavu-core libcairo2-dev python3-xlwt libreoffice-writer-nogui poppler-utils
-	chromium jq
+	chromium jq tar gzip bzip2 zstd lz4 p7zip-full time
 )
 bench_pkgs=("${test_pkgs[@]}" ripgrep time bc fapolicyd)
 fuzz_pkgs=("${test_pkgs[@]}" libclang-rt-14-dev)

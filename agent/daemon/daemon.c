@@ -38,6 +38,7 @@
 #include "state/labels.h"
 #include "drivers/kmod/netlink.h"
 #include "classify/scanner.h"
+#include "extract/remember.h"
 #include "state/state.h"
 #include "classify/workq.h"
 #include "policy/zones.h"
@@ -62,7 +63,8 @@ struct daemon {
 
 	struct workq *q;
 
-	atomic_ulong scanned, unchanged, pd_files, errors;
+	atomic_ulong scanned, unchanged, pd_files, errors, remembered;
+	struct remember *overruns;	/* files that hit an extraction limit (remember.h) */
 	int watch_fd;
 	int mount_fd;
 	char cache_path[PATH_MAX];
@@ -119,6 +121,24 @@ static void describe_findings(const struct classify_report *rep, char *buf, size
 
 static void label_file_locked(struct daemon *d, struct classify_ctx *ctx, const char *path);
 
+/*
+ * Remember a file that hit an extraction limit as it is now, after its label was recorded: a
+ * label attribute written changes the ctime. Only if its content is what was read (same size and
+ * mtime), so that a version nobody read is not passed over at the next start.
+ */
+static void remember_overrun(struct daemon *d, const char *path, const struct stat *read_st)
+{
+	struct stat now;
+
+	if (lstat(path, &now) || now.st_dev != read_st->st_dev ||
+	    now.st_ino != read_st->st_ino || now.st_size != read_st->st_size ||
+	    now.st_mtim.tv_sec != read_st->st_mtim.tv_sec ||
+	    now.st_mtim.tv_nsec != read_st->st_mtim.tv_nsec)
+		return;
+	if (remember_add(d->overruns, &now))
+		log_info(d, "scan-error", "cannot remember a file over a limit", path, NULL);
+}
+
 /* Classify one file and record its label: on the file, in the state, to the driver, in the log. */
 static void label_file(struct daemon *d, struct classify_ctx *ctx, const char *path)
 {
@@ -140,7 +160,7 @@ static void label_file_locked(struct daemon *d, struct classify_ctx *ctx, const 
 	struct label_entry old;
 	struct scan_result res;
 	char reason[512], rules[256];
-	bool have_x;
+	bool have_x, overrun = false;
 	int ret, xerr;
 
 	if (lstat(path, &r.st) || !S_ISREG(r.st.st_mode))
@@ -155,15 +175,29 @@ static void label_file_locked(struct daemon *d, struct classify_ctx *ctx, const 
 		/* an administrator's label wins over classification until cleared */
 		labels_after_scan(&x, false, 0, &r.level, &r.categories);
 		snprintf(reason, sizeof(reason), "label set by an administrator");
+	} else if (remember_has(d->overruns, &r.st)) {
+		/* a bomb costs its limits once per version of the file, not at every start */
+		atomic_fetch_add(&d->remembered, 1);
+		atomic_fetch_add(&d->errors, 1);
+		log_info(d, "scan-error", "limit exceeded before on this version of the file: "
+			 "not read again until it changes", path, NULL);
+		return;
 	} else {
 		ret = scanner_scan_path(&d->sc, ctx, path, &res);
+		/* stopping: what was cut short is neither a result nor an error */
+		if (extract_cancelled())
+			return;
 		atomic_fetch_add(&d->scanned, 1);
 		if (ret)
 			return;
+		overrun = res.error[0] && !res.pd &&
+			  !strncmp(res.error, "limit exceeded: ", strlen("limit exceeded: "));
 		if (res.error[0] && !res.pd) {
 			/* never "clean" when not read whole: keep what was known, say why */
 			atomic_fetch_add(&d->errors, 1);
 			log_info(d, "scan-error", res.error, path, NULL);
+			if (overrun)
+				remember_overrun(d, path, &res.st);
 			return;
 		}
 		r.st = res.st;
@@ -186,17 +220,21 @@ static void label_file_locked(struct daemon *d, struct classify_ctx *ctx, const 
 		if (!state_label_get(&d->st, r.st.st_dev, r.st.st_ino, &e))
 			d->dops->label(d->drv, &e, path);
 	}
+	if (overrun)
+		remember_overrun(d, path, &res.st);
 }
 
 /* A worker's job: one file (no context: out of memory, the file waits for its next change). */
 static void label_job(void *arg, struct classify_ctx *ctx, const char *path)
 {
-	if (ctx)
+	if (ctx && !extract_cancelled())
 		label_file(arg, ctx, path);
 }
 
 static int walk_one(const char *path, const struct stat *st, int type, struct FTW *ftw)
 {
+	if (extract_cancelled())
+		return FTW_STOP;
 	if (type == FTW_F && S_ISREG(st->st_mode))
 		queue_push(walk_daemon, path);
 	return 0;
@@ -207,11 +245,81 @@ static void scan_roots(struct daemon *d)
 	size_t i;
 
 	walk_daemon = d;
-	for (i = 0; i < d->cfg->scan.n; i++)
-		if (nftw(d->cfg->scan.v[i], walk_one, 32, FTW_PHYS) && errno)
+	for (i = 0; i < d->cfg->scan.n && !extract_cancelled(); i++)
+		if (nftw(d->cfg->scan.v[i], walk_one, 32, FTW_PHYS | FTW_ACTIONRETVAL) == -1)
 			fprintf(stderr, "pdguard run: cannot walk '%s': %s\n", d->cfg->scan.v[i],
 				strerror(errno));
 	queue_drain(d);
+}
+
+/*
+ * The first scan runs before the main loop reads signals: this thread reads them meanwhile.
+ * SIGTERM or SIGINT cancels the extractions under way (a PDF bomb's sandboxed reader is
+ * killed) and stops the walk; SIGHUP is kept for after the scan.
+ */
+static void reload(struct daemon *d);
+
+struct scan_guard {
+	pthread_t thread;
+	int sfd;
+	int done_fd;		/* readable when the scan is over */
+	int signo;		/* the stop signal received, 0 if none */
+	bool hup;
+};
+
+static void *scan_guard_fn(void *arg)
+{
+	struct scan_guard *g = arg;
+	struct pollfd pfd[2] = {
+		{ .fd = g->sfd, .events = POLLIN },
+		{ .fd = g->done_fd, .events = POLLIN },
+	};
+	struct signalfd_siginfo si;
+
+	while (!g->signo) {
+		if (poll(pfd, 2, -1) < 0 && errno != EINTR)
+			break;
+		if (pfd[1].revents)
+			break;
+		if (!(pfd[0].revents & POLLIN) || read(g->sfd, &si, sizeof(si)) != sizeof(si))
+			continue;
+		if (si.ssi_signo == SIGHUP) {
+			g->hup = true;
+		} else {
+			g->signo = si.ssi_signo;
+			extract_cancel();
+		}
+	}
+	return NULL;
+}
+
+/* The first scan, stoppable by a signal. Return: the stop signal, or 0. */
+static int first_scan(struct daemon *d, int sfd)
+{
+	struct scan_guard g = { .sfd = sfd };
+	int p[2];
+	bool guarded;
+
+	guarded = sfd >= 0 && !pipe2(p, O_CLOEXEC);
+	if (guarded) {
+		g.done_fd = p[0];
+		if (pthread_create(&g.thread, NULL, scan_guard_fn, &g)) {
+			close(p[0]);
+			close(p[1]);
+			guarded = false;
+		}
+	}
+	scan_roots(d);
+	if (guarded) {
+		if (write(p[1], "", 1) < 0)
+			pthread_cancel(g.thread);
+		pthread_join(g.thread, NULL);
+		close(p[0]);
+		close(p[1]);
+		if (g.hup && !g.signo)
+			reload(d);
+	}
+	return g.signo;
 }
 
 /* ---- watching for changed files ---- */
@@ -521,7 +629,7 @@ static void log_housekeeping(struct daemon *d, time_t now)
 static int daemon_start(struct daemon *d, size_t *cached)
 {
 	struct config_errors errs = { 0 };
-	char err[256];
+	char err[256], path[PATH_MAX];
 	size_t i;
 	int ret;
 
@@ -586,6 +694,11 @@ static int daemon_start(struct daemon *d, size_t *cached)
 		fprintf(stderr, "pdguard run: the label cache is damaged (%s): classifying "
 			"everything again\n", strerror(-ret));
 	d->saved_gen = d->st.generation;
+	snprintf(path, sizeof(path), "%s/overruns", d->cfg->state);
+	ret = remember_open(&d->overruns, path);
+	if (ret)
+		fprintf(stderr, "pdguard run: cannot read the list of files over a limit '%s': %s; "
+			"they are read again\n", path, strerror(-ret));
 	if (netlink_open(&d->kmod))
 		d->kmod = NULL;
 	zones_refresh(d, false);
@@ -633,7 +746,7 @@ int daemon_run(const struct daemon_opts *opts)
 	sigset_t mask;
 	size_t cached = 0;
 	time_t last_hb = 0, last_save = 0;
-	int sfd = -1, tfd = -1, rc = 2;
+	int sfd = -1, tfd = -1, rc = 2, stop_signo;
 	char extra[160];
 
 	if (!d)
@@ -673,10 +786,19 @@ int daemon_run(const struct daemon_opts *opts)
 
 	if (!opts->once && watch_start(d))
 		fprintf(stderr, "pdguard run: cannot watch for changed files: %s\n", strerror(errno));
-	scan_roots(d);
+	stop_signo = first_scan(d, sfd);
+	if (stop_signo) {
+		printf("stopping on signal %d during the initial scan\n", stop_signo);
+		fflush(stdout);
+		rc = 0;
+		goto stop;
+	}
 	printf("initial scan: %lu files read, %lu unchanged, %lu with PD, %lu errors\n",
 	       atomic_load(&d->scanned), atomic_load(&d->unchanged), atomic_load(&d->pd_files),
 	       atomic_load(&d->errors));
+	if (atomic_load(&d->remembered))
+		printf("  %lu of the errors: over a limit before, not read again until changed\n",
+		       atomic_load(&d->remembered));
 	fflush(stdout);
 	state_cache_save(&d->st, d->cache_path);
 	d->saved_gen = d->st.generation;
@@ -731,6 +853,7 @@ int daemon_run(const struct daemon_opts *opts)
 		if (drv_fd >= 0 && pfd[4].revents & POLLIN)
 			d->dops->dispatch(d->drv);
 	}
+stop:
 	/* files closed after writing just before the stop are labelled before the cache is saved */
 	if (d->watch_fd >= 0)
 		watch_dispatch(d);
@@ -759,6 +882,7 @@ out:
 		scanner_close(&d->sc);
 	if (d->st.labels)
 		state_free(&d->st);
+	remember_close(d->overruns);
 	if (d->cfg) {
 		config_free(d->cfg);
 		free(d->cfg);

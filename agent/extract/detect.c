@@ -184,12 +184,14 @@ static bool mime_is_text(const char *m)
 static bool mime_is_archive(const char *m)
 {
 	static const char *const archives[] = {
-		"application/x-tar", "application/gzip", "application/x-gzip",
+		"application/x-tar", "application/x-gtar", "application/x-ustar",
+		"application/gzip", "application/x-gzip",
 		"application/x-bzip2", "application/x-xz", "application/x-7z-compressed",
 		"application/vnd.rar", "application/x-rar", "application/zstd",
 		"application/x-lzma", "application/x-lzip", "application/x-cpio",
 		"application/x-archive", "application/vnd.ms-cab-compressed",
-		"application/x-iso9660-image", "application/x-compress",
+		"application/x-iso9660-image", "application/x-compress", "application/x-lz4",
+		"application/x-lzh-compressed", "application/x-xar",
 	};
 	size_t i;
 

@@ -26,6 +26,8 @@ void extract_limits_default(struct extract_limits *lim)
 	lim->max_depth = 8;
 	lim->max_ratio = 100;
 	lim->max_ms = 30000;
+	lim->max_total_bytes = 1024 * X_MIB;
+	lim->max_reader_mib = 256;
 }
 
 static const char *class_kind(enum x_class cls)
@@ -123,7 +125,6 @@ static void x_extract_seekable(struct xctx *x, int fd, uint64_t size, unsigned i
 	uint8_t *head;
 	struct x_type t;
 	ssize_t n;
-	char pname[128];
 
 	if (x_halted(x))
 		return;
@@ -151,7 +152,6 @@ static void x_extract_seekable(struct xctx *x, int fd, uint64_t size, unsigned i
 			return;
 		}
 	}
-	x_printable_name(pname, sizeof(pname), name ? name : "");
 
 	switch (t.cls) {
 	case XC_TEXT: {
@@ -176,13 +176,7 @@ static void x_extract_seekable(struct xctx *x, int fd, uint64_t size, unsigned i
 		x_legacy(x, fd, &t, name, top);
 		break;
 	case XC_ARCHIVE:
-		if (top)
-			x_status(x, EXTRACT_UNSUPPORTED,
-				 "unsupported: archive type %s is not opened", t.mime);
-		else
-			x_status(x, EXTRACT_UNSUPPORTED,
-				 "unsupported: archive type %s is not opened (member '%s')", t.mime,
-				 pname);
+		x_archive(x, fd, size, depth, name, t.mime);
 		break;
 	case XC_BIOMETRIC:
 		x_picture(x, &t, NULL, 0); /* a record: its type is all that is needed */
@@ -249,6 +243,8 @@ int extract_fd_docs(int fd, const struct extract_limits *lim, extract_sink_fn si
 	X_DEFAULT(max_depth);
 	X_DEFAULT(max_ratio);
 	X_DEFAULT(max_ms);
+	X_DEFAULT(max_total_bytes);
+	X_DEFAULT(max_reader_mib);
 #undef X_DEFAULT
 	x->sink = sink;
 	x->boundary = boundary;

@@ -10,6 +10,7 @@
 #ifndef PDGUARD_EXTRACT_H
 #define PDGUARD_EXTRACT_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -22,6 +23,9 @@
  * @max_depth: archive nesting (a ZIP in a ZIP is depth 2)
  * @max_ratio: uncompressed/compressed ratio allowed for a member past its first MiB
  * @max_ms: wall-clock time for the file, extraction and the sink's work together
+ * @max_total_bytes: uncompressed bytes of all archive members together, all levels
+ * @max_reader_mib: address space, in MiB, a sandboxed library reader (PDF) may add to what it
+ *                  inherits; its CPU time is bounded by @max_ms
  */
 struct extract_limits {
 	uint64_t max_file_bytes;
@@ -31,6 +35,8 @@ struct extract_limits {
 	uint32_t max_depth;
 	uint32_t max_ratio;
 	uint32_t max_ms;
+	uint64_t max_total_bytes;
+	uint32_t max_reader_mib;
 };
 
 /**
@@ -54,6 +60,8 @@ enum extract_status {
 	EXTRACT_CORRUPT,	/* the content is damaged or not what its type says */
 	EXTRACT_UNSUPPORTED,	/* a type we do not read (the file is still reported) */
 	EXTRACT_IO,		/* read error */
+	EXTRACT_ENCRYPTED,	/* (a part of) the file needs a password: not read */
+	EXTRACT_CANCELLED,	/* extract_cancel() was called: the agent is stopping */
 };
 
 /**
@@ -88,8 +96,21 @@ struct extract_result {
 	char template_mime[128];
 };
 
-/* Defaults: 100 MiB file, 64 MiB text, 25 MiB member, 10000 entries, depth 8, ratio 100, 30 s. */
+/*
+ * Defaults: 100 MiB file, 64 MiB text, 25 MiB member, 10000 entries, depth 8, ratio 100, 30 s,
+ * 1 GiB of members in all, 256 MiB for a sandboxed reader.
+ */
 void extract_limits_default(struct extract_limits *lim);
+
+/**
+ * extract_cancel() - make every extraction in this process stop as soon as it can
+ *
+ * For a stopping agent (SIGTERM during a scan). Async-signal-safe; extractions under way end
+ * with EXTRACT_CANCELLED (their sandboxed readers are killed), later ones do not start. There
+ * is no undo: the process is on its way out.
+ */
+void extract_cancel(void);
+bool extract_cancelled(void);
 
 /**
  * extract_fd() - extract the text of an open regular file

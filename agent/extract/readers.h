@@ -15,6 +15,10 @@ void x_text_stream(struct xctx *x, struct xstream *s, const struct x_type *t);
 /* extract/zip.c */
 void x_zip(struct xctx *x, int fd, uint64_t size, unsigned int depth, bool top);
 
+/* extract/archive.c: @name is NULL for the caller's file, @mime what detection said */
+void x_archive(struct xctx *x, int fd, uint64_t size, unsigned int depth, const char *name,
+	       const char *mime);
+
 /* extract/xml.c */
 enum x_xml_profile {
 	XP_DOCX,

@@ -3,6 +3,7 @@
  * The sink side of extraction (sink.h): what every reader calls to hand text on, record why
  * extraction is short of complete, and check its limits.
  */
+#include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -22,22 +23,38 @@ uint64_t x_now_ns(void)
 	return (uint64_t)ts.tv_sec * 1000000000ULL + (uint64_t)ts.tv_nsec;
 }
 
+/* Set from a signal handler: a lock-free atomic flag, read by every extraction's x_halted(). */
+static volatile sig_atomic_t cancelled;
+
+void extract_cancel(void)
+{
+	cancelled = 1;
+}
+
+bool extract_cancelled(void)
+{
+	return cancelled;
+}
+
 /*
- * Records why extraction is (or will be) short of complete. A limit, the sink and I/O errors end
- * the whole extraction and win over a damaged or unsupported part seen before; otherwise the
- * first reason stays, so the error names the first problem met.
+ * Records why extraction is (or will be) short of complete. A limit, the sink, I/O errors and
+ * cancelling end the whole extraction and win over a damaged, encrypted or unsupported part seen
+ * before; an encrypted part wins over a damaged or unsupported one (it surely holds something
+ * unread); otherwise the first reason stays, so the error names the first problem met.
  */
 void x_status(struct xctx *x, int status, const char *fmt, ...)
 {
 	struct extract_result *res = x->res;
-	bool fatal = status == EXTRACT_LIMIT || status == EXTRACT_STOPPED || status == EXTRACT_IO;
+	bool fatal = status == EXTRACT_LIMIT || status == EXTRACT_STOPPED ||
+		     status == EXTRACT_IO || status == EXTRACT_CANCELLED;
 	va_list ap;
 
 	if (x->stop)
 		return;
 	if (fatal)
 		x->stop = true;
-	else if (res->status != EXTRACT_OK)
+	else if (res->status != EXTRACT_OK &&
+		 (status != EXTRACT_ENCRYPTED || res->status == EXTRACT_ENCRYPTED))
 		return;
 	res->status = status;
 	va_start(ap, fmt);
@@ -50,6 +67,10 @@ bool x_halted(struct xctx *x)
 {
 	if (x->stop)
 		return true;
+	if (cancelled) {
+		x_status(x, EXTRACT_CANCELLED, "cancelled: the agent is stopping");
+		return true;
+	}
 	if (x_now_ns() > x->deadline_ns) {
 		x_status(x, EXTRACT_LIMIT, "limit exceeded: time over %u ms", x->lim.max_ms);
 		return true;

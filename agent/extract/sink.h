@@ -35,7 +35,7 @@ enum x_class {
 	XC_OLE,		/* read by catdoc: Compound File Binary (legacy Office, encrypted OOXML), RTF */
 	XC_BIOMETRIC,
 	XC_IMAGE,
-	XC_ARCHIVE,	/* an archive or compressed stream we do not open */
+	XC_ARCHIVE,	/* tar, cpio, 7z, rar..., gzip, xz...: read through libarchive */
 	XC_BINARY,
 };
 
@@ -69,6 +69,7 @@ struct xctx {
 	uint64_t file_read;		/* bytes read from the caller's fd */
 	uint64_t emitted;		/* text bytes accepted for the sink */
 	uint32_t entries;		/* archive members looked at, all levels */
+	uint64_t inflated;		/* uncompressed member bytes, all levels */
 	bool stop;			/* stop everything: see x_status() */
 	bool sink_done;			/* the sink stopped or failed: never call it again */
 	char last;			/* last byte emitted, to avoid runs of separators */

@@ -13,12 +13,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/mman.h>
 #include <unistd.h>
 #include <zip.h>
 
 #include "extract/detect.h"
 #include "extract/encoding.h"
+#include "extract/member.h"
 #include "extract/readers.h"
 #include "extract/sink.h"
 #include "lib/utf8.h"
@@ -150,14 +150,12 @@ out:
 	return count;
 }
 
-/* A member being inflated, with its limits checked on every read. */
+/* A member being inflated, with its limits checked on every read (member.h). */
 struct mstream {
 	struct xstream s;
 	struct xctx *x;
 	zip_file_t *zf;
-	uint64_t comp;
-	uint64_t out;
-	char name[128];		/* printable, for messages */
+	struct x_member lim;
 };
 
 static ssize_t m_read(struct xstream *s, void *buf, size_t len)
@@ -170,23 +168,12 @@ static ssize_t m_read(struct xstream *s, void *buf, size_t len)
 		return -1;
 	n = zip_fread(m->zf, buf, len);
 	if (n < 0) {
-		x_status(x, EXTRACT_CORRUPT, "corrupt: ZIP member '%s': %s", m->name,
+		x_status(x, EXTRACT_CORRUPT, "corrupt: ZIP member '%s': %s", m->lim.name,
 			 zip_error_strerror(zip_file_get_error(m->zf)));
 		return -1;
 	}
-	m->out += n;
-	if (m->out > x->lim.max_member_bytes) {
-		x_status(x, EXTRACT_LIMIT, "limit exceeded: member '%s' size over %llu bytes",
-			 m->name, (unsigned long long)x->lim.max_member_bytes);
+	if (x_member_account(&m->lim, n))
 		return -1;
-	}
-	if (m->out > X_MIB && m->out / (m->comp ? m->comp : 1) > x->lim.max_ratio) {
-		x_status(x, EXTRACT_LIMIT,
-			 "limit exceeded: compression ratio %llu > %u in member '%s'",
-			 (unsigned long long)(m->out / (m->comp ? m->comp : 1)), x->lim.max_ratio,
-			 m->name);
-		return -1;
-	}
 	return n;
 }
 
@@ -221,40 +208,31 @@ static int m_open(struct xctx *x, zip_t *za, zip_uint64_t idx, const char *name,
 	memset(m, 0, sizeof(*m));
 	m->s.read = m_read;
 	m->x = x;
-	x_printable_name(m->name, sizeof(m->name), name);
+	x_member_init(&m->lim, x, name, 0);
 	if (zip_stat_index(za, idx, 0, &st)) {
-		x_status(x, EXTRACT_CORRUPT, "corrupt: ZIP member '%s': %s", m->name,
+		x_status(x, EXTRACT_CORRUPT, "corrupt: ZIP member '%s': %s", m->lim.name,
 			 zip_strerror(za));
 		return -1;
 	}
 	if ((st.valid & ZIP_STAT_ENCRYPTION_METHOD) && st.encryption_method != ZIP_EM_NONE) {
-		x_status(x, EXTRACT_UNSUPPORTED, "unsupported: encrypted member '%s'", m->name);
+		x_member_encrypted(x, m->lim.name, "of a ZIP");
 		return -1;
 	}
-	if ((st.valid & ZIP_STAT_SIZE) && st.size > x->lim.max_member_bytes) {
-		x_status(x, EXTRACT_LIMIT, "limit exceeded: member '%s' size %llu > %llu bytes",
-			 m->name, (unsigned long long)st.size,
-			 (unsigned long long)x->lim.max_member_bytes);
+	m->lim.comp = (st.valid & ZIP_STAT_COMP_SIZE) ? st.comp_size : 0;
+	if (x_member_declared(&m->lim, (st.valid & ZIP_STAT_SIZE) ? (int64_t)(st.size & INT64_MAX)
+								    : -1))
 		return -1;
-	}
-	m->comp = (st.valid & ZIP_STAT_COMP_SIZE) ? st.comp_size : 0;
-	if ((st.valid & ZIP_STAT_SIZE) && st.size > X_MIB &&
-	    st.size / (m->comp ? m->comp : 1) > x->lim.max_ratio) {
-		x_status(x, EXTRACT_LIMIT,
-			 "limit exceeded: compression ratio %llu > %u in member '%s'",
-			 (unsigned long long)(st.size / (m->comp ? m->comp : 1)),
-			 x->lim.max_ratio, m->name);
-		return -1;
-	}
 	m->zf = zip_fopen_index(za, idx, 0);
 	if (!m->zf) {
 		int ze = zip_error_code_zip(zip_get_error(za));
 
-		if (ze == ZIP_ER_COMPNOTSUPP || ze == ZIP_ER_ENCRNOTSUPP)
-			x_status(x, EXTRACT_UNSUPPORTED, "unsupported: member '%s': %s", m->name,
-				 zip_strerror(za));
+		if (ze == ZIP_ER_ENCRNOTSUPP || ze == ZIP_ER_NOPASSWD || ze == ZIP_ER_WRONGPASSWD)
+			x_member_encrypted(x, m->lim.name, "of a ZIP");
+		else if (ze == ZIP_ER_COMPNOTSUPP)
+			x_status(x, EXTRACT_UNSUPPORTED, "unsupported: member '%s': %s",
+				 m->lim.name, zip_strerror(za));
 		else
-			x_status(x, EXTRACT_CORRUPT, "corrupt: ZIP member '%s': %s", m->name,
+			x_status(x, EXTRACT_CORRUPT, "corrupt: ZIP member '%s': %s", m->lim.name,
 				 zip_strerror(za));
 		return -1;
 	}
@@ -268,184 +246,15 @@ static void m_close(struct mstream *m)
 	m->zf = NULL;
 }
 
-/* The head of a member, read for detection, is replayed before the rest of the stream. */
-struct push_stream {
-	struct xstream s;
-	struct xstream *inner;
-	const uint8_t *head;
-	size_t len;
-	size_t off;
-};
-
-static ssize_t push_read(struct xstream *s, void *buf, size_t len)
-{
-	struct push_stream *p = (struct push_stream *)s;
-	size_t k;
-
-	if (p->off < p->len) {
-		k = p->len - p->off < len ? p->len - p->off : len;
-		memcpy(buf, p->head + p->off, k);
-		p->off += k;
-		return k;
-	}
-	return p->inner->read(p->inner, buf, len);
-}
-
-static ssize_t read_full(struct xstream *s, uint8_t *buf, size_t len)
-{
-	size_t got = 0;
-	ssize_t n;
-
-	while (got < len) {
-		n = s->read(s, buf + got, len - got);
-		if (n < 0)
-			return -1;
-		if (!n)
-			break;
-		got += n;
-	}
-	return got;
-}
-
-static int write_full(int fd, const void *buf, size_t len)
-{
-	const char *p = buf;
-	ssize_t n;
-
-	while (len) {
-		n = write(fd, p, len);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0)
-			return -errno;
-		p += n;
-		len -= n;
-	}
-	return 0;
-}
-
-/* Copy the rest of a member into a memfd. Return: the fd, or -1 (status recorded). */
-static int spool(struct xctx *x, struct mstream *m, const uint8_t *head, size_t hlen,
-		 uint64_t *size)
-{
-	uint8_t *buf;
-	ssize_t n;
-	int fd, rc;
-
-	fd = memfd_create("pdguard-extract", MFD_CLOEXEC);
-	if (fd < 0) {
-		x_status(x, EXTRACT_IO, "cannot hold member '%s': %s", m->name, x_errstr(errno));
-		return -1;
-	}
-	buf = malloc(X_BLOCK_BYTES);
-	rc = buf ? write_full(fd, head, hlen) : -ENOMEM;
-	*size = hlen;
-	while (!rc) {
-		n = m_read(&m->s, buf, X_BLOCK_BYTES);
-		if (n < 0) {
-			free(buf);
-			close(fd);
-			return -1;
-		}
-		if (!n)
-			break;
-		rc = write_full(fd, buf, n);
-		*size += n;
-	}
-	free(buf);
-	if (rc) {
-		x_status(x, EXTRACT_IO, "cannot hold member '%s': %s", m->name, x_errstr(-rc));
-		close(fd);
-		return -1;
-	}
-	return fd;
-}
-
-/*
- * Open member @idx and read its first X_HEAD_BYTES into a new buffer, its length in @hlen.
- * NULL when there is nothing to read (the status says why, and @m is closed); else the caller
- * frees the buffer and closes @m.
- */
-static uint8_t *open_head(struct xctx *x, zip_t *za, zip_uint64_t idx, const char *name,
-			  struct mstream *m, ssize_t *hlen)
-{
-	uint8_t *head;
-
-	if (m_open(x, za, idx, name, m))
-		return NULL;
-	head = malloc(X_HEAD_BYTES);
-	if (!head) {
-		x_status(x, EXTRACT_IO, "out of memory");
-		m_close(m);
-		return NULL;
-	}
-	*hlen = read_full(&m->s, head, X_HEAD_BYTES);
-	if (*hlen < 0) {
-		free(head);
-		m_close(m);
-		return NULL;
-	}
-	return head;
-}
-
 /* Any member, read by what its content is. @depth is the depth of the archive holding it. */
 static void x_member(struct xctx *x, zip_t *za, zip_uint64_t idx, const char *name,
 		     unsigned int depth)
 {
 	struct mstream m;
-	struct x_type t;
-	uint8_t *head;
-	ssize_t hlen;
-	uint64_t size;
-	int fd;
 
-	head = open_head(x, za, idx, name, &m, &hlen);
-	if (!head)
+	if (m_open(x, za, idx, name, &m))
 		return;
-	x_detect(head, hlen, &t);
-	switch (t.cls) {
-	case XC_TEXT: {
-		struct push_stream p = {
-			.s.read = push_read, .inner = &m.s, .head = head, .len = hlen,
-		};
-
-		x_text_stream(x, &p.s, &t);
-		break;
-	}
-	case XC_ZIP:
-		if (depth + 1 > x->lim.max_depth) {
-			x_status(x, EXTRACT_LIMIT,
-				 "limit exceeded: nesting depth %u > %u at member '%s'", depth + 1,
-				 x->lim.max_depth, m.name);
-			break;
-		}
-		/* fall through */
-	case XC_PDF:
-	case XC_OLE:
-		fd = spool(x, &m, head, hlen, &size);
-		if (fd < 0)
-			break;
-		/* Nothing in the head buffer is needed any more: give the memory back first. */
-		free(head);
-		head = NULL;
-		m_close(&m);
-		x_nested(x, fd, size, depth + 1, name);
-		close(fd);
-		break;
-	case XC_ARCHIVE:
-		x_status(x, EXTRACT_UNSUPPORTED,
-			 "unsupported: archive type %s is not opened (member '%s')", t.mime,
-			 m.name);
-		break;
-	case XC_BIOMETRIC:
-		x_picture(x, &t, head, hlen);
-		break;
-	case XC_EMPTY:
-	case XC_IMAGE:
-	case XC_BINARY:
-		break;
-	}
-	free(head);
+	x_member_read(x, &m.s, m.lim.name, depth);
 	m_close(&m);
 }
 
@@ -494,7 +303,7 @@ static void x_member_xml(struct xctx *x, zip_t *za, zip_uint64_t idx, const char
 	if (m_open(x, za, idx, name, &m))
 		return;
 	buf = malloc(X_BLOCK_BYTES);
-	p = buf ? x_xml_new(x, prof, m.name) : NULL;
+	p = buf ? x_xml_new(x, prof, m.lim.name) : NULL;
 	if (!p) {
 		x_status(x, EXTRACT_IO, "out of memory");
 		goto out;
@@ -695,8 +504,7 @@ void x_zip(struct xctx *x, int fd, uint64_t size, unsigned int depth, bool top)
 
 	declared = declared_entries(fd, size);
 	if (declared > 0 && (uint64_t)declared + x->entries > x->lim.max_entries) {
-		x_status(x, EXTRACT_LIMIT, "limit exceeded: archive entries %llu > %u",
-			 (unsigned long long)declared + x->entries, x->lim.max_entries);
+		x_member_entries(x, declared);
 		return;
 	}
 	zip_error_init(&z.err);
@@ -716,13 +524,10 @@ void x_zip(struct xctx *x, int fd, uint64_t size, unsigned int depth, bool top)
 	n = zip_get_num_entries(za, 0);
 	if (n < 0)
 		n = 0;
-	if ((uint64_t)n + x->entries > x->lim.max_entries) {
-		x_status(x, EXTRACT_LIMIT, "limit exceeded: archive entries %llu > %u",
-			 (unsigned long long)n + x->entries, x->lim.max_entries);
+	if (x_member_entries(x, n)) {
 		zip_discard(za);
 		goto out;
 	}
-	x->entries += n;
 
 	if (zip_name_locate(za, "word/document.xml", 0) >= 0)
 		kind = ZK_DOCX;

@@ -462,7 +462,7 @@ TEST_F(hostile, encrypted_pdf)
 {
 	ASSERT_EQ(0, write_encrypted_pdf(hpath(self, "locked.pdf")));
 	ASSERT_EQ(0, extract_isolated(self, "locked.pdf", NULL));
-	EXPECT_RESULT(EXTRACT_UNSUPPORTED, "unsupported: encrypted PDF, a password is needed");
+	EXPECT_RESULT(EXTRACT_ENCRYPTED, "encrypted: PDF, a password is needed");
 }
 
 TEST_F(hostile, encrypted_zip_member)
@@ -485,19 +485,19 @@ TEST_F(hostile, encrypted_zip_member)
 	}
 	ASSERT_EQ(0, zip_close(za));
 	ASSERT_EQ(0, extract_isolated(self, "enc.zip", NULL));
-	EXPECT_RESULT(EXTRACT_UNSUPPORTED, "unsupported: encrypted member 'secret.txt'");
+	EXPECT_RESULT(EXTRACT_ENCRYPTED, "encrypted: member 'secret.txt' of a ZIP, a password is needed");
 	EXPECT_EQ(NULL, strstr(collected(&self->c), "Иванов"));
 }
 
-TEST_F(hostile, archives_not_opened)
+TEST_F(hostile, damaged_gzip)
 {
 	static const unsigned char gz[] = { 0x1f, 0x8b, 0x08, 0x00, 0, 0, 0, 0, 0x00, 0x03,
 					    0xab, 0xcd, 0xef, 0x01, 0x02, 0x03, 0x04, 0x05 };
 
 	ASSERT_EQ(0, fx_write(self->dir, "x.gz", gz, sizeof(gz)));
 	ASSERT_EQ(0, extract_isolated(self, "x.gz", NULL));
-	EXPECT_RESULT(EXTRACT_UNSUPPORTED, "unsupported: archive type application/gzip is not opened");
-	EXPECT_STREQ("archive", self->res.kind);
+	EXPECT_RESULT(EXTRACT_CORRUPT, "corrupt: gzip: ");
+	EXPECT_STREQ("gzip", self->res.kind);
 }
 
 TEST_F(hostile, unknown_ole_file)
