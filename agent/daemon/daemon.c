@@ -730,10 +730,7 @@ static void send_heartbeat(struct daemon *d)
 	if (!d->kmod && netlink_open(&d->kmod))
 		d->kmod = NULL;
 	if (d->kmod && netlink_heartbeat(d->kmod, getpid(), d->policy_gen)) {
-		netlink_close(d->kmod);
-	if (d->log)
-		eventlog_set_observer(d->log, NULL, NULL);
-	alerts_free(d->alerts);		/* unloaded since: reopen next time */
+		netlink_close(d->kmod);	/* unloaded since: reopen next time */
 		d->kmod = NULL;
 	}
 }
@@ -877,6 +874,10 @@ out:
 	netlink_close(d->kmod);
 	if (d->grants)
 		grants_close(d->grants);
+	/* the log's observer is the alerter: unhook it before either goes */
+	if (d->log)
+		eventlog_set_observer(d->log, NULL, NULL);
+	alerts_free(d->alerts);
 	eventlog_close(d->log);
 	if (d->sc.rules)
 		scanner_close(&d->sc);
