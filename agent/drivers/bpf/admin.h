@@ -81,6 +81,12 @@ int pdg_bpf_attach(struct pdg_bpf **out, const char *pin_dir, enum pdguard_bpf_d
  */
 int pdg_bpf_open_pinned(struct pdg_bpf **out, const char *pin_dir, struct pdg_bpf_error *err);
 
+/*
+ * Whether the tamper guard is armed: only the agent's executable may touch the objects, and
+ * `pdguard bpf detach` needs --break-glass (docs/threat-model.md).
+ */
+bool pdg_bpf_guarded(const struct pdg_bpf *b);
+
 /* Close the handles. Unpinned programs are detached; pinned ones keep enforcing. */
 void pdg_bpf_stop(struct pdg_bpf *b);
 
