@@ -34,8 +34,10 @@ static void usage(FILE *f)
 		"(--log FILE, default: the policy's log); a detach that cannot be logged is refused.\n"
 		"The pins are guarded: only this program may open, change, detach or unpin them.\n"
 		"  probe                      which attach mode this kernel allows (exit 1: none)\n"
-		"  attach [--audit] [--driver bpf-lsm|fmod-ret]\n"
-		"                             load, attach and pin the programs (no policy yet)\n"
+		"  attach [--audit] [--driver bpf-lsm|fmod-ret] [--no-guard]\n"
+		"                             load, attach and pin the programs (no policy yet);\n"
+		"                             --no-guard: leave them open to every root process\n"
+		"                             (tests, debugging with bpftool)\n"
 		"  detach --break-glass [--reason TEXT]\n"
 		"                             remove the pins: enforcement stops (InfoSec break-glass\n"
 		"                             procedure, docs/threat-model.md)\n"
@@ -264,11 +266,14 @@ static int cmd_attach(int argc, char **argv)
 	enum pdguard_bpf_driver driver = PDGUARD_DRIVER_NONE;
 	enum pdguard_mode mode = PDGUARD_MODE_ENFORCE;
 	struct pdg_bpf_error err;
+	bool guard = true;
 	struct pdg_bpf *b;
 	int i, ret;
 
 	for (i = 1; i < argc; i++) {
-		if (!strcmp(argv[i], "--audit")) {
+		if (!strcmp(argv[i], "--no-guard")) {
+			guard = false;
+		} else if (!strcmp(argv[i], "--audit")) {
 			mode = PDGUARD_MODE_AUDIT;
 		} else if (!strcmp(argv[i], "--driver") && i + 1 < argc) {
 			i++;
@@ -287,15 +292,16 @@ static int cmd_attach(int argc, char **argv)
 		cli_hint("run 'pdguard bpf detach' first, or use them as they are.");
 		return EXIT_ERROR;
 	}
-	ret = pdg_bpf_attach(&b, pin_dir, driver, mode, &err);
+	ret = pdg_bpf_attach(&b, pin_dir, driver, mode, guard, &err);
 	if (ret) {
 		cli_error("bpf", "%s", err.msg);
 		if (err.hint[0])
 			cli_hint("%s", err.hint);
 		return EXIT_ERROR;
 	}
-	printf("attached: %s, %s mode, pinned in %s\n", pdg_bpf_driver_name(pdg_bpf_driver(b)),
-	       mode == PDGUARD_MODE_AUDIT ? "audit" : "enforce", pin_dir);
+	printf("attached: %s, %s mode, pinned in %s, %s\n", pdg_bpf_driver_name(pdg_bpf_driver(b)),
+	       mode == PDGUARD_MODE_AUDIT ? "audit" : "enforce", pin_dir,
+	       pdg_bpf_guarded(b) ? "guarded" : "NOT guarded");
 	{
 		const char *why;
 		enum pdguard_label_src src = pdg_bpf_label_src(b, &why);
@@ -320,9 +326,10 @@ static int cmd_status(struct pdg_bpf *b)
 		cli_error("bpf", "cannot read the pinned maps: %m");
 		return EXIT_ERROR;
 	}
-	printf("driver: %s\npinned: %s\nabi: %u.%u\nmode: %s\nagent pid: %u\ntaint seen: %s\n"
-	       "labels from: %s\n",
-	       pdg_bpf_driver_name(pdg_bpf_driver(b)), pin_dir, c.abi_major, c.abi_minor,
+	printf("driver: %s\npinned: %s\nguard: %s\nabi: %u.%u\nmode: %s\nagent pid: %u\n"
+	       "taint seen: %s\nlabels from: %s\n",
+	       pdg_bpf_driver_name(pdg_bpf_driver(b)), pin_dir,
+	       pdg_bpf_guarded(b) ? "on" : "off", c.abi_major, c.abi_minor,
 	       c.mode == PDGUARD_MODE_ENFORCE ? "enforce" : "audit", c.agent_tgid,
 	       c.any_taint ? "yes" : "no", pdg_bpf_label_src_name(c.label_src));
 	for (i = 0; i < __PDGUARD_BPF_CNT_MAX; i++)

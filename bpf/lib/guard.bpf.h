@@ -2,12 +2,13 @@
 /*
  * Tamper protection: pdguard's own maps, programs, links and pins answer to the agent only.
  *
- * The agent is the executable the loader learnt at load time (its inode, not a pid or a comm:
- * the daemon and `pdguard bpf` are the same program, a pid can be reused, a comm chosen). The
- * loader fills pdguard_guard_ids with the ids of every map, program and link it created and
- * pdguard_guard with that identity and the pin directory, then freezes both (BPF_MAP_FREEZE):
- * from then on no process, the agent included, can change them, and the programs only read them
- * (BPF_F_RDONLY_PROG). Everything refused here is refused in audit mode too: the mode is one of
+ * The agent is the loader's executable (its inode, not a pid or a comm: the daemon and
+ * `pdguard bpf` are the same program, a pid can be reused, a comm chosen). The loader fills
+ * pdguard_guard_ids with the ids of every map, program and link it created and pdguard_guard
+ * with its own tgid and the pin directory, then freezes both (BPF_MAP_FREEZE): from then on no
+ * process, the agent included, can change them, and the programs only read them
+ * (BPF_F_RDONLY_PROG). The loader's next guarded call teaches the programs its executable as
+ * the kernel sees it (pdguard_guard_exe, written once, by the programs only). Everything refused here is refused in audit mode too: the mode is one of
  * the things being protected. Each refusal is an event (op bpf, unpin, ptrace, umount or prctl,
  * reason "tamper") the daemon turns into an alert. See docs/threat-model.md for what root keeps.
  */
@@ -37,29 +38,67 @@ struct {
 	__type(value, __u32);
 } pdguard_guard_ids SEC(".maps");
 
-/* The guard's settings when it is on, else NULL. */
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct pdguard_guard_exe);
+} pdguard_guard_exe SEC(".maps");
+
+static __always_inline struct pdguard_guard_exe *guard_exe(void)
+{
+	__u32 k = 0;
+
+	return bpf_map_lookup_elem(&pdguard_guard_exe, &k);
+}
+
+/* The guard's settings when it is on, else NULL; learns the agent's executable when due. */
 static __always_inline const struct pdguard_guard *guard_on(void)
 {
 	const struct pdguard_guard *g;
+	struct pdguard_guard_exe *x;
+	struct task_struct *task;
+	struct file *exe;
 	__u32 k = 0;
 
 	g = bpf_map_lookup_elem(&pdguard_guard, &k);
-	return g && (g->flags & PDGUARD_GUARD_ON) ? g : NULL;
+	if (!g || !(g->flags & PDGUARD_GUARD_ON))
+		return NULL;
+	x = guard_exe();
+	if (x && !x->learnt && g->learn_tgid &&
+	    (__u32)(bpf_get_current_pid_tgid() >> 32) == g->learn_tgid) {
+		task = bpf_get_current_task_btf();
+		exe = BPF_CORE_READ(task, mm, exe_file);
+		if (exe) {
+			x->ino = BPF_CORE_READ(exe, f_inode, i_ino);
+			x->dev = BPF_CORE_READ(exe, f_inode, i_sb, s_dev);
+			x->learnt = 1;
+		}
+	}
+	return g;
 }
 
-/* Does @task run the agent's executable? Kernel threads (no mm) are the kernel's own work. */
+/*
+ * Does @task run the agent's executable? Kernel threads (no mm) are the kernel's own work;
+ * until the executable is learnt, only the loader's process is the agent.
+ */
 static __always_inline bool guard_task_is_agent(const struct pdguard_guard *g,
 						struct task_struct *task)
 {
+	struct pdguard_guard_exe *x = guard_exe();
 	struct file *exe;
 
 	if (!BPF_CORE_READ(task, mm))
 		return true;
+	if (!x)
+		return false;
+	if (!x->learnt)
+		return BPF_CORE_READ(task, tgid) == g->learn_tgid;
 	exe = BPF_CORE_READ(task, mm, exe_file);
 	if (!exe)
 		return false;
-	return BPF_CORE_READ(exe, f_inode, i_ino) == g->agent_ino &&
-	       BPF_CORE_READ(exe, f_inode, i_sb, s_dev) == g->agent_dev;
+	return BPF_CORE_READ(exe, f_inode, i_ino) == x->ino &&
+	       BPF_CORE_READ(exe, f_inode, i_sb, s_dev) == x->dev;
 }
 
 static __always_inline bool guard_is_agent(const struct pdguard_guard *g)

@@ -228,18 +228,26 @@ struct pdguard_bpf_config {
  * then frozen (BPF_MAP_FREEZE; programs may only read it). While @flags has
  * PDGUARD_GUARD_ON, only processes running the agent's executable may open, update, detach or
  * unpin pdguard's BPF objects (docs/threat-model.md).
- * @agent_ino, @agent_dev: the agent's executable (kernel dev encoding)
- * @pin_ino, @pin_dev: the bpffs directory of the pins (0: nothing pinned)
+ * @pin_ino, @pin_dev: the bpffs directory of the pins (0: nothing pinned; kernel dev encoding)
+ * @learn_tgid: the loader's process: the programs learn the agent's executable from its next
+ *              guarded call, as the kernel sees it (an overlayfs or a bind mount shows
+ *              userspace another device and inode), into struct pdguard_guard_exe
  */
 #define PDGUARD_GUARD_ON	(1U << 0)
 
 struct pdguard_guard {
-	__u64 agent_ino;
 	__u64 pin_ino;
-	__u32 agent_dev;
 	__u32 pin_dev;
 	__u32 flags;
+	__u32 learn_tgid;
 	__u32 __pad;
+};
+
+/* The agent's executable (inode of mm->exe_file), learnt once by the programs (@learnt 1). */
+struct pdguard_guard_exe {
+	__u64 ino;
+	__u32 dev;
+	__u32 learnt;
 };
 
 /* Key of the guard's id map: a BPF object of pdguard's (the value is a __u32, 1). */
@@ -397,7 +405,8 @@ _Static_assert(sizeof(struct pdguard_sb) == 8, "pdguard_sb ABI");
 _Static_assert(sizeof(struct pdguard_role) == 8, "pdguard_role ABI");
 _Static_assert(sizeof(struct pdguard_grant_key) == 8, "pdguard_grant_key ABI");
 _Static_assert(sizeof(struct pdguard_bpf_config) == 32, "pdguard_bpf_config ABI");
-_Static_assert(sizeof(struct pdguard_guard) == 32, "pdguard_guard ABI");
+_Static_assert(sizeof(struct pdguard_guard) == 24, "pdguard_guard ABI");
+_Static_assert(sizeof(struct pdguard_guard_exe) == 16, "pdguard_guard_exe ABI");
 _Static_assert(sizeof(struct pdguard_guard_id) == 8, "pdguard_guard_id ABI");
 _Static_assert(sizeof(struct pdguard_event) == 472, "pdguard_event ABI");
 

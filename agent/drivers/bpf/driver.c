@@ -270,7 +270,7 @@ static int start_kind(enum pdguard_bpf_driver kind, const struct driver_env *env
 		.mode = env->cfg->mode,
 		.agent_tgid = env->agent_pid,
 		.pin_dir = PDGUARD_BPF_PIN_DIR,
-		.guard_exe = "/proc/self/exe",
+		.guard = true,
 	};
 	struct pdg_bpf_error err = { 0 };
 	struct driver *d = calloc(1, sizeof(*d));

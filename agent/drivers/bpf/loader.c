@@ -26,7 +26,7 @@ const char *const pdg_bpf_map_names[M__COUNT] = {
 	[M_GRANTS] = "pdguard_grants", [M_SYNC] = "pdguard_sync",     [M_CONFIG] = "pdguard_config",
 	[M_STATS] = "pdguard_stats",   [M_EVENTS] = "pdguard_events", [M_TAINT] = "pdguard_taint",
 	[M_PIPES] = "pdguard_pipes",   [M_XLABEL] = "pdguard_xlabel", [M_GUARD] = "pdguard_guard",
-	[M_GUARD_IDS] = "pdguard_guard_ids",
+	[M_GUARD_IDS] = "pdguard_guard_ids", [M_GUARD_EXE] = "pdguard_guard_exe",
 };
 
 #define LSM_PREFIX "pdguard_lsm_"
@@ -153,7 +153,8 @@ static int resume(struct pdg_bpf *b, const struct pdg_bpf_opts *o, struct pdg_bp
 		b->own_fd[i] = bpf_obj_get(p);
 		/* fmod_ret mode has no inode storage; pins of ABI 1.3 have no guard */
 		if (b->own_fd[i] < 0 && errno == ENOENT &&
-		    (i == M_ILABEL || i == M_XLABEL || i == M_GUARD || i == M_GUARD_IDS))
+		    (i == M_ILABEL || i == M_XLABEL || i == M_GUARD || i == M_GUARD_IDS ||
+		     i == M_GUARD_EXE))
 			continue;
 		if (b->own_fd[i] < 0) {
 			ret = -errno;
@@ -248,14 +249,16 @@ static int guard_add_id(int fd, uint32_t kind, uint32_t id)
 }
 
 /*
- * Arm the guard: every map, program and link of this session by id, the agent's executable
- * and the pin directory, then freeze both maps so that nobody, the agent included, changes
- * them again. From here on only @o->guard_exe may touch the objects (docs/threat-model.md).
+ * Arm the guard: every map, program and link of this session by id, this process and the pin
+ * directory, then freeze both maps so that nobody, the agent included, changes them again.
+ * The programs learn this process's executable from its next bpf() call; from then on only
+ * processes running it may touch the objects (docs/threat-model.md).
  */
 static int guard_arm(struct pdg_bpf *b, const struct pdg_bpf_opts *o, struct pdg_bpf_error *err)
 {
 	int ids = b->map_fd[M_GUARD_IDS], gfd = b->map_fd[M_GUARD];
 	struct pdguard_guard g = { .flags = PDGUARD_GUARD_ON };
+	struct pdguard_guard_exe x;
 	struct bpf_program *prog;
 	struct bpf_map *map;
 	struct stat st;
@@ -299,14 +302,7 @@ static int guard_arm(struct pdg_bpf *b, const struct pdg_bpf_opts *o, struct pdg
 	if (bpf_map_freeze(ids))
 		return -errno;
 
-	if (stat(o->guard_exe, &st)) {
-		ret = -errno;
-		errf(err, NULL, "Cannot find the agent's executable %s: %s", o->guard_exe,
-		     strerror(-ret));
-		return ret;
-	}
-	g.agent_ino = st.st_ino;
-	g.agent_dev = pdg_bpf_kdev(st.st_dev);
+	g.learn_tgid = getpid();
 	if (o->pin_dir) {
 		if (stat(o->pin_dir, &st))
 			return -errno;
@@ -315,6 +311,13 @@ static int guard_arm(struct pdg_bpf *b, const struct pdg_bpf_opts *o, struct pdg
 	}
 	if (bpf_map_update_elem(gfd, &k, &g, BPF_ANY) || bpf_map_freeze(gfd))
 		return -errno;
+	/* this call passes the bpf hook, which learns our executable from it */
+	if (bpf_map_lookup_elem(b->map_fd[M_GUARD_EXE], &k, &x))
+		return -errno;
+	if (bpf_map_lookup_elem(b->map_fd[M_GUARD_EXE], &k, &x) || !x.learnt) {
+		errf(err, NULL, "The guard did not learn the agent's executable");
+		return -EPROTO;
+	}
 	b->guarded = true;
 	return 0;
 fail:
@@ -434,7 +437,7 @@ static int load_and_attach(struct pdg_bpf *b, const struct pdg_bpf_opts *o,
 			}
 		}
 	}
-	return o->guard_exe ? guard_arm(b, o, err) : 0;
+	return o->guard ? guard_arm(b, o, err) : 0;
 }
 
 int pdg_bpf_start(struct pdg_bpf **out, const struct pdg_bpf_opts *o, struct pdg_bpf_error *err)
@@ -494,10 +497,10 @@ fail:
 }
 
 int pdg_bpf_attach(struct pdg_bpf **out, const char *pin_dir, enum pdguard_bpf_driver driver,
-		   enum pdguard_mode mode, struct pdg_bpf_error *err)
+		   enum pdguard_mode mode, bool guard, struct pdg_bpf_error *err)
 {
 	struct pdg_bpf_opts o = { .driver = driver, .mode = mode, .pin_dir = pin_dir,
-				  .guard_exe = "/proc/self/exe" };
+				  .guard = guard };
 
 	return pdg_bpf_start(out, &o, err);
 }

@@ -29,6 +29,7 @@ enum {
 	M_XLABEL,
 	M_GUARD,
 	M_GUARD_IDS,
+	M_GUARD_EXE,
 	M__COUNT,
 };
 
