@@ -30,8 +30,9 @@ static void usage(FILE *f)
 		"\n"
 		"The BPF enforcement drivers (BPF LSM, or fmod_ret on security_*()).\n"
 		"Every command that changes enforcement (attach, detach, mode, label, zone, role,\n"
-		"grant, sync-client) is logged first, with who ran it, as an alert in the event log\n"
-		"(--log FILE, default: the policy's log); a detach that cannot be logged is refused.\n"
+		"grant, sync-client) is logged, with who ran it, as an alert in the event log\n"
+		"(--log FILE, default: the policy's log): a change once made (a warning if it could\n"
+		"not be logged), a detach before it is made (refused if it cannot be).\n"
 		"The pins are guarded: only this program may open, change, detach or unpin them.\n"
 		"  probe                      which attach mode this kernel allows (exit 1: none)\n"
 		"  attach [--audit] [--driver bpf-lsm|fmod-ret] [--no-guard]\n"
@@ -147,8 +148,8 @@ static void actor_name(char *buf, size_t len)
 }
 
 /*
- * Log an enforcement change before it is made: op "bpf-COMMAND", decision "alert", the whole
- * command line and who ran it. Return: 0, or -errno when the log cannot be written.
+ * Log an enforcement change: op "bpf-COMMAND", decision "alert", the whole command line and
+ * who ran it. Return: 0, or -errno when the log cannot be written.
  */
 static int log_admin(int argc, char **argv, const char *note)
 {
@@ -427,19 +428,22 @@ int cli_bpf(int argc, char **argv)
 		return cmd_probe();
 	if (!strcmp(argv[0], "detach"))
 		return cmd_detach(argc, argv);
-	/* enforcement changes are logged first; one that cannot be is made, and said so */
-	if (strcmp(argv[0], "status") && strcmp(argv[0], "events") && log_admin(argc, argv, NULL))
-		fprintf(stderr, "Warning: the change below is not in the event log\n");
-	if (!strcmp(argv[0], "attach"))
-		return cmd_attach(argc, argv);
-	if (resume(&b))
-		return EXIT_ERROR;
-	if (!strcmp(argv[0], "status"))
-		rc = cmd_status(b);
-	else if (!strcmp(argv[0], "events"))
-		rc = cmd_events(b, argc, argv);
-	else
-		rc = cmd_policy(b, argc, argv);
-	pdg_bpf_stop(b);
+	if (!strcmp(argv[0], "attach")) {
+		rc = cmd_attach(argc, argv);
+	} else {
+		if (resume(&b))
+			return EXIT_ERROR;
+		if (!strcmp(argv[0], "status"))
+			rc = cmd_status(b);
+		else if (!strcmp(argv[0], "events"))
+			rc = cmd_events(b, argc, argv);
+		else
+			rc = cmd_policy(b, argc, argv);
+		pdg_bpf_stop(b);
+	}
+	/* a change made is logged; one that cannot be is said so */
+	if (rc == EXIT_OK && strcmp(argv[0], "status") && strcmp(argv[0], "events") &&
+	    log_admin(argc, argv, NULL))
+		fprintf(stderr, "Warning: this change is made but not in the event log\n");
 	return rc;
 }
