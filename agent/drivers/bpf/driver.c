@@ -355,6 +355,9 @@ static void bpf_describe(struct driver *d, FILE *f)
 		fprintf(f, "  labels from: %s%s%s\n", pdg_bpf_label_src_name(src),
 			why[0] ? " — not from the files' xattrs: " : "", why);
 	}
+	fprintf(f, "  guard: %s\n", pdg_bpf_guarded(d->b) ?
+		"on (only this program may open, change, detach or unpin them)" :
+		"OFF: pinned unguarded (an older agent or attach --no-guard); detach and start again");
 	fprintf(f, "  known gaps: docs/threat-model.md\n  counters:");
 	pdg_bpf_counters(d->b, cnt);
 	for (i = 0; i < __PDGUARD_BPF_CNT_MAX; i++)
