@@ -16,7 +16,8 @@
  *    or link into a USB filesystem (by superblock) or a cloud folder (by directory inode, found
  *    by a bounded d_parent walk), nor write the raw block device of a USB zone;
  *  - derived labels: a regular file a tainted process writes is labelled at once;
- *  - the label xattr may be changed by the agent only.
+ *  - the label xattr may be changed by the agent only;
+ *  - pdguard's own maps, programs, links and pins answer to the agent only (lib/guard.bpf.h).
  * In audit mode the same decisions are logged as would-deny and nothing is refused.
  *
  * Every hook begins with `if (ret) return ret;`: an earlier program's denial stands.
@@ -34,6 +35,7 @@
 #include "lib/taint.bpf.h"
 #include "lib/events.bpf.h"
 #include "lib/roles.bpf.h"
+#include "lib/guard.bpf.h"
 
 char LICENSE[] SEC("license") = "GPL";
 
@@ -525,6 +527,88 @@ int BPF_PROG(pdguard_lsm_task_alloc, struct task_struct *task, unsigned long clo
 	return do_task_alloc(task, clone_flags);
 }
 
+/* ---- tamper protection (lib/guard.bpf.h): BPF LSM ----------------------------------------- */
+
+/*
+ * Kernel 6.14 added a fourth argument (bool kernel) to the bpf hook, so there @ret reads it: 0
+ * for calls from userspace, and a positive value is ignored by the kernel. What is lost there
+ * is only that an earlier program's refusal of the call is not passed on (docs/bpf.md).
+ */
+SEC("lsm/bpf")
+int BPF_PROG(pdguard_lsm_bpf, int cmd, union bpf_attr *attr, unsigned int size, int ret)
+{
+	if (ret)
+		return ret;
+	return guard_bpf_cmd(cmd, attr, true);
+}
+
+SEC("lsm/bpf_map")
+int BPF_PROG(pdguard_lsm_bpf_map, struct bpf_map *map, fmode_t fmode, int ret)
+{
+	if (ret)
+		return ret;
+	return guard_bpf_map(map, true);
+}
+
+SEC("lsm/bpf_prog")
+int BPF_PROG(pdguard_lsm_bpf_prog, struct bpf_prog *prog, int ret)
+{
+	if (ret)
+		return ret;
+	return guard_bpf_prog(prog, true);
+}
+
+SEC("lsm/inode_unlink")
+int BPF_PROG(pdguard_lsm_inode_unlink, struct inode *dir, struct dentry *dentry, int ret)
+{
+	if (ret)
+		return ret;
+	return guard_unpin(dir, dentry, NULL, true);
+}
+
+SEC("lsm/inode_rmdir")
+int BPF_PROG(pdguard_lsm_inode_rmdir, struct inode *dir, struct dentry *dentry, int ret)
+{
+	if (ret)
+		return ret;
+	return guard_unpin(dir, dentry, NULL, true);
+}
+
+SEC("lsm/inode_rename")
+int BPF_PROG(pdguard_lsm_inode_rename, struct inode *old_dir, struct dentry *old_dentry,
+	     struct inode *new_dir, struct dentry *new_dentry, int ret)
+{
+	if (ret)
+		return ret;
+	return guard_unpin(old_dir, old_dentry, new_dir, true);
+}
+
+SEC("lsm/sb_umount")
+int BPF_PROG(pdguard_lsm_sb_umount, struct vfsmount *mnt, int flags, int ret)
+{
+	if (ret)
+		return ret;
+	return guard_umount(mnt, flags, true);
+}
+
+SEC("lsm/ptrace_access_check")
+int BPF_PROG(pdguard_lsm_ptrace_access_check, struct task_struct *child, unsigned int mode,
+	     int ret)
+{
+	if (ret)
+		return ret;
+	return guard_ptrace(child, mode, true);
+}
+
+SEC("lsm/task_prctl")
+int BPF_PROG(pdguard_lsm_task_prctl, int option, unsigned long arg2, unsigned long arg3,
+	     unsigned long arg4, unsigned long arg5, int ret)
+{
+	if (ret)
+		return ret;
+	return guard_prctl(option, arg2, true);
+}
+
 /* ---- fmod_ret programs on security_*(): same bodies, no inode storage ---------------------- */
 
 SEC("fmod_ret/security_file_open")
@@ -616,4 +700,81 @@ int BPF_PROG(pdguard_fmr_task_alloc, struct task_struct *task, unsigned long clo
 	if (ret)
 		return ret;
 	return do_task_alloc(task, clone_flags);
+}
+
+/* ---- tamper protection: fmod_ret ---------------------------------------------------------- */
+
+SEC("fmod_ret/security_bpf")
+int BPF_PROG(pdguard_fmr_bpf, int cmd, union bpf_attr *attr, unsigned int size, int ret)
+{
+	if (ret)
+		return ret;
+	return guard_bpf_cmd(cmd, attr, false);
+}
+
+SEC("fmod_ret/security_bpf_map")
+int BPF_PROG(pdguard_fmr_bpf_map, struct bpf_map *map, fmode_t fmode, int ret)
+{
+	if (ret)
+		return ret;
+	return guard_bpf_map(map, false);
+}
+
+SEC("fmod_ret/security_bpf_prog")
+int BPF_PROG(pdguard_fmr_bpf_prog, struct bpf_prog *prog, int ret)
+{
+	if (ret)
+		return ret;
+	return guard_bpf_prog(prog, false);
+}
+
+SEC("fmod_ret/security_inode_unlink")
+int BPF_PROG(pdguard_fmr_inode_unlink, struct inode *dir, struct dentry *dentry, int ret)
+{
+	if (ret)
+		return ret;
+	return guard_unpin(dir, dentry, NULL, false);
+}
+
+SEC("fmod_ret/security_inode_rmdir")
+int BPF_PROG(pdguard_fmr_inode_rmdir, struct inode *dir, struct dentry *dentry, int ret)
+{
+	if (ret)
+		return ret;
+	return guard_unpin(dir, dentry, NULL, false);
+}
+
+SEC("fmod_ret/security_inode_rename")
+int BPF_PROG(pdguard_fmr_inode_rename, struct inode *old_dir, struct dentry *old_dentry,
+	     struct inode *new_dir, struct dentry *new_dentry, unsigned int flags, int ret)
+{
+	if (ret)
+		return ret;
+	return guard_unpin(old_dir, old_dentry, new_dir, false);
+}
+
+SEC("fmod_ret/security_sb_umount")
+int BPF_PROG(pdguard_fmr_sb_umount, struct vfsmount *mnt, int flags, int ret)
+{
+	if (ret)
+		return ret;
+	return guard_umount(mnt, flags, false);
+}
+
+SEC("fmod_ret/security_ptrace_access_check")
+int BPF_PROG(pdguard_fmr_ptrace_access_check, struct task_struct *child, unsigned int mode,
+	     int ret)
+{
+	if (ret)
+		return ret;
+	return guard_ptrace(child, mode, false);
+}
+
+SEC("fmod_ret/security_task_prctl")
+int BPF_PROG(pdguard_fmr_task_prctl, int option, unsigned long arg2, unsigned long arg3,
+	     unsigned long arg4, unsigned long arg5, int ret)
+{
+	if (ret)
+		return ret;
+	return guard_prctl(option, arg2, false);
 }

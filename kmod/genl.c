@@ -7,10 +7,19 @@
  * attribute, before our handlers run. Changing commands need CAP_NET_ADMIN (GENL_ADMIN_PERM) in
  * the initial network namespace; the family is not visible in other namespaces, so a container
  * cannot reach it.
+ *
+ * The heartbeat is tied to the agent's socket: the first HEARTBEAT binds the sending netlink
+ * socket (its port id), and while it stays open a heartbeat from any other socket is refused
+ * (-EBUSY), as is a SET_MODE (-EPERM): the mode then changes only through the agent, which logs
+ * who asked. A heartbeat must carry its sender's own pid. Closing the socket (the agent stops
+ * or dies) releases the binding and says so in the kernel log. Every refusal counts in
+ * PDGUARD_CNT_NOT_AGENT.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
 #include <linux/cred.h>
+#include <linux/netlink.h>
+#include <linux/notifier.h>
 #include <linux/sched.h>
 #include <linux/timekeeping.h>
 #include <net/genetlink.h>
@@ -54,18 +63,21 @@ static int pdguard_fill_status(struct sk_buff *skb)
 	u64 hb_ns, gen;
 	struct nlattr *nest;
 	u32 pid;
+	bool bound;
 	int c;
 
 	spin_lock_bh(&st->lock);
 	hb_ns = st->heartbeat_ns;
 	pid = st->agent_pid;
 	gen = st->policy_gen;
+	bound = st->agent_portid != 0;
 	spin_unlock_bh(&st->lock);
 
 	if (nla_put_u32(skb, PDGUARD_ATTR_ABI_MAJOR, PDGUARD_ABI_MAJOR) ||
 	    nla_put_u32(skb, PDGUARD_ATTR_ABI_MINOR, PDGUARD_ABI_MINOR) ||
 	    nla_put_u8(skb, PDGUARD_ATTR_MODE, READ_ONCE(st->mode)) ||
 	    nla_put_u8(skb, PDGUARD_ATTR_KFUNCS, st->kfuncs) ||
+	    nla_put_u8(skb, PDGUARD_ATTR_AGENT_BOUND, bound) ||
 	    nla_put_u32(skb, PDGUARD_ATTR_AGENT_PID, pid) ||
 	    nla_put_u64_64bit(skb, PDGUARD_ATTR_POLICY_GEN, gen, PDGUARD_ATTR_PAD) ||
 	    nla_put_u64_64bit(skb, PDGUARD_ATTR_LOADED_AGE_MS, ns_to_ms_age(st->loaded_ns, now),
@@ -149,6 +161,17 @@ static int pdguard_set_mode(struct sk_buff *skb, struct genl_info *info)
 	mode = nla_get_u8(info->attrs[PDGUARD_ATTR_MODE]);
 
 	spin_lock_bh(&st->lock);
+	if (st->agent_portid && st->agent_portid != info->snd_portid) {
+		u32 agent = st->agent_pid;
+
+		spin_unlock_bh(&st->lock);
+		pdguard_count(PDGUARD_CNT_NOT_AGENT);
+		NL_SET_ERR_MSG(info->extack, "the agent holds the mode: change it through the agent");
+		pr_notice("SET_MODE refused to uid %u pid %d (%s): the agent (pid %u) is bound\n",
+			  from_kuid(&init_user_ns, current_uid()), task_tgid_nr(current),
+			  current->comm, agent);
+		return -EPERM;
+	}
 	old = st->mode;
 	WRITE_ONCE(st->mode, mode);
 	spin_unlock_bh(&st->lock);
@@ -177,10 +200,22 @@ static int pdguard_heartbeat(struct sk_buff *skb, struct genl_info *info)
 		return -EINVAL;
 	}
 	pid = nla_get_u32(info->attrs[PDGUARD_ATTR_AGENT_PID]);
+	if (pid != task_tgid_vnr(current)) {
+		NL_SET_ERR_MSG(info->extack, "HEARTBEAT must carry its sender's own pid");
+		pdguard_count(PDGUARD_CNT_NOT_AGENT);
+		return -EPERM;
+	}
 
 	spin_lock_bh(&st->lock);
+	if (st->agent_portid && st->agent_portid != info->snd_portid) {
+		spin_unlock_bh(&st->lock);
+		NL_SET_ERR_MSG(info->extack, "another agent's socket is bound");
+		pdguard_count(PDGUARD_CNT_NOT_AGENT);
+		return -EBUSY;
+	}
+	st->agent_portid = info->snd_portid;
 	st->heartbeat_ns = ktime_get_boottime_ns();
-	st->agent_pid = pid;
+	st->agent_pid = task_tgid_nr(current);
 	if (info->attrs[PDGUARD_ATTR_POLICY_GEN])
 		st->policy_gen = nla_get_u64(info->attrs[PDGUARD_ATTR_POLICY_GEN]);
 	spin_unlock_bh(&st->lock);
@@ -223,12 +258,47 @@ static struct genl_family pdguard_genl_family __ro_after_init = {
 	.parallel_ops = true,
 };
 
+/* A released generic netlink socket that was the agent's frees the binding. */
+static int pdguard_netlink_event(struct notifier_block *nb, unsigned long event, void *ptr)
+{
+	struct pdguard_state *st = &pdguard_state;
+	struct netlink_notify *n = ptr;
+	bool released = false;
+	u32 pid = 0;
+
+	if (event != NETLINK_URELEASE || n->protocol != NETLINK_GENERIC ||
+	    !net_eq(n->net, &init_net))
+		return NOTIFY_DONE;
+	spin_lock_bh(&st->lock);
+	if (st->agent_portid && st->agent_portid == n->portid) {
+		st->agent_portid = 0;
+		pid = st->agent_pid;
+		released = true;
+	}
+	spin_unlock_bh(&st->lock);
+	if (released)
+		pr_warn("the agent's heartbeat socket closed (pid %u): no agent is bound\n", pid);
+	return NOTIFY_DONE;
+}
+
+static struct notifier_block pdguard_netlink_nb = {
+	.notifier_call = pdguard_netlink_event,
+};
+
 int __init pdguard_genl_init(void)
 {
-	return genl_register_family(&pdguard_genl_family);
+	int ret = netlink_register_notifier(&pdguard_netlink_nb);
+
+	if (ret)
+		return ret;
+	ret = genl_register_family(&pdguard_genl_family);
+	if (ret)
+		netlink_unregister_notifier(&pdguard_netlink_nb);
+	return ret;
 }
 
 void pdguard_genl_exit(void)
 {
 	genl_unregister_family(&pdguard_genl_family);
+	netlink_unregister_notifier(&pdguard_netlink_nb);
 }

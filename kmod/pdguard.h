@@ -14,6 +14,8 @@
  * @loaded_ns: boot-time clock at module load
  * @heartbeat_ns: boot-time clock of the agent's last heartbeat, 0 if none yet
  * @agent_pid: pid (in the initial namespace) of the last heartbeat's sender
+ * @agent_portid: netlink port of the agent's socket, bound by its first heartbeat and released
+ *                with the socket: 0 when no agent is bound (genl.c)
  * @policy_gen: policy generation the agent last reported
  * @kfuncs: the label kfuncs are registered (kfuncs.c)
  * @cnt: counters, indexed by enum pdguard_counter_attr
@@ -24,6 +26,7 @@ struct pdguard_state {
 	u64 loaded_ns;
 	u64 heartbeat_ns;
 	u32 agent_pid;
+	u32 agent_portid;
 	u64 policy_gen;
 	bool kfuncs;
 	atomic64_t cnt[__PDGUARD_CNT_MAX];

@@ -4,6 +4,7 @@
 #define PDGUARD_TEST_H
 
 #include <limits.h>
+#include <stdarg.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <sys/wait.h>
@@ -48,6 +49,19 @@ static inline int pdg_system(const char *cmd)
 	int st = system(cmd);
 
 	return st == -1 || !WIFEXITED(st) ? -1 : WEXITSTATUS(st);
+}
+
+/* pdg_system() of a formatted command. */
+static inline int pdg_system_f(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+static inline int pdg_system_f(const char *fmt, ...)
+{
+	char cmd[4096];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(cmd, sizeof(cmd), fmt, ap);
+	va_end(ap);
+	return pdg_system(cmd);
 }
 
 /* Lines of the file @path that contain @needle; -1 when it cannot be read. */

@@ -17,19 +17,31 @@
 #include "cli/cli.h"
 #include "drivers/bpf/admin.h"
 #include "lib/vocab.h"
+#include "log/events.h"
+#include "policy/config.h"
 
 static const char *pin_dir = PDGUARD_BPF_PIN_DIR;
+static const char *log_path;	/* --log; else the policy's log */
 
 static void usage(FILE *f)
 {
 	fprintf(f,
-		"Usage: pdguard bpf [--pin-dir DIR] COMMAND [ARGS]\n"
+		"Usage: pdguard bpf [--pin-dir DIR] [--log FILE] COMMAND [ARGS]\n"
 		"\n"
 		"The BPF enforcement drivers (BPF LSM, or fmod_ret on security_*()).\n"
+		"Every command that changes enforcement (attach, detach, mode, label, zone, role,\n"
+		"grant, sync-client) is logged, with who ran it, as an alert in the event log\n"
+		"(--log FILE, default: the policy's log): a change once made (a warning if it could\n"
+		"not be logged), a detach before it is made (refused if it cannot be).\n"
+		"The pins are guarded: only this program may open, change, detach or unpin them.\n"
 		"  probe                      which attach mode this kernel allows (exit 1: none)\n"
-		"  attach [--audit] [--driver bpf-lsm|fmod-ret]\n"
-		"                             load, attach and pin the programs (no policy yet)\n"
-		"  detach                     remove the pins: enforcement stops\n"
+		"  attach [--audit] [--driver bpf-lsm|fmod-ret] [--no-guard]\n"
+		"                             load, attach and pin the programs (no policy yet);\n"
+		"                             --no-guard: leave them open to every root process\n"
+		"                             (tests, debugging with bpftool)\n"
+		"  detach --break-glass [--reason TEXT]\n"
+		"                             remove the pins: enforcement stops (InfoSec break-glass\n"
+		"                             procedure, docs/threat-model.md)\n"
 		"  status                     driver, mode and counters of the pinned programs\n"
 		"  mode audit|enforce\n"
 		"  label PATH CATS            CATS: basic,personnel,financial,medical,biometric\n"
@@ -112,6 +124,125 @@ static void on_signal(int sig)
 	stop = 1;
 }
 
+/* Who runs the command: the sudo caller, else the login user, else the real user. */
+static void actor_name(char *buf, size_t len)
+{
+	const char *sudo = getenv("SUDO_USER");
+	unsigned long luid;
+	FILE *f;
+
+	if (sudo && *sudo && getuid() == 0) {
+		snprintf(buf, len, "%s", sudo);
+		return;
+	}
+	f = fopen("/proc/self/loginuid", "re");
+	if (f) {
+		if (fscanf(f, "%lu", &luid) == 1 && luid != 4294967295UL) {
+			snprintf(buf, len, "loginuid %lu", luid);
+			fclose(f);
+			return;
+		}
+		fclose(f);
+	}
+	snprintf(buf, len, "uid %u", (unsigned int)getuid());
+}
+
+/*
+ * Log an enforcement change: op "bpf-COMMAND", decision "alert", the whole command line and
+ * who ran it. Return: 0, or -errno when the log cannot be written.
+ */
+static int log_admin(int argc, char **argv, const char *note)
+{
+	char reason[512], actor[96], extra[160], op[48], *cfglog = NULL;
+	struct config_errors errs = { 0 };
+	struct eventlog *log;
+	struct config cfg;
+	size_t off;
+	int i, ret;
+
+	snprintf(reason, sizeof(reason), "enforcement changed by hand: pdguard bpf");
+	for (i = 0; i < argc; i++) {
+		off = strlen(reason);
+		snprintf(reason + off, sizeof(reason) - off, " %s", argv[i]);
+	}
+	if (note) {
+		off = strlen(reason);
+		snprintf(reason + off, sizeof(reason) - off, "; %s", note);
+	}
+	actor_name(actor, sizeof(actor));
+	snprintf(extra, sizeof(extra), "\"alert\":\"admin-change\",\"by\":\"%.64s\"", actor);
+	for (i = 0; extra[i]; i++)	/* a name is no JSON: keep it printable and unquoted */
+		if (extra[i] == '\\' || (unsigned char)extra[i] < 0x20)
+			extra[i] = '?';
+	if (!log_path) {
+		config_load(CONFIG_DEFAULT_PATH, &cfg, &errs);
+		config_errors_free(&errs);
+		cfglog = strdup(cfg.log);
+		config_free(&cfg);
+		if (!cfglog)
+			return -ENOMEM;
+	}
+	snprintf(op, sizeof(op), "bpf-%s", argv[0]);
+	ret = cli_log_open(&log, log_path ? log_path : cfglog, NULL);
+	if (!ret) {
+		struct event ev = event_agent(op, "alert", reason);
+
+		ev.path = pin_dir;
+		ev.extra = extra;
+		ret = eventlog_write(log, &ev);
+		eventlog_close(log);
+	}
+	if (ret)
+		cli_error("bpf", "cannot log to %s: %s", log_path ? log_path : cfglog,
+			  strerror(-ret));
+	free(cfglog);
+	return ret;
+}
+
+static int cmd_detach(int argc, char **argv)
+{
+	struct pdg_bpf_error err;
+	const char *reason = NULL;
+	bool glass = false, guarded = false;
+	struct pdg_bpf *b;
+	char note[300];
+	int i, rc;
+
+	for (i = 1; i < argc; i++) {
+		if (!strcmp(argv[i], "--break-glass")) {
+			glass = true;
+		} else if (!strcmp(argv[i], "--reason") && i + 1 < argc) {
+			reason = argv[++i];
+		} else {
+			cli_error("bpf", "bad arguments to detach");
+			return EXIT_USAGE;
+		}
+	}
+	if (pdg_bpf_pinned(pin_dir) != PDGUARD_DRIVER_NONE &&
+	    !pdg_bpf_open_pinned(&b, pin_dir, &err)) {
+		guarded = pdg_bpf_guarded(b);
+		pdg_bpf_stop(b);
+	}
+	if (!glass) {
+		cli_error("bpf", "detach stops enforcement on this machine%s",
+			  guarded ? " and the pins are guarded" : "");
+		cli_hint("this is the InfoSec break-glass procedure (docs/threat-model.md): run "
+			 "'pdguard bpf detach --break-glass --reason TEXT'; it is logged and alerted.");
+		return EXIT_USAGE;
+	}
+	snprintf(note, sizeof(note), "break-glass%s%s", reason ? ": " : "", reason ? reason : "");
+	if (log_admin(argc, argv, note)) {
+		cli_hint("a break-glass detach must be logged: fix the log or name one with --log.");
+		return EXIT_ERROR;
+	}
+	rc = pdg_bpf_unpin(pin_dir);
+	if (rc) {
+		cli_error("bpf", "cannot remove %s: %s", pin_dir, strerror(-rc));
+		return EXIT_ERROR;
+	}
+	return EXIT_OK;
+}
+
 static int cmd_probe(void)
 {
 	struct pdg_bpf_probe p;
@@ -136,11 +267,14 @@ static int cmd_attach(int argc, char **argv)
 	enum pdguard_bpf_driver driver = PDGUARD_DRIVER_NONE;
 	enum pdguard_mode mode = PDGUARD_MODE_ENFORCE;
 	struct pdg_bpf_error err;
+	bool guard = true;
 	struct pdg_bpf *b;
 	int i, ret;
 
 	for (i = 1; i < argc; i++) {
-		if (!strcmp(argv[i], "--audit")) {
+		if (!strcmp(argv[i], "--no-guard")) {
+			guard = false;
+		} else if (!strcmp(argv[i], "--audit")) {
 			mode = PDGUARD_MODE_AUDIT;
 		} else if (!strcmp(argv[i], "--driver") && i + 1 < argc) {
 			i++;
@@ -159,15 +293,16 @@ static int cmd_attach(int argc, char **argv)
 		cli_hint("run 'pdguard bpf detach' first, or use them as they are.");
 		return EXIT_ERROR;
 	}
-	ret = pdg_bpf_attach(&b, pin_dir, driver, mode, &err);
+	ret = pdg_bpf_attach(&b, pin_dir, driver, mode, guard, &err);
 	if (ret) {
 		cli_error("bpf", "%s", err.msg);
 		if (err.hint[0])
 			cli_hint("%s", err.hint);
 		return EXIT_ERROR;
 	}
-	printf("attached: %s, %s mode, pinned in %s\n", pdg_bpf_driver_name(pdg_bpf_driver(b)),
-	       mode == PDGUARD_MODE_AUDIT ? "audit" : "enforce", pin_dir);
+	printf("attached: %s, %s mode, pinned in %s, %s\n", pdg_bpf_driver_name(pdg_bpf_driver(b)),
+	       mode == PDGUARD_MODE_AUDIT ? "audit" : "enforce", pin_dir,
+	       pdg_bpf_guarded(b) ? "guarded" : "NOT guarded");
 	{
 		const char *why;
 		enum pdguard_label_src src = pdg_bpf_label_src(b, &why);
@@ -192,9 +327,10 @@ static int cmd_status(struct pdg_bpf *b)
 		cli_error("bpf", "cannot read the pinned maps: %m");
 		return EXIT_ERROR;
 	}
-	printf("driver: %s\npinned: %s\nabi: %u.%u\nmode: %s\nagent pid: %u\ntaint seen: %s\n"
-	       "labels from: %s\n",
-	       pdg_bpf_driver_name(pdg_bpf_driver(b)), pin_dir, c.abi_major, c.abi_minor,
+	printf("driver: %s\npinned: %s\nguard: %s\nabi: %u.%u\nmode: %s\nagent pid: %u\n"
+	       "taint seen: %s\nlabels from: %s\n",
+	       pdg_bpf_driver_name(pdg_bpf_driver(b)), pin_dir,
+	       pdg_bpf_guarded(b) ? "on" : "off", c.abi_major, c.abi_minor,
 	       c.mode == PDGUARD_MODE_ENFORCE ? "enforce" : "audit", c.agent_tgid,
 	       c.any_taint ? "yes" : "no", pdg_bpf_label_src_name(c.label_src));
 	for (i = 0; i < __PDGUARD_BPF_CNT_MAX; i++)
@@ -276,8 +412,11 @@ int cli_bpf(int argc, char **argv)
 
 	argc--;
 	argv++;
-	if (argc >= 2 && !strcmp(argv[0], "--pin-dir")) {
-		pin_dir = argv[1];
+	while (argc >= 2 && (!strcmp(argv[0], "--pin-dir") || !strcmp(argv[0], "--log"))) {
+		if (!strcmp(argv[0], "--pin-dir"))
+			pin_dir = argv[1];
+		else
+			log_path = argv[1];
 		argc -= 2;
 		argv += 2;
 	}
@@ -287,24 +426,24 @@ int cli_bpf(int argc, char **argv)
 	}
 	if (!strcmp(argv[0], "probe"))
 		return cmd_probe();
-	if (!strcmp(argv[0], "attach"))
-		return cmd_attach(argc, argv);
-	if (!strcmp(argv[0], "detach")) {
-		rc = pdg_bpf_unpin(pin_dir);
-		if (rc) {
-			cli_error("bpf", "cannot remove %s: %s", pin_dir, strerror(-rc));
+	if (!strcmp(argv[0], "detach"))
+		return cmd_detach(argc, argv);
+	if (!strcmp(argv[0], "attach")) {
+		rc = cmd_attach(argc, argv);
+	} else {
+		if (resume(&b))
 			return EXIT_ERROR;
-		}
-		return EXIT_OK;
+		if (!strcmp(argv[0], "status"))
+			rc = cmd_status(b);
+		else if (!strcmp(argv[0], "events"))
+			rc = cmd_events(b, argc, argv);
+		else
+			rc = cmd_policy(b, argc, argv);
+		pdg_bpf_stop(b);
 	}
-	if (resume(&b))
-		return EXIT_ERROR;
-	if (!strcmp(argv[0], "status"))
-		rc = cmd_status(b);
-	else if (!strcmp(argv[0], "events"))
-		rc = cmd_events(b, argc, argv);
-	else
-		rc = cmd_policy(b, argc, argv);
-	pdg_bpf_stop(b);
+	/* a change made is logged; one that cannot be is said so */
+	if (rc == EXIT_OK && strcmp(argv[0], "status") && strcmp(argv[0], "events") &&
+	    log_admin(argc, argv, NULL))
+		fprintf(stderr, "Warning: this change is made but not in the event log\n");
 	return rc;
 }

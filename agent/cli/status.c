@@ -15,6 +15,8 @@ static const char *const counter_names[__PDGUARD_CNT_MAX] = {
 	[PDGUARD_CNT_MODE_CHANGES] = "mode_changes",
 	[PDGUARD_CNT_HEARTBEATS] = "heartbeats",
 	[PDGUARD_CNT_REJECTED] = "rejected",
+	[PDGUARD_CNT_LABEL_READS] = "label_reads",
+	[PDGUARD_CNT_NOT_AGENT] = "not_agent",
 };
 
 static void print_age(FILE *f, uint64_t ms)

@@ -67,6 +67,7 @@ struct daemon {
 	struct remember *overruns;	/* files that hit an extraction limit (remember.h) */
 	int watch_fd;
 	int mount_fd;
+	bool alive_marked;		/* STATE/agent.alive is ours to remove at a clean stop */
 	char cache_path[PATH_MAX];
 	uint64_t saved_gen;
 };
@@ -82,6 +83,58 @@ static struct daemon *walk_daemon;	/* nftw() has no user argument */
 static pthread_mutex_t file_stripes[FILE_STRIPES] = {
 	[0 ... FILE_STRIPES - 1] = PTHREAD_MUTEX_INITIALIZER,
 };
+
+static void log_info(struct daemon *d, const char *op, const char *reason, const char *path,
+		     const char *extra);
+
+/*
+ * STATE/agent.alive exists while an agent runs: found at start, it says the last one never
+ * reached its clean stop (killed with SIGKILL, crashed, power lost), which is an alert —
+ * the pinned programs went on enforcing, but nobody logged their events meanwhile.
+ */
+#define ALIVE_FILE "agent.alive"
+
+static void alive_mark(struct daemon *d)
+{
+	char path[PATH_MAX], old[64] = "";
+	ssize_t n;
+	int fd;
+
+	if ((size_t)snprintf(path, sizeof(path), "%s/" ALIVE_FILE, d->cfg->state) >= sizeof(path))
+		return;
+	fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+	if (fd >= 0) {
+		n = read(fd, old, sizeof(old) - 1);
+		old[n > 0 ? n : 0] = '\0';
+		old[strcspn(old, "\n")] = '\0';
+		close(fd);
+		struct event ev = event_agent("agent-unclean-stop", "alert",
+					      "the previous agent did not stop cleanly (killed, "
+					      "crashed or power lost): its events since are missing");
+		char extra[128];
+
+		snprintf(extra, sizeof(extra), "\"alert\":\"agent-stopped\",\"previous_pid\":\"%.16s\"",
+			 old);
+		ev.path = path;
+		ev.extra = extra;
+		eventlog_write(d->log, &ev);
+	}
+	fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0600);
+	if (fd < 0)
+		return;
+	dprintf(fd, "%d\n", (int)getpid());
+	close(fd);
+	d->alive_marked = true;
+}
+
+static void alive_clear(struct daemon *d)
+{
+	char path[PATH_MAX];
+
+	if (d->alive_marked &&
+	    (size_t)snprintf(path, sizeof(path), "%s/" ALIVE_FILE, d->cfg->state) < sizeof(path))
+		unlink(path);
+}
 
 static void log_info(struct daemon *d, const char *op, const char *reason, const char *path,
 		     const char *extra)
@@ -778,6 +831,7 @@ int daemon_run(const struct daemon_opts *opts)
 	snprintf(extra, sizeof(extra), "\"mode\":\"%s\",\"policy_generation\":%llu",
 		 d->cfg->mode ? "enforce" : "audit", (unsigned long long)d->policy_gen);
 	log_info(d, "agent-start", "pdguard started", opts->config, extra);
+	alive_mark(d);
 	if (d->drv && d->dops->policy)
 		d->dops->policy(d->drv, d->cfg);
 
@@ -860,6 +914,7 @@ out:
 	if (d->log)
 		log_info(d, "agent-stop", rc ? "pdguard could not start" : "pdguard stopped",
 			 opts->config, NULL);
+	alive_clear(d);
 	workq_stop(d->q);
 	if (d->drv)
 		d->dops->stop(d->drv);

@@ -92,6 +92,9 @@ const char *vocab_op_name(unsigned int op)
 		[PDGUARD_OP_LINK] = "link",	    [PDGUARD_OP_MMAP] = "mmap",
 		[PDGUARD_OP_SETXATTR] = "setxattr", [PDGUARD_OP_REMOVEXATTR] = "removexattr",
 		[PDGUARD_OP_LABEL] = "label",	    [PDGUARD_OP_MPROTECT] = "mprotect",
+		[PDGUARD_OP_BPF] = "bpf",	    [PDGUARD_OP_UNPIN] = "unpin",
+		[PDGUARD_OP_PTRACE] = "ptrace",	    [PDGUARD_OP_UMOUNT] = "umount",
+		[PDGUARD_OP_PRCTL] = "prctl",
 	};
 
 	return op < __PDGUARD_OP_MAX && names[op] ? names[op] : "unknown";
@@ -156,6 +159,9 @@ static const struct {
 	[PDGUARD_REASON_ZONE_WRITE_AFTER] = { "a process tainted with %C wrote a file on a %Z zone",
 					      NULL },
 	[PDGUARD_REASON_MOVED_TO_ZONE] = { "a file labelled %C was moved into a %Z zone", NULL },
+	[PDGUARD_REASON_TAMPER] = { "only the pdguard agent may touch pdguard's BPF maps, programs, "
+				    "links and pins", NULL },
+	[PDGUARD_REASON_ADMIN] = { "enforcement changed by an administrator", NULL },
 };
 
 void vocab_reason_format(char *buf, size_t len, unsigned int reason,

@@ -59,7 +59,12 @@ struct alerts {
 	alerts_sink_fn sink;
 	void *ctx;
 	uint64_t raised;
+	/* tamper alerts: one per process per TAMPER_QUIET_S, so a loop cannot flood the log */
+	pid_t tamper_pid;
+	uint64_t tamper_last_ns;
 };
+
+#define TAMPER_QUIET_S 10
 
 static void window_free(struct window *w)
 {
@@ -448,12 +453,95 @@ void alerts_policy(struct alerts *a, const struct config *cfg)
 	pthread_mutex_unlock(&a->lock);
 }
 
+/*
+ * What an InfoSec engineer must hear of at once: a refused attempt on pdguard's own BPF
+ * objects (ops of enum pdguard_op's tamper block, decision deny), the agent stopping, and the
+ * policy changing. Return: the alert's name, or NULL.
+ */
+static const char *watched(const struct event *ev)
+{
+	static const char *const tamper_ops[] = { "bpf", "unpin", "ptrace", "umount", "prctl" };
+	size_t i;
+
+	if (!ev->op || !ev->decision)
+		return NULL;
+	if (!strcmp(ev->decision, "deny"))
+		for (i = 0; i < sizeof(tamper_ops) / sizeof(tamper_ops[0]); i++)
+			if (!strcmp(ev->op, tamper_ops[i]))
+				return "tamper";
+	if (!strcmp(ev->op, "agent-stop"))
+		return "agent-stopped";
+	if (!strcmp(ev->op, "policy-reload"))
+		return "policy-changed";
+	return NULL;
+}
+
+static void watched_alert(struct alerts *a, const struct event *ev, const char *what)
+{
+	char reason[512] = "", *extra = NULL;
+	size_t len = 0;
+	FILE *f;
+	struct event al = event_make("alert", "alert", reason);
+	uint64_t now = ev->ts_ns;
+	struct timespec ts;
+
+	if (!now) {
+		clock_gettime(CLOCK_REALTIME, &ts);
+		now = (uint64_t)ts.tv_sec * NS + (uint64_t)ts.tv_nsec;
+	}
+	pthread_mutex_lock(&a->lock);
+	if (!strcmp(what, "tamper") && a->tamper_pid == ev->pid && a->tamper_last_ns &&
+	    now - a->tamper_last_ns < TAMPER_QUIET_S * NS) {
+		pthread_mutex_unlock(&a->lock);
+		return;
+	}
+	if (!strcmp(what, "tamper")) {
+		a->tamper_pid = ev->pid;
+		a->tamper_last_ns = now;
+	}
+	a->raised++;
+	pthread_mutex_unlock(&a->lock);
+
+	snprintf(reason, sizeof(reason), "%s: %s", what, ev->reason ? ev->reason : ev->op);
+	al.ts_ns = now;
+	al.uid = ev->uid;
+	al.pid = ev->pid;
+	al.comm = ev->comm;
+	al.exe = ev->exe;
+	al.path = ev->path;
+	al.driver = ev->driver;
+	f = open_memstream(&extra, &len);
+	if (f) {
+		fprintf(f, "\"alert\":\"%s\",\"scope\":\"process\",\"count\":1,"
+			"\"evidence_op\":", what);
+		json_put_string(f, ev->op);
+		if (fclose(f)) {
+			free(extra);
+			extra = NULL;
+		}
+	}
+	al.extra = extra;
+	if (a->sink)
+		a->sink(a->ctx, &al);
+	else if (a->log)
+		eventlog_write(a->log, &al);
+	free(extra);
+}
+
 void alerts_observe(void *ctx, const struct event *ev)
 {
 	struct alert_access x;
 	struct timespec now;
+	const char *what;
 
-	if (!ctx || !ev->pd_access)
+	if (!ctx)
+		return;
+	what = watched(ev);
+	if (what) {
+		watched_alert(ctx, ev, what);
+		return;
+	}
+	if (!ev->pd_access)
 		return;
 	x = (struct alert_access){
 		.ts_ns = ev->ts_ns, .uid = ev->uid, .pid = ev->pid, .comm = ev->comm,

@@ -83,6 +83,7 @@ struct {
 struct {
 	__uint(type, BPF_MAP_TYPE_HASH);
 	__uint(max_entries, 16384);
+	__uint(map_flags, BPF_F_RDONLY_PROG);	/* the agent's; programs only read */
 	__type(key, __u32);
 	__type(value, struct pdguard_role);
 } pdguard_uroles SEC(".maps");
@@ -90,6 +91,7 @@ struct {
 struct {
 	__uint(type, BPF_MAP_TYPE_HASH);
 	__uint(max_entries, 4096);
+	__uint(map_flags, BPF_F_RDONLY_PROG);	/* the agent's; programs only read */
 	__type(key, __u32);
 	__type(value, struct pdguard_role);
 } pdguard_groles SEC(".maps");
@@ -98,6 +100,7 @@ struct {
 struct {
 	__uint(type, BPF_MAP_TYPE_HASH);
 	__uint(max_entries, 16384);
+	__uint(map_flags, BPF_F_RDONLY_PROG);
 	__type(key, struct pdguard_grant_key);
 	__type(value, __u64);
 } pdguard_grants SEC(".maps");
@@ -106,6 +109,7 @@ struct {
 struct {
 	__uint(type, BPF_MAP_TYPE_HASH);
 	__uint(max_entries, 256);
+	__uint(map_flags, BPF_F_RDONLY_PROG);
 	__type(key, struct pdguard_inode_key);
 	__type(value, __u32);
 } pdguard_sync SEC(".maps");

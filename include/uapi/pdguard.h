@@ -19,7 +19,7 @@
 #endif
 
 #define PDGUARD_ABI_MAJOR 1
-#define PDGUARD_ABI_MINOR 3
+#define PDGUARD_ABI_MINOR 4
 
 /* PD categories: a label carries a set of them. */
 #define PDGUARD_CAT_BASIC	(1U << 0)	/* identity: IIN, passport, ID card, phone */
@@ -119,6 +119,7 @@ enum pdguard_attr {
 	PDGUARD_ATTR_LOADED_AGE_MS,	/* u64: ms since the module was loaded */
 	PDGUARD_ATTR_COUNTERS,		/* nested, enum pdguard_counter_attr */
 	PDGUARD_ATTR_KFUNCS,		/* u8: 1 when the label kfuncs are registered (ABI 1.3) */
+	PDGUARD_ATTR_AGENT_BOUND,	/* u8: 1 while a heartbeat socket is bound (ABI 1.4) */
 	__PDGUARD_ATTR_MAX,
 };
 #define PDGUARD_ATTR_MAX (__PDGUARD_ATTR_MAX - 1)
@@ -132,6 +133,8 @@ enum pdguard_counter_attr {
 	PDGUARD_CNT_HEARTBEATS,		/* HEARTBEAT accepted */
 	PDGUARD_CNT_REJECTED,		/* requests refused by validation or permission */
 	PDGUARD_CNT_LABEL_READS,	/* label xattrs read by the kfuncs (ABI 1.3) */
+	PDGUARD_CNT_NOT_AGENT,		/* HEARTBEAT or SET_MODE refused: not the agent's
+					 * bound socket (ABI 1.4) */
 	__PDGUARD_CNT_MAX,
 };
 #define PDGUARD_CNT_MAX (__PDGUARD_CNT_MAX - 1)
@@ -220,6 +223,45 @@ struct pdguard_bpf_config {
 	__u64 generation;
 };
 
+/*
+ * Tamper protection (ABI 1.4): the one entry of the guard map, written once by the loader and
+ * then frozen (BPF_MAP_FREEZE; programs may only read it). While @flags has
+ * PDGUARD_GUARD_ON, only processes running the agent's executable may open, update, detach or
+ * unpin pdguard's BPF objects (docs/threat-model.md).
+ * @pin_ino, @pin_dev: the bpffs directory of the pins (0: nothing pinned; kernel dev encoding)
+ * @learn_tgid: the loader's process: the programs learn the agent's executable from its next
+ *              guarded call, as the kernel sees it (an overlayfs or a bind mount shows
+ *              userspace another device and inode), into struct pdguard_guard_exe
+ */
+#define PDGUARD_GUARD_ON	(1U << 0)
+
+struct pdguard_guard {
+	__u64 pin_ino;
+	__u32 pin_dev;
+	__u32 flags;
+	__u32 learn_tgid;
+	__u32 __pad;
+};
+
+/* The agent's executable (inode of mm->exe_file), learnt once by the programs (@learnt 1). */
+struct pdguard_guard_exe {
+	__u64 ino;
+	__u32 dev;
+	__u32 learnt;
+};
+
+/* Key of the guard's id map: a BPF object of pdguard's (the value is a __u32, 1). */
+enum pdguard_guard_kind {
+	PDGUARD_GUARD_MAP = 1,
+	PDGUARD_GUARD_PROG = 2,
+	PDGUARD_GUARD_LINK = 3,
+};
+
+struct pdguard_guard_id {
+	__u32 kind;
+	__u32 id;
+};
+
 /* Where the BPF programs read a file's label (struct pdguard_bpf_config.label_src). */
 enum pdguard_label_src {
 	PDGUARD_LABEL_SRC_MAP = 0,	/* the agent's labels map only (fmod_ret, or no module) */
@@ -250,6 +292,12 @@ enum pdguard_op {
 	PDGUARD_OP_REMOVEXATTR = 9,
 	PDGUARD_OP_LABEL = 10,		/* a derived label was set */
 	PDGUARD_OP_MPROTECT = 11,
+	/* Tamper protection (ABI 1.4): @detail is the bpf() command, the ptrace mode, ... */
+	PDGUARD_OP_BPF = 12,		/* bpf() on pdguard's maps, programs or links */
+	PDGUARD_OP_UNPIN = 13,		/* unlink, rename or rmdir in pdguard's bpffs pin directory */
+	PDGUARD_OP_PTRACE = 14,		/* ptrace, /proc/PID/fd, pidfd_getfd of the agent */
+	PDGUARD_OP_UMOUNT = 15,		/* unmount of the bpffs holding pdguard's pins */
+	PDGUARD_OP_PRCTL = 16,		/* prctl(PR_SET_MM) that could forge the agent's exe */
 	__PDGUARD_OP_MAX,
 };
 
@@ -276,6 +324,8 @@ enum pdguard_reason {
 	PDGUARD_REASON_UNKNOWN_USER = 10,	/* the opener's user could not be told */
 	PDGUARD_REASON_ZONE_WRITE_AFTER = 11,	/* a tainted process wrote a zone file: seen after */
 	PDGUARD_REASON_MOVED_TO_ZONE = 12,	/* a labelled file moved into a zone: seen after */
+	PDGUARD_REASON_TAMPER = 13,		/* only the agent may touch pdguard's BPF objects */
+	PDGUARD_REASON_ADMIN = 14,		/* an administrator changed enforcement by hand */
 	__PDGUARD_REASON_MAX,
 };
 
@@ -334,6 +384,7 @@ enum pdguard_bpf_counter {
 	PDGUARD_BPF_CNT_XATTR_CACHED = 8,	/* opens answered from the xattr cache */
 	PDGUARD_BPF_CNT_XATTR_ERROR = 9,	/* xattr reads that failed: taken as every category */
 	PDGUARD_BPF_CNT_FORGOTTEN = 10,		/* map entries dropped: their file or filesystem is gone */
+	PDGUARD_BPF_CNT_TAMPER = 11,		/* tamper attempts refused (ABI 1.4) */
 	__PDGUARD_BPF_CNT_MAX,
 };
 
@@ -354,6 +405,9 @@ _Static_assert(sizeof(struct pdguard_sb) == 8, "pdguard_sb ABI");
 _Static_assert(sizeof(struct pdguard_role) == 8, "pdguard_role ABI");
 _Static_assert(sizeof(struct pdguard_grant_key) == 8, "pdguard_grant_key ABI");
 _Static_assert(sizeof(struct pdguard_bpf_config) == 32, "pdguard_bpf_config ABI");
+_Static_assert(sizeof(struct pdguard_guard) == 24, "pdguard_guard ABI");
+_Static_assert(sizeof(struct pdguard_guard_exe) == 16, "pdguard_guard_exe ABI");
+_Static_assert(sizeof(struct pdguard_guard_id) == 8, "pdguard_guard_id ABI");
 _Static_assert(sizeof(struct pdguard_event) == 472, "pdguard_event ABI");
 
 #endif /* _UAPI_PDGUARD_H */

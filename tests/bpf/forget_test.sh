@@ -17,7 +17,7 @@ pins=/sys/fs/bpf/pdguard-forget-$$
 dir=$(mktemp -d /tmp/pdg-forget-XXXXXX)
 chmod 755 "$dir"
 cleanup() {
-	"$pd" bpf --pin-dir "$pins" detach 2>/dev/null
+	"$pd" bpf --pin-dir "$pins" --log /dev/null detach --break-glass --reason "test cleanup" >/dev/null 2>&1
 	umount -l "$dir/ext" "$dir/tmp" 2>/dev/null
 	rm -rf "$dir"
 }

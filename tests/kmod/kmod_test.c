@@ -183,6 +183,59 @@ TEST_F(kmod, heartbeat_is_reported)
 	EXPECT_EQ(1, st.cnt[PDGUARD_CNT_HEARTBEATS]);
 }
 
+/* The first heartbeat binds its socket: no other socket may then beat or set the mode. */
+TEST_F(kmod, heartbeat_binds_the_agents_socket)
+{
+	char errmsg[NETLINK_ERRMSG_MAX] = "";
+	struct netlink_conn *other = NULL;
+	struct kmod_status st;
+
+	RETURN_IF_SETUP_SKIPPED();
+	ASSERT_EQ(0, netlink_open(&other));
+	ASSERT_EQ(0, netlink_heartbeat(self->c, getpid(), 1));
+	ASSERT_EQ(0, netlink_get_status(other, &st));
+	EXPECT_EQ((uint32_t)getpid(), st.agent_pid);
+
+	EXPECT_EQ(-EBUSY, netlink_heartbeat(other, getpid(), 2));
+	EXPECT_EQ(-EPERM, netlink_set_mode(other, PDGUARD_MODE_ENFORCE, NULL, errmsg));
+	EXPECT_STREQ("the agent holds the mode: change it through the agent", errmsg);
+	ASSERT_EQ(0, netlink_get_status(other, &st));
+	EXPECT_EQ(PDGUARD_MODE_AUDIT, st.mode);
+	EXPECT_EQ(1, st.policy_gen);
+	EXPECT_EQ(2, st.cnt[PDGUARD_CNT_NOT_AGENT]);
+
+	/* the agent's own socket may */
+	ASSERT_EQ(0, netlink_set_mode(self->c, PDGUARD_MODE_ENFORCE, &st, NULL));
+	EXPECT_EQ(PDGUARD_MODE_ENFORCE, st.mode);
+
+	/* the agent's socket closes (it stopped): another may bind */
+	netlink_close(self->c);
+	self->c = NULL;
+	EXPECT_EQ(0, netlink_heartbeat(other, getpid(), 3));
+	EXPECT_EQ(0, netlink_set_mode(other, PDGUARD_MODE_AUDIT, &st, NULL));
+	EXPECT_EQ(3, st.policy_gen);
+	netlink_close(other);
+	ASSERT_EQ(0, netlink_open(&self->c));
+}
+
+/* A heartbeat speaks for its sender only. */
+TEST_F(kmod, heartbeat_pid_is_the_senders)
+{
+	char errmsg[NETLINK_ERRMSG_MAX] = "";
+	uint32_t pid = getpid() + 1;
+	struct kmod_status st;
+
+	RETURN_IF_SETUP_SKIPPED();
+	EXPECT_EQ(-EPERM, netlink_send_raw(self->c, PDGUARD_CMD_HEARTBEAT, PDGUARD_GENL_VERSION,
+					   (uint8_t[]){ 8, 0, PDGUARD_ATTR_AGENT_PID, 0,
+							pid & 0xff, (pid >> 8) & 0xff,
+							(pid >> 16) & 0xff, pid >> 24 }, 8, errmsg));
+	EXPECT_STREQ("HEARTBEAT must carry its sender's own pid", errmsg);
+	ASSERT_EQ(0, netlink_get_status(self->c, &st));
+	EXPECT_FALSE(st.have_heartbeat);
+	EXPECT_EQ(1, st.cnt[PDGUARD_CNT_NOT_AGENT]);
+}
+
 /* Run @fn as nobody (uid/gid 65534, no capabilities) in a child; return its exit code. */
 static int as_nobody(int (*fn)(void))
 {

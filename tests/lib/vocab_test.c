@@ -63,8 +63,13 @@ TEST(every_reason_has_words)
 	vocab_reason_format(buf, sizeof(buf), PDGUARD_REASON_ZONE_WRITE_AFTER, &a);
 	EXPECT_STREQ("a process tainted with medical wrote a file on a usb zone; removed after the "
 		     "fact", buf);
-	vocab_reason_format(buf, sizeof(buf), __PDGUARD_REASON_MAX, &a);
-	EXPECT_STREQ("reason 13", buf);
+	{
+		char want[32];
+
+		snprintf(want, sizeof(want), "reason %u", (unsigned int)__PDGUARD_REASON_MAX);
+		vocab_reason_format(buf, sizeof(buf), __PDGUARD_REASON_MAX, &a);
+		EXPECT_STREQ(want, buf);
+	}
 	/* a short buffer is cut, never overrun */
 	vocab_reason_format(buf, 10, PDGUARD_REASON_TAINT_TO_ZONE, &a);
 	EXPECT_EQ(9, strlen(buf));
@@ -75,6 +80,9 @@ TEST(names_of_the_abi_enums)
 	EXPECT_STREQ("would-deny", vocab_decision_name(PDGUARD_DECISION_WOULD_DENY));
 	EXPECT_STREQ("unknown", vocab_decision_name(__PDGUARD_DECISION_MAX));
 	EXPECT_STREQ("rename", vocab_op_name(PDGUARD_OP_RENAME));
+	EXPECT_STREQ("unpin", vocab_op_name(PDGUARD_OP_UNPIN));
+	EXPECT_STREQ("prctl", vocab_op_name(PDGUARD_OP_PRCTL));
+	EXPECT_STREQ("unknown", vocab_op_name(__PDGUARD_OP_MAX));
 	EXPECT_STREQ("usb", vocab_zone_name(PDGUARD_ZONE_USB));
 	EXPECT_EQ(NULL, vocab_zone_name(PDGUARD_ZONE_NONE));
 	EXPECT_STREQ("derived", vocab_level_name(PDGUARD_LEVEL_DERIVED));

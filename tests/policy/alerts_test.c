@@ -193,4 +193,56 @@ TEST(bounded_keys)
 	config_free(&cfg);
 }
 
+/* Tamper refusals, the agent's stop and a policy reload raise an alert each, whatever the PD. */
+TEST(watched_events)
+{
+	struct seen seen = { 0 };
+	struct config cfg;
+	struct alerts *a;
+	struct event ev;
+
+	config_defaults(&cfg);
+	ASSERT_EQ(0, alerts_new(&a, &cfg, NULL, collect, &seen));
+
+	ev = event_make("unpin", "deny", "only the pdguard agent may touch ...");
+	ev.ts_ns = T0 * NS;
+	ev.pid = 700;
+	alerts_observe(a, &ev);
+	ASSERT_EQ(1, seen.n);
+	EXPECT_STREQ("tamper", seen.what[0]);
+	EXPECT_NE(NULL, strstr(seen.extra[0], "\"evidence_op\":\"unpin\""));
+	/* the same process again within 10 s: logged as a deny, no second alert */
+	ev.op = "bpf";
+	ev.ts_ns = T0 * NS + 5 * NS;
+	alerts_observe(a, &ev);
+	EXPECT_EQ(1, seen.n);
+	/* after the quiet time, or another process: alerts again */
+	ev.ts_ns = T0 * NS + 16 * NS;
+	alerts_observe(a, &ev);
+	EXPECT_EQ(2, seen.n);
+	ev.pid = 701;
+	ev.op = "ptrace";
+	alerts_observe(a, &ev);
+	EXPECT_EQ(3, seen.n);
+
+	/* an ordinary denial of a file is no tamper; the same op allowed is none either */
+	ev = event_make("open", "deny", "no role of this user may read personnel");
+	alerts_observe(a, &ev);
+	ev = event_make("bpf", "allow", NULL);
+	alerts_observe(a, &ev);
+	EXPECT_EQ(3, seen.n);
+
+	ev = event_make("agent-stop", "info", "pdguard stopped");
+	alerts_observe(a, &ev);
+	ASSERT_EQ(4, seen.n);
+	EXPECT_STREQ("agent-stopped", seen.what[3]);
+	ev = event_make("policy-reload", "info", "policy reloaded (generation 2), mode enforce");
+	alerts_observe(a, &ev);
+	ASSERT_EQ(5, seen.n);
+	EXPECT_STREQ("policy-changed", seen.what[4]);
+	EXPECT_EQ(5, alerts_count(a));
+	alerts_free(a);
+	config_free(&cfg);
+}
+
 TEST_HARNESS_MAIN

@@ -28,7 +28,7 @@ users=(pdgs-hr pdgs-acc pdgs-it)
 cleanup() {
 	[ -n "${agent:-}" ] && kill -TERM "$agent" 2>/dev/null && wait "$agent" 2>/dev/null
 	# the BPF drivers keep enforcing after the agent (pinned): end that here
-	[ -d /sys/fs/bpf/pdguard ] && "$pd" bpf detach >/dev/null 2>&1
+	[ -d /sys/fs/bpf/pdguard ] && "$pd" bpf --log /dev/null detach --break-glass --reason "test cleanup" >/dev/null 2>&1
 	for u in "${users[@]}"; do userdel "$u" 2>/dev/null; groupdel "$u" 2>/dev/null; done
 	umount "$d/usb" 2>/dev/null
 	umount "$d"

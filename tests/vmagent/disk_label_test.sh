@@ -23,7 +23,7 @@ agent=
 stop_agent() {
 	[ -n "$agent" ] && kill -TERM "$agent" 2>/dev/null && wait "$agent" 2>/dev/null
 	agent=
-	"$pd" bpf detach >/dev/null 2>&1
+	"$pd" bpf --log /dev/null detach --break-glass --reason "test cleanup" >/dev/null 2>&1
 }
 cleanup() {
 	stop_agent

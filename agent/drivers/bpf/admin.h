@@ -70,16 +70,23 @@ int pdg_bpf_unpin(const char *pin_dir);
 /**
  * pdg_bpf_attach() - load, attach and pin the programs in @pin_dir, with no policy yet
  * @driver: PDGUARD_DRIVER_NONE picks the best the kernel offers
+ * @guard: arm the tamper guard for this process's executable (docs/threat-model.md)
  * Return: 0, or -errno with @err filled.
  */
 int pdg_bpf_attach(struct pdg_bpf **out, const char *pin_dir, enum pdguard_bpf_driver driver,
-		   enum pdguard_mode mode, struct pdg_bpf_error *err);
+		   enum pdguard_mode mode, bool guard, struct pdg_bpf_error *err);
 
 /**
  * pdg_bpf_open_pinned() - the programs pinned in @pin_dir, their mode and agent left as they are
  * Return: 0, or -errno with @err filled.
  */
 int pdg_bpf_open_pinned(struct pdg_bpf **out, const char *pin_dir, struct pdg_bpf_error *err);
+
+/*
+ * Whether the tamper guard is armed: only the agent's executable may touch the objects, and
+ * `pdguard bpf detach` needs --break-glass (docs/threat-model.md).
+ */
+bool pdg_bpf_guarded(const struct pdg_bpf *b);
 
 /* Close the handles. Unpinned programs are detached; pinned ones keep enforcing. */
 void pdg_bpf_stop(struct pdg_bpf *b);

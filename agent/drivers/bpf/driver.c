@@ -270,6 +270,7 @@ static int start_kind(enum pdguard_bpf_driver kind, const struct driver_env *env
 		.mode = env->cfg->mode,
 		.agent_tgid = env->agent_pid,
 		.pin_dir = PDGUARD_BPF_PIN_DIR,
+		.guard = true,
 	};
 	struct pdg_bpf_error err = { 0 };
 	struct driver *d = calloc(1, sizeof(*d));
@@ -354,6 +355,9 @@ static void bpf_describe(struct driver *d, FILE *f)
 		fprintf(f, "  labels from: %s%s%s\n", pdg_bpf_label_src_name(src),
 			why[0] ? " — not from the files' xattrs: " : "", why);
 	}
+	fprintf(f, "  guard: %s\n", pdg_bpf_guarded(d->b) ?
+		"on (only this program may open, change, detach or unpin them)" :
+		"OFF: pinned unguarded (an older agent or attach --no-guard); detach and start again");
 	fprintf(f, "  known gaps: docs/threat-model.md\n  counters:");
 	pdg_bpf_counters(d->b, cnt);
 	for (i = 0; i < __PDGUARD_BPF_CNT_MAX; i++)

@@ -25,7 +25,8 @@ const char *const pdg_bpf_map_names[M__COUNT] = {
 	[M_CLOUD] = "pdguard_cloud",   [M_UROLES] = "pdguard_uroles", [M_GROLES] = "pdguard_groles",
 	[M_GRANTS] = "pdguard_grants", [M_SYNC] = "pdguard_sync",     [M_CONFIG] = "pdguard_config",
 	[M_STATS] = "pdguard_stats",   [M_EVENTS] = "pdguard_events", [M_TAINT] = "pdguard_taint",
-	[M_PIPES] = "pdguard_pipes",   [M_XLABEL] = "pdguard_xlabel",
+	[M_PIPES] = "pdguard_pipes",   [M_XLABEL] = "pdguard_xlabel", [M_GUARD] = "pdguard_guard",
+	[M_GUARD_IDS] = "pdguard_guard_ids", [M_GUARD_EXE] = "pdguard_guard_exe",
 };
 
 #define LSM_PREFIX "pdguard_lsm_"
@@ -150,8 +151,10 @@ static int resume(struct pdg_bpf *b, const struct pdg_bpf_opts *o, struct pdg_bp
 		if (ret)
 			return ret;
 		b->own_fd[i] = bpf_obj_get(p);
-		/* fmod_ret mode has no inode storage */
-		if (b->own_fd[i] < 0 && (i == M_ILABEL || i == M_XLABEL) && errno == ENOENT)
+		/* fmod_ret mode has no inode storage; pins of ABI 1.3 have no guard */
+		if (b->own_fd[i] < 0 && errno == ENOENT &&
+		    (i == M_ILABEL || i == M_XLABEL || i == M_GUARD || i == M_GUARD_IDS ||
+		     i == M_GUARD_EXE))
 			continue;
 		if (b->own_fd[i] < 0) {
 			ret = -errno;
@@ -173,6 +176,13 @@ static int resume(struct pdg_bpf *b, const struct pdg_bpf_opts *o, struct pdg_bp
 	}
 	b->resumed = true;
 	b->label_src = c.label_src;
+	if (b->map_fd[M_GUARD] >= 0) {
+		struct pdguard_guard g;
+		uint32_t k = 0;
+
+		b->guarded = !bpf_map_lookup_elem(b->map_fd[M_GUARD], &k, &g) &&
+			     (g.flags & PDGUARD_GUARD_ON);
+	}
 	if (o->keep_config)
 		return 0;
 	c.mode = o->mode;
@@ -226,6 +236,93 @@ static int open_object(struct pdg_bpf *b, bool kfuncs, struct pdg_bpf_error *err
 		bpf_map__set_autocreate(b->skel->maps.pdguard_xlabel, false);
 	}
 	return 0;
+}
+
+/* ---- tamper protection (bpf/lib/guard.bpf.h) ---------------------------------------------- */
+
+static int guard_add_id(int fd, uint32_t kind, uint32_t id)
+{
+	struct pdguard_guard_id k = { .kind = kind, .id = id };
+	uint32_t one = 1;
+
+	return bpf_map_update_elem(fd, &k, &one, BPF_NOEXIST) ? -errno : 0;
+}
+
+/*
+ * Arm the guard: every map, program and link of this session by id, this process and the pin
+ * directory, then freeze both maps so that nobody, the agent included, changes them again.
+ * The programs learn this process's executable from its next bpf() call; from then on only
+ * processes running it may touch the objects (docs/threat-model.md).
+ */
+static int guard_arm(struct pdg_bpf *b, const struct pdg_bpf_opts *o, struct pdg_bpf_error *err)
+{
+	int ids = b->map_fd[M_GUARD_IDS], gfd = b->map_fd[M_GUARD];
+	struct pdguard_guard g = { .flags = PDGUARD_GUARD_ON };
+	struct pdguard_guard_exe x;
+	struct bpf_program *prog;
+	struct bpf_map *map;
+	struct stat st;
+	uint32_t k = 0;
+	int i, ret;
+
+	bpf_object__for_each_map(map, b->skel->obj) {
+		struct bpf_map_info info = {};
+		__u32 len = sizeof(info);
+
+		if (!bpf_map__autocreate(map) || bpf_map__fd(map) < 0)
+			continue;
+		if (bpf_obj_get_info_by_fd(bpf_map__fd(map), &info, &len))
+			return -errno;
+		ret = guard_add_id(ids, PDGUARD_GUARD_MAP, info.id);
+		if (ret)
+			goto fail;
+	}
+	bpf_object__for_each_program(prog, b->skel->obj) {
+		struct bpf_prog_info info = {};
+		__u32 len = sizeof(info);
+
+		if (!bpf_program__autoload(prog))
+			continue;
+		if (bpf_obj_get_info_by_fd(bpf_program__fd(prog), &info, &len))
+			return -errno;
+		ret = guard_add_id(ids, PDGUARD_GUARD_PROG, info.id);
+		if (ret)
+			goto fail;
+	}
+	for (i = 0; i < b->n_links; i++) {
+		struct bpf_link_info info = {};
+		__u32 len = sizeof(info);
+
+		if (bpf_obj_get_info_by_fd(bpf_link__fd(b->links[i]), &info, &len))
+			return -errno;
+		ret = guard_add_id(ids, PDGUARD_GUARD_LINK, info.id);
+		if (ret)
+			goto fail;
+	}
+	if (bpf_map_freeze(ids))
+		return -errno;
+
+	g.learn_tgid = getpid();
+	if (o->pin_dir) {
+		if (stat(o->pin_dir, &st))
+			return -errno;
+		g.pin_ino = st.st_ino;
+		g.pin_dev = pdg_bpf_kdev(st.st_dev);
+	}
+	if (bpf_map_update_elem(gfd, &k, &g, BPF_ANY) || bpf_map_freeze(gfd))
+		return -errno;
+	/* this call passes the bpf hook, which learns our executable from it */
+	if (bpf_map_lookup_elem(b->map_fd[M_GUARD_EXE], &k, &x))
+		return -errno;
+	if (bpf_map_lookup_elem(b->map_fd[M_GUARD_EXE], &k, &x) || !x.learnt) {
+		errf(err, NULL, "The guard did not learn the agent's executable");
+		return -EPROTO;
+	}
+	b->guarded = true;
+	return 0;
+fail:
+	errf(err, NULL, "Failed to record pdguard's BPF objects for the guard: %s", strerror(-ret));
+	return ret;
 }
 
 static int load_and_attach(struct pdg_bpf *b, const struct pdg_bpf_opts *o,
@@ -340,7 +437,7 @@ static int load_and_attach(struct pdg_bpf *b, const struct pdg_bpf_opts *o,
 			}
 		}
 	}
-	return 0;
+	return o->guard ? guard_arm(b, o, err) : 0;
 }
 
 int pdg_bpf_start(struct pdg_bpf **out, const struct pdg_bpf_opts *o, struct pdg_bpf_error *err)
@@ -400,9 +497,10 @@ fail:
 }
 
 int pdg_bpf_attach(struct pdg_bpf **out, const char *pin_dir, enum pdguard_bpf_driver driver,
-		   enum pdguard_mode mode, struct pdg_bpf_error *err)
+		   enum pdguard_mode mode, bool guard, struct pdg_bpf_error *err)
 {
-	struct pdg_bpf_opts o = { .driver = driver, .mode = mode, .pin_dir = pin_dir };
+	struct pdg_bpf_opts o = { .driver = driver, .mode = mode, .pin_dir = pin_dir,
+				  .guard = guard };
 
 	return pdg_bpf_start(out, &o, err);
 }
@@ -476,6 +574,11 @@ enum pdguard_bpf_driver pdg_bpf_driver(const struct pdg_bpf *b)
 bool pdg_bpf_resumed(const struct pdg_bpf *b)
 {
 	return b->resumed;
+}
+
+bool pdg_bpf_guarded(const struct pdg_bpf *b)
+{
+	return b->guarded;
 }
 
 int pdg_bpf_prog_stats(struct pdg_bpf *b, pdg_bpf_prog_stat_cb cb, void *ctx)

@@ -27,6 +27,9 @@ struct pdg_bpf_label {
  * @pin_dir: bpffs directory to pin links and maps in and to resume from (the daemon passes
  *           PDGUARD_BPF_PIN_DIR); NULL: nothing pinned, pdg_bpf_stop() detaches (tests)
  * @keep_config: when resuming, leave the pinned mode and agent tgid as they are (the CLI)
+ * @guard: arm the tamper guard (bpf/lib/guard.bpf.h) for this process's executable: only
+ *         processes running it may then open, change, detach or unpin the objects; false: no
+ *         guard (tests of other things, `pdguard bpf attach --no-guard`)
  * @roles, @zones, @labels, @sync_clients (executable paths): initial policy
  */
 struct pdg_bpf_opts {
@@ -35,6 +38,7 @@ struct pdg_bpf_opts {
 	pid_t agent_tgid;
 	bool keep_config;
 	const char *pin_dir;
+	bool guard;
 	const struct pdg_bpf_role *roles;
 	size_t n_roles;
 	const struct pdg_bpf_zone *zones;

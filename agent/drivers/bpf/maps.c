@@ -276,6 +276,7 @@ const char *pdg_bpf_counter_name(enum pdguard_bpf_counter c)
 		[PDGUARD_BPF_CNT_XATTR_CACHED] = "label_xattr_cached",
 		[PDGUARD_BPF_CNT_XATTR_ERROR] = "label_xattr_errors",
 		[PDGUARD_BPF_CNT_FORGOTTEN] = "labels_forgotten",
+		[PDGUARD_BPF_CNT_TAMPER] = "tamper_refused",
 	};
 
 	return (unsigned int)c < __PDGUARD_BPF_CNT_MAX ? names[c] : "?";

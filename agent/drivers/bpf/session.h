@@ -27,6 +27,9 @@ enum {
 	M_TAINT,
 	M_PIPES,
 	M_XLABEL,
+	M_GUARD,
+	M_GUARD_IDS,
+	M_GUARD_EXE,
 	M__COUNT,
 };
 
@@ -44,6 +47,7 @@ struct pdg_bpf {
 	enum pdguard_label_src label_src;
 	char label_src_why[160];	/* why not the module's kfuncs, when not */
 	bool resumed;
+	bool guarded;			/* the guard is armed (bpf/lib/guard.bpf.h) */
 	char pin_dir[PATH_MAX - 64];
 	int map_fd[M__COUNT];
 	int own_fd[M__COUNT];		/* fds we opened ourselves (resume) */
