@@ -290,7 +290,7 @@ static int cmd_attach(int argc, char **argv)
 	}
 	if (pdg_bpf_pinned(pin_dir) != PDGUARD_DRIVER_NONE) {
 		cli_error("bpf", "programs are already pinned in %s", pin_dir);
-		cli_hint("run 'pdguard bpf detach' first, or use them as they are.");
+		cli_hint("run 'pdguard bpf detach --break-glass --reason WHY' first, or use them as they are.");
 		return EXIT_ERROR;
 	}
 	ret = pdg_bpf_attach(&b, pin_dir, driver, mode, guard, &err);

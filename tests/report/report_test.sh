@@ -24,7 +24,7 @@ users=(pdgr-hr pdgr-acc)
 staff=pdgr-staff
 cleanup() {
 	[ -n "${agent:-}" ] && kill -TERM "$agent" 2>/dev/null && wait "$agent" 2>/dev/null
-	[ -d /sys/fs/bpf/pdguard ] && "$pd" bpf detach >/dev/null 2>&1
+	[ -d /sys/fs/bpf/pdguard ] && "$pd" bpf --log /dev/null detach --break-glass --reason 'test cleanup' >/dev/null 2>&1
 	diag "$d/agent.out" "$d/out/err.txt"
 	[ -n "${PDG_KEEP_REPORTS:-}" ] && cp -r "$d/out/." "$PDG_KEEP_REPORTS/"
 	for u in "${users[@]}"; do userdel "$u" 2>/dev/null; groupdel "$u" 2>/dev/null; done

@@ -158,7 +158,7 @@ static int resume(struct pdg_bpf *b, const struct pdg_bpf_opts *o, struct pdg_bp
 			continue;
 		if (b->own_fd[i] < 0) {
 			ret = -errno;
-			errf(err, "run 'pdguard bpf detach' and start again",
+			errf(err, "run 'pdguard bpf detach --break-glass' and start again",
 			     "Pinned BPF state in %s is incomplete: %s: %s", o->pin_dir, p,
 			     strerror(-ret));
 			return ret;
@@ -169,7 +169,7 @@ static int resume(struct pdg_bpf *b, const struct pdg_bpf_opts *o, struct pdg_bp
 	if (ret)
 		return ret;
 	if (c.abi_major != PDGUARD_ABI_MAJOR) {
-		errf(err, "run 'pdguard bpf detach' and start again",
+		errf(err, "run 'pdguard bpf detach --break-glass' and start again",
 		     "Pinned BPF maps in %s have ABI %u.%u, this agent %u.%u", o->pin_dir,
 		     c.abi_major, c.abi_minor, PDGUARD_ABI_MAJOR, PDGUARD_ABI_MINOR);
 		return -EPROTO;
