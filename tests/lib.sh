@@ -23,11 +23,16 @@ pdg_native_areas() {
 	done
 }
 
-# Run one test program under a timeout, framed for tests/tap-summary.awk.
+# The kernels the VM tests boot (scripts/vm-run --kernel), each with and without bpf in lsm=.
+PDG_VM_KERNELS=${PDG_VM_KERNELS:-6.1 6.12}
+
+# Run one test program under a timeout, framed for tests/tap-summary.awk. In the VM the name
+# carries the kernel it ran on (tests/vm-guest.sh sets PDG_NAME_TAG), e.g.
+# "tests/bpf/kfunc_test.sh [6.12]": the summary then says which kernel each result is from.
 pdg_run_one() {
 	local t=$1 name rc
 	name=${t#"$PDG_TOP"/}
-	name=${name#build/}
+	name=${name#build/}${PDG_NAME_TAG:+ $PDG_NAME_TAG}
 	echo "PDGUARD-TEST-BEGIN $name"
 	timeout -k 10 "${PDG_TEST_TIMEOUT:-900}" "$t" </dev/null 2>&1
 	rc=$?
