@@ -172,12 +172,14 @@ install: agent
 DKMS_VERSION := $(shell sed -n 's/^PACKAGE_VERSION="\(.*\)"$$/\1/p' dkms.conf)
 DKMS_SRC     := /usr/src/pdguard-$(DKMS_VERSION)
 DKMS_KVER    ?= $(shell uname -r)
+# e.g. DKMS_FLAGS=--no-depmod (tests/kmod/dkms_test.sh in the VM, see there)
+DKMS_FLAGS   ?=
 install-dkms:
 	@command -v dkms >/dev/null || { echo "dkms is not installed."; \
 		echo "Hint: apt-get install --no-install-recommends dkms"; exit 1; }
 	@if dkms status -m pdguard -v $(DKMS_VERSION) | grep -q .; then \
 		echo "dkms remove pdguard/$(DKMS_VERSION) --all"; \
-		dkms remove pdguard/$(DKMS_VERSION) --all >/dev/null; fi
+		dkms remove $(DKMS_FLAGS) pdguard/$(DKMS_VERSION) --all >/dev/null; fi
 	rm -rf $(DKMS_SRC)
 	install -d $(DKMS_SRC)/kmod $(DKMS_SRC)/include/uapi $(DKMS_SRC)/scripts
 	install -m 0644 Kbuild dkms.conf $(DKMS_SRC)/
@@ -185,7 +187,7 @@ install-dkms:
 	install -m 0644 include/uapi/pdguard.h $(DKMS_SRC)/include/uapi/
 	install -m 0755 scripts/kmod-btf $(DKMS_SRC)/scripts/
 	dkms add pdguard/$(DKMS_VERSION)
-	dkms install pdguard/$(DKMS_VERSION) -k $(DKMS_KVER)
+	dkms install $(DKMS_FLAGS) pdguard/$(DKMS_VERSION) -k $(DKMS_KVER)
 
 format:
 	clang-format -i $$(git ls-files '*.c' '*.h')
