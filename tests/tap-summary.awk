@@ -66,6 +66,8 @@ BEGIN { passed = failed = skipped = 0; TAILN = 25; MAXBAD = 20 }
 	printf("FAIL %s\n", $0)
 	next
 }
+# the duration of each VM boot (tests/run.sh), kept in the summary
+!inside && /^# vm\(/ { print; next }
 !inside { next }
 { ntail++; tail[ntail % TAILN] = substr($0, 1, 300) }
 /^1\.\.[0-9]+/ {
