@@ -6,11 +6,12 @@
 # label kfuncs; `dkms remove` takes it away. Runs in the VM as root (make test): everything it
 # writes (/usr/src, /var/lib/dkms, /lib/modules) lands in the guest's throwaway overlay.
 #
-# depmod: dkms runs `depmod -a` after install and remove, which reads every module of the
-# kernel (4000+, over 9p, xz-compressed on 6.12) in the emulated CPU: measured at more than
-# ten minutes a run on these machines (docs/kmod.md). So by default dkms runs with --no-depmod
-# here, and the installed file is loaded by its path; PDG_DKMS_DEPMOD=1 runs the full path
-# (dkms's depmod, then modprobe by name) where there is time for it.
+# depmod: dkms runs `depmod -a` after install and after remove, which parses every module of
+# the kernel (4000+; xz-compressed on 6.12) in the emulated CPU: 147-196 s a run on 6.1 and
+# 262-362 s on 6.12 on these shared machines (docs/vm-testing.md), so two of them would double
+# the test suite's VM time. By default dkms runs with --no-depmod here, and the installed file
+# is loaded by its path; PDG_DKMS_DEPMOD=1 runs the full path (dkms's depmod, then modprobe by
+# name) where there is time for it.
 set -u
 top=$(cd "$(dirname "$0")/../.." && pwd)
 . "$top/tests/tap.sh"
