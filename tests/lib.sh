@@ -30,12 +30,13 @@ PDG_VM_KERNELS=${PDG_VM_KERNELS:-6.1 6.12}
 # carries the kernel it ran on (tests/vm-guest.sh sets PDG_NAME_TAG), e.g.
 # "tests/bpf/kfunc_test.sh [6.12]": the summary then says which kernel each result is from.
 pdg_run_one() {
-	local t=$1 name rc
+	local t=$1 name rc start=$SECONDS
 	name=${t#"$PDG_TOP"/}
 	name=${name#build/}${PDG_NAME_TAG:+ $PDG_NAME_TAG}
 	echo "PDGUARD-TEST-BEGIN $name"
 	timeout -k 10 "${PDG_TEST_TIMEOUT:-900}" "$t" </dev/null 2>&1
 	rc=$?
 	[ $rc -eq 124 ] && echo "# $name: timed out after ${PDG_TEST_TIMEOUT:-900} s"
+	echo "# $name: $((SECONDS - start)) s"
 	echo "PDGUARD-TEST-END $name $rc"
 }
