@@ -2,7 +2,11 @@
 #
 # pdguard build. Everything lands in build/:
 #   make            the agent, build/pdguard
-#   make kmod       build/pdguard.ko against the installed Debian kernel headers
+#   make kmod       build/kmod/KVER/pdguard.ko for every kernel whose headers are in /usr/src
+#                   (Debian 12's 6.1; 6.12 once scripts/vm-run --kernel 6.12 unpacked them),
+#                   and build/pdguard.ko, the 6.1 one; make kmod KVER=... for one kernel
+#   make install-dkms  the module's source in /usr/src/pdguard-VERSION, built and installed
+#                   with DKMS for the running kernel
 #   make test       unit, integration and VM tests; ends with "N passed, N failed, N skipped"
 #   make bench      benchmarks, side by side, with ratios
 #   make fuzz       bounded fuzzing of extraction and rule parsing (not part of make test)
@@ -51,15 +55,32 @@ TEST_BINS  := $(patsubst %.c,$(BUILD)/%,$(TEST_SRCS))
 HELPER_SRCS := $(sort $(wildcard tests/*/*_helper.c))
 HELPER_BINS := $(patsubst %.c,$(BUILD)/%,$(HELPER_SRCS))
 
-# Kernel module: built out of tree in build/kmod/ (a tree of symlinks), so the sources stay clean.
+# Kernel module: built out of tree for each kernel in build/kmod/KVER/src/ (a tree of symlinks),
+# so the sources stay clean; the result is build/kmod/KVER/pdguard.ko.
 # W=1: the kernel's extra warnings (missing prototypes and the like) for our module only;
 # PDGUARD_WERROR=y makes kmod/Kbuild add -Werror. DKMS builds set neither: a kernel we never
 # built against must not fail to build the module over a new warning.
-KDIR ?= $(shell ls -d /usr/src/linux-headers-*-amd64 2>/dev/null | sort -V | tail -n 1)
-KVER := $(patsubst linux-headers-%,%,$(notdir $(KDIR)))
+# The kernels: every /usr/src/linux-headers-*-amd64, or the one of KVER= or KDIR=. The default
+# one (build/pdguard.ko) is the newest 6.1, Debian 12's own kernel.
+KDIRS   := $(shell ls -d /usr/src/linux-headers-*-amd64 2>/dev/null | sort -V)
+ifneq ($(filter command line environment,$(origin KDIR)),)
+KVER    ?= $(patsubst linux-headers-%,%,$(notdir $(KDIR)))
+KMOD_KVERS := $(KVER)
+kdir_of  = $(KDIR)
+else ifneq ($(filter command line environment,$(origin KVER)),)
+KMOD_KVERS := $(KVER)
+kdir_of  = /usr/src/linux-headers-$(1)
+else
+KDIR    := $(lastword $(or $(filter /usr/src/linux-headers-6.1.%,$(KDIRS)),$(KDIRS)))
+KVER    := $(patsubst linux-headers-%,%,$(notdir $(KDIR)))
+KMOD_KVERS := $(patsubst /usr/src/linux-headers-%,%,$(KDIRS))
+kdir_of  = /usr/src/linux-headers-$(1)
+endif
 KMOD_SRCS := $(wildcard kmod/*.c kmod/*.h) kmod/Kbuild Kbuild include/uapi/pdguard.h scripts/kmod-btf
+KMOD_KOS  := $(foreach v,$(KMOD_KVERS),$(BUILD)/kmod/$(v)/pdguard.ko)
 
-.PHONY: all agent kmod tests test bench bench-bins fuzz install clean deps check-deps format run
+.PHONY: all agent kmod tests test bench bench-bins fuzz install install-dkms clean deps check-deps \
+	format run
 all: agent
 
 agent: $(BUILD)/pdguard
@@ -105,18 +126,26 @@ $(BUILD)/bench/%: bench/%.c $(BUILD)/libpdguard.a
 
 bench-bins: $(BENCH_BINS)
 
-kmod: $(BUILD)/pdguard.ko
-
-$(BUILD)/pdguard.ko: $(KMOD_SRCS)
-	@test -n "$(KDIR)" || { echo "No kernel headers in /usr/src/linux-headers-*-amd64."; \
+kmod: $(KMOD_KOS) $(if $(filter $(KVER),$(KMOD_KVERS)),$(BUILD)/pdguard.ko)
+	@test -n "$(KMOD_KVERS)" || { echo "No kernel headers in /usr/src/linux-headers-*-amd64."; \
 		echo "Hint: run scripts/deps.sh test (as root) to install linux-headers-amd64."; exit 1; }
-	@mkdir -p $(BUILD)/kmod/kmod
-	@ln -sfn $(CURDIR)/Kbuild $(BUILD)/kmod/Kbuild
-	@ln -sfn $(CURDIR)/include $(BUILD)/kmod/include
-	@for f in $(CURDIR)/kmod/*; do ln -sfn $$f $(BUILD)/kmod/kmod/; done
-	$(MAKE) -C $(KDIR) M=$(CURDIR)/$(BUILD)/kmod W=1 PDGUARD_WERROR=$(KMOD_WERROR) modules
-	scripts/kmod-btf $(BUILD)/kmod/kmod/pdguard.ko $(KVER)
-	cp $(BUILD)/kmod/kmod/pdguard.ko $@
+
+$(BUILD)/pdguard.ko: $(BUILD)/kmod/$(KVER)/pdguard.ko
+	cp $< $@
+
+# The post-build step scripts/kmod-btf gives the module its BTF (for its label kfuncs) against
+# that kernel's BTF; DKMS runs the same step (dkms.conf).
+$(BUILD)/kmod/%/pdguard.ko: $(KMOD_SRCS)
+	@test -d "$(call kdir_of,$*)" || { echo "No kernel headers for $* in $(call kdir_of,$*)."; \
+		echo "Hint: run scripts/deps.sh test (as root): it installs linux-headers-amd64 and"; \
+		echo "unpacks the 6.12 headers (scripts/vm-run --kernel 6.12 --prepare)."; exit 1; }
+	@mkdir -p $(@D)/src/kmod
+	@ln -sfn $(CURDIR)/Kbuild $(@D)/src/Kbuild
+	@ln -sfn $(CURDIR)/include $(@D)/src/include
+	@for f in $(CURDIR)/kmod/*; do ln -sfn $$f $(@D)/src/kmod/; done
+	$(MAKE) -C $(call kdir_of,$*) M=$(CURDIR)/$(@D)/src W=1 PDGUARD_WERROR=$(KMOD_WERROR) modules
+	scripts/kmod-btf $(@D)/src/kmod/pdguard.ko $*
+	cp $(@D)/src/kmod/pdguard.ko $@
 
 test: tests kmod
 	@tests/run.sh
@@ -136,6 +165,29 @@ install: agent
 	install -d -m 0755 $(DESTDIR)/etc/pdguard
 	cp -rn policies/. $(DESTDIR)/etc/pdguard/
 	install -D -m 0644 scripts/pdguard.service $(DESTDIR)/lib/systemd/system/pdguard.service
+
+# DKMS: the module's source (what dkms.conf names) in /usr/src/pdguard-VERSION, then dkms add,
+# build and install for DKMS_KVER (default: the running kernel). As root; run again to
+# replace an earlier install. Remove with: dkms remove pdguard/VERSION --all.
+DKMS_VERSION := $(shell sed -n 's/^PACKAGE_VERSION="\(.*\)"$$/\1/p' dkms.conf)
+DKMS_SRC     := /usr/src/pdguard-$(DKMS_VERSION)
+DKMS_KVER    ?= $(shell uname -r)
+# e.g. DKMS_FLAGS=--no-depmod (tests/kmod/dkms_test.sh in the VM, see there)
+DKMS_FLAGS   ?=
+install-dkms:
+	@command -v dkms >/dev/null || { echo "dkms is not installed."; \
+		echo "Hint: apt-get install --no-install-recommends dkms"; exit 1; }
+	@if dkms status -m pdguard -v $(DKMS_VERSION) | grep -q .; then \
+		echo "dkms remove pdguard/$(DKMS_VERSION) --all"; \
+		dkms remove $(DKMS_FLAGS) pdguard/$(DKMS_VERSION) --all >/dev/null; fi
+	rm -rf $(DKMS_SRC)
+	install -d $(DKMS_SRC)/kmod $(DKMS_SRC)/include/uapi $(DKMS_SRC)/scripts
+	install -m 0644 Kbuild dkms.conf $(DKMS_SRC)/
+	install -m 0644 kmod/Kbuild kmod/*.c kmod/*.h $(DKMS_SRC)/kmod/
+	install -m 0644 include/uapi/pdguard.h $(DKMS_SRC)/include/uapi/
+	install -m 0755 scripts/kmod-btf $(DKMS_SRC)/scripts/
+	dkms add pdguard/$(DKMS_VERSION)
+	dkms install $(DKMS_FLAGS) pdguard/$(DKMS_VERSION) -k $(DKMS_KVER)
 
 format:
 	clang-format -i $$(git ls-files '*.c' '*.h')

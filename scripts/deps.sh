@@ -4,7 +4,8 @@
 # Install what pdguard needs from Debian's packages, and nothing from anywhere else.
 #
 #   scripts/deps.sh run     build and run the agent
-#   scripts/deps.sh test    also the test rig: kernel headers, QEMU, busybox, test tools
+#   scripts/deps.sh test    also the test rig: kernel headers, QEMU, busybox, test tools, and
+#                           the VM kernels (scripts/vm-run --prepare for 6.1 and 6.12)
 #
 # Idempotent: when everything is present it prints nothing and touches nothing. Must run as root
 # (it calls apt-get). Packages come with --no-install-recommends.
@@ -17,7 +18,10 @@ Usage: scripts/deps.sh [run|test|bench|fuzz]...
 Installs the Debian 12 packages pdguard needs, with apt-get (apt-get update first, once).
   run    compiler and libraries to build and run the agent (default)
   test   everything 'make test' needs: kernel headers and tools to build the kernel module and
-         BPF programs, QEMU and busybox for the VM tests, tools the tests generate files with
+         BPF programs, QEMU and busybox for the VM tests, DKMS, tools the tests generate files
+         with; then the VM kernels: scripts/vm-run --prepare for Debian 12's 6.1 and for the
+         6.12 of bookworm-backports (downloaded with a private sources list, its headers
+         unpacked into /usr/src; the machine's apt sources are not changed)
   bench  what 'make bench' compares against and measures with (ripgrep, GNU time, fapolicyd)
   fuzz   clang's fuzzing runtime for 'make fuzz'
 USAGE
@@ -32,7 +36,7 @@ run_pkgs=(
 test_pkgs=(
 	"${run_pkgs[@]}"
 	clang llvm bpftool linux-headers-amd64 kmod cpio xz-utils dwarves libelf-dev zlib1g-dev
-	qemu-system-x86 busybox-static dosfstools e2fsprogs util-linux python3 zip
+	qemu-system-x86 busybox-static dosfstools e2fsprogs util-linux python3 zip dkms
 	fonts-dejavu-core libcairo2-dev python3-xlwt libreoffice-writer-nogui poppler-utils
 	chromium jq tar gzip bzip2 zstd lz4 p7zip-full time
 )
@@ -40,24 +44,37 @@ bench_pkgs=("${test_pkgs[@]}" ripgrep time bc fapolicyd)
 fuzz_pkgs=("${test_pkgs[@]}" libclang-rt-14-dev)
 
 want=()
+vm=0
 [ $# -eq 0 ] && set -- run
 for profile in "$@"; do
 	case "$profile" in
 	run) want+=("${run_pkgs[@]}") ;;
-	test) want+=("${test_pkgs[@]}") ;;
-	bench) want+=("${bench_pkgs[@]}") ;;
+	test) want+=("${test_pkgs[@]}"); vm=1 ;;
+	bench) want+=("${bench_pkgs[@]}"); vm=1 ;;
 	fuzz) want+=("${fuzz_pkgs[@]}") ;;
 	-h|--help) usage; exit 0 ;;
 	*) echo "deps.sh: unknown profile '$profile'" >&2; usage >&2; exit 2 ;;
 	esac
 done
 
+# The VM kernels the tests boot (tests/lib.sh PDG_VM_KERNELS): silent when already cached.
+vm_prepare() {
+	local k
+	[ "$vm" = 1 ] || return 0
+	for k in 6.1 6.12; do
+		"$(dirname "$0")/vm-run" --kernel "$k" --prepare || return
+	done
+}
+
 missing=()
 for p in $(printf '%s\n' "${want[@]}" | sort -u); do
 	st=$(dpkg-query -W -f '${db:Status-Status}' "$p" 2>/dev/null || true)
 	[ "$st" = installed ] || missing+=("$p")
 done
-[ ${#missing[@]} -eq 0 ] && exit 0
+if [ ${#missing[@]} -eq 0 ]; then
+	vm_prepare
+	exit
+fi
 
 if [ "$(id -u)" -ne 0 ]; then
 	echo "deps.sh: missing packages: ${missing[*]}" >&2
@@ -81,4 +98,5 @@ rc=$?
 if printf '%s\n' "${missing[@]}" | grep -qx fapolicyd && command -v systemctl >/dev/null; then
 	systemctl disable --now fapolicyd >/dev/null 2>&1 || true
 fi
+[ $rc -ne 0 ] || vm_prepare || rc=$?
 exit $rc

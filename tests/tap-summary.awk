@@ -38,21 +38,27 @@ function finish(name, rc,    missing, verdict) {
 		reason = reason " (reported no result)"
 	}
 	verdict = nfail ? "FAIL" : "ok  "
-	printf("%s %-40s %3d passed, %d failed, %d skipped%s\n", verdict, name, npass, nfail, nskip, reason)
+	printf("%s %-48s %3d passed, %d failed, %d skipped%s\n", verdict, name, npass, nfail, nskip, reason)
 	if (nfail)
 		show_failure()
 	inside = 0
 }
 BEGIN { passed = failed = skipped = 0; TAILN = 25; MAXBAD = 20 }
 { sub(/\r$/, "") }
+# A name may contain spaces ("tests/bpf/kfunc_test.sh [6.12]"): all but the framing words.
 /^PDGUARD-TEST-BEGIN / {
 	if (inside)
 		finish(cur, 1)
-	cur = $2; inside = 1; plan = 0; seen = 0; plan_skip = 0; npass = nfail = nskip = 0; reason = ""
+	cur = substr($0, length("PDGUARD-TEST-BEGIN ") + 1); inside = 1; plan = 0; seen = 0; plan_skip = 0; npass = nfail = nskip = 0; reason = ""
 	nbad = ntail = 0
 	next
 }
-/^PDGUARD-TEST-END / { finish($2, $3); next }
+/^PDGUARD-TEST-END / {
+	name = substr($0, length("PDGUARD-TEST-END ") + 1)
+	sub(/ [^ ]*$/, "", name)
+	finish(name, $NF)
+	next
+}
 /^PDGUARD-HARNESS-FAIL / {
 	# the rig itself failed (VM timeout, kernel panic, build error): one failure with its reason
 	sub(/^PDGUARD-HARNESS-FAIL /, "")
@@ -60,6 +66,8 @@ BEGIN { passed = failed = skipped = 0; TAILN = 25; MAXBAD = 20 }
 	printf("FAIL %s\n", $0)
 	next
 }
+# the duration of each VM boot (tests/run.sh), kept in the summary
+!inside && /^# vm\(/ { print; next }
 !inside { next }
 { ntail++; tail[ntail % TAILN] = substr($0, 1, 300) }
 /^1\.\.[0-9]+/ {

@@ -118,3 +118,11 @@ pdg_private_ns() {
 			unshare --mount --propagation private -- "$@"
 	fi
 }
+
+# pdg_ko TOP: the pdguard.ko built for the running kernel: build/kmod/$(uname -r)/pdguard.ko
+# (make kmod builds one per kernel with headers), else build/pdguard.ko (the 6.1 build).
+pdg_ko() {
+	local ko=$1/build/kmod/$(uname -r)/pdguard.ko
+	[ -f "$ko" ] || ko=$1/build/pdguard.ko
+	echo "$ko"
+}

@@ -8,12 +8,31 @@
 
 #include "lib/maps.bpf.h"
 
+/*
+ * From 6.2 the verifier trusts task->group_leader only inside an RCU read section, which a
+ * sleepable program (the kfunc ones, lsm.s/) must open itself: without it 6.12 refuses them
+ * ("R2 type=untrusted_ptr_ expected=ptr_, trusted_ptr_, rcu_ptr_"). 6.1 has no
+ * bpf_rcu_read_lock and does not ask; the version test is a constant to the verifier (libbpf's
+ * read-only .kconfig map), so on 6.1 the calls are dead code, removed before the kernel would
+ * look for the (weak, unresolved) kfuncs.
+ */
+extern int LINUX_KERNEL_VERSION __kconfig;
+extern void bpf_rcu_read_lock(void) __ksym __weak;
+extern void bpf_rcu_read_unlock(void) __ksym __weak;
+
 static __always_inline struct pdguard_taint *taint_get(bool create)
 {
 	struct task_struct *task = bpf_get_current_task_btf();
+	const bool rcu = LINUX_KERNEL_VERSION >= KERNEL_VERSION(6, 2, 0);
+	struct pdguard_taint *t;
 
-	return bpf_task_storage_get(&pdguard_taint, task->group_leader, 0,
-				    create ? BPF_LOCAL_STORAGE_GET_F_CREATE : 0);
+	if (rcu)
+		bpf_rcu_read_lock();
+	t = bpf_task_storage_get(&pdguard_taint, task->group_leader, 0,
+				 create ? BPF_LOCAL_STORAGE_GET_F_CREATE : 0);
+	if (rcu)
+		bpf_rcu_read_unlock();
+	return t;
 }
 
 /* The caller's taint, with the taint of the pipes it read from folded in. */

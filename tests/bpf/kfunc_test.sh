@@ -22,7 +22,8 @@ cleanup() {
 	"$pd" bpf --pin-dir "$pins" --log /dev/null detach --break-glass --reason "test cleanup" >/dev/null 2>&1
 	umount -l "$dir/data" 2>/dev/null
 	rm -rf "$dir"
-	[ -n "$loaded_here" ] && rmmod pdguard 2>/dev/null
+	# sleepable programs hold the module until an RCU-tasks-trace grace period has passed
+	[ -n "$loaded_here" ] && wait_for rmmod pdguard 2>/dev/null
 }
 trap cleanup EXIT
 mkdir "$dir/data" && mount -t tmpfs -o mode=0755 pdg "$dir/data"

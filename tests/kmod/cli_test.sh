@@ -5,7 +5,7 @@ set -u
 top=$(cd "$(dirname "$0")/../.." && pwd)
 . "$top/tests/tap.sh"
 pd=$top/build/pdguard
-ko=$top/build/pdguard.ko
+ko=$(pdg_ko "$top")
 tap_version
 pdg_require_root "needs root and a kernel that loads modules (make test runs this in the VM)" \
 	test -e /proc/modules
@@ -13,7 +13,7 @@ echo "1..8"
 
 [ -d /sys/module/pdguard ] && rmmod pdguard
 check "status without the module says so" bash -c "'$pd' status | grep -q 'not loaded'"
-check "insmod build/pdguard.ko" insmod "$ko"
+check "insmod ${ko#"$top"/}" insmod "$ko"
 check "status shows the loaded module in audit mode" \
 	bash -c "'$pd' status | grep -q 'loaded, ABI 1\.[0-9]*, mode audit'"
 check "root sets enforce" bash -c "[ \"\$('$pd' mode enforce)\" = enforce ]"

@@ -15,17 +15,23 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/syscall.h>
+#include <sys/utsname.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include "pdg_test.h"
 #include "drivers/kmod/netlink.h"
 
-/* Path of build/pdguard.ko, found next to the test binary (build/tests/kmod/kmod_test). */
+/*
+ * Path of the module built for the running kernel, found from the test binary
+ * (build/tests/kmod/kmod_test): build/kmod/<release>/pdguard.ko (make kmod builds one per
+ * kernel), else build/pdguard.ko.
+ */
 static int ko_path(char *buf, size_t len)
 {
 	const char *env = getenv("PDGUARD_KO");
-	char exe[PATH_MAX - 16];
+	char exe[PATH_MAX - 128];
+	struct utsname u;
 	ssize_t n;
 	char *s;
 
@@ -41,6 +47,11 @@ static int ko_path(char *buf, size_t len)
 	if (!s)
 		return -ENOENT;
 	*s = '\0';
+	if (!uname(&u)) {
+		snprintf(buf, len, "%s/kmod/%s/pdguard.ko", exe, u.release);
+		if (!access(buf, R_OK))
+			return 0;
+	}
 	snprintf(buf, len, "%s/pdguard.ko", exe);
 	return 0;
 }

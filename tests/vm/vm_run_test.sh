@@ -1,10 +1,10 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: GPL-2.0
 #
-# Self-test of scripts/vm-run: boots the VM eight times (about 3 s each under TCG) and checks
+# Self-test of scripts/vm-run: boots the VM ten times (about 3 s each under TCG) and checks
 # what the other VM tests rely on: exit status, output, kernel messages kept apart from it,
-# timeout, panic, the LSM list with and without --append, --usb, --rw, modprobe in the guest,
-# and that the guest cannot write to the host. Prints TAP; exits 1 if a test failed. Skips
+# timeout, panic, the LSM list with and without --append and --bpf-lsm, the 6.12 kernel, --usb,
+# --rw, modprobe in the guest, and that the guest cannot write to the host. Prints TAP; exits 1 if a test failed. Skips
 # (1..0 # SKIP) without QEMU or root.
 #
 # Each check's condition is a single-quoted string that vm_check() evaluates after the run.
@@ -56,7 +56,7 @@ vm_check() {
 is() { [ "$1" = "$2" ]; }
 has() { [[ $1 == *"$2"* ]]; }
 
-echo "1..14"
+echo "1..18"
 
 vm --prepare
 vm_check "prepare the kernel and initramfs cache" '[ "$rc" = 0 ]'
@@ -97,6 +97,23 @@ vm_check "the guest's root is writable and its writes stay in the guest" \
 
 vm --append "lsm=$nolsm_bpf" -- cat /sys/kernel/security/lsm
 vm_check "--append lsm=... boots without the BPF LSM" '[ "$rc" = 0 ] && is "$out" "$nolsm_bpf"'
+
+vm --bpf-lsm off -- cat /sys/kernel/security/lsm
+vm_check "--bpf-lsm off boots 6.1 with its own LSM list less bpf" \
+	'[ "$rc" = 0 ] && is "$out" "$nolsm_bpf"'
+
+# The second kernel: 6.12 from bookworm-backports, its headers unpacked by vm-run.
+vm --kernel 6.12 --prepare
+vm_check "--kernel 6.12 --prepare fetches the backported kernel and unpacks its headers" \
+	'[ "$rc" = 0 ]'
+k612=$("$vm_run" --kernel 6.12 --print-kver 2>/dev/null)
+vm --kernel 6.12 --bpf-lsm off -- sh -c 'uname -r; cat /sys/kernel/security/lsm'
+vm_check "--kernel 6.12 --bpf-lsm off boots 6.12 without the BPF LSM" \
+	'[ "$rc" = 0 ] && [[ $k612 == 6.12.*-amd64 ]] && is "${out%%"$nl"*}" "$k612" &&
+	 ! has ",${out#*"$nl"}," ",bpf," && has "${out#*"$nl"}" landlock'
+vm_check "6.12's headers are where make kmod finds them, and listed for removal" \
+	'[ -d "/usr/src/linux-headers-$k612" ] &&
+	 grep -qx "/usr/src/linux-headers-$k612" "${PDGUARD_CACHE:-/var/cache/pdguard}/vm/$k612/headers.files"'
 
 truncate -s 16M "$work/stick.img"
 vm --usb "$work/stick.img" -- sh -c \
