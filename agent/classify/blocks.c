@@ -142,6 +142,14 @@ static bool hit_is_word(const struct classify_ctx *ctx, uint32_t w, size_t from,
 	return true;
 }
 
+/* A keyword matched buf[from, to): a hit if it is a whole word. */
+int block_push_hit_checked(struct classify_ctx *ctx, uint32_t word, size_t from, size_t to)
+{
+	if (!hit_is_word(ctx, word, from, to))
+		return 0;
+	return push_hit(ctx, word, to);
+}
+
 static int on_word(unsigned int id, unsigned long long from, unsigned long long to,
 		   unsigned int flags, void *arg)
 {
@@ -150,9 +158,7 @@ static int on_word(unsigned int id, unsigned long long from, unsigned long long 
 	/* fixed-length words are compiled without start-of-match tracking: it is slower */
 	if (!(ctx->c->wedge[id] & WEDGE_SOM))
 		from = to >= ctx->c->wlen[id] ? to - ctx->c->wlen[id] : 0;
-	if (!hit_is_word(ctx, id, from, to))
-		return 0;
-	return push_hit(ctx, id, to) ? 1 : 0;
+	return block_push_hit_checked(ctx, id, from, to) ? 1 : 0;
 }
 
 static int on_rule(unsigned int id, unsigned long long from, unsigned long long to_rel,
@@ -339,7 +345,7 @@ static bool validate_cands(struct classify_ctx *ctx, size_t from)
 int block_process(struct classify_ctx *ctx)
 {
 	const struct classifier *c = ctx->c;
-	bool need_words = false, dense;
+	bool need_words = false, dense, pcre = c->engine == CLASSIFY_ENGINE_PCRE2;
 	size_t i, keep;
 	int ret = 0;
 
@@ -370,7 +376,7 @@ int block_process(struct classify_ctx *ctx)
 			return ret;
 	}
 	for (i = 0; i < c->nrules; i++) {
-		if (c->rules[i].hs)
+		if (c->rules[i].hs || (pcre && c->rules[i].pass == PASS_SUPPORT))
 			continue;
 		ret = pcre_pass(ctx, i);
 		if (ret)
@@ -381,6 +387,25 @@ int block_process(struct classify_ctx *ctx)
 	 * blocks of most files hold none, and skip the keyword scan, the dearer of the two.
 	 */
 	need_words = validate_cands(ctx, 0);
+	if (pcre && (need_words || ctx->trace)) {
+		/* the PCRE2 engine (pcre.c): supporting rules and keywords as Hyperscan has them */
+		size_t from = ctx->ncands;
+
+		for (i = 0; i < c->nrules; i++) {
+			if (c->rules[i].pass != PASS_SUPPORT)
+				continue;
+			ret = pcre_pass(ctx, i);
+			if (ret)
+				return ret;
+		}
+		if (validate_cands(ctx, from))
+			need_words = true;
+	}
+	if (pcre && need_words) {
+		ret = pcre_words_scan(ctx);
+		if (ret)
+			return ret;
+	}
 	/*
 	 * A supporting rule (a diagnosis code) matters only in a block with an identifier: on its
 	 * own it pays neither for its scan nor for the keyword scan. Traces always scan, to explain.

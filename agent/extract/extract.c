@@ -195,6 +195,38 @@ static void x_extract_seekable(struct xctx *x, int fd, uint64_t size, unsigned i
 	}
 }
 
+int extract_unread_reason(const struct extract_result *res)
+{
+	switch (res->status) {
+	case EXTRACT_OK:
+	case EXTRACT_STOPPED:
+		return EXTRACT_READ_ALL;
+	case EXTRACT_ENCRYPTED:
+		return EXTRACT_UNREAD_ENCRYPTED;
+	case EXTRACT_UNSUPPORTED:
+		return EXTRACT_UNREAD_UNSUPPORTED;
+	case EXTRACT_LIMIT:
+		return EXTRACT_UNREAD_LIMIT;
+	default:
+		return EXTRACT_UNREAD_FAILED;
+	}
+}
+
+const char *extract_unread_name(int unread)
+{
+	static const char *const names[] = {
+		[EXTRACT_READ_ALL] = "",
+		[EXTRACT_UNREAD_ENCRYPTED] = "encrypted",
+		[EXTRACT_UNREAD_UNSUPPORTED] = "unsupported",
+		[EXTRACT_UNREAD_LIMIT] = "limit",
+		[EXTRACT_UNREAD_FAILED] = "failed",
+	};
+
+	if (unread < 0 || unread > EXTRACT_UNREAD_FAILED)
+		return "failed";
+	return names[unread];
+}
+
 int extract_fd(int fd, const struct extract_limits *lim, extract_sink_fn sink, void *ctx,
 	       struct extract_result *res)
 {

@@ -54,7 +54,10 @@ enum extract_status {
 	EXTRACT_CORRUPT,	/* the content is damaged or not what its type says */
 	EXTRACT_UNSUPPORTED,	/* a type we do not read (the file is still reported) */
 	EXTRACT_IO,		/* read error */
+	EXTRACT_ENCRYPTED,	/* (a part of) the file needs a password: not read */
 };
+
+
 
 /**
  * struct extract_result - what happened
@@ -87,6 +90,23 @@ struct extract_result {
 	unsigned int templates;
 	char template_mime[128];
 };
+
+/*
+ * Why a file's label is "unknown" rather than "none": some bytes that could hold text were not
+ * read. Archive and sandbox readers report through x_status(); this maps the outcome.
+ */
+enum extract_unread {
+	EXTRACT_READ_ALL = 0,	     /* every byte that could hold text was read */
+	EXTRACT_UNREAD_ENCRYPTED,    /* a password is needed */
+	EXTRACT_UNREAD_UNSUPPORTED,  /* a container or format we do not open */
+	EXTRACT_UNREAD_LIMIT,	     /* a size, time, depth, ratio or entries limit */
+	EXTRACT_UNREAD_FAILED,	     /* damaged, a reader failed, a read error */
+};
+
+/* enum extract_unread of a result (EXTRACT_OK and EXTRACT_STOPPED: EXTRACT_READ_ALL). */
+int extract_unread_reason(const struct extract_result *res);
+/* "encrypted", "unsupported", "limit", "failed" (or "" for EXTRACT_READ_ALL). */
+const char *extract_unread_name(int unread);
 
 /* Defaults: 100 MiB file, 64 MiB text, 25 MiB member, 10000 entries, depth 8, ratio 100, 30 s. */
 void extract_limits_default(struct extract_limits *lim);

@@ -217,8 +217,8 @@ void x_legacy(struct xctx *x, int fd, const struct x_type *t, const char *name, 
 			tool = &tools[i];
 	if (!tool) {
 		if (strstr(t->mime, "encrypted"))
-			x_status(x, EXTRACT_UNSUPPORTED,
-				 "unsupported: encrypted Office document%s, a password is needed",
+			x_status(x, EXTRACT_ENCRYPTED,
+				 "encrypted: Office document%s, a password is needed",
 				 where);
 		else
 			x_status(x, EXTRACT_UNSUPPORTED, "unsupported: OLE compound file (%s)%s",

@@ -67,8 +67,8 @@ void x_pdf(struct xctx *x, int fd, uint64_t size, const char *name)
 	doc = poppler_document_new_from_fd(dfd, NULL, &err);
 	if (!doc) {
 		if (err && err->domain == POPPLER_ERROR && err->code == POPPLER_ERROR_ENCRYPTED)
-			x_status(x, EXTRACT_UNSUPPORTED,
-				 "unsupported: encrypted PDF%s, a password is needed to read it",
+			x_status(x, EXTRACT_ENCRYPTED,
+				 "encrypted: PDF%s, a password is needed to read it",
 				 where);
 		else
 			x_status(x, EXTRACT_CORRUPT, "corrupt: PDF%s: %s", where,

@@ -228,7 +228,7 @@ static int m_open(struct xctx *x, zip_t *za, zip_uint64_t idx, const char *name,
 		return -1;
 	}
 	if ((st.valid & ZIP_STAT_ENCRYPTION_METHOD) && st.encryption_method != ZIP_EM_NONE) {
-		x_status(x, EXTRACT_UNSUPPORTED, "unsupported: encrypted member '%s'", m->name);
+		x_status(x, EXTRACT_ENCRYPTED, "encrypted: member '%s'", m->name);
 		return -1;
 	}
 	if ((st.valid & ZIP_STAT_SIZE) && st.size > x->lim.max_member_bytes) {

@@ -462,7 +462,7 @@ TEST_F(hostile, encrypted_pdf)
 {
 	ASSERT_EQ(0, write_encrypted_pdf(hpath(self, "locked.pdf")));
 	ASSERT_EQ(0, extract_isolated(self, "locked.pdf", NULL));
-	EXPECT_RESULT(EXTRACT_UNSUPPORTED, "unsupported: encrypted PDF, a password is needed");
+	EXPECT_RESULT(EXTRACT_ENCRYPTED, "encrypted: PDF, a password is needed");
 }
 
 TEST_F(hostile, encrypted_zip_member)
@@ -485,7 +485,7 @@ TEST_F(hostile, encrypted_zip_member)
 	}
 	ASSERT_EQ(0, zip_close(za));
 	ASSERT_EQ(0, extract_isolated(self, "enc.zip", NULL));
-	EXPECT_RESULT(EXTRACT_UNSUPPORTED, "unsupported: encrypted member 'secret.txt'");
+	EXPECT_RESULT(EXTRACT_ENCRYPTED, "encrypted: member 'secret.txt'");
 	EXPECT_EQ(NULL, strstr(collected(&self->c), "Иванов"));
 }
 
