@@ -78,9 +78,12 @@ struct crule {
 };
 
 /* The PCRE2 engine's keywords (pcre.c): one pattern a keyword, every case form in it. */
+#define PW_PREFIX 8
 struct pword {
 	pcre2_code *re;
 	bool tail; /* ends in "*": group 1 is the ending, and every end in it is a hit */
+	unsigned char npre;
+	uint16_t pre[PW_PREFIX]; /* its first letters, folded: checked before PCRE2 is called */
 };
 
 /* Keywords by the folded code points they start with (pcre.c). */

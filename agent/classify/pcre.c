@@ -50,14 +50,23 @@ static void pb_add(struct pbuf *b, const char *s)
 	b->len += n;
 }
 
+/* Does @text end in "*" (an ending whose every length Hyperscan reports as a hit)? */
+static bool ends_in_star(const char *text)
+{
+	size_t n = strlen(text);
+
+	return n && text[n - 1] == '*';
+}
+
 /*
  * One case form as PCRE2 byte-mode pattern text: the same language as word_pattern() (engine.c)
- * gives Hyperscan in UTF-8 mode. The last "*" is group 1 (a branch-reset group holds the forms).
+ * gives Hyperscan in UTF-8 mode. A "*" that ends the text is group 1 (a branch-reset group
+ * holds the forms). (The parser turns a trailing "*" into RULE_WORD_PREFIX, so it is rare.)
  */
 static void form_pattern(struct pbuf *b, const char *text)
 {
 	const unsigned char *p = (const unsigned char *)text;
-	const char *last_star = strrchr(text, '*');
+	const char *last_star = ends_in_star(text) ? text + strlen(text) - 1 : NULL;
 	char tmp[8];
 
 	while (*p) {
@@ -186,7 +195,22 @@ int pcre_words_compile(struct classifier *c, char *err, size_t errlen)
 		pb_add(&b, ")");
 		if (b.oom)
 			return -ENOMEM;
-		c->pw[i].tail = strrchr(w->text, '*') != NULL;
+		c->pw[i].tail = ends_in_star(w->text);
+		{
+			/* the letters every form starts with, folded (they fold alike) */
+			const unsigned char *q = (const unsigned char *)w->text;
+			const unsigned char *qe = q + strlen(w->text);
+			size_t n;
+
+			while (q < qe && c->pw[i].npre < PW_PREFIX) {
+				unsigned int cp = next_cp(q, qe, &n);
+
+				if (!key_char(cp) || cp > 0xffff)
+					break;
+				c->pw[i].pre[c->pw[i].npre++] = (uint16_t)text_fold_cp(cp);
+				q += n;
+			}
+		}
 		c->pw[i].re = pcre2_compile((PCRE2_SPTR)b.s, b.len, 0, &code, &off, NULL);
 		free(b.s);
 		if (!c->pw[i].re) {
@@ -222,10 +246,17 @@ void pcre_words_free(struct classifier *c)
 static int try_word(struct classify_ctx *ctx, uint32_t w, size_t pos)
 {
 	const struct pword *pw = &ctx->c->pw[w];
+	const unsigned char *b = (const unsigned char *)ctx->buf, *end = b + ctx->scan_len;
 	PCRE2_SIZE *ov = pcre2_get_ovector_pointer(ctx->md);
-	size_t e;
+	size_t e, n, at = pos;
 	int rc;
 
+	/* most tries fail on a letter past the two the table looked at: no PCRE2 call then */
+	for (unsigned int k = 0; k < pw->npre; k++) {
+		if (at >= ctx->scan_len || text_fold_cp(next_cp(b + at, end, &n)) != pw->pre[k])
+			return 0;
+		at += n;
+	}
 	rc = pcre2_match(pw->re, (PCRE2_SPTR)ctx->buf, ctx->scan_len, pos, PCRE2_ANCHORED, ctx->md,
 			 ctx->c->mctx);
 	if (rc == PCRE2_ERROR_NOMATCH)
