@@ -216,6 +216,51 @@ static int pcre_pass(struct classify_ctx *ctx, uint32_t ri)
 	return 0;
 }
 
+/*
+ * The PCRE2 engine's gated rules: PCRE2 walks only the windows around runs of digits (as
+ * Hyperscan scans them), or the whole block when the gate gave up. A match is made of a run's
+ * bytes only, so it lies in a window; look-arounds see the whole buffer.
+ */
+static int pcre_pass_windows(struct classify_ctx *ctx, uint32_t ri)
+{
+	const struct crule *cr = &ctx->c->rules[ri];
+	struct rstate *st = &ctx->rst[ri];
+	PCRE2_SIZE *ov = pcre2_get_ovector_pointer(ctx->md);
+	size_t pos = st->next_start > ctx->base ? st->next_start - ctx->base : 0;
+	int rc;
+
+	for (size_t w = 0; w < ctx->nwins; w++) {
+		size_t ws = ctx->wins[w].s, we = ctx->wins[w].e;
+
+		if (we <= pos)
+			continue;
+		if (pos < ws)
+			pos = ws;
+		while (pos < we && pos < ctx->own_hi) {
+			rc = pcre2_match(cr->re, (PCRE2_SPTR)ctx->buf, ctx->scan_len, pos, 0,
+					 ctx->md, ctx->c->mctx);
+			if (rc == PCRE2_ERROR_NOMATCH)
+				break;
+			if (rc < 0)
+				return ctx_pcre_fail(ctx, rc, cr->r);
+			if (ov[0] >= we)
+				break; /* a later window's: it is found from there */
+			if (ov[1] > ctx->own_hi) {
+				st->next_start = ctx->base + ov[0];
+				return 0;
+			}
+			rc = push_cand(ctx, ri, ov[0], ov[1]);
+			if (rc)
+				return rc;
+			pos = ov[1] > ov[0] ? ov[1] : ov[1] + 1;
+		}
+		if (pos >= ctx->own_hi)
+			break;
+	}
+	st->next_start = ctx->base + ctx->own_hi;
+	return 0;
+}
+
 static int cmp_hits(const void *a, const void *b)
 {
 	const struct kwhit *x = a, *y = b;
@@ -345,7 +390,7 @@ static bool validate_cands(struct classify_ctx *ctx, size_t from)
 int block_process(struct classify_ctx *ctx)
 {
 	const struct classifier *c = ctx->c;
-	bool need_words = false, dense, pcre = c->engine == CLASSIFY_ENGINE_PCRE2;
+	bool need_words = false, dense, pcre = c->engine == CLASSIFY_ENGINE_PCRE2, windows = false;
 	size_t i, keep;
 	int ret = 0;
 
@@ -375,10 +420,20 @@ int block_process(struct classify_ctx *ctx)
 		if (ret)
 			return ret;
 	}
+	if (pcre && ctx->scan_len) {
+		ctx->nwins = 0;
+		ctx->win_bytes = 0;
+		windows = gating && dgate_vector() && c->gate.min_digits &&
+			  !dgate_runs(&c->gate, (const unsigned char *)ctx->buf, ctx->scan_len,
+				      add_window, ctx);
+	}
 	for (i = 0; i < c->nrules; i++) {
 		if (c->rules[i].hs || (pcre && c->rules[i].pass == PASS_SUPPORT))
 			continue;
-		ret = pcre_pass(ctx, i);
+		if (windows && c->rules[i].pass == PASS_GATED)
+			ret = pcre_pass_windows(ctx, i);
+		else
+			ret = pcre_pass(ctx, i);
 		if (ret)
 			return ret;
 	}
