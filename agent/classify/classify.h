@@ -118,6 +118,11 @@ const char *classify_engine_name(int engine);
  * says why.
  */
 void classify_set_engine(int engine);
+/*
+ * The engine a classifier would run on this CPU for @requested (enum classify_engine), and in
+ * @note why, e.g. "Hyperscan 5.4.0 2021-01-26 (auto)"; for `status`, without compiling rules.
+ */
+int classify_engine_resolve(int requested, char *note, size_t len);
 /* The engine @c runs: CLASSIFY_ENGINE_HYPERSCAN or CLASSIFY_ENGINE_PCRE2. */
 int classifier_engine(const struct classifier *c);
 /* Why @c runs the engine it runs, e.g. "PCRE2 JIT (Hyperscan: this CPU lacks SSSE3)". */

@@ -547,22 +547,24 @@ const char *classifier_engine_note(const struct classifier *c)
  * Which engine: Hyperscan when asked for (or auto) and this CPU runs it; it needs x86 with
  * SSSE3, which QEMU's default CPU model and older CPUs lack. Never a reason not to classify.
  */
+int classify_engine_resolve(int requested, char *note, size_t len)
+{
+	if (requested == CLASSIFY_ENGINE_PCRE2) {
+		snprintf(note, len, "PCRE2 JIT (as asked)");
+		return CLASSIFY_ENGINE_PCRE2;
+	}
+	if (hs_valid_platform() == HS_SUCCESS) {
+		snprintf(note, len, "Hyperscan %s%s", hs_version(),
+			 requested == CLASSIFY_ENGINE_AUTO ? " (auto)" : "");
+		return CLASSIFY_ENGINE_HYPERSCAN;
+	}
+	snprintf(note, len, "PCRE2 JIT (Hyperscan cannot run on this CPU: it needs SSSE3)");
+	return CLASSIFY_ENGINE_PCRE2;
+}
+
 static void pick_engine(struct classifier *c)
 {
-	bool hs_ok = hs_valid_platform() == HS_SUCCESS;
-
-	if (engine_default == CLASSIFY_ENGINE_PCRE2) {
-		c->engine = CLASSIFY_ENGINE_PCRE2;
-		snprintf(c->engine_note, sizeof(c->engine_note), "PCRE2 JIT (as asked)");
-	} else if (hs_ok) {
-		c->engine = CLASSIFY_ENGINE_HYPERSCAN;
-		snprintf(c->engine_note, sizeof(c->engine_note), "Hyperscan %s%s", hs_version(),
-			 engine_default == CLASSIFY_ENGINE_AUTO ? " (auto)" : "");
-	} else {
-		c->engine = CLASSIFY_ENGINE_PCRE2;
-		snprintf(c->engine_note, sizeof(c->engine_note),
-			 "PCRE2 JIT (Hyperscan cannot run on this CPU: it needs SSSE3)");
-	}
+	c->engine = classify_engine_resolve(engine_default, c->engine_note, sizeof(c->engine_note));
 }
 
 int classifier_new(const struct rules *rs, struct classifier **out, char *err, size_t errlen)

@@ -62,7 +62,7 @@ struct daemon {
 
 	struct workq *q;
 
-	atomic_ulong scanned, unchanged, pd_files, errors;
+	atomic_ulong scanned, unchanged, pd_files, errors, unknown;
 	int watch_fd;
 	int mount_fd;
 	char cache_path[PATH_MAX];
@@ -160,19 +160,38 @@ static void label_file_locked(struct daemon *d, struct classify_ctx *ctx, const 
 		atomic_fetch_add(&d->scanned, 1);
 		if (ret)
 			return;
-		if (res.error[0] && !res.pd) {
-			/* never "clean" when not read whole: keep what was known, say why */
+		if (!res.st.st_mode) {
+			/* not even opened (gone, or a race): keep what was known, say why */
 			atomic_fetch_add(&d->errors, 1);
 			log_info(d, "scan-error", res.error, path, NULL);
 			return;
 		}
 		r.st = res.st;
-		labels_after_scan(have_x ? &x : NULL, res.pd, res.categories, &r.level,
-				  &r.categories);
-		describe_findings(&res.report, rules, sizeof(rules));
-		snprintf(reason, sizeof(reason), "%s%s%s", res.pd ? "classified as PD by " :
-			 "classified: no PD", res.pd ? rules : "", res.error[0] ? " (partial)" : "");
-		r.write_xattr = !have_x || x.level != r.level || x.categories != r.categories;
+		if (res.label == SCAN_LABEL_UNKNOWN) {
+			/*
+			 * Not read whole and no PD in what was: never "clean". The policy's
+			 * "unknown =" decides, and the label says it is unknown, so the kernel
+			 * enforces it from the attribute without knowing the policy.
+			 */
+			atomic_fetch_add(&d->unknown, 1);
+			log_info(d, "scan-unknown", res.error, path,
+				 extract_unread_name(res.unread));
+			labels_after_scan(have_x ? &x : NULL, !d->cfg->unknown_none,
+					  PDGUARD_CAT_ALL, &r.level, &r.categories);
+			r.flags = PDGUARD_LABEL_UNKNOWN;
+			snprintf(reason, sizeof(reason), "unknown (%s: %s): unknown = %s",
+				 extract_unread_name(res.unread), res.error,
+				 d->cfg->unknown_none ? "none" : "pd");
+		} else {
+			labels_after_scan(have_x ? &x : NULL, res.pd, res.categories, &r.level,
+					  &r.categories);
+			describe_findings(&res.report, rules, sizeof(rules));
+			snprintf(reason, sizeof(reason), "%s%s%s", res.pd ? "classified as PD by " :
+				 "classified: no PD", res.pd ? rules : "",
+				 res.error[0] ? " (partial)" : "");
+		}
+		r.write_xattr = !have_x || x.level != r.level || x.categories != r.categories ||
+				(x.flags & PDGUARD_LABEL_UNKNOWN) != r.flags;
 	}
 	r.reason = reason;
 	if (r.level != PDGUARD_LEVEL_NONE)
@@ -407,6 +426,7 @@ static void print_screen(struct daemon *d, size_t cached)
 		       d->cfg->usb_removable ? "removable and USB disks" : "declared mount points");
 	if (!cloud)
 		printf("  zone cloud none found in users' homes\n");
+	printf("  engine: %s\n", classifier_engine_note(d->sc.classifier));
 	printf("  rules: %zu from %s", d->sc.rules->nrules, d->cfg->rules);
 	if (d->sc.errors.n)
 		printf(" (%zu problem%s: run 'pdguard rules check')", d->sc.errors.n,
@@ -555,6 +575,8 @@ static int daemon_start(struct daemon *d, size_t *cached)
 	}
 	eventlog_set_syslog(d->log, true);
 	seal_attach(d);
+	/* enum config_engine has enum classify_engine's values */
+	classify_set_engine(d->cfg->engine);
 	ret = scanner_open(&d->sc, d->cfg->rules, err, sizeof(err));
 	if (ret) {
 		fprintf(stderr, "pdguard run: %s\n", err);
@@ -674,8 +696,10 @@ int daemon_run(const struct daemon_opts *opts)
 	if (!opts->once && watch_start(d))
 		fprintf(stderr, "pdguard run: cannot watch for changed files: %s\n", strerror(errno));
 	scan_roots(d);
-	printf("initial scan: %lu files read, %lu unchanged, %lu with PD, %lu errors\n",
+	printf("initial scan: %lu files read, %lu unchanged, %lu with PD, %lu unknown (not read "
+	       "whole: unknown = %s), %lu errors\n",
 	       atomic_load(&d->scanned), atomic_load(&d->unchanged), atomic_load(&d->pd_files),
+	       atomic_load(&d->unknown), d->cfg->unknown_none ? "none" : "pd",
 	       atomic_load(&d->errors));
 	fflush(stdout);
 	state_cache_save(&d->st, d->cache_path);
