@@ -576,7 +576,7 @@ static int daemon_start(struct daemon *d, size_t *cached)
 	eventlog_set_syslog(d->log, true);
 	seal_attach(d);
 	/* enum config_engine has enum classify_engine's values */
-	classify_set_engine(d->cfg->engine);
+	classify_set_engine(d->opts->engine >= 0 ? d->opts->engine : d->cfg->engine);
 	ret = scanner_open(&d->sc, d->cfg->rules, err, sizeof(err));
 	if (ret) {
 		fprintf(stderr, "pdguard run: %s\n", err);

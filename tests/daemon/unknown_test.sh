@@ -21,7 +21,7 @@ cleanup() {
 	rmdir "$d"
 }
 trap cleanup EXIT
-echo "1..10"
+echo "1..11"
 has_label() { "$pd" label get "$1" 2>/dev/null | grep -q ": $2"; }
 policy() { # policy FILE STATE LOG [UNKNOWN]
 	cat >"$1" <<CONF
@@ -72,9 +72,10 @@ check "the log's chain is intact" bash -c "'$pd' log verify '$d/log1.jsonl' >/de
 # unknown = none: the administrator accepts the risk; still flagged unknown, never silently clean
 for f in "$d"/shares/*; do setfattr -x security.bpf.pdguard "$f" 2>/dev/null || "$pd" label clear "$f" >/dev/null 2>&1; done
 policy "$d/p2.conf" "$d/state2" "$d/log2.jsonl" none
-"$pd" run --config "$d/p2.conf" --once >"$d/out2.txt" 2>&1
+"$pd" run --config "$d/p2.conf" --once --engine pcre2 >"$d/out2.txt" 2>&1
 check "unknown = none: the gzip is labelled none, flagged unknown" \
 	bash -c "'$pd' label get '$d/shares/staff.csv.gz' | grep -q ': none .*unknown: not read whole'"
 check "unknown = none is said on the start-up line" \
 	grep -q "2 unknown (not read whole: unknown = none)" "$d/out2.txt"
+check "run --engine pcre2: the agent runs PCRE2 and says so" grep -q "engine: PCRE2 JIT (as asked)" "$d/out2.txt"
 exit 0
