@@ -192,6 +192,8 @@ bench_classifier() {
 		sec[$1/$2]=$M_SEC; cnt[$1/$2]=$3; rss[$1/$2]=$M_RSS; note[$1/$2]=${4:-}
 	}
 	local pd_ok=1 pd_name="pdguard scan (default rules, 1 job)"
+	# the same scan with PCRE2 JIT alone: what a CPU without SSSE3 (or arm64) gets
+	local pcre_name="pdguard scan --engine pcre2 (1 job)"
 	# speedup TOOL MIX: the tool's time / pdguard's on that text ("-" when not measured)
 	speedup() {
 		[ -n "${sec[$1/$2]:-}" ] || { echo -; return; }
@@ -214,6 +216,11 @@ bench_classifier() {
 			else
 				add "$pd_name" "$mix" "exit=$M_RC" "${err:-$(head -c 200 "$work/stderr")}"
 				pd_ok=0
+			fi
+			if grep -q -- '--engine' <<<"$("$PD" scan --help 2>&1)"; then
+				measure "$work/pcre.out" "${PD_CMD[@]}" --engine pcre2 "$input"
+				label=$(grep -o '"label":"[a-z]*"' "$work/pcre.out" | cut -d'"' -f4)
+				add "$pcre_name" "$mix" "${label:-exit=$M_RC}"
 			fi
 		fi
 		LC_ALL=C measure "$work/grepc.out" grep -cP "$PAT_ASCII|$PAT_WORDS" "$input"
@@ -250,6 +257,14 @@ bench_classifier() {
 			printf '%-38s %10s %10s %10s\n' "$k" "$(speedup "$k" prose)" "$(speedup "$k" business)" \
 				"$(speedup "$k" mixed)"
 		done
+		if [ -n "${sec[$pcre_name/prose]:-}" ]; then
+			echo
+			echo "PCRE2 JIT alone / Hyperscan (speed ratio; below 1: PCRE2 is slower):"
+			printf '%-38s %10s %10s %10s\n' "pdguard scan --engine pcre2" \
+				"$(awk -v a="${sec[$pd_name/prose]}" -v b="${sec[$pcre_name/prose]}" 'BEGIN { printf "%.2f", a / b }')" \
+				"$(awk -v a="${sec[$pd_name/business]}" -v b="${sec[$pcre_name/business]}" 'BEGIN { printf "%.2f", a / b }')" \
+				"$(awk -v a="${sec[$pd_name/mixed]}" -v b="${sec[$pcre_name/mixed]}" 'BEGIN { printf "%.2f", a / b }')"
+		fi
 		echo
 		local verdict=()
 		for mix in "${MIXES[@]}"; do

@@ -4,7 +4,8 @@
 # Install what pdguard needs from Debian's packages, and nothing from anywhere else.
 #
 #   scripts/deps.sh run     build and run the agent
-#   scripts/deps.sh test    also the test rig: kernel headers, QEMU, busybox, test tools, and
+#   scripts/deps.sh test    also the test rig: kernel headers, QEMU (system, and user mode to run
+#                           build/pdguard on a CPU without SSSE3), busybox, test tools, and
 #                           the VM kernels (scripts/vm-run --prepare for 6.1 and 6.12)
 #
 # Idempotent: when everything is present it prints nothing and touches nothing. Must run as root
@@ -36,7 +37,7 @@ run_pkgs=(
 test_pkgs=(
 	"${run_pkgs[@]}"
 	clang llvm bpftool linux-headers-amd64 kmod cpio xz-utils dwarves libelf-dev zlib1g-dev
-	qemu-system-x86 busybox-static dosfstools e2fsprogs util-linux python3 zip dkms
+	qemu-system-x86 qemu-user busybox-static dosfstools e2fsprogs util-linux python3 zip dkms
 	fonts-dejavu-core libcairo2-dev python3-xlwt libreoffice-writer-nogui poppler-utils
 	chromium jq tar gzip bzip2 zstd lz4 p7zip-full time
 )

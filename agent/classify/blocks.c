@@ -142,6 +142,14 @@ static bool hit_is_word(const struct classify_ctx *ctx, uint32_t w, size_t from,
 	return true;
 }
 
+/* A keyword matched buf[from, to): a hit if it is a whole word. */
+int block_push_hit_checked(struct classify_ctx *ctx, uint32_t word, size_t from, size_t to)
+{
+	if (!hit_is_word(ctx, word, from, to))
+		return 0;
+	return push_hit(ctx, word, to);
+}
+
 static int on_word(unsigned int id, unsigned long long from, unsigned long long to,
 		   unsigned int flags, void *arg)
 {
@@ -150,9 +158,7 @@ static int on_word(unsigned int id, unsigned long long from, unsigned long long 
 	/* fixed-length words are compiled without start-of-match tracking: it is slower */
 	if (!(ctx->c->wedge[id] & WEDGE_SOM))
 		from = to >= ctx->c->wlen[id] ? to - ctx->c->wlen[id] : 0;
-	if (!hit_is_word(ctx, id, from, to))
-		return 0;
-	return push_hit(ctx, id, to) ? 1 : 0;
+	return block_push_hit_checked(ctx, id, from, to) ? 1 : 0;
 }
 
 static int on_rule(unsigned int id, unsigned long long from, unsigned long long to_rel,
@@ -205,6 +211,51 @@ static int pcre_pass(struct classify_ctx *ctx, uint32_t ri)
 		if (rc)
 			return rc;
 		pos = ov[1] > ov[0] ? ov[1] : ov[1] + 1;
+	}
+	st->next_start = ctx->base + ctx->own_hi;
+	return 0;
+}
+
+/*
+ * The PCRE2 engine's gated rules: PCRE2 walks only the windows around runs of digits (as
+ * Hyperscan scans them), or the whole block when the gate gave up. A match is made of a run's
+ * bytes only, so it lies in a window; look-arounds see the whole buffer.
+ */
+static int pcre_pass_windows(struct classify_ctx *ctx, uint32_t ri)
+{
+	const struct crule *cr = &ctx->c->rules[ri];
+	struct rstate *st = &ctx->rst[ri];
+	PCRE2_SIZE *ov = pcre2_get_ovector_pointer(ctx->md);
+	size_t pos = st->next_start > ctx->base ? st->next_start - ctx->base : 0;
+	int rc;
+
+	for (size_t w = 0; w < ctx->nwins; w++) {
+		size_t ws = ctx->wins[w].s, we = ctx->wins[w].e;
+
+		if (we <= pos)
+			continue;
+		if (pos < ws)
+			pos = ws;
+		while (pos < we && pos < ctx->own_hi) {
+			rc = pcre2_match(cr->re, (PCRE2_SPTR)ctx->buf, ctx->scan_len, pos, 0,
+					 ctx->md, ctx->c->mctx);
+			if (rc == PCRE2_ERROR_NOMATCH)
+				break;
+			if (rc < 0)
+				return ctx_pcre_fail(ctx, rc, cr->r);
+			if (ov[0] >= we)
+				break; /* a later window's: it is found from there */
+			if (ov[1] > ctx->own_hi) {
+				st->next_start = ctx->base + ov[0];
+				return 0;
+			}
+			rc = push_cand(ctx, ri, ov[0], ov[1]);
+			if (rc)
+				return rc;
+			pos = ov[1] > ov[0] ? ov[1] : ov[1] + 1;
+		}
+		if (pos >= ctx->own_hi)
+			break;
 	}
 	st->next_start = ctx->base + ctx->own_hi;
 	return 0;
@@ -339,7 +390,7 @@ static bool validate_cands(struct classify_ctx *ctx, size_t from)
 int block_process(struct classify_ctx *ctx)
 {
 	const struct classifier *c = ctx->c;
-	bool need_words = false, dense;
+	bool need_words = false, dense, pcre = c->engine == CLASSIFY_ENGINE_PCRE2, windows = false;
 	size_t i, keep;
 	int ret = 0;
 
@@ -369,10 +420,20 @@ int block_process(struct classify_ctx *ctx)
 		if (ret)
 			return ret;
 	}
+	if (pcre && ctx->scan_len) {
+		ctx->nwins = 0;
+		ctx->win_bytes = 0;
+		windows = gating && dgate_vector() && c->gate.min_digits &&
+			  !dgate_runs(&c->gate, (const unsigned char *)ctx->buf, ctx->scan_len,
+				      add_window, ctx);
+	}
 	for (i = 0; i < c->nrules; i++) {
-		if (c->rules[i].hs)
+		if (c->rules[i].hs || (pcre && c->rules[i].pass == PASS_SUPPORT))
 			continue;
-		ret = pcre_pass(ctx, i);
+		if (windows && c->rules[i].pass == PASS_GATED)
+			ret = pcre_pass_windows(ctx, i);
+		else
+			ret = pcre_pass(ctx, i);
 		if (ret)
 			return ret;
 	}
@@ -381,6 +442,25 @@ int block_process(struct classify_ctx *ctx)
 	 * blocks of most files hold none, and skip the keyword scan, the dearer of the two.
 	 */
 	need_words = validate_cands(ctx, 0);
+	if (pcre && (need_words || ctx->trace)) {
+		/* the PCRE2 engine (pcre.c): supporting rules and keywords as Hyperscan has them */
+		size_t from = ctx->ncands;
+
+		for (i = 0; i < c->nrules; i++) {
+			if (c->rules[i].pass != PASS_SUPPORT)
+				continue;
+			ret = pcre_pass(ctx, i);
+			if (ret)
+				return ret;
+		}
+		if (validate_cands(ctx, from))
+			need_words = true;
+	}
+	if (pcre && need_words) {
+		ret = pcre_words_scan(ctx);
+		if (ret)
+			return ret;
+	}
 	/*
 	 * A supporting rule (a diagnosis code) matters only in a block with an identifier: on its
 	 * own it pays neither for its scan nor for the keyword scan. Traces always scan, to explain.

@@ -99,6 +99,35 @@ struct classifier_note {
 	char text[256];
 };
 
+/*
+ * The matching engines: the same rules give the same results with either. Hyperscan scans many
+ * patterns in one pass (x86 with SSSE3 only); PCRE2 JIT runs on every CPU (pcre.c says how).
+ */
+enum classify_engine {
+	CLASSIFY_ENGINE_AUTO = 0, /* Hyperscan where this CPU runs it, else PCRE2 */
+	CLASSIFY_ENGINE_HYPERSCAN,
+	CLASSIFY_ENGINE_PCRE2,
+};
+
+/* "auto", "hyperscan", "pcre2" -> enum classify_engine, or -EINVAL. */
+int classify_engine_parse(const char *name);
+const char *classify_engine_name(int engine);
+/*
+ * The engine classifier_new() uses from now on in this process (default auto). Asking for
+ * Hyperscan on a CPU it cannot run on is no error: PCRE2 runs, and classifier_engine_note()
+ * says why.
+ */
+void classify_set_engine(int engine);
+/*
+ * The engine a classifier would run on this CPU for @requested (enum classify_engine), and in
+ * @note why, e.g. "Hyperscan 5.4.0 2021-01-26 (auto)"; for `status`, without compiling rules.
+ */
+int classify_engine_resolve(int requested, char *note, size_t len);
+/* The engine @c runs: CLASSIFY_ENGINE_HYPERSCAN or CLASSIFY_ENGINE_PCRE2. */
+int classifier_engine(const struct classifier *c);
+/* Why @c runs the engine it runs, e.g. "PCRE2 JIT (Hyperscan: this CPU lacks SSSE3)". */
+const char *classifier_engine_note(const struct classifier *c);
+
 /**
  * classifier_new() - compile a rule set
  * @rs: the rules (after rules_finish()); must outlive the classifier

@@ -156,6 +156,7 @@ void classifier_free(struct classifier *c)
 
 	if (!c)
 		return;
+	pcre_words_free(c);
 	for (int p = 0; p < __PASS_MAX; p++)
 		hs_free_database(c->db_rules[p]);
 	hs_free_database(c->db_words);
@@ -504,6 +505,68 @@ out:
 	return ret;
 }
 
+static int engine_default = CLASSIFY_ENGINE_AUTO;
+
+static const char *const engine_names[] = {
+	[CLASSIFY_ENGINE_AUTO] = "auto",
+	[CLASSIFY_ENGINE_HYPERSCAN] = "hyperscan",
+	[CLASSIFY_ENGINE_PCRE2] = "pcre2",
+};
+
+int classify_engine_parse(const char *name)
+{
+	for (int i = 0; i < (int)(sizeof(engine_names) / sizeof(engine_names[0])); i++)
+		if (!strcmp(name, engine_names[i]))
+			return i;
+	return -EINVAL;
+}
+
+const char *classify_engine_name(int engine)
+{
+	if (engine < 0 || engine > CLASSIFY_ENGINE_PCRE2)
+		return "?";
+	return engine_names[engine];
+}
+
+void classify_set_engine(int engine)
+{
+	engine_default = engine;
+}
+
+int classifier_engine(const struct classifier *c)
+{
+	return c->engine;
+}
+
+const char *classifier_engine_note(const struct classifier *c)
+{
+	return c->engine_note;
+}
+
+/*
+ * Which engine: Hyperscan when asked for (or auto) and this CPU runs it; it needs x86 with
+ * SSSE3, which QEMU's default CPU model and older CPUs lack. Never a reason not to classify.
+ */
+int classify_engine_resolve(int requested, char *note, size_t len)
+{
+	if (requested == CLASSIFY_ENGINE_PCRE2) {
+		snprintf(note, len, "PCRE2 JIT (as asked)");
+		return CLASSIFY_ENGINE_PCRE2;
+	}
+	if (hs_valid_platform() == HS_SUCCESS) {
+		snprintf(note, len, "Hyperscan %s%s", hs_version(),
+			 requested == CLASSIFY_ENGINE_AUTO ? " (auto)" : "");
+		return CLASSIFY_ENGINE_HYPERSCAN;
+	}
+	snprintf(note, len, "PCRE2 JIT (Hyperscan cannot run on this CPU: it needs SSSE3)");
+	return CLASSIFY_ENGINE_PCRE2;
+}
+
+static void pick_engine(struct classifier *c)
+{
+	c->engine = classify_engine_resolve(engine_default, c->engine_note, sizeof(c->engine_note));
+}
+
 int classifier_new(const struct rules *rs, struct classifier **out, char *err, size_t errlen)
 {
 	struct classifier *c;
@@ -516,6 +579,7 @@ int classifier_new(const struct rules *rs, struct classifier **out, char *err, s
 	if (!c)
 		return -ENOMEM;
 	c->rs = rs;
+	pick_engine(c);
 	c->nrules = rs->nrules;
 	c->nwords = rs->nwords;
 	c->bitwords = (rs->nwords + 63) / 64;
@@ -553,9 +617,10 @@ int classifier_new(const struct rules *rs, struct classifier **out, char *err, s
 
 		cr->r = r;
 		cr->re = r->re;
-		cr->hs = true;
+		cr->hs = c->engine == CLASSIFY_ENGINE_HYPERSCAN;
 		cr->maxw = RULE_MAX_WIDTH;
-		if (hs_expression_info(r->pattern, HS_FLAG_PREFILTER, &info, &cerr) == HS_SUCCESS) {
+		if (cr->hs &&
+		    hs_expression_info(r->pattern, HS_FLAG_PREFILTER, &info, &cerr) == HS_SUCCESS) {
 			cr->maxw = info->max_width;
 			free(info);
 		}
@@ -588,9 +653,14 @@ int classifier_new(const struct rules *rs, struct classifier **out, char *err, s
 	/* a character is at most 4 bytes: windows in bytes are 4x their length in characters */
 	c->head = RULE_MAX_WIDTH + 4 * maxwin + c->maxwlen + LOOKAHEAD + 64;
 	c->tail = 4 * maxwin + c->maxwlen + LOOKAHEAD + 64;
-	ret = compile_rules_db(c, err, errlen);
-	if (!ret)
-		ret = compile_words_db(c, err, errlen);
+	if (c->engine == CLASSIFY_ENGINE_PCRE2) {
+		assign_passes(c); /* which rules are supporting: looked for where they matter */
+		ret = pcre_words_compile(c, err, errlen);
+	} else {
+		ret = compile_rules_db(c, err, errlen);
+		if (!ret)
+			ret = compile_words_db(c, err, errlen);
+	}
 	if (ret)
 		goto fail;
 	err[0] = '\0';

@@ -3,6 +3,7 @@
  * What the files of the classification engine share; classify.h is the public API.
  *
  *   engine.c   compiles a rule set into Hyperscan databases (struct classifier)
+ *   pcre.c     the engine without Hyperscan: keywords as PCRE2 patterns behind a prefilter
  *   text.c     UTF-8 decoding and encoding, case forms of keywords
  *   classify.c the per-thread context and a document's begin and end
  *   blocks.c   text cut into blocks, scanned in passes (with the digit gate) into candidates
@@ -76,8 +77,29 @@ struct crule {
 	uint64_t *excl_bits; /* exclusion words */
 };
 
+/* The PCRE2 engine's keywords (pcre.c): one pattern a keyword, every case form in it. */
+#define PW_PREFIX 8
+struct pword {
+	pcre2_code *re;
+	bool tail; /* ends in "*": group 1 is the ending, and every end in it is a hit */
+	unsigned char npre;
+	uint16_t pre[PW_PREFIX]; /* its first letters, folded: checked before PCRE2 is called */
+};
+
+/* Keywords by the folded code points they start with (pcre.c). */
+#define PW_BUCKETS 4096
+struct pw_bucket {
+	uint32_t *ids;
+	uint32_t n;
+};
+
 struct classifier {
 	const struct rules *rs;
+	int engine; /* enum classify_engine: CLASSIFY_ENGINE_HYPERSCAN or _PCRE2, never auto */
+	char engine_note[160];
+	struct pword *pw;		     /* PCRE2 engine: nwords patterns */
+	struct pw_bucket *pw2, *pw1;	     /* by the first two letters; by the first only */
+	unsigned char pw_start[256];	     /* bytes a keyword may start with */
 	hs_database_t *db_rules[__PASS_MAX]; /* the primary patterns, by pass, as prefilters */
 	hs_database_t *db_words;	      /* every keyword in its case forms */
 	struct dgate_scan gate;		      /* what the gated rules' matches are made of */
@@ -201,6 +223,8 @@ static inline bool is_letter_before(const unsigned char *s, size_t pos)
 
 /* text.c: @text in one of the CASE_* forms; @out holds 3 bytes per input byte. */
 void text_case_variant(const char *text, int form, char *out);
+/* text.c: lower case, ё as е: what the PCRE2 engine's keyword prefilter compares */
+unsigned int text_fold_cp(unsigned int cp);
 
 /* classify.c: record the first failure of a document (its -errno is returned) */
 int __attribute__((format(printf, 3, 4)))
@@ -209,6 +233,12 @@ int ctx_pcre_fail(struct classify_ctx *ctx, int rc, const struct rule *r);
 
 /* blocks.c: scan the block in ctx->buf and weigh what it owns */
 int block_process(struct classify_ctx *ctx);
+int block_push_hit_checked(struct classify_ctx *ctx, uint32_t word, size_t from, size_t to);
+
+/* pcre.c */
+int pcre_words_compile(struct classifier *c, char *err, size_t errlen);
+void pcre_words_free(struct classifier *c);
+int pcre_words_scan(struct classify_ctx *ctx);
 
 /* weigh.c */
 void weigh_candidate(struct classify_ctx *ctx, const struct cand *cd);

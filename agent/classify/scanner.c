@@ -69,6 +69,11 @@ const char *scanner_special_mime(mode_t m)
 	return "inode/x-unknown";
 }
 
+const char *scan_label_name(int label)
+{
+	return label == SCAN_LABEL_PD ? "pd" : label == SCAN_LABEL_UNKNOWN ? "unknown" : "none";
+}
+
 int scanner_scan_path(const struct scanner *sc, struct classify_ctx *ctx, const char *path,
 		      struct scan_result *res)
 {
@@ -81,6 +86,9 @@ int scanner_scan_path(const struct scanner *sc, struct classify_ctx *ctx, const 
 	 * O_NONBLOCK: a FIFO swapped in after the caller looked must never hang the scan.
 	 * O_NOFOLLOW unless asked: for the daemon, a link is not its target.
 	 */
+	/* not read, until it is */
+	res->label = SCAN_LABEL_UNKNOWN;
+	res->unread = EXTRACT_UNREAD_FAILED;
 	fd = open(path, O_RDONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC |
 			(sc->follow_links ? 0 : O_NOFOLLOW));
 	if (fd < 0) {
@@ -100,6 +108,9 @@ int scanner_scan_path(const struct scanner *sc, struct classify_ctx *ctx, const 
 		snprintf(res->mime, sizeof(res->mime), "%s", scanner_special_mime(res->st.st_mode));
 		snprintf(res->error, sizeof(res->error), "special file, skipped");
 		res->skipped = true;
+		/* no stored bytes to read: a FIFO, a socket, a device */
+		res->label = SCAN_LABEL_NONE;
+		res->unread = EXTRACT_READ_ALL;
 		close(fd);
 		return 0;
 	}
@@ -113,17 +124,19 @@ int scanner_scan_path(const struct scanner *sc, struct classify_ctx *ctx, const 
 		snprintf(res->error, sizeof(res->error), "cannot read: %s", strerror(-ret));
 		return 0;
 	}
-	if (cret)
+	res->unread = extract_unread_reason(&xr);
+	if (cret) {
 		/* the classifier's own limit (PCRE2 match limit): the result is incomplete */
 		snprintf(res->error, sizeof(res->error), "%s", classify_error(ctx));
-	else if (xr.status == EXTRACT_UNSUPPORTED)
-		/* nothing of it is read on purpose: a remark, not a failure */
-		snprintf(res->note, sizeof(res->note), "%s",
-			 xr.error[0] ? xr.error : "unsupported type");
-	else if (xr.status != EXTRACT_OK && xr.status != EXTRACT_STOPPED)
+		res->unread = EXTRACT_UNREAD_LIMIT;
+	} else if (res->unread != EXTRACT_READ_ALL) {
+		/* encrypted, unsupported, a limit, damaged: never taken for clean */
 		snprintf(res->error, sizeof(res->error), "%s",
-			 xr.error[0] ? xr.error : "extraction failed");
+			 xr.error[0] ? xr.error : extract_unread_name(res->unread));
+	}
 	res->pd = res->report.pd;
 	res->categories = res->report.categories;
+	res->label = res->pd ? SCAN_LABEL_PD :
+		     res->unread != EXTRACT_READ_ALL ? SCAN_LABEL_UNKNOWN : SCAN_LABEL_NONE;
 	return 0;
 }

@@ -32,21 +32,35 @@ struct scanner {
 	struct rules_errors errors;
 };
 
+/* The three labels of certainty a file gets. */
+enum scan_label {
+	SCAN_LABEL_NONE = 0, /* every byte that could hold text was read: no PD */
+	SCAN_LABEL_PD,	     /* PD found (in what was read, if not all was) */
+	SCAN_LABEL_UNKNOWN,  /* no PD in what was read, but not all was: @unread says why */
+};
+
+/* "none", "pd", "unknown" */
+const char *scan_label_name(int label);
+
 /**
  * struct scan_result - the outcome for one file
  * @st: the file's status as opened (dev, ino, size, times)
  * @mime: the content type; "inode/fifo" and the like for a special file
  * @pd: label pd; @categories: PDGUARD_CAT_* bits
+ * @label: enum scan_label; @unread: enum extract_unread, why it is unknown (or why a PD file was
+ *	read only in part)
  * @report: the classifier's findings (valid until the context is used again)
  * @skipped: not read on purpose (a special file): @error says so, but it is no failure
- * @error: empty, or one line: "limit exceeded: ...", "cannot read: ...", "corrupt: ..."
- * @note: empty, or a remark that is not an error: "unsupported: ..." for a type that is not
- *	read (images, binaries); such a file is classified as holding no text
+ * @error: empty, or one line: "limit exceeded: ...", "cannot read: ...", "corrupt: ...",
+ *	"encrypted: ...", "unsupported: ..." (a container or format not opened)
+ * @note: empty, or a remark that is not an error
  */
 struct scan_result {
 	struct stat st;
 	char mime[128];
 	bool pd;
+	int label;
+	int unread;
 	uint32_t categories;
 	struct classify_report report;
 	bool skipped;

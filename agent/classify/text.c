@@ -101,3 +101,10 @@ void text_case_variant(const char *text, int form, char *out)
 	}
 	out[o] = '\0';
 }
+
+/* The key a keyword's letter is looked up by in the PCRE2 engine: lower case, ё as е. */
+unsigned int text_fold_cp(unsigned int cp)
+{
+	cp = cp_lower(cp);
+	return cp == 0x451 ? 0x435 : cp;
+}

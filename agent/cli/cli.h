@@ -8,6 +8,7 @@ enum {
 	EXIT_OK = 0,
 	EXIT_FOUND = 1,
 	EXIT_ERROR = 2,
+	EXIT_UNKNOWN = 3,	/* `scan`: no PD found, but a file was not read whole */
 	EXIT_USAGE = 64,	/* EX_USAGE */
 };
 

@@ -52,7 +52,8 @@ static void print_label(const char *path, const struct pdguard_label_xattr *l)
 	       l->level == PDGUARD_LEVEL_DERIVED ? "derived" : "none");
 	if (l->level != PDGUARD_LEVEL_NONE)
 		printf(" %s", cats);
-	printf(" (%s %s)\n", l->flags & PDGUARD_LABEL_MANUAL ? "set by hand" : "classified", when);
+	printf(" (%s%s %s)\n", l->flags & PDGUARD_LABEL_MANUAL ? "set by hand" : "classified",
+	       l->flags & PDGUARD_LABEL_UNKNOWN ? ", unknown: not read whole" : "", when);
 }
 
 static int label_get(int argc, char **argv)

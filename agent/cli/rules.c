@@ -25,7 +25,7 @@ static void usage(FILE *f)
 	fprintf(f,
 		"Usage: pdguard rules check [DIR]\n"
 		"       pdguard rules list [DIR]\n"
-		"       pdguard rules test [--rules DIR] [--min-confidence L] [--max N] PATH...\n"
+		"       pdguard rules test [--rules DIR] [--min-confidence L] [--max N] [--engine E] PATH...\n"
 		"\n"
 		"Classification rules live in DIR/NN-name.conf, read in name order. DIR is by\n"
 		"default " RULES_DIR_INSTALLED " if it exists, else policies/rules.d of the\n"
@@ -51,6 +51,7 @@ static void usage(FILE *f)
 		"  --rules DIR             the rules to test (default as above)\n"
 		"  --min-confidence L      high, medium (default) or low, as for pdguard scan\n"
 		"  --max N                 candidates shown per file (default %d, 0: all)\n"
+		"  --engine E              auto, hyperscan or pcre2, as for pdguard scan\n"
 		"  -h, --help              this text\n"
 		"\n"
 		"Exit status of test: as pdguard scan (0 no PD, 1 PD found, 2 an error).\n"
@@ -260,6 +261,7 @@ static int rules_test(int argc, char **argv)
 		{ "rules", required_argument, NULL, 'r' },
 		{ "min-confidence", required_argument, NULL, 'm' },
 		{ "max", required_argument, NULL, 'M' },
+		{ "engine", required_argument, NULL, 'E' },
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 },
 	};
@@ -288,6 +290,15 @@ static int rules_test(int argc, char **argv)
 				cli_error("rules", "--max wants a number");
 				return EXIT_USAGE;
 			}
+			break;
+		case 'E':
+			ret = classify_engine_parse(optarg);
+			if (ret < 0) {
+				cli_error("rules", "--engine is auto, hyperscan or pcre2, not '%s'",
+					  optarg);
+				return EXIT_USAGE;
+			}
+			classify_set_engine(ret);
 			break;
 		case 'h': usage(stdout); return EXIT_OK;
 		default: usage(stderr); return EXIT_USAGE;

@@ -4,12 +4,13 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "classify/classify.h"
 #include "cli/cli.h"
 #include "policy/config.h"
 #include "daemon/daemon.h"
 
 static const char run_help[] =
-	"Usage: pdguard run [--config FILE] [--once]\n"
+	"Usage: pdguard run [--config FILE] [--once] [--engine E]\n"
 	"\n"
 	"The pdguard agent, in the foreground (systemd runs it as a simple service).\n"
 	"\n"
@@ -23,6 +24,9 @@ static const char run_help[] =
 	"\n"
 	"  --config FILE  the policy (default " CONFIG_DEFAULT_PATH ")\n"
 	"  --once         classify the scan folders, print a summary and exit\n"
+	"  --engine E     auto, hyperscan or pcre2: the classification engine, over the\n"
+	"                 policy's \"engine =\" (same rules, same results; auto takes\n"
+	"                 Hyperscan where this CPU runs it, else PCRE2 JIT)\n"
 	"  -h, --help     this text\n"
 	"\n"
 	"Signals: SIGHUP reloads the policy (a broken one is reported, logged and the running one\n"
@@ -35,10 +39,11 @@ int cli_run(int argc, char **argv)
 	static const struct option opts[] = {
 		{ "config", required_argument, NULL, 'c' },
 		{ "once", no_argument, NULL, 'o' },
+		{ "engine", required_argument, NULL, 'E' },
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 },
 	};
-	struct daemon_opts o = { .config = CONFIG_DEFAULT_PATH };
+	struct daemon_opts o = { .config = CONFIG_DEFAULT_PATH, .engine = -1 };
 	int opt;
 
 	optind = 1;
@@ -46,6 +51,14 @@ int cli_run(int argc, char **argv)
 		switch (opt) {
 		case 'c': o.config = optarg; break;
 		case 'o': o.once = 1; break;
+		case 'E':
+			o.engine = classify_engine_parse(optarg);
+			if (o.engine < 0) {
+				cli_error("run", "--engine is auto, hyperscan or pcre2, not '%s'",
+					  optarg);
+				return EXIT_USAGE;
+			}
+			break;
 		case 'h': fputs(run_help, stdout); return EXIT_OK;
 		default: fputs(run_help, stderr); return EXIT_USAGE;
 		}

@@ -43,7 +43,7 @@ struct scan_run {
 	struct workq *q;
 
 	pthread_mutex_t outlock;
-	atomic_ullong files, with_pd, errors, skipped, bytes;
+	atomic_ullong files, with_pd, errors, skipped, bytes, unknown, unread_bytes;
 	struct timespec start;
 };
 
@@ -134,15 +134,17 @@ static void write_line(struct scan_run *run, struct outbuf *b)
 }
 
 /**
- * emit() - print one file's result
+ * emit_label() - print one file's result
  * @rep: the classification, NULL when the file was not classified
+ * @label: enum scan_label
  * @error: why it is incomplete or was not read, NULL when all went well
+ * @failed: @error is a failure of the scan (exit status 2), not only a file left unread (3)
  * @skipped: not read on purpose (special file, dangling link): reported, not an error
- * @note: a remark that is not an error (an unsupported type)
+ * @note: a remark that is not an error
  */
-static void emit(struct scan_run *run, const char *path, const char *mime, uint64_t bytes,
-		 const struct classify_report *rep, const char *error, bool skipped,
-		 const char *note)
+static void emit_label(struct scan_run *run, const char *path, const char *mime, uint64_t bytes,
+		       const struct classify_report *rep, int label, const char *error,
+		       bool failed, bool skipped, const char *note)
 {
 	struct outbuf b = { 0 };
 	bool pd = rep && rep->pd;
@@ -151,7 +153,8 @@ static void emit(struct scan_run *run, const char *path, const char *mime, uint6
 
 	run->files += !skipped;
 	run->with_pd += pd;
-	run->errors += error && !skipped;
+	run->errors += error && !skipped && failed;
+	run->unknown += label == SCAN_LABEL_UNKNOWN;
 	run->skipped += skipped;
 	if (run->json) {
 		ob_add(&b, "{\"path\":", 8);
@@ -159,7 +162,7 @@ static void emit(struct scan_run *run, const char *path, const char *mime, uint6
 		ob_add(&b, ",\"mime\":", 8);
 		json_str(&b, mime ? mime : "");
 		ob_printf(&b, ",\"bytes\":%llu,\"label\":\"%s\",\"categories\":[",
-			  (unsigned long long)bytes, pd ? "pd" : "none");
+			  (unsigned long long)bytes, scan_label_name(label));
 		for (k = 0, i = 0; pd && k < PDG_CAT_COUNT; k++)
 			if (rep->categories & (1U << k))
 				ob_printf(&b, "%s\"%s\"", i++ ? "," : "", vocab_category_name(k));
@@ -207,13 +210,31 @@ static void emit(struct scan_run *run, const char *path, const char *mime, uint6
 						  confidence_name(f->confidence), f->sample);
 			}
 		}
-		if (error)
-			ob_printf(&b, "%sERROR %s", pd ? "; " : ": ", error);
+		if (error && label == SCAN_LABEL_UNKNOWN)
+			ob_printf(&b, ": UNKNOWN (not read whole: %s)", error);
+		else if (error)
+			ob_printf(&b, "%s%s %s", pd ? "; " : ": ", failed ? "ERROR" : "NOT READ WHOLE",
+				  error);
 		ob_add(&b, "\n", 1);
 	}
 	if (b.len)
 		write_line(run, &b);
 	free(b.s);
+}
+
+/*
+ * A result without classification: a file or directory that could not be opened is unknown
+ * (it may hold PD), a loop or a missing path is not a file with content.
+ */
+static void emit(struct scan_run *run, const char *path, const char *mime, uint64_t bytes,
+		 const struct classify_report *rep, const char *error, bool skipped,
+		 const char *note)
+{
+	bool unread = error && !skipped && !strstr(error, "loop") &&
+		      strcmp(error, strerror(ENOENT));
+
+	emit_label(run, path, mime, bytes, rep, unread ? SCAN_LABEL_UNKNOWN : SCAN_LABEL_NONE,
+		   error, true, skipped, note);
 }
 
 static const char *open_error(int err)
@@ -239,9 +260,13 @@ static void scan_file(struct scan_run *run, struct classify_ctx *ctx, const char
 		emit(run, path, "", 0, NULL, res.error, false, NULL);
 		return;
 	}
-	run->bytes += res.st.st_size;
-	emit(run, path, res.mime, res.st.st_size, &res.report, res.error[0] ? res.error : NULL,
-	     false, res.note[0] ? res.note : NULL);
+	/* "Data scanned" is what was classified: a file not read whole counts apart */
+	if (res.unread == EXTRACT_READ_ALL)
+		run->bytes += res.st.st_size;
+	else
+		run->unread_bytes += res.st.st_size;
+	emit_label(run, path, res.mime, res.st.st_size, &res.report, res.label,
+		   res.error[0] ? res.error : NULL, false, false, res.note[0] ? res.note : NULL);
 }
 
 /* A worker's job: one file. */
@@ -455,13 +480,26 @@ static void usage(FILE *f)
 		"  --max-file-mb N         read at most N MiB of a file (default 100)\n"
 		"  --max-text-mb N         classify at most N MiB of text a file (default 64);\n"
 		"                          a file over a limit is an error, never clean\n"
+		"  --engine E              auto (default), hyperscan or pcre2: the matching\n"
+		"                          engine; the same rules give the same results with\n"
+		"                          either. auto takes Hyperscan where this CPU runs it\n"
+		"                          (x86 with SSSE3), else PCRE2 JIT; asking for\n"
+		"                          hyperscan where it cannot run falls back to PCRE2\n"
+		"  -v, --verbose           say which engine runs and why (stderr)\n"
 		"  -q, --quiet             no summary and no progress line\n"
 		"  -h, --help              this text\n"
 		"\n"
-		"Output: one line per file with PD or an error, then a summary (files scanned,\n"
-		"with PD, errors, skipped, MB, MB/s, time); a progress line on stderr when it\n"
-		"is a terminal. With --json, one line for every file, special files included:\n"
-		"  {\"path\",\"mime\",\"bytes\",\"label\":\"pd\"|\"none\",\"categories\":[...],\n"
+		"Labels: pd (PD found); none (every byte that could hold text was read, no\n"
+		"PD); unknown (no PD in what was read, but not all of it was: encrypted, an\n"
+		"unsupported container, a limit reached, extraction failed; the error says\n"
+		"which). unknown is never clean; the agent enforces it as the policy's\n"
+		"\"unknown =\" says (PD by default).\n"
+		"\n"
+		"Output: one line per file with PD, unknown or an error, then a summary (files\n"
+		"scanned, with PD, unknown, errors, skipped, MB classified, MB not read whole,\n"
+		"MB/s, time); a progress line on stderr when it is a terminal. With --json,\n"
+		"one line for every file, special files included:\n"
+		"  {\"path\",\"mime\",\"bytes\",\"label\":\"pd\"|\"none\"|\"unknown\",\"categories\":[...],\n"
 		"   \"findings\":[{\"rule\",\"category\",\"count\",\"confidence\",\"sample\"}],\n"
 		"   \"error\":null|\"...\"}\n"
 		"Samples are masked (870412******): found values never appear in clear. Bytes\n"
@@ -471,7 +509,7 @@ static void usage(FILE *f)
 		"not followed; FIFOs, sockets and devices are reported as \"special file,\n"
 		"skipped\" and never opened; /proc-like pseudo filesystems are skipped; symlink\n"
 		"and directory loops are errors. A file that hits a limit (size, time, archive\n"
-		"depth...) is an error, never clean.\n"
+		"depth...) is unknown, never clean.\n"
 		"\n"
 		"Compiled rules are cached (a start takes milliseconds instead of half a\n"
 		"second): /var/cache/pdguard/rules for root, ~/.cache/pdguard/rules for\n"
@@ -479,10 +517,12 @@ static void usage(FILE *f)
 		"off (docs/rules.md, \"Compiled rules cache\").\n"
 		"\n"
 		"Exit status (as clamscan):\n"
-		"  0   no PD found\n"
+		"  0   no PD found, every file read whole\n"
 		"  1   PD found\n"
 		"  2   an error occurred (the other files were still scanned; bad rule files\n"
 		"      are reported and the valid rules used)\n"
+		"  3   no PD found, but a file is unknown (not read whole)\n"
+		"  (2 wins over 1, 1 over 3)\n"
 		"  64  bad usage\n"
 		"\n"
 		"Examples:\n"
@@ -505,6 +545,8 @@ int cli_scan(int argc, char **argv)
 		{ "quiet", no_argument, NULL, 'q' },
 		{ "max-file-mb", required_argument, NULL, 'F' },
 		{ "max-text-mb", required_argument, NULL, 'T' },
+		{ "engine", required_argument, NULL, 'E' },
+		{ "verbose", no_argument, NULL, 'v' },
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 },
 	};
@@ -516,13 +558,24 @@ int cli_scan(int argc, char **argv)
 	bool have_prog = false;
 	long jobs = sysconf(_SC_NPROCESSORS_ONLN);
 	char err[256], *end;
-	int opt, i, ret, status = EXIT_OK;
+	int opt, i, ret, status = EXIT_OK, engine;
+	bool verbose = false;
 	size_t k;
 	double t;
 
 	optind = 1;
-	while ((opt = getopt_long(argc, argv, "j:qh", opts, NULL)) != -1) {
+	while ((opt = getopt_long(argc, argv, "j:qvh", opts, NULL)) != -1) {
 		switch (opt) {
+		case 'E':
+			engine = classify_engine_parse(optarg);
+			if (engine < 0) {
+				cli_error("scan", "--engine is auto, hyperscan or pcre2, not '%s'",
+					  optarg);
+				return EXIT_USAGE;
+			}
+			classify_set_engine(engine);
+			break;
+		case 'v': verbose = true; break;
 		case 'J': run.json = true; break;
 		case 'r': rules_dir = optarg; break;
 		case 'j':
@@ -577,6 +630,9 @@ int cli_scan(int argc, char **argv)
 			 RULES_DIR_INSTALLED);
 		return EXIT_ERROR;
 	}
+	if (verbose)
+		fprintf(stderr, "pdguard scan: engine: %s\n",
+			classifier_engine_note(run.sc.classifier));
 	for (k = 0; k < run.sc.errors.n; k++)
 		cli_error("scan", "%s", run.sc.errors.msg[k]);
 	if (run.sc.errors.n) {
@@ -630,16 +686,23 @@ int cli_scan(int argc, char **argv)
 			"----------- SCAN SUMMARY -----------\n"
 			"Files scanned: %llu\n"
 			"Files with PD: %llu\n"
+			"Unknown (not read whole): %llu\n"
 			"Errors: %llu\n"
 			"Skipped: %llu\n"
 			"Data scanned: %.2f MB\n"
+			"Data not read whole: %.2f MB\n"
+			"Engine: %s\n"
 			"Time: %.3f s (%.1f MB/s)\n",
 			(unsigned long long)run.files, (unsigned long long)run.with_pd,
-			(unsigned long long)run.errors, (unsigned long long)run.skipped,
-			run.bytes / 1e6, t, t > 0 ? run.bytes / 1e6 / t : 0.0);
+			(unsigned long long)run.unknown, (unsigned long long)run.errors,
+			(unsigned long long)run.skipped, run.bytes / 1e6, run.unread_bytes / 1e6,
+			classify_engine_name(classifier_engine(run.sc.classifier)), t,
+			t > 0 ? run.bytes / 1e6 / t : 0.0);
 	}
 	scanner_close(&run.sc);
 	if (run.errors || status == EXIT_ERROR)
 		return EXIT_ERROR;
-	return run.with_pd ? EXIT_FOUND : EXIT_OK;
+	if (run.with_pd)
+		return EXIT_FOUND;
+	return run.unknown ? EXIT_UNKNOWN : EXIT_OK;
 }

@@ -6,6 +6,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "classify/classify.h"
 #include "cli/cli.h"
 #include "drivers/bpf/admin.h"
 #include "drivers/kmod/netlink.h"
@@ -57,12 +58,27 @@ static void print_status_text(const struct kmod_status *st)
 		       "versions\n", st->abi_major, PDGUARD_ABI_MAJOR);
 }
 
+/* The classification engine `auto` gives on this CPU (the policy's "engine =" may pick another). */
+static void print_engine(int json)
+{
+	char note[160];
+	int e = classify_engine_resolve(CLASSIFY_ENGINE_AUTO, note, sizeof(note));
+
+	if (json)
+		printf(",\"engine\":{\"auto\":\"%s\",\"note\":\"%s\"}",
+		       classify_engine_name(e), note);
+	else
+		printf("Classification engine (auto, on this CPU): %s\n", note);
+}
+
 static void print_status_json(const struct kmod_status *st, int loaded)
 {
 	int i;
 
 	if (!loaded) {
-		printf("{\"kmod\":{\"loaded\":false}}\n");
+		printf("{\"kmod\":{\"loaded\":false}");
+		print_engine(1);
+		printf("}\n");
 		return;
 	}
 	printf("{\"kmod\":{\"loaded\":true,\"abi\":\"%u.%u\",\"mode\":\"%s\",\"loaded_age_ms\":%llu,"
@@ -78,7 +94,9 @@ static void print_status_json(const struct kmod_status *st, int loaded)
 	for (i = PDGUARD_CNT_PAD + 1; i < __PDGUARD_CNT_MAX; i++)
 		printf("%s\"%s\":%llu", i > PDGUARD_CNT_PAD + 1 ? "," : "", counter_names[i],
 		       (unsigned long long)st->cnt[i]);
-	printf("}}}\n");
+	printf("}}");
+	print_engine(1);
+	printf("}\n");
 }
 
 static void explain_missing_module(void)
@@ -142,7 +160,8 @@ static const char status_help[] =
 	"Show what pdguard's kernel side reports: which BPF driver is attached and enforcing\n"
 	"(bpf-lsm or fmod-ret, pinned in " PDGUARD_BPF_PIN_DIR "), its mode and counters (allowed,\n"
 	"denied, would-deny, ring-buffer drops...), or why none can run on this kernel; and whether\n"
-	"pdguard.ko is loaded, its ABI version, mode, the agent's last heartbeat and its counters.\n"
+	"pdguard.ko is loaded, its ABI version, mode, the agent's last heartbeat and its counters;\n"
+	"and the classification engine this CPU gives (Hyperscan where it runs, else PCRE2 JIT).\n"
 	"Any user may run it (the BPF counters need root); it changes nothing.\n"
 	"\n"
 	"  --json      one JSON object on one line instead of text\n"
@@ -175,8 +194,10 @@ int cli_status(int argc, char **argv)
 		return EXIT_USAGE;
 	}
 
-	if (!json)
+	if (!json) {
+		print_engine(0);
 		print_bpf_status();
+	}
 	ret = netlink_open(&c);
 	if (ret == -ENOENT) {
 		if (json)

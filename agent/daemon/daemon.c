@@ -63,7 +63,7 @@ struct daemon {
 
 	struct workq *q;
 
-	atomic_ulong scanned, unchanged, pd_files, errors, remembered;
+	atomic_ulong scanned, unchanged, pd_files, errors, unknown, remembered;
 	struct remember *overruns;	/* files that hit an extraction limit (remember.h) */
 	int watch_fd;
 	int mount_fd;
@@ -231,9 +231,9 @@ static void label_file_locked(struct daemon *d, struct classify_ctx *ctx, const 
 	} else if (remember_has(d->overruns, &r.st)) {
 		/* a bomb costs its limits once per version of the file, not at every start */
 		atomic_fetch_add(&d->remembered, 1);
-		atomic_fetch_add(&d->errors, 1);
-		log_info(d, "scan-error", "limit exceeded before on this version of the file: "
-			 "not read again until it changes", path, NULL);
+		atomic_fetch_add(&d->unknown, 1);
+		log_info(d, "scan-unknown", "limit exceeded before on this version of the file: "
+			 "not read again until it changes; its label stays", path, "limit");
 		return;
 	} else {
 		ret = scanner_scan_path(&d->sc, ctx, path, &res);
@@ -243,23 +243,39 @@ static void label_file_locked(struct daemon *d, struct classify_ctx *ctx, const 
 		atomic_fetch_add(&d->scanned, 1);
 		if (ret)
 			return;
-		overrun = res.error[0] && !res.pd &&
-			  !strncmp(res.error, "limit exceeded: ", strlen("limit exceeded: "));
-		if (res.error[0] && !res.pd) {
-			/* never "clean" when not read whole: keep what was known, say why */
+		if (!res.st.st_mode) {
+			/* not even opened (gone, or a race): keep what was known, say why */
 			atomic_fetch_add(&d->errors, 1);
 			log_info(d, "scan-error", res.error, path, NULL);
-			if (overrun)
-				remember_overrun(d, path, &res.st);
 			return;
 		}
 		r.st = res.st;
-		labels_after_scan(have_x ? &x : NULL, res.pd, res.categories, &r.level,
-				  &r.categories);
-		describe_findings(&res.report, rules, sizeof(rules));
-		snprintf(reason, sizeof(reason), "%s%s%s", res.pd ? "classified as PD by " :
-			 "classified: no PD", res.pd ? rules : "", res.error[0] ? " (partial)" : "");
-		r.write_xattr = !have_x || x.level != r.level || x.categories != r.categories;
+		if (res.label == SCAN_LABEL_UNKNOWN) {
+			overrun = res.unread == EXTRACT_UNREAD_LIMIT;
+			/*
+			 * Not read whole and no PD in what was: never "clean". The policy's
+			 * "unknown =" decides, and the label says it is unknown, so the kernel
+			 * enforces it from the attribute without knowing the policy.
+			 */
+			atomic_fetch_add(&d->unknown, 1);
+			log_info(d, "scan-unknown", res.error, path,
+				 extract_unread_name(res.unread));
+			labels_after_scan(have_x ? &x : NULL, !d->cfg->unknown_none,
+					  PDGUARD_CAT_ALL, &r.level, &r.categories);
+			r.flags = PDGUARD_LABEL_UNKNOWN;
+			snprintf(reason, sizeof(reason), "unknown (%s: %s): unknown = %s",
+				 extract_unread_name(res.unread), res.error,
+				 d->cfg->unknown_none ? "none" : "pd");
+		} else {
+			labels_after_scan(have_x ? &x : NULL, res.pd, res.categories, &r.level,
+					  &r.categories);
+			describe_findings(&res.report, rules, sizeof(rules));
+			snprintf(reason, sizeof(reason), "%s%s%s", res.pd ? "classified as PD by " :
+				 "classified: no PD", res.pd ? rules : "",
+				 res.error[0] ? " (partial)" : "");
+		}
+		r.write_xattr = !have_x || x.level != r.level || x.categories != r.categories ||
+				(x.flags & PDGUARD_LABEL_UNKNOWN) != r.flags;
 	}
 	r.reason = reason;
 	if (r.level != PDGUARD_LEVEL_NONE)
@@ -568,6 +584,7 @@ static void print_screen(struct daemon *d, size_t cached)
 		       d->cfg->usb_removable ? "removable and USB disks" : "declared mount points");
 	if (!cloud)
 		printf("  zone cloud none found in users' homes\n");
+	printf("  engine: %s\n", classifier_engine_note(d->sc.classifier));
 	printf("  rules: %zu from %s", d->sc.rules->nrules, d->cfg->rules);
 	if (d->sc.errors.n)
 		printf(" (%zu problem%s: run 'pdguard rules check')", d->sc.errors.n,
@@ -716,6 +733,8 @@ static int daemon_start(struct daemon *d, size_t *cached)
 	}
 	eventlog_set_syslog(d->log, true);
 	seal_attach(d);
+	/* enum config_engine has enum classify_engine's values */
+	classify_set_engine(d->opts->engine >= 0 ? d->opts->engine : d->cfg->engine);
 	ret = scanner_open(&d->sc, d->cfg->rules, err, sizeof(err));
 	if (ret) {
 		fprintf(stderr, "pdguard run: %s\n", err);
@@ -844,11 +863,13 @@ int daemon_run(const struct daemon_opts *opts)
 		rc = 0;
 		goto stop;
 	}
-	printf("initial scan: %lu files read, %lu unchanged, %lu with PD, %lu errors\n",
+	printf("initial scan: %lu files read, %lu unchanged, %lu with PD, %lu unknown (not read "
+	       "whole: unknown = %s), %lu errors\n",
 	       atomic_load(&d->scanned), atomic_load(&d->unchanged), atomic_load(&d->pd_files),
+	       atomic_load(&d->unknown), d->cfg->unknown_none ? "none" : "pd",
 	       atomic_load(&d->errors));
 	if (atomic_load(&d->remembered))
-		printf("  %lu of the errors: over a limit before, not read again until changed\n",
+		printf("  %lu of the unknown: over a limit before, not read again until changed\n",
 		       atomic_load(&d->remembered));
 	fflush(stdout);
 	state_cache_save(&d->st, d->cache_path);

@@ -317,7 +317,8 @@ void x_detect(const uint8_t *head, size_t len, struct x_type *t)
 			set_mime(t, "text/plain");
 		return;
 	}
-	if (!strncmp(m, "image/", 6)) {
+	/* pictures, sound and video hold no text we can read (no OCR, no speech) */
+	if (!strncmp(m, "image/", 6) || !strncmp(m, "video/", 6) || !strncmp(m, "audio/", 6)) {
 		t->cls = XC_IMAGE;
 		return;
 	}

@@ -227,26 +227,61 @@ bool x_looks_utf16(const uint8_t *s, size_t n, enum x_enc *enc)
 	return false;
 }
 
+/*
+ * Is @s (after a UTF-16 byte-order mark) text in that byte order? Text is mostly letters of the
+ * scripts we read, digits, spaces and punctuation; UTF-8 or single-byte text read as UTF-16
+ * gives CJK, Hangul and other code units that office text does not hold. The mark is two bytes
+ * anyone can put in front of a file: the content decides.
+ */
+static bool utf16_plausible(const uint8_t *s, size_t n, bool be)
+{
+	size_t units = 0, texty = 0, i;
+
+	if (n > 4096)
+		n = 4096;
+	for (i = 0; i + 2 <= n; i += 2) {
+		unsigned int u = be ? (s[i] << 8 | s[i + 1]) : (s[i + 1] << 8 | s[i]);
+
+		units++;
+		texty += u == '\t' || u == '\n' || u == '\r' || (u >= 0x20 && u < 0x7f) ||
+			 (u >= 0xa0 && u < 0x250) || (u >= 0x370 && u < 0x530) ||
+			 (u >= 0x2000 && u < 0x2070) || u == 0x20ac || u == 0x2116 ||
+			 (u >= 0xd800 && u < 0xe000);
+	}
+	/* too short to tell: believe the mark */
+	return units < 4 || texty * 10 >= units * 8;
+}
+
+/* Text without a byte-order mark (or after one that did not fit): its encoding. */
+static void detect_unmarked(const uint8_t *s, size_t n, struct x_type *t);
+
 void x_text_detect(const uint8_t *s, size_t n, struct x_type *t)
 {
-	size_t i = 0, good = 0, bad = 0;
-
 	t->skip = 0;
 	if (n >= 3 && s[0] == 0xef && s[1] == 0xbb && s[2] == 0xbf) {
 		t->enc = XE_UTF8;
 		t->skip = 3;
 		return;
 	}
-	if (n >= 2 && s[0] == 0xff && s[1] == 0xfe) {
-		t->enc = XE_UTF16LE;
+	if (n >= 2 && ((s[0] == 0xff && s[1] == 0xfe) || (s[0] == 0xfe && s[1] == 0xff))) {
+		bool be = s[0] == 0xfe;
+
 		t->skip = 2;
+		if (utf16_plausible(s + 2, n - 2, be)) {
+			t->enc = be ? XE_UTF16BE : XE_UTF16LE;
+			return;
+		}
+		/* a mark that does not match the content: read what follows as what it is */
+		detect_unmarked(s + 2, n - 2, t);
 		return;
 	}
-	if (n >= 2 && s[0] == 0xfe && s[1] == 0xff) {
-		t->enc = XE_UTF16BE;
-		t->skip = 2;
-		return;
-	}
+	detect_unmarked(s, n, t);
+}
+
+static void detect_unmarked(const uint8_t *s, size_t n, struct x_type *t)
+{
+	size_t i = 0, good = 0, bad = 0;
+
 	if (x_looks_utf16(s, n, &t->enc))
 		return;
 	while (i < n) {

@@ -144,7 +144,7 @@ static void x_extract_seekable(struct xctx *x, int fd, uint64_t size, unsigned i
 	if (top) {
 		snprintf(x->res->mime, sizeof(x->res->mime), "%s", t.mime);
 		snprintf(x->res->kind, sizeof(x->res->kind), "%s", class_kind(t.cls));
-		if (t.cls != XC_TEXT && size > x->lim.max_file_bytes) {
+		if (t.cls != XC_TEXT && t.cls != XC_BINARY && size > x->lim.max_file_bytes) {
 			/* Containers and PDF need the whole file: refuse rather than misread. */
 			x_status(x, EXTRACT_LIMIT, "limit exceeded: file size %llu > %llu bytes",
 				 (unsigned long long)size,
@@ -181,12 +181,66 @@ static void x_extract_seekable(struct xctx *x, int fd, uint64_t size, unsigned i
 	case XC_BIOMETRIC:
 		x_picture(x, &t, NULL, 0); /* a record: its type is all that is needed */
 		break;
+	case XC_BINARY: {
+		/*
+		 * A binary or a format we do not parse: text may still hide in it (after a NUL
+		 * byte, in a database, in a program's data), so its printable runs are read.
+		 */
+		struct fd_stream fs = {
+			.s.read = fd_read, .x = x, .fd = fd, .end = size,
+		};
+
+		if (size > x->lim.max_file_bytes) {
+			fs.end = x->lim.max_file_bytes;
+			fs.cut = true;
+		}
+		x_strings_stream(x, &fs.s);
+		if (!strcmp(t.mime, "application/vnd.sqlite3") ||
+		    !strcmp(t.mime, "application/x-sqlite3"))
+			/* text columns are in the runs; numbers (an IIN as INTEGER) are not */
+			x_status(x, EXTRACT_UNSUPPORTED,
+				 "unsupported: SQLite database%s%s%s: only its text is read, not "
+				 "its numbers", name ? " (member '" : "", name ? pname : "",
+				 name ? "')" : "");
+		break;
+	}
 	case XC_EMPTY:
 	case XC_IMAGE:
-	case XC_BINARY:
 		/* No text to read: the mime says what it is, the classifier decides. */
 		break;
 	}
+}
+
+int extract_unread_reason(const struct extract_result *res)
+{
+	switch (res->status) {
+	case EXTRACT_OK:
+	case EXTRACT_STOPPED:
+		return EXTRACT_READ_ALL;
+	case EXTRACT_ENCRYPTED:
+		return EXTRACT_UNREAD_ENCRYPTED;
+	case EXTRACT_UNSUPPORTED:
+		return EXTRACT_UNREAD_UNSUPPORTED;
+	case EXTRACT_LIMIT:
+		return EXTRACT_UNREAD_LIMIT;
+	default:
+		return EXTRACT_UNREAD_FAILED;
+	}
+}
+
+const char *extract_unread_name(int unread)
+{
+	static const char *const names[] = {
+		[EXTRACT_READ_ALL] = "",
+		[EXTRACT_UNREAD_ENCRYPTED] = "encrypted",
+		[EXTRACT_UNREAD_UNSUPPORTED] = "unsupported",
+		[EXTRACT_UNREAD_LIMIT] = "limit",
+		[EXTRACT_UNREAD_FAILED] = "failed",
+	};
+
+	if (unread < 0 || unread > EXTRACT_UNREAD_FAILED)
+		return "failed";
+	return names[unread];
 }
 
 int extract_fd(int fd, const struct extract_limits *lim, extract_sink_fn sink, void *ctx,

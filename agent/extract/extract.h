@@ -97,6 +97,23 @@ struct extract_result {
 };
 
 /*
+ * Why a file's label is "unknown" rather than "none": some bytes that could hold text were not
+ * read. Archive and sandbox readers report through x_status(); this maps the outcome.
+ */
+enum extract_unread {
+	EXTRACT_READ_ALL = 0,	     /* every byte that could hold text was read */
+	EXTRACT_UNREAD_ENCRYPTED,    /* a password is needed */
+	EXTRACT_UNREAD_UNSUPPORTED,  /* a container or format we do not open */
+	EXTRACT_UNREAD_LIMIT,	     /* a size, time, depth, ratio or entries limit */
+	EXTRACT_UNREAD_FAILED,	     /* damaged, a reader failed, a read error */
+};
+
+/* enum extract_unread of a result (EXTRACT_OK and EXTRACT_STOPPED: EXTRACT_READ_ALL). */
+int extract_unread_reason(const struct extract_result *res);
+/* "encrypted", "unsupported", "limit", "failed" (or "" for EXTRACT_READ_ALL). */
+const char *extract_unread_name(int unread);
+
+/*
  * Defaults: 100 MiB file, 64 MiB text, 25 MiB member, 10000 entries, depth 8, ratio 100, 30 s,
  * 1 GiB of members in all, 256 MiB for a sandboxed reader.
  */

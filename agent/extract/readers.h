@@ -11,6 +11,12 @@
 
 /* extract/text.c */
 void x_text_stream(struct xctx *x, struct xstream *s, const struct x_type *t);
+/*
+ * The printable runs of a binary or a format we do not parse (as strings(1) finds them: ASCII
+ * and valid UTF-8, X_RUN_MIN characters or more), one a line. Bounded as text is.
+ */
+void x_strings_stream(struct xctx *x, struct xstream *s);
+#define X_RUN_MIN 4
 
 /* extract/zip.c */
 void x_zip(struct xctx *x, int fd, uint64_t size, unsigned int depth, bool top);

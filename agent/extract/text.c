@@ -78,6 +78,80 @@ static size_t utf16_block(struct xctx *x, const uint8_t *s, size_t n, bool be, b
 	return n - i;
 }
 
+/* Length of the text character at @s (ASCII printable, tab, or valid UTF-8), 0 if none. */
+static size_t run_char(const uint8_t *s, size_t n)
+{
+	if ((s[0] >= 0x20 && s[0] < 0x7f) || s[0] == '\t')
+		return 1;
+	if (s[0] < 0xc2)
+		return 0;
+	return utf8_seq_len(s, n);
+}
+
+/*
+ * Printable runs: once a run holds X_RUN_MIN characters its bytes go out as they come (so a run
+ * longer than a block goes out in pieces) and a '\n' ends it; shorter runs between binary bytes
+ * are dropped. What a block ends with and is not out yet (a short run, a character cut by the
+ * block's end: at most 15 bytes) moves to the front for the next block.
+ */
+void x_strings_stream(struct xctx *x, struct xstream *s)
+{
+	uint8_t *buf = malloc(X_BLOCK_BYTES + 32);
+	size_t keep = 0, scanned = 0, chars = 0;
+	bool emitting = false;
+	ssize_t n;
+
+	if (!buf) {
+		x_status(x, EXTRACT_IO, "out of memory");
+		return;
+	}
+	for (;;) {
+		size_t len, i, start = 0;
+		bool eof;
+
+		n = s->read(s, buf + keep, X_BLOCK_BYTES);
+		if (n < 0)
+			break;
+		eof = n == 0;
+		len = keep + n;
+		i = scanned;
+		while (i < len) {
+			size_t c = run_char(buf + i, len - i);
+
+			if (!c && !eof && buf[i] >= 0xc2 && utf8_seq_cut(buf + i, len - i))
+				break; /* a character cut by the block: the next block has it */
+			if (c) {
+				i += c;
+				if (++chars >= X_RUN_MIN)
+					emitting = true;
+				continue;
+			}
+			if (emitting) {
+				x_emit_bytes(x, buf + start, i - start);
+				x_emit_text(x, "\n", 1);
+			}
+			emitting = false;
+			chars = 0;
+			start = ++i;
+		}
+		if (emitting && i > start) {
+			x_emit_bytes(x, buf + start, i - start);
+			start = i;
+		}
+		if (eof) {
+			if (emitting)
+				x_emit_text(x, "\n", 1);
+			break;
+		}
+		keep = len - start;
+		scanned = i - start;
+		if (x_halted(x))
+			break;
+		memmove(buf, buf + start, keep);
+	}
+	free(buf);
+}
+
 /*
  * Stream a text source to the sink in its detected encoding. Memory: one block, whatever the
  * size of the file.

@@ -221,13 +221,30 @@ static int handle_agent(struct parse *p, const char *key, const char *v)
 			c->fail_open = false;
 		else
 			add_error(p, "fail = %s: allowed values are open and closed", v);
+	} else if (!strcmp(key, "unknown")) {
+		/* a file not read whole (encrypted, unsupported container, limit): PD or not */
+		if (!strcmp(v, "pd"))
+			c->unknown_none = false;
+		else if (!strcmp(v, "none"))
+			c->unknown_none = true;
+		else
+			add_error(p, "unknown = %s: allowed values are pd and none", v);
+	} else if (!strcmp(key, "engine")) {
+		if (!strcmp(v, "auto"))
+			c->engine = CONFIG_ENGINE_AUTO;
+		else if (!strcmp(v, "hyperscan"))
+			c->engine = CONFIG_ENGINE_HYPERSCAN;
+		else if (!strcmp(v, "pcre2"))
+			c->engine = CONFIG_ENGINE_PCRE2;
+		else
+			add_error(p, "engine = %s: allowed values are auto, hyperscan and pcre2", v);
 	} else if (!strcmp(key, "decision_timeout_ms")) {
 		if (parse_uint(v, 10, 60000, &c->decision_timeout_ms))
 			add_error(p, "decision_timeout_ms = %s: from 10 to 60000 is allowed", v);
 	} else {
 		add_error(p, "unknown key '%s' in [agent]: allowed keys are mode, driver, rules, log, "
 			  "state, scan, log_max_mb, log_keep, retention_days, fail, "
-			  "decision_timeout_ms", key);
+			  "decision_timeout_ms, unknown, engine", key);
 	}
 	return 0;
 }
@@ -533,9 +550,11 @@ void config_dump(const struct config *c, FILE *f)
 		c->rules, c->log, c->state);
 	dump_list(f, "scan", &c->scan);
 	fprintf(f, "log_max_mb = %u\nlog_keep = %u\nretention_days = %u\nfail = %s\n"
-		"decision_timeout_ms = %u\n",
+		"decision_timeout_ms = %u\nunknown = %s\nengine = %s\n",
 		c->log_max_mb, c->log_keep, c->retention_days, c->fail_open ? "open" : "closed",
-		c->decision_timeout_ms);
+		c->decision_timeout_ms, c->unknown_none ? "none" : "pd",
+		c->engine == CONFIG_ENGINE_PCRE2 ? "pcre2" :
+		c->engine == CONFIG_ENGINE_HYPERSCAN ? "hyperscan" : "auto");
 	fprintf(f, "\n[zone usb]\nremovable = %s\n", c->usb_removable ? "yes" : "no");
 	dump_list(f, "path", &c->usb_paths);
 	fprintf(f, "\n[zone cloud]\n");

@@ -13,6 +13,13 @@
 
 #define CONFIG_DEFAULT_PATH "/etc/pdguard/pdguard.conf"
 
+/* [agent] engine = ...: the same values as enum classify_engine (classify.h) */
+enum config_engine {
+	CONFIG_ENGINE_AUTO = 0,
+	CONFIG_ENGINE_HYPERSCAN,
+	CONFIG_ENGINE_PCRE2,
+};
+
 enum config_driver {
 	DRIVER_AUTO,
 	DRIVER_BPF_LSM,
@@ -53,6 +60,8 @@ struct config {
 	unsigned int log_keep;
 	unsigned int retention_days;
 	bool fail_open;			/* fanotify: answer allow when no decision in time */
+	bool unknown_none;		/* unknown = none: a file not read whole is not PD */
+	int engine;			/* enum config_engine */
 	unsigned int decision_timeout_ms;
 	/* [zone usb] */
 	bool usb_removable;

@@ -52,6 +52,12 @@ enum pdguard_label_level {
 
 /* Label flags */
 #define PDGUARD_LABEL_MANUAL	(1U << 0)	/* set by an administrator, not by classification */
+/*
+ * (ABI 1.4) The file could not be read whole (encrypted, an unsupported container, a limit,
+ * extraction failed): @level and @categories are what the policy's "unknown =" made of it
+ * (PD of every category by default), so the kernel enforces it without knowing the policy.
+ */
+#define PDGUARD_LABEL_UNKNOWN	(1U << 1)
 
 /**
  * struct pdguard_label_xattr - value of the label attribute (little-endian on disk)

@@ -3,7 +3,9 @@
  * bench_helper: classify plain text files with a rule set and report the engine's throughput,
  * without extraction or file-system walking in the way (scripts/bench.sh runs it).
  *
- *   bench_helper RULES_DIR FILE [REPEAT]
+ *   bench_helper RULES_DIR FILE [REPEAT [ENGINE]]
+ *
+ * ENGINE: auto (default), hyperscan or pcre2 (classify_set_engine()).
  *
  * Prints one line: label, categories, findings, bytes, seconds, MB/s and peak RSS (KiB), and the
  * CPU time with the MB/s it gives: on a busy machine CPU time says more than wall time.
@@ -38,8 +40,17 @@ int main(int argc, char **argv)
 	ssize_t n;
 
 	if (argc < 3) {
-		fprintf(stderr, "usage: bench_helper RULES_DIR FILE [REPEAT]\n");
+		fprintf(stderr, "usage: bench_helper RULES_DIR FILE [REPEAT [ENGINE]]\n");
 		return 64;
+	}
+	if (argc > 4) {
+		int e = classify_engine_parse(argv[4]);
+
+		if (e < 0) {
+			fprintf(stderr, "bench_helper: engine is auto, hyperscan or pcre2\n");
+			return 64;
+		}
+		classify_set_engine(e);
 	}
 	rules_load_dir(rs, argv[1], &errs);
 	rules_finish(rs, &errs);
@@ -81,6 +92,7 @@ int main(int argc, char **argv)
 		printf("%s:%llu:%s:%s,", rep.findings[k].name,
 		       (unsigned long long)rep.findings[k].count,
 		       confidence_name(rep.findings[k].confidence), rep.findings[k].sample);
+	printf(" engine=%s", classify_engine_name(classifier_engine(c)));
 	printf(" bytes=%llu seconds=%.3f MB/s=%.0f rss_kib=%ld cpu_seconds=%.3f cpu_MB/s=%.0f\n",
 	       (unsigned long long)total, s, total / 1e6 / s, ru.ru_maxrss, cs, total / 1e6 / cs);
 	classify_ctx_free(ctx);

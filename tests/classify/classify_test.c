@@ -6,6 +6,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <errno.h>
+#include <hs/hs.h>
 
 #include "classify/classify.h"
 #include "extract/extract.h"
@@ -780,6 +782,86 @@ TEST_F(engine, gating_changes_nothing)
 TEST_F(engine, one_pass_on_dense_text_changes_nothing)
 {
 	compare_gating(_metadata, self, 20);
+}
+
+/*
+ * The PCRE2 engine (pcre.c) against Hyperscan: the same trace, candidate by candidate, for text
+ * dense with identifiers and for the keyword forms the two read differently if either is wrong:
+ * case forms (and a mixed case that is no form), е/ё, no-break spaces and runs of spaces in
+ * phrases, hyphen variants, word endings ("оклад*"), words inside longer words, words cut by a
+ * block's edge.
+ */
+static void trace_with(struct __test_metadata *_metadata, FIXTURE_DATA(engine) * self, int engine,
+		       const struct text *in, struct text *out)
+{
+	struct classifier *c = NULL;
+	struct classify_ctx *ctx = NULL;
+	struct classify_report rep;
+	char err[256];
+
+	classify_set_engine(engine);
+	ASSERT_EQ(0, classifier_new(self->rs, &c, err, sizeof(err)));
+	classify_set_engine(CLASSIFY_ENGINE_AUTO);
+	ASSERT_EQ(engine, classifier_engine(c));
+	ASSERT_EQ(0, classify_ctx_new(c, &ctx));
+	classify_begin(ctx, CONF_LOW, log_all, out);
+	classify_feed(ctx, in->s, in->len);
+	ASSERT_EQ(0, classify_end(ctx, &rep));
+	add(out, rep.pd ? "pd\n" : "none\n");
+	classify_ctx_free(ctx);
+	classifier_free(c);
+}
+
+TEST_F(engine, pcre2_finds_what_hyperscan_finds)
+{
+	static const char *const kw[] = {
+		"ИИН ", "иин ", "Иин ", "иИн ", "ЖСН: ", "оклад ", "Оклад ", "ОКЛАДА ", "окладом ",
+		"доклад ", "заработная плата ", "Заработная\xc2\xa0плата ", "заработная   плата ",
+		"расчётный листок ", "расчетный листок ", "РАСЧЁТНЫЙ ЛИСТОК ", "пАспорт ",
+		"удостоверение личности ", "Удостоверение  личности ", "жеке куәлік ",
+		"ЖЕКЕ КУӘЛІК ", "счёт-фактура ", "счёт\xe2\x80\x94фактура ", "больничный лист ",
+		"еңбекке уақытша жарамсыздық парағы ", "жалақы ", "Жалақысы ", "ОПВ ", "опв ",
+		"diagnosis ", "Diagnosis ", "DIAGNOSIS ", "salary ", "Payroll ", "IBAN ", "р/с ",
+		"тел. ", "+7 701 234 56 78 ",
+	};
+	struct text a = { 0 }, b = { 0 };
+	size_t target;
+
+	ASSERT_NE(CLASSIFY_ENGINE_PCRE2, classify_engine_parse("hyperscan"));
+	ASSERT_EQ(-EINVAL, classify_engine_parse("grep"));
+	number_soup(&self->t, 1024 * 1024 + 777, 40);
+	target = self->t.len + 2 * 1024 * 1024;
+	while (self->t.len < target) {
+		char iin[13];
+
+		add(&self->t, kw[next_rand() % (sizeof(kw) / sizeof(kw[0]))]);
+		if (next_rand() % 4 == 0 && make_iin((unsigned int)next_rand() % 90000, iin)) {
+			add(&self->t, iin);
+			add(&self->t, next_rand() % 2 ? "\n" : " ");
+		}
+	}
+	number_soup(&self->t, self->t.len + 1024 * 1024, 600);
+	if (hs_valid_platform() != HS_SUCCESS)
+		SKIP(return, "Hyperscan cannot run on this CPU: nothing to compare with");
+	trace_with(_metadata, self, CLASSIFY_ENGINE_HYPERSCAN, &self->t, &a);
+	trace_with(_metadata, self, CLASSIFY_ENGINE_PCRE2, &self->t, &b);
+	ASSERT_NE(NULL, a.s);
+	ASSERT_NE(NULL, b.s);
+	TH_LOG("%zu bytes of text, %zu bytes of trace", self->t.len, a.len);
+	/* context words were found and counted: the keyword scan is compared too */
+	EXPECT_NE(NULL, strstr(a.s, "context"));
+	EXPECT_EQ(a.len, b.len);
+	if (a.len == b.len && memcmp(a.s, b.s, a.len)) {
+		size_t i = 0;
+
+		while (a.s[i] == b.s[i])
+			i++;
+		TH_LOG("first difference at %zu: '%.120s' vs '%.120s'", i, a.s + (i > 60 ? i - 60 : 0),
+		       b.s + (i > 60 ? i - 60 : 0));
+	}
+	EXPECT_EQ(0, memcmp(a.s, b.s, a.len < b.len ? a.len : b.len));
+	free(a.s);
+	free(b.s);
 }
 
 TEST_HARNESS_MAIN

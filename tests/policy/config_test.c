@@ -85,7 +85,13 @@ FIXTURE_VARIANT_ADD(bad, relative_log) {
 FIXTURE_VARIANT_ADD(bad, unknown_key) {
 	"[agent]\nmode = audit\nmdoe = enforce\n", 3,
 	"unknown key 'mdoe' in [agent]: allowed keys are mode, driver, rules, log, state, scan, "
-	"log_max_mb, log_keep, retention_days, fail, decision_timeout_ms"
+	"log_max_mb, log_keep, retention_days, fail, decision_timeout_ms, unknown, engine"
+};
+FIXTURE_VARIANT_ADD(bad, unknown_label) {
+	"[agent]\nunknown = maybe\n", 2, "unknown = maybe: allowed values are pd and none"
+};
+FIXTURE_VARIANT_ADD(bad, engine) {
+	"[agent]\nengine = grep\n", 2, "engine = grep: allowed values are auto, hyperscan and pcre2"
 };
 FIXTURE_VARIANT_ADD(bad, unknown_section) {
 	"[agent]\nmode = audit\n[zone ftp]\npath = /x\n", 4,
