@@ -233,8 +233,15 @@ static void label_file_locked(struct daemon *d, struct classify_ctx *ctx, const 
 		atomic_fetch_add(&d->remembered, 1);
 		atomic_fetch_add(&d->unknown, 1);
 		log_info(d, "scan-unknown", "limit exceeded before on this version of the file: "
-			 "not read again until it changes; its label stays", path, "limit");
-		return;
+			 "not read again until it changes", path, "limit");
+		/* what reading it again would give: unknown, as the policy says */
+		labels_after_scan(have_x ? &x : NULL, !d->cfg->unknown_none, PDGUARD_CAT_ALL,
+				  &r.level, &r.categories);
+		r.flags = PDGUARD_LABEL_UNKNOWN;
+		snprintf(reason, sizeof(reason), "unknown (limit: exceeded before on this version of "
+			 "the file): unknown = %s", d->cfg->unknown_none ? "none" : "pd");
+		r.write_xattr = !have_x || x.level != r.level || x.categories != r.categories ||
+				(x.flags & PDGUARD_LABEL_UNKNOWN) != r.flags;
 	} else {
 		ret = scanner_scan_path(&d->sc, ctx, path, &res);
 		/* stopping: what was cut short is neither a result nor an error */

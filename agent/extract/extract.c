@@ -196,12 +196,16 @@ static void x_extract_seekable(struct xctx *x, int fd, uint64_t size, unsigned i
 		}
 		x_strings_stream(x, &fs.s);
 		if (!strcmp(t.mime, "application/vnd.sqlite3") ||
-		    !strcmp(t.mime, "application/x-sqlite3"))
+		    !strcmp(t.mime, "application/x-sqlite3")) {
+			char pname[128];
+
 			/* text columns are in the runs; numbers (an IIN as INTEGER) are not */
+			x_printable_name(pname, sizeof(pname), name ? name : "");
 			x_status(x, EXTRACT_UNSUPPORTED,
 				 "unsupported: SQLite database%s%s%s: only its text is read, not "
 				 "its numbers", name ? " (member '" : "", name ? pname : "",
 				 name ? "')" : "");
+		}
 		break;
 	}
 	case XC_EMPTY:

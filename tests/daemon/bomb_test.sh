@@ -71,8 +71,8 @@ check "it is remembered by inode and change time, no name" \
 rm -f "$d/state2/labels.cache"
 "$pd" run --config "$d/share.conf" --once >"$d/out3.txt" 2>&1
 check "the next start does not read it again" \
-	bash -c "grep -Eq 'initial scan: 1 files read, 0 unchanged, 1 with PD, .*\b1 errors' '$d/out3.txt' &&
-		 grep -q '1 of the errors: over a limit before' '$d/out3.txt'"
+	bash -c "grep -Eq 'initial scan: 1 files read, 0 unchanged, 2 with PD, 1 unknown' '$d/out3.txt' &&
+		 grep -q '1 of the unknown: over a limit before' '$d/out3.txt'"
 check "and says so in the log" grep -q 'not read again until it changes' "$d/log/events.jsonl"
 chmod 600 "$d/share/bomb.pdf"
 "$pd" run --config "$d/share.conf" --once >"$d/out4.txt" 2>&1

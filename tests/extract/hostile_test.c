@@ -284,7 +284,8 @@ TEST_F(hostile, random_junk)
 	ASSERT_EQ(0, extract_isolated(self, "junk", NULL));
 	EXPECT_RESULT(EXTRACT_OK, "");
 	EXPECT_STREQ("binary", self->res.kind);
-	EXPECT_EQ(0UL, self->res.text_bytes);
+	/* only its printable runs of 4+ characters are read: a small share of random bytes */
+	EXPECT_GT((1UL << 20) / 8, self->res.text_bytes);
 }
 
 TEST_F(hostile, invalid_utf8)
