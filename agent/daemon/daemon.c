@@ -548,9 +548,11 @@ static int daemon_start(struct daemon *d, size_t *cached)
 	if (ret) {
 		fprintf(stderr, "pdguard run: cannot open the event log '%s': %s\n", d->cfg->log,
 			strerror(-ret));
+		/* a torn last line is repaired by eventlog_open(): this is a whole line edited */
 		if (ret == -EBADMSG)
-			fprintf(stderr, "Hint: its last line is damaged; check it with 'pdguard log "
-				"verify %s' and move it aside to start a new chain\n", d->cfg->log);
+			fprintf(stderr, "Hint: its last whole line is not an event; check it with "
+				"'pdguard log verify %s' and move it aside to start a new chain\n",
+				d->cfg->log);
 		return ret;
 	}
 	eventlog_set_syslog(d->log, true);
