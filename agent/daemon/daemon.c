@@ -38,6 +38,7 @@
 #include "state/labels.h"
 #include "drivers/kmod/netlink.h"
 #include "classify/scanner.h"
+#include "daemon/service.h"
 #include "state/state.h"
 #include "classify/workq.h"
 #include "policy/zones.h"
@@ -230,8 +231,11 @@ static bool under_root(const struct config *cfg, const char *path)
 }
 
 /*
- * A notification-only group (never a permission event: nothing can wait on us here), one mount
- * mark per scan root, FAN_CLOSE_WRITE: a file that was written is classified again.
+ * A notification-only group (never a permission event: nothing can wait on us here), one
+ * filesystem mark per scan root, FAN_CLOSE_WRITE: a file that was written is classified again
+ * (under_root() keeps the scan roots' files). A filesystem mark, not a mount mark: a mount mark
+ * sees only writes through that one mount, so it misses bind mounts and, under the hardened unit
+ * (whose ProtectSystem= gives the agent a mount namespace of its own), every write on the host.
  */
 static int watch_start(struct daemon *d)
 {
@@ -242,7 +246,7 @@ static int watch_start(struct daemon *d)
 	if (d->watch_fd < 0)
 		return -errno;
 	for (i = 0; i < d->cfg->scan.n; i++)
-		if (fanotify_mark(d->watch_fd, FAN_MARK_ADD | FAN_MARK_MOUNT, FAN_CLOSE_WRITE,
+		if (fanotify_mark(d->watch_fd, FAN_MARK_ADD | FAN_MARK_FILESYSTEM, FAN_CLOSE_WRITE,
 				  AT_FDCWD, d->cfg->scan.v[i]))
 			fprintf(stderr, "pdguard run: cannot watch '%s' for changes: %s\n",
 				d->cfg->scan.v[i], strerror(errno));
@@ -675,7 +679,16 @@ int daemon_run(const struct daemon_opts *opts)
 
 	if (!opts->once && watch_start(d))
 		fprintf(stderr, "pdguard run: cannot watch for changed files: %s\n", strerror(errno));
-	scan_roots(d);
+	/* systemd (Type=notify): ready now that the driver enforces; the scan's progress follows */
+	{
+		struct svc_counters sc = { &d->scanned, &d->unchanged, &d->pd_files, &d->errors };
+
+		if (!opts->once)
+			svc_ready(d->cfg->mode ? "enforce" : "audit", d->drv ? d->dops->name : NULL);
+		svc_scan_begin(&sc);
+		scan_roots(d);
+		svc_scan_end(&sc);
+	}
 	printf("initial scan: %lu files read, %lu unchanged, %lu with PD, %lu errors\n",
 	       atomic_load(&d->scanned), atomic_load(&d->unchanged), atomic_load(&d->pd_files),
 	       atomic_load(&d->errors));
@@ -714,6 +727,7 @@ int daemon_run(const struct daemon_opts *opts)
 
 			if (read(tfd, &ticks, sizeof(ticks)) < 0)
 				ticks = 0;
+			svc_watchdog();
 			grants_tick(d, now);
 			eventlog_seal_tick(d->log);
 			eventlog_sync(d->log);
@@ -739,6 +753,7 @@ int daemon_run(const struct daemon_opts *opts)
 	queue_drain(d);
 	state_cache_save(&d->st, d->cache_path);
 out:
+	svc_stopping(rc ? "pdguard could not start" : "pdguard stopping");
 	if (d->log)
 		log_info(d, "agent-stop", rc ? "pdguard could not start" : "pdguard stopped",
 			 opts->config, NULL);
