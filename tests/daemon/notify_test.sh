@@ -26,7 +26,7 @@ cleanup() {
 	rmdir "$d"
 }
 trap cleanup EXIT
-echo "1..7"
+echo "1..9"
 has_label() { "$pd" label get "$1" 2>/dev/null | grep -q ": $2"; }
 cat >"$d/policy.conf" <<CONF
 [agent]
@@ -53,9 +53,15 @@ PY
 listener=$!
 wait_for test -S "$d/notify"
 
-# a mount namespace of its own, slave to ours, as systemd makes for ProtectSystem= and friends
+# as the unit runs it: a mount namespace of its own, slave to ours (ProtectSystem= and friends),
+# only the unit's CapabilityBoundingSet=, and no_new_privs
+caps=$(sed -n 's/^CapabilityBoundingSet=//p' "$top/scripts/pdguard.service" | tr 'A-Z ' 'a-z\n' |
+	sed -n 's/^cap_/+/p' | paste -sd, -)
+check "the unit's capability set is read" test -n "$caps"
 NOTIFY_SOCKET=$d/notify WATCHDOG_USEC=3000000 \
-	setsid unshare -m --propagation slave "$pd" run --config "$d/policy.conf" >"$d/out.txt" 2>&1 &
+	setsid unshare -m --propagation slave \
+	setpriv --bounding-set "-all,$caps" --inh-caps -all --no-new-privs \
+	"$pd" run --config "$d/policy.conf" >"$d/out.txt" 2>&1 &
 agent=$!
 check "READY=1 once the driver runs, with the mode in the status" \
 	wait_for grep -q '^READY=1|STATUS=running in audit mode' "$d/notify.txt"
@@ -65,6 +71,8 @@ check "watchdog pings from the main loop" wait_for grep -q '^WATCHDOG=1$' "$d/no
 check "the scan labelled the file" wait_for has_label "$d/shares/hr/staff.csv" "pd "
 # rewritten through our mount, not the agent's copy of it: still seen
 printf 'ИИН сотрудника: 900101300007, Иванов Иван Иванович, приказ о приеме\n' >"$d/shares/n7.txt"
+check "the fanotify driver runs with the unit's capabilities" \
+	grep -Eq "^ +fanotify +in use" "$d/out.txt"
 check "a file rewritten outside the agent's mount namespace is relabelled" \
 	wait_for has_label "$d/shares/n7.txt" "pd "
 kill -TERM "$agent"
