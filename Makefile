@@ -6,7 +6,9 @@
 #   make test       unit, integration and VM tests; ends with "N passed, N failed, N skipped"
 #   make bench      benchmarks, side by side, with ratios
 #   make fuzz       bounded fuzzing of extraction and rule parsing (not part of make test)
-#   make install    /usr/sbin/pdguard and /etc/pdguard/ (existing policy files are kept)
+#   make install    /usr/sbin/pdguard, /etc/pdguard/ (existing policy files are kept), the unit,
+#                   man pages, bash completion
+#   make install-dkms  pdguard.ko's sources to /usr/src/pdguard-VERSION/ for DKMS
 #   make run        install, then run the agent on the default policy until Ctrl-C
 # WERROR=1 (on the command line or in the environment, as .ci/run sets it): warnings are errors
 # in the agent, the tests, the benchmarks and the kernel module.
@@ -14,6 +16,9 @@
 BUILD   := build
 PREFIX  ?= /usr
 DESTDIR ?=
+# The one version of everything (the agent, pdguard.ko's modinfo, dkms.conf, the packages):
+# the VERSION file at the top of the tree.
+PDGUARD_VERSION := $(shell cat VERSION)
 
 CC      ?= cc
 PKGS    := inih libpcre2-8 libmagic libhs libnl-genl-3.0 libzip libxml-2.0 poppler-glib libbpf libcrypto zlib
@@ -23,7 +28,7 @@ PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 CFLAGS  ?= -O2 -g
 CFLAGS  += -std=gnu11 -Wall -Wextra -Wno-unused-parameter -Wshadow -Wformat=2 \
 	   -fstack-protector-strong -D_FORTIFY_SOURCE=2 -D_GNU_SOURCE -pthread
-CPPFLAGS += -Iinclude -Iagent $(PKG_CFLAGS)
+CPPFLAGS += -Iinclude -Iagent $(PKG_CFLAGS) -DPDGUARD_VERSION='"$(PDGUARD_VERSION)"'
 # -Werror as a knob, not a default: a newer compiler's new warning must not break a user's build,
 # but CI (.ci/run) keeps the tree clean with the compiler it has.
 WERROR  ?=
@@ -57,9 +62,9 @@ HELPER_BINS := $(patsubst %.c,$(BUILD)/%,$(HELPER_SRCS))
 # built against must not fail to build the module over a new warning.
 KDIR ?= $(shell ls -d /usr/src/linux-headers-*-amd64 2>/dev/null | sort -V | tail -n 1)
 KVER := $(patsubst linux-headers-%,%,$(notdir $(KDIR)))
-KMOD_SRCS := $(wildcard kmod/*.c kmod/*.h) kmod/Kbuild Kbuild include/uapi/pdguard.h scripts/kmod-btf
+KMOD_SRCS := $(wildcard kmod/*.c kmod/*.h) kmod/Kbuild Kbuild include/uapi/pdguard.h scripts/kmod-btf VERSION
 
-.PHONY: all agent kmod tests test bench bench-bins fuzz install clean deps check-deps format run
+.PHONY: all agent kmod tests test bench bench-bins fuzz install install-dkms man clean deps check-deps format run
 all: agent
 
 agent: $(BUILD)/pdguard
@@ -71,7 +76,7 @@ $(BUILD)/libpdguard.a: $(LIB_OBJS)
 	@rm -f $@
 	ar rcs $@ $^
 
-$(BUILD)/agent/%.o: agent/%.c $(AGENT_HDRS) include/uapi/pdguard.h | check-deps
+$(BUILD)/agent/%.o: agent/%.c $(AGENT_HDRS) include/uapi/pdguard.h VERSION | check-deps
 	@mkdir -p $(@D)
 	$(CC) $(CPPFLAGS) $(CFLAGS) -c -o $@ $<
 
@@ -113,6 +118,7 @@ $(BUILD)/pdguard.ko: $(KMOD_SRCS)
 	@mkdir -p $(BUILD)/kmod/kmod
 	@ln -sfn $(CURDIR)/Kbuild $(BUILD)/kmod/Kbuild
 	@ln -sfn $(CURDIR)/include $(BUILD)/kmod/include
+	@ln -sfn $(CURDIR)/VERSION $(BUILD)/kmod/VERSION
 	@for f in $(CURDIR)/kmod/*; do ln -sfn $$f $(BUILD)/kmod/kmod/; done
 	$(MAKE) -C $(KDIR) M=$(CURDIR)/$(BUILD)/kmod W=1 PDGUARD_WERROR=$(KMOD_WERROR) modules
 	scripts/kmod-btf $(BUILD)/kmod/kmod/pdguard.ko $(KVER)
@@ -131,11 +137,37 @@ bench: agent bench-bins
 fuzz:
 	@scripts/fuzz.sh
 
-install: agent
+# Man pages: man/*.[58] with the version filled in (@VERSION@), into build/man/.
+MAN_SRCS  := $(sort $(wildcard man/*.5 man/*.8))
+MAN_PAGES := $(patsubst man/%,$(BUILD)/man/%,$(MAN_SRCS))
+
+$(BUILD)/man/%: man/% VERSION
+	@mkdir -p $(@D)
+	sed 's/@VERSION@/$(PDGUARD_VERSION)/g' $< >$@
+
+man: $(MAN_PAGES)
+
+install: agent man
 	install -D -m 0755 $(BUILD)/pdguard $(DESTDIR)$(PREFIX)/sbin/pdguard
 	install -d -m 0755 $(DESTDIR)/etc/pdguard
 	cp -rn policies/. $(DESTDIR)/etc/pdguard/
 	install -D -m 0644 scripts/pdguard.service $(DESTDIR)/lib/systemd/system/pdguard.service
+	install -d -m 0755 $(DESTDIR)$(PREFIX)/share/man/man5 $(DESTDIR)$(PREFIX)/share/man/man8
+	install -m 0644 $(filter %.5,$(MAN_PAGES)) $(DESTDIR)$(PREFIX)/share/man/man5/
+	install -m 0644 $(filter %.8,$(MAN_PAGES)) $(DESTDIR)$(PREFIX)/share/man/man8/
+	install -D -m 0644 completion/pdguard \
+		$(DESTDIR)$(PREFIX)/share/bash-completion/completions/pdguard
+	install -D -m 0644 docs/deploy.md $(DESTDIR)$(PREFIX)/share/doc/pdguard/deploy.md
+
+# pdguard.ko's sources for DKMS (what dkms.conf builds from), with the version filled in:
+# then `dkms install pdguard/$(PDGUARD_VERSION)`.
+DKMS_DIR = $(DESTDIR)$(PREFIX)/src/pdguard-$(PDGUARD_VERSION)
+install-dkms:
+	install -d -m 0755 $(DKMS_DIR)/kmod $(DKMS_DIR)/include/uapi
+	install -m 0644 Kbuild VERSION $(DKMS_DIR)/
+	install -m 0644 kmod/Kbuild $(wildcard kmod/*.c kmod/*.h) $(DKMS_DIR)/kmod/
+	install -m 0644 include/uapi/pdguard.h $(DKMS_DIR)/include/uapi/
+	sed 's/#MODULE_VERSION#/$(PDGUARD_VERSION)/' dkms.conf >$(DKMS_DIR)/dkms.conf
 
 format:
 	clang-format -i $$(git ls-files '*.c' '*.h')

@@ -12,7 +12,10 @@
 #include "log/seal.h"
 #include "policy/config.h"
 
-#define PDGUARD_VERSION "0.1.0"
+/* from the VERSION file at the top of the tree, through the Makefile: one version everywhere */
+#ifndef PDGUARD_VERSION
+#error "PDGUARD_VERSION is not defined: build with the project's Makefile"
+#endif
 
 static const struct cli_command commands[] = {
 	{ "run", "the agent daemon, in the foreground", cli_run },
