@@ -188,12 +188,13 @@ TEST_F(torn, an_edit_of_the_kept_bytes_is_found)
 	char last[65], c;
 	int fd;
 
-	if (variant->kind == 2)
-		SKIP(return, "no torn bytes kept: the line was whole");
 	ASSERT_EQ(0, tear(self->path, variant, &torn));
 	size = file_size(self->path);
 	ASSERT_EQ(0, write_events(self->path, 1));
-	/* change the last torn byte, which the repair line's SHA-256 covers */
+	/*
+	 * change the last torn byte, which the repair line's SHA-256 covers (a line that only
+	 * lost its newline is a chained line again: its own hash covers it)
+	 */
 	fd = open(self->path, O_RDWR | O_CLOEXEC);
 	ASSERT_LE(0, fd);
 	ASSERT_EQ(1, pread(fd, &c, 1, size - 1));
@@ -201,7 +202,7 @@ TEST_F(torn, an_edit_of_the_kept_bytes_is_found)
 	ASSERT_EQ(1, pwrite(fd, &c, 1, size - 1));
 	close(fd);
 	EXPECT_EQ(-EBADMSG, eventlog_verify(self->path, NULL, &lines, &bad, last));
-	EXPECT_EQ(variant->events_before + 1, bad);
+	EXPECT_EQ(variant->events_before + (variant->kind != 2), bad);
 }
 
 TEST(garbage_not_followed_by_its_repair_is_broken)
