@@ -14,51 +14,54 @@ done
 tap_version
 echo "1..12"
 version=$(cat "$top/VERSION")
-out=$(mktemp -d /tmp/pdg-deb-XXXXXX)
-trap 'rm -rf "$out"' EXIT
+# the packages stay in build/deb for tests/pkg/install_test.sh; the checks' scratch files do not
+out=$top/build/deb
+mkdir -p "$out"
+scratch=$(mktemp -d /tmp/pdg-deb-XXXXXX)
+trap 'rm -rf "$scratch"' EXIT
 
-nice "$top/scripts/build-deb.sh" "$out" >"$out/build-deb.out" 2>&1
+nice "$top/scripts/build-deb.sh" "$out" >"$scratch/build-deb.out" 2>&1
 rc=$?
-check "dpkg-buildpackage -us -uc -b builds both packages" test $rc -ne 2 || diag "$out/build-deb.out"
+check "dpkg-buildpackage -us -uc -b builds both packages" test $rc -ne 2 || diag "$scratch/build-deb.out"
 check "lintian finds no error" test $rc -eq 0 || diag "$out/lintian.txt"
 deb=$out/pdguard_${version}_amd64.deb
 dkms=$out/pdguard-dkms_${version}_all.deb
 check "package versions are VERSION's (and debian/changelog's)" bash -c \
 	"[ -f '$deb' ] && [ -f '$dkms' ] &&
 	 [ \"\$(cd '$top' && dpkg-parsechangelog -S Version)\" = '$version' ]"
-dpkg-deb -c "$deb" 2>/dev/null | awk '{print $6}' | sed 's|^\./|/|' >"$out/files"
-has() { grep -qx "$1" "$out/files"; }
+dpkg-deb -c "$deb" 2>/dev/null | awk '{print $6}' | sed 's|^\./|/|' >"$scratch/files"
+has() { grep -qx "$1" "$scratch/files"; }
 check "the agent, the unit, the man pages and the completion are in pdguard" bash -c \
-	"$(declare -f has); out='$out'; has /usr/sbin/pdguard && has /lib/systemd/system/pdguard.service &&
+	"$(declare -f has); scratch='$scratch'; has /usr/sbin/pdguard && has /lib/systemd/system/pdguard.service &&
 	 has /usr/share/man/man8/pdguard.8.gz && has /usr/share/man/man5/pdguard.conf.5.gz &&
 	 has /usr/share/man/man5/pdguard-rules.5.gz && has /usr/share/man/man5/pdguard-events.5.gz &&
 	 has /usr/share/bash-completion/completions/pdguard && has /usr/share/doc/pdguard/deploy.md.gz"
-dpkg-deb --ctrl-tarfile "$deb" | tar -xO ./conffiles >"$out/conffiles" 2>/dev/null
+dpkg-deb --ctrl-tarfile "$deb" | tar -xO ./conffiles >"$scratch/conffiles" 2>/dev/null
 check "every file under /etc is a conffile (admin edits survive upgrades)" bash -c \
-	"diff <(grep '^/etc/.*[^/]\$' '$out/files' | sort) <(sort '$out/conffiles')"
+	"diff <(grep '^/etc/.*[^/]\$' '$scratch/files' | sort) <(sort '$scratch/conffiles')"
 check "the policy and every shipped rule file are among them" bash -c \
-	"grep -qx /etc/pdguard/pdguard.conf '$out/conffiles' &&
-	 [ \$(grep -c '^/etc/pdguard/rules.d/.*\.conf\$' '$out/conffiles') -eq $(ls "$top"/policies/rules.d/*.conf | wc -l) ]"
-dpkg-deb --ctrl-tarfile "$deb" | tar -xO ./postinst >"$out/postinst" 2>/dev/null
+	"grep -qx /etc/pdguard/pdguard.conf '$scratch/conffiles' &&
+	 [ \$(grep -c '^/etc/pdguard/rules.d/.*\.conf\$' '$scratch/conffiles') -eq $(ls "$top"/policies/rules.d/*.conf | wc -l) ]"
+dpkg-deb --ctrl-tarfile "$deb" | tar -xO ./postinst >"$scratch/postinst" 2>/dev/null
 check "the service is enabled and started by postinst" bash -c \
-	"grep -q \"deb-systemd-helper enable 'pdguard.service'\" '$out/postinst' &&
-	 grep -q 'deb-systemd-invoke' '$out/postinst'"
-dpkg-deb -x "$dkms" "$out/dkms"
+	"grep -q \"deb-systemd-helper enable 'pdguard.service'\" '$scratch/postinst' &&
+	 grep -q 'deb-systemd-invoke' '$scratch/postinst'"
+dpkg-deb -x "$dkms" "$scratch/dkms"
 check "pdguard-dkms holds the module's sources under /usr/src/pdguard-VERSION" \
-	test -f "$out/dkms/usr/src/pdguard-$version/kmod/main.c"
+	test -f "$scratch/dkms/usr/src/pdguard-$version/kmod/main.c"
 check "its dkms.conf carries VERSION" \
-	grep -q "^PACKAGE_VERSION=\"$version\"" "$out/dkms/usr/src/pdguard-$version/dkms.conf"
+	grep -q "^PACKAGE_VERSION=\"$version\"" "$scratch/dkms/usr/src/pdguard-$version/dkms.conf"
 check "pdguard-dkms depends on dkms and registers with it in postinst" bash -c \
 	"dpkg-deb -f '$dkms' Depends | grep -q dkms &&
 	 dpkg-deb --ctrl-tarfile '$dkms' | tar -xO ./postinst | grep -q dkms"
 # the sources as packaged build against the installed headers (what DKMS will run)
 kdir=$(ls -d /usr/src/linux-headers-*-amd64 2>/dev/null | sort -V | tail -n 1)
 if [ -n "$kdir" ]; then
-	nice make -s -C "$kdir" M="$out/dkms/usr/src/pdguard-$version" modules >"$out/kbuild.out" 2>&1
+	nice make -s -C "$kdir" M="$scratch/dkms/usr/src/pdguard-$version" modules >"$scratch/kbuild.out" 2>&1
 	check "the packaged module sources build (as DKMS builds them)" test $? -eq 0 ||
-		diag "$out/kbuild.out"
+		diag "$scratch/kbuild.out"
 	check "and the module's modinfo version is VERSION's" test \
-		"$(modinfo -F version "$out/dkms/usr/src/pdguard-$version/kmod/pdguard.ko" 2>/dev/null)" = "$version"
+		"$(modinfo -F version "$scratch/dkms/usr/src/pdguard-$version/kmod/pdguard.ko" 2>/dev/null)" = "$version"
 else
 	skip 2 "no kernel headers in /usr/src (scripts/deps.sh test installs them)"
 fi
