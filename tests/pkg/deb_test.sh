@@ -3,8 +3,8 @@
 # The Debian packages as a buildd makes them (scripts/build-deb.sh: dpkg-buildpackage -us -uc
 # -b in a clean copy): both build, lintian finds no error, the contents are what an
 # administrator expects (agent, unit, policy as conffiles, man pages, completion; DKMS sources
-# with their dkms.conf), and every version agrees with the VERSION file. Installing, upgrading
-# and purging them needs a Debian VM image with systemd (not done here: docs/deploy.md).
+# with their dkms.conf), and every version agrees with the VERSION file. install_test.sh then
+# installs, upgrades and purges them; starting the service under systemd needs a VM image.
 set -u
 top=$(cd "$(dirname "$0")/../.." && pwd)
 . "$top/tests/tap.sh"
@@ -35,7 +35,7 @@ check "the agent, the unit, the man pages and the completion are in pdguard" bas
 	"$(declare -f has); scratch='$scratch'; has /usr/sbin/pdguard && has /lib/systemd/system/pdguard.service &&
 	 has /usr/share/man/man8/pdguard.8.gz && has /usr/share/man/man5/pdguard.conf.5.gz &&
 	 has /usr/share/man/man5/pdguard-rules.5.gz && has /usr/share/man/man5/pdguard-events.5.gz &&
-	 has /usr/share/bash-completion/completions/pdguard && has /usr/share/doc/pdguard/deploy.md.gz"
+	 has /usr/share/bash-completion/completions/pdguard && has /usr/share/doc/pdguard/deploy.md"
 dpkg-deb --ctrl-tarfile "$deb" | tar -xO ./conffiles >"$scratch/conffiles" 2>/dev/null
 check "every file under /etc is a conffile (admin edits survive upgrades)" bash -c \
 	"diff <(grep '^/etc/.*[^/]\$' '$scratch/files' | sort) <(sort '$scratch/conffiles')"
