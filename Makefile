@@ -10,7 +10,9 @@
 #   make test       unit, integration and VM tests; ends with "N passed, N failed, N skipped"
 #   make bench      benchmarks, side by side, with ratios
 #   make fuzz       bounded fuzzing of extraction and rule parsing (not part of make test)
-#   make install    /usr/sbin/pdguard and /etc/pdguard/ (existing policy files are kept)
+#   make install    /usr/sbin/pdguard, /etc/pdguard/ (existing policy files are kept), the unit,
+#                   man pages, bash completion
+#   make install-dkms  pdguard.ko's sources to /usr/src/pdguard-VERSION/ for DKMS
 #   make run        install, then run the agent on the default policy until Ctrl-C
 # WERROR=1 (on the command line or in the environment, as .ci/run sets it): warnings are errors
 # in the agent, the tests, the benchmarks and the kernel module.
@@ -18,6 +20,9 @@
 BUILD   := build
 PREFIX  ?= /usr
 DESTDIR ?=
+# The one version of everything (the agent, pdguard.ko's modinfo, dkms.conf, the packages):
+# the VERSION file at the top of the tree.
+PDGUARD_VERSION := $(shell cat VERSION)
 
 CC      ?= cc
 PKGS    := inih libpcre2-8 libmagic libhs libnl-genl-3.0 libzip libxml-2.0 poppler-glib libarchive libbpf libcrypto zlib
@@ -27,7 +32,7 @@ PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 CFLAGS  ?= -O2 -g
 CFLAGS  += -std=gnu11 -Wall -Wextra -Wno-unused-parameter -Wshadow -Wformat=2 \
 	   -fstack-protector-strong -D_FORTIFY_SOURCE=2 -D_GNU_SOURCE -pthread
-CPPFLAGS += -Iinclude -Iagent $(PKG_CFLAGS)
+CPPFLAGS += -Iinclude -Iagent $(PKG_CFLAGS) -DPDGUARD_VERSION='"$(PDGUARD_VERSION)"'
 # -Werror as a knob, not a default: a newer compiler's new warning must not break a user's build,
 # but CI (.ci/run) keeps the tree clean with the compiler it has.
 WERROR  ?=
@@ -76,11 +81,12 @@ KVER    := $(patsubst linux-headers-%,%,$(notdir $(KDIR)))
 KMOD_KVERS := $(patsubst /usr/src/linux-headers-%,%,$(KDIRS))
 kdir_of  = /usr/src/linux-headers-$(1)
 endif
-KMOD_SRCS := $(wildcard kmod/*.c kmod/*.h) kmod/Kbuild Kbuild include/uapi/pdguard.h scripts/kmod-btf
+KMOD_SRCS := $(wildcard kmod/*.c kmod/*.h) kmod/Kbuild Kbuild include/uapi/pdguard.h scripts/kmod-btf \
+	VERSION
 KMOD_KOS  := $(foreach v,$(KMOD_KVERS),$(BUILD)/kmod/$(v)/pdguard.ko)
 
-.PHONY: all agent kmod tests test bench bench-bins fuzz install install-dkms clean deps check-deps \
-	format run
+.PHONY: all agent kmod tests test bench bench-bins fuzz install install-dkms man clean deps \
+	check-deps format run
 all: agent
 
 agent: $(BUILD)/pdguard
@@ -92,7 +98,7 @@ $(BUILD)/libpdguard.a: $(LIB_OBJS)
 	@rm -f $@
 	ar rcs $@ $^
 
-$(BUILD)/agent/%.o: agent/%.c $(AGENT_HDRS) include/uapi/pdguard.h | check-deps
+$(BUILD)/agent/%.o: agent/%.c $(AGENT_HDRS) include/uapi/pdguard.h VERSION | check-deps
 	@mkdir -p $(@D)
 	$(CC) $(CPPFLAGS) $(CFLAGS) -c -o $@ $<
 
@@ -142,6 +148,7 @@ $(BUILD)/kmod/%/pdguard.ko: $(KMOD_SRCS)
 	@mkdir -p $(@D)/src/kmod
 	@ln -sfn $(CURDIR)/Kbuild $(@D)/src/Kbuild
 	@ln -sfn $(CURDIR)/include $(@D)/src/include
+	@ln -sfn $(CURDIR)/VERSION $(@D)/src/VERSION
 	@for f in $(CURDIR)/kmod/*; do ln -sfn $$f $(@D)/src/kmod/; done
 	$(MAKE) -C $(call kdir_of,$*) M=$(CURDIR)/$(@D)/src W=1 PDGUARD_WERROR=$(KMOD_WERROR) modules
 	scripts/kmod-btf $(@D)/src/kmod/pdguard.ko $*
@@ -160,34 +167,56 @@ bench: agent bench-bins
 fuzz:
 	@scripts/fuzz.sh
 
-install: agent
+# Man pages: man/*.[58] with the version filled in (@VERSION@), into build/man/.
+MAN_SRCS  := $(sort $(wildcard man/*.5 man/*.8))
+MAN_PAGES := $(patsubst man/%,$(BUILD)/man/%,$(MAN_SRCS))
+
+$(BUILD)/man/%: man/% VERSION
+	@mkdir -p $(@D)
+	sed 's/@VERSION@/$(PDGUARD_VERSION)/g' $< >$@
+
+man: $(MAN_PAGES)
+
+install: agent man
 	install -D -m 0755 $(BUILD)/pdguard $(DESTDIR)$(PREFIX)/sbin/pdguard
 	install -d -m 0755 $(DESTDIR)/etc/pdguard
 	cp -rn policies/. $(DESTDIR)/etc/pdguard/
 	install -D -m 0644 scripts/pdguard.service $(DESTDIR)/lib/systemd/system/pdguard.service
+	install -d -m 0755 $(DESTDIR)$(PREFIX)/share/man/man5 $(DESTDIR)$(PREFIX)/share/man/man8
+	install -m 0644 $(filter %.5,$(MAN_PAGES)) $(DESTDIR)$(PREFIX)/share/man/man5/
+	install -m 0644 $(filter %.8,$(MAN_PAGES)) $(DESTDIR)$(PREFIX)/share/man/man8/
+	install -D -m 0644 completion/pdguard \
+		$(DESTDIR)$(PREFIX)/share/bash-completion/completions/pdguard
+	install -D -m 0644 docs/deploy.md $(DESTDIR)$(PREFIX)/share/doc/pdguard/deploy.md
 
-# DKMS: the module's source (what dkms.conf names) in /usr/src/pdguard-VERSION, then dkms add,
-# build and install for DKMS_KVER (default: the running kernel). As root; run again to
-# replace an earlier install. Remove with: dkms remove pdguard/VERSION --all.
-DKMS_VERSION := $(shell sed -n 's/^PACKAGE_VERSION="\(.*\)"$$/\1/p' dkms.conf)
-DKMS_SRC     := /usr/src/pdguard-$(DKMS_VERSION)
-DKMS_KVER    ?= $(shell uname -r)
+# DKMS: pdguard.ko's sources (what dkms.conf builds from, version filled in) in
+# $(DESTDIR)$(PREFIX)/src/pdguard-VERSION. With a DESTDIR (debian/rules) that is all; without one
+# (as root) the module is then added, built and installed for DKMS_KVER (default: the running
+# kernel), replacing an earlier install. Remove with: dkms remove pdguard/VERSION --all.
+DKMS_SRC   = $(DESTDIR)$(PREFIX)/src/pdguard-$(PDGUARD_VERSION)
+DKMS_KVER  ?= $(shell uname -r)
 # e.g. DKMS_FLAGS=--no-depmod (tests/kmod/dkms_test.sh in the VM, see there)
-DKMS_FLAGS   ?=
+DKMS_FLAGS ?=
 install-dkms:
-	@command -v dkms >/dev/null || { echo "dkms is not installed."; \
-		echo "Hint: apt-get install --no-install-recommends dkms"; exit 1; }
-	@if dkms status -m pdguard -v $(DKMS_VERSION) | grep -q .; then \
-		echo "dkms remove pdguard/$(DKMS_VERSION) --all"; \
-		dkms remove $(DKMS_FLAGS) pdguard/$(DKMS_VERSION) --all >/dev/null; fi
+	@if [ -z "$(DESTDIR)" ]; then \
+		command -v dkms >/dev/null || { echo "dkms is not installed."; \
+			echo "Hint: apt-get install --no-install-recommends dkms"; exit 1; }; \
+		if dkms status -m pdguard -v $(PDGUARD_VERSION) | grep -q .; then \
+			echo "dkms remove pdguard/$(PDGUARD_VERSION) --all"; \
+			dkms remove $(DKMS_FLAGS) pdguard/$(PDGUARD_VERSION) --all >/dev/null; fi; \
+	fi
 	rm -rf $(DKMS_SRC)
-	install -d $(DKMS_SRC)/kmod $(DKMS_SRC)/include/uapi $(DKMS_SRC)/scripts
-	install -m 0644 Kbuild dkms.conf $(DKMS_SRC)/
-	install -m 0644 kmod/Kbuild kmod/*.c kmod/*.h $(DKMS_SRC)/kmod/
+	install -d -m 0755 $(DKMS_SRC)/kmod $(DKMS_SRC)/include/uapi $(DKMS_SRC)/scripts
+	install -m 0644 Kbuild VERSION $(DKMS_SRC)/
+	install -m 0644 kmod/Kbuild $(wildcard kmod/*.c kmod/*.h) $(DKMS_SRC)/kmod/
 	install -m 0644 include/uapi/pdguard.h $(DKMS_SRC)/include/uapi/
 	install -m 0755 scripts/kmod-btf $(DKMS_SRC)/scripts/
-	dkms add pdguard/$(DKMS_VERSION)
-	dkms install $(DKMS_FLAGS) pdguard/$(DKMS_VERSION) -k $(DKMS_KVER)
+	sed 's/#MODULE_VERSION#/$(PDGUARD_VERSION)/' dkms.conf >$(DKMS_SRC)/dkms.conf
+	@if [ -z "$(DESTDIR)" ]; then \
+		echo "dkms add pdguard/$(PDGUARD_VERSION)"; dkms add pdguard/$(PDGUARD_VERSION) && \
+		echo "dkms install pdguard/$(PDGUARD_VERSION) -k $(DKMS_KVER)" && \
+		dkms install $(DKMS_FLAGS) pdguard/$(PDGUARD_VERSION) -k $(DKMS_KVER); \
+	fi
 
 format:
 	clang-format -i $$(git ls-files '*.c' '*.h')

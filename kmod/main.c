@@ -51,7 +51,9 @@ module_exit(pdguard_exit);
 
 MODULE_LICENSE("GPL");
 MODULE_DESCRIPTION("pdguard personal-data control: label kfuncs and control channel");
-MODULE_VERSION(__stringify(PDGUARD_ABI_MAJOR) "." __stringify(PDGUARD_ABI_MINOR));
+/* the package's version (the VERSION file, through kmod/Kbuild); the ABI has its own field */
+MODULE_VERSION(PDGUARD_VERSION);
+MODULE_INFO(abi, __stringify(PDGUARD_ABI_MAJOR) "." __stringify(PDGUARD_ABI_MINOR));
 /* Lets genl_ctrl_resolve() autoload an installed module, as MODULE_ALIAS_GENL_FAMILY does. */
 MODULE_ALIAS("net-pf-" __stringify(PF_NETLINK) "-proto-" __stringify(NETLINK_GENERIC)
 	     "-family-" PDGUARD_GENL_NAME);

@@ -14,7 +14,7 @@ set -euo pipefail
 
 usage() {
 	cat <<'USAGE'
-Usage: scripts/deps.sh [run|test|bench|fuzz]...
+Usage: scripts/deps.sh [run|test|bench|fuzz|pkg]...
 
 Installs the Debian 12 packages pdguard needs, with apt-get (apt-get update first, once).
   run    compiler and libraries to build and run the agent (default)
@@ -25,6 +25,8 @@ Installs the Debian 12 packages pdguard needs, with apt-get (apt-get update firs
          unpacked into /usr/src; the machine's apt sources are not changed)
   bench  what 'make bench' compares against and measures with (ripgrep, GNU time, fapolicyd)
   fuzz   clang's fuzzing runtime for 'make fuzz'
+  pkg    what scripts/build-deb.sh needs to build and lint the Debian packages, and the
+         tools tests/pkg/ check the unit, man pages and completion with
 USAGE
 }
 
@@ -39,9 +41,12 @@ test_pkgs=(
 	clang llvm bpftool linux-headers-amd64 kmod cpio xz-utils dwarves libelf-dev zlib1g-dev
 	qemu-system-x86 qemu-user busybox-static dosfstools e2fsprogs util-linux python3 zip dkms
 	fonts-dejavu-core libcairo2-dev python3-xlwt libreoffice-writer-nogui poppler-utils
-	chromium jq tar gzip bzip2 zstd lz4 p7zip-full time
+	chromium jq tar gzip bzip2 zstd lz4 p7zip-full time man-db bash-completion systemd
 )
 bench_pkgs=("${test_pkgs[@]}" ripgrep time bc fapolicyd)
+# building the Debian packages (scripts/build-deb.sh) and checking them
+pkg_pkgs=("${run_pkgs[@]}" dpkg-dev debhelper dh-dkms dkms fakeroot lintian man-db bash-completion
+	systemd)
 fuzz_pkgs=("${test_pkgs[@]}" libclang-rt-14-dev)
 
 want=()
@@ -53,6 +58,7 @@ for profile in "$@"; do
 	test) want+=("${test_pkgs[@]}"); vm=1 ;;
 	bench) want+=("${bench_pkgs[@]}"); vm=1 ;;
 	fuzz) want+=("${fuzz_pkgs[@]}") ;;
+	pkg) want+=("${pkg_pkgs[@]}") ;;
 	-h|--help) usage; exit 0 ;;
 	*) echo "deps.sh: unknown profile '$profile'" >&2; usage >&2; exit 2 ;;
 	esac

@@ -4,8 +4,10 @@
  * is every seal good? `pdguard log setup-keys`: start sealing the log.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <getopt.h>
 #include <limits.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -160,6 +162,21 @@ static int setup_keys(int argc, char **argv)
 	return EXIT_OK;
 }
 
+/* Does @path end with a newline (an empty file does)? */
+static bool ends_with_newline(const char *path)
+{
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	struct stat st;
+	char c = '\n';
+
+	if (fd < 0)
+		return true;
+	if (!fstat(fd, &st) && st.st_size > 0 && pread(fd, &c, 1, st.st_size - 1) != 1)
+		c = '\n';
+	close(fd);
+	return c == '\n';
+}
+
 static int verify(int argc, char **argv)
 {
 	static const struct option opts[] = {
@@ -204,6 +221,10 @@ static int verify(int argc, char **argv)
 			if (keytext && sc.why[0])
 				printf("%s:%llu: BROKEN: %s\n", files[i], (unsigned long long)bad,
 				       sc.why);
+			else if (bad == lines && !ends_with_newline(files[i]))
+				printf("%s:%llu: BROKEN: the last line is torn (a power cut or a "
+				       "crash); the agent repairs it, logged as log-repair, when it "
+				       "next opens the log\n", files[i], (unsigned long long)bad);
 			else
 				printf("%s:%llu: BROKEN: this line does not chain to the one before "
 				       "it (edited, deleted, inserted or reordered lines)\n",

@@ -12,7 +12,10 @@
 #include "log/seal.h"
 #include "policy/config.h"
 
-#define PDGUARD_VERSION "0.1.0"
+/* from the VERSION file at the top of the tree, through the Makefile: one version everywhere */
+#ifndef PDGUARD_VERSION
+#error "PDGUARD_VERSION is not defined: build with the project's Makefile"
+#endif
 
 static const struct cli_command commands[] = {
 	{ "run", "the agent daemon, in the foreground", cli_run },
@@ -118,9 +121,21 @@ int main(int argc, char **argv)
 		       PDGUARD_ABI_MINOR);
 		return EXIT_OK;
 	}
-	for (i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
-		if (!strcmp(commands[i].name, argv[1]))
-			return commands[i].run(argc - 1, argv + 1);
+	for (i = 0; i < sizeof(commands) / sizeof(commands[0]); i++) {
+		char *sub[] = { argv[1], "--help", NULL };
+		int j;
+
+		if (strcmp(commands[i].name, argv[1]))
+			continue;
+		/*
+		 * --help anywhere before "--" (`pdguard log verify --help`, `pdguard bpf detach -h`)
+		 * is the command's help and nothing else: never a subcommand run by accident
+		 */
+		for (j = 2; j < argc && strcmp(argv[j], "--"); j++)
+			if (!strcmp(argv[j], "--help") || !strcmp(argv[j], "-h"))
+				return commands[i].run(2, sub);
+		return commands[i].run(argc - 1, argv + 1);
+	}
 	fprintf(stderr, "pdguard: unknown command '%s'\n", argv[1]);
 	cli_hint("run 'pdguard --help' for the list of commands.");
 	return EXIT_USAGE;

@@ -12,7 +12,7 @@
 static const char run_help[] =
 	"Usage: pdguard run [--config FILE] [--once] [--engine E]\n"
 	"\n"
-	"The pdguard agent, in the foreground (systemd runs it as a simple service).\n"
+	"The pdguard agent, in the foreground (systemd runs it: Type=notify, with a watchdog).\n"
 	"\n"
 	"At start it reads the policy, probes which kernel drivers this machine offers and picks\n"
 	"the strongest (or the one the policy names), finds the USB and cloud zones, and prints in\n"

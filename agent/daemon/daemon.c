@@ -39,6 +39,7 @@
 #include "drivers/kmod/netlink.h"
 #include "classify/scanner.h"
 #include "extract/remember.h"
+#include "daemon/service.h"
 #include "state/state.h"
 #include "classify/workq.h"
 #include "policy/zones.h"
@@ -414,8 +415,11 @@ static bool under_root(const struct config *cfg, const char *path)
 }
 
 /*
- * A notification-only group (never a permission event: nothing can wait on us here), one mount
- * mark per scan root, FAN_CLOSE_WRITE: a file that was written is classified again.
+ * A notification-only group (never a permission event: nothing can wait on us here), one
+ * filesystem mark per scan root, FAN_CLOSE_WRITE: a file that was written is classified again
+ * (under_root() keeps the scan roots' files). A filesystem mark, not a mount mark: a mount mark
+ * sees only writes through that one mount, so it misses bind mounts and, under the hardened unit
+ * (whose ProtectSystem= gives the agent a mount namespace of its own), every write on the host.
  */
 static int watch_start(struct daemon *d)
 {
@@ -426,7 +430,7 @@ static int watch_start(struct daemon *d)
 	if (d->watch_fd < 0)
 		return -errno;
 	for (i = 0; i < d->cfg->scan.n; i++)
-		if (fanotify_mark(d->watch_fd, FAN_MARK_ADD | FAN_MARK_MOUNT, FAN_CLOSE_WRITE,
+		if (fanotify_mark(d->watch_fd, FAN_MARK_ADD | FAN_MARK_FILESYSTEM, FAN_CLOSE_WRITE,
 				  AT_FDCWD, d->cfg->scan.v[i]))
 			fprintf(stderr, "pdguard run: cannot watch '%s' for changes: %s\n",
 				d->cfg->scan.v[i], strerror(errno));
@@ -733,9 +737,11 @@ static int daemon_start(struct daemon *d, size_t *cached)
 	if (ret) {
 		fprintf(stderr, "pdguard run: cannot open the event log '%s': %s\n", d->cfg->log,
 			strerror(-ret));
+		/* a torn last line is repaired by eventlog_open(): this is a whole line edited */
 		if (ret == -EBADMSG)
-			fprintf(stderr, "Hint: its last line is damaged; check it with 'pdguard log "
-				"verify %s' and move it aside to start a new chain\n", d->cfg->log);
+			fprintf(stderr, "Hint: its last whole line is not an event; check it with "
+				"'pdguard log verify %s' and move it aside to start a new chain\n",
+				d->cfg->log);
 		return ret;
 	}
 	eventlog_set_syslog(d->log, true);
@@ -863,7 +869,16 @@ int daemon_run(const struct daemon_opts *opts)
 
 	if (!opts->once && watch_start(d))
 		fprintf(stderr, "pdguard run: cannot watch for changed files: %s\n", strerror(errno));
-	stop_signo = first_scan(d, sfd);
+	/* systemd (Type=notify): ready now that the driver enforces; the scan's progress follows */
+	{
+		struct svc_counters sc = { &d->scanned, &d->unchanged, &d->pd_files, &d->errors };
+
+		if (!opts->once)
+			svc_ready(d->cfg->mode ? "enforce" : "audit", d->drv ? d->dops->name : NULL);
+		svc_scan_begin(&sc);
+		stop_signo = first_scan(d, sfd);
+		svc_scan_end(&sc);
+	}
 	if (stop_signo) {
 		printf("stopping on signal %d during the initial scan\n", stop_signo);
 		fflush(stdout);
@@ -913,6 +928,7 @@ int daemon_run(const struct daemon_opts *opts)
 
 			if (read(tfd, &ticks, sizeof(ticks)) < 0)
 				ticks = 0;
+			svc_watchdog();
 			grants_tick(d, now);
 			eventlog_seal_tick(d->log);
 			eventlog_sync(d->log);
@@ -939,6 +955,7 @@ stop:
 	queue_drain(d);
 	state_cache_save(&d->st, d->cache_path);
 out:
+	svc_stopping(rc ? "pdguard could not start" : "pdguard stopping");
 	if (d->log)
 		log_info(d, "agent-stop", rc ? "pdguard could not start" : "pdguard stopped",
 			 opts->config, NULL);

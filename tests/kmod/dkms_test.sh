@@ -26,7 +26,7 @@ pdg_require_cmd dkms make readelf
 # Only in the VM: on a real machine this would replace an installed pdguard.
 [ "$(hostname)" = pdguard-vm ] || pdg_skip_all "changes /usr/src and /lib/modules: VM only"
 
-ver=$(sed -n 's/^PACKAGE_VERSION="\(.*\)"$/\1/p' "$top/dkms.conf")
+ver=$(cat "$top/VERSION")
 flags=--no-depmod
 [ "${PDG_DKMS_DEPMOD:-0}" = 1 ] && flags=
 log=$(mktemp /tmp/pdg-dkms-XXXXXX)
