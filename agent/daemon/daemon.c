@@ -28,7 +28,9 @@
 #include <uapi/pdguard.h>
 
 #include "policy/config.h"
+#include "daemon/burst.h"
 #include "daemon/daemon.h"
+#include "daemon/runfile.h"
 #include "drivers/driver.h"
 #include "lib/vocab.h"
 #include "log/events.h"
@@ -67,6 +69,11 @@ struct daemon {
 	int mount_fd;
 	char cache_path[PATH_MAX];
 	uint64_t saved_gen;
+
+	pthread_mutex_t full_lock;
+	struct burst labels_full;	/* labels the kernel's map had no room for */
+	struct agent_run run;		/* what STATE/agent.run says */
+	int kmod_mode;			/* the module's mode as last read, -1 unknown */
 };
 
 static struct daemon *walk_daemon;	/* nftw() has no user argument */
@@ -119,6 +126,40 @@ static void describe_findings(const struct classify_report *rep, char *buf, size
 
 static void label_file_locked(struct daemon *d, struct classify_ctx *ctx, const char *path);
 
+/*
+ * Give a label to the driver. A full labels map loses the entry, not the label: the file keeps
+ * its attribute (read in the kernel where the module's kfuncs or the kernel's own are there),
+ * the agent keeps going, and the loss is counted and alerted once per burst.
+ */
+static void push_label(struct daemon *d, const struct label_entry *e, const char *path)
+{
+	int ret = d->dops->label(d->drv, e, path);
+	char reason[256], extra[96];
+	bool first;
+
+	if (ret != -E2BIG && ret != -ENOSPC)
+		return;
+	pthread_mutex_lock(&d->full_lock);
+	first = burst_hit(&d->labels_full, time(NULL));
+	snprintf(extra, sizeof(extra), "\"count\":%llu",
+		 (unsigned long long)d->labels_full.total);
+	pthread_mutex_unlock(&d->full_lock);
+	if (!first)
+		return;
+	snprintf(reason, sizeof(reason), "the kernel's labels map is full: this and further labels "
+		 "are enforced only where the kernel reads the files' label attributes (pdguard "
+		 "status counts them)");
+	{
+		struct event ev = event_agent("label-table-full", "alert", reason);
+
+		ev.path = path;
+		ev.label = vocab_level_name(e->level);
+		ev.categories = e->categories;
+		ev.extra = extra;
+		eventlog_write(d->log, &ev);
+	}
+}
+
 /* Classify one file and record its label: on the file, in the state, to the driver, in the log. */
 static void label_file(struct daemon *d, struct classify_ctx *ctx, const char *path)
 {
@@ -140,14 +181,18 @@ static void label_file_locked(struct daemon *d, struct classify_ctx *ctx, const 
 	struct label_entry old;
 	struct scan_result res;
 	char reason[512], rules[256];
-	bool have_x;
+	bool have_x, was_verified;
 	int ret, xerr;
 
 	if (lstat(path, &r.st) || !S_ISREG(r.st.st_mode))
 		return;
-	if (!state_label_get(&d->st, r.st.st_dev, r.st.st_ino, &old) &&
-	    label_entry_current(&old, &r.st)) {
+	/* known and unchanged: the same file (identity) in the same version, its label agreeing */
+	was_verified = !state_label_get(&d->st, r.st.st_dev, r.st.st_ino, &old) && old.verified;
+	if (!labels_lookup(&d->st, d->log, -1, path, &old) && label_entry_current(&old, &r.st)) {
 		atomic_fetch_add(&d->unchanged, 1);
+		/* a label from the cache, now checked: the kernel's map may have it */
+		if (!was_verified && old.level != PDGUARD_LEVEL_NONE && d->drv && d->dops->label)
+			push_label(d, &old, path);
 		return;
 	}
 	have_x = !labels_get(path, &x);
@@ -184,7 +229,7 @@ static void label_file_locked(struct daemon *d, struct classify_ctx *ctx, const 
 		struct label_entry e;
 
 		if (!state_label_get(&d->st, r.st.st_dev, r.st.st_ino, &e))
-			d->dops->label(d->drv, &e, path);
+			push_label(d, &e, path);
 	}
 }
 
@@ -442,9 +487,138 @@ static void seal_attach(struct daemon *d)
 		log_info(d, "log-seal", "the log is sealed every epoch", key, NULL);
 }
 
+/* ---- one mode: the policy's, applied to the module and the maps ---- */
+
+static const char *mode_name(int mode)
+{
+	return mode == PDGUARD_MODE_ENFORCE ? "enforce" : "audit";
+}
+
+/* Rewrite STATE/agent.run with what is true now (pdguard status, pdguard mode read it). */
+static void run_publish(struct daemon *d)
+{
+	int ret;
+
+	if (d->opts->once)
+		return;
+	pthread_mutex_lock(&d->full_lock);
+	d->run.labels_full = d->labels_full.total;
+	pthread_mutex_unlock(&d->full_lock);
+	d->run.labels_stale = state_stale_count(&d->st);
+	d->run.mode = d->cfg->mode;
+	d->run.policy_gen = d->policy_gen;
+	ret = runfile_write(d->cfg->state, &d->run);
+	if (ret)
+		fprintf(stderr, "pdguard run: cannot write %s/" RUNFILE_NAME ": %s\n",
+			d->cfg->state, strerror(-ret));
+}
+
+/*
+ * Set the module's mode to the policy's, over the agent's own netlink socket, and read back what
+ * the module and the driver's maps hold. Called at start and after every reload; the maps took
+ * the mode already through the driver's policy().
+ */
+static void mode_apply(struct daemon *d)
+{
+	char errmsg[NETLINK_ERRMSG_MAX] = "";
+	struct kmod_status ks;
+	int want = d->cfg->mode, got, ret;
+
+	if (!d->kmod && netlink_open(&d->kmod))
+		d->kmod = NULL;
+	if (d->kmod) {
+		ret = netlink_set_mode(d->kmod, want, &ks, errmsg);
+		if (ret) {
+			char reason[400];
+
+			snprintf(reason, sizeof(reason), "the kernel module refused mode %s: %s%s%s",
+				 mode_name(want), strerror(-ret), errmsg[0] ? ": " : "", errmsg);
+			log_info(d, "mode-error", reason, NULL, NULL);
+			fprintf(stderr, "pdguard run: %s\n", reason);
+			snprintf(d->run.kmod_mode, sizeof(d->run.kmod_mode), "error");
+			d->kmod_mode = -1;
+		} else {
+			snprintf(d->run.kmod_mode, sizeof(d->run.kmod_mode), "%s",
+				 netlink_mode_name(ks.mode));
+			d->kmod_mode = ks.mode;
+		}
+	} else {
+		snprintf(d->run.kmod_mode, sizeof(d->run.kmod_mode), "none");
+		d->kmod_mode = -1;
+	}
+	got = d->drv && d->dops->mode ? d->dops->mode(d->drv) : -ENOTSUP;
+	snprintf(d->run.maps_mode, sizeof(d->run.maps_mode), "%s",
+		 got == -ENOTSUP ? "none" : got < 0 ? "error" : mode_name(got));
+	run_publish(d);
+}
+
+/*
+ * The module's or the maps' mode moved away from the policy's without the policy changing
+ * (a raw netlink or bpftool write): put the policy's back and raise an alert.
+ */
+static void mode_check(struct daemon *d)
+{
+	int want = d->cfg->mode, kmod = -1, maps;
+	struct kmod_status ks;
+	char reason[300];
+
+	if (d->kmod && !netlink_get_status(d->kmod, &ks))
+		kmod = ks.mode;
+	maps = d->drv && d->dops->mode ? d->dops->mode(d->drv) : -ENOTSUP;
+	if ((kmod < 0 || kmod == want) && (maps < 0 || maps == want))
+		return;
+	snprintf(reason, sizeof(reason), "the %s mode was changed to %s outside the policy "
+		 "(mode = %s); the policy's mode is set again",
+		 kmod >= 0 && kmod != want ? "kernel module's" : "BPF maps'",
+		 mode_name(kmod >= 0 && kmod != want ? kmod : maps), mode_name(want));
+	{
+		struct event ev = event_agent("mode-drift", "alert", reason);
+
+		ev.path = d->opts->config;
+		if (eventlog_write(d->log, &ev))
+			fprintf(stderr, "pdguard run: %s\n", reason);
+	}
+	if (maps >= 0 && maps != want && d->dops->policy)
+		d->dops->policy(d->drv, d->cfg);
+	mode_apply(d);
+}
+
+/* Who sent the signal that changed the mode: uid, pid, comm and exe (read while it waits). */
+static void log_mode_change(struct daemon *d, int old, int now, const struct signalfd_siginfo *si)
+{
+	char exe[PATH_MAX] = "", comm[32] = "", link[64], reason[300], extra[96];
+	struct event ev;
+	ssize_t n;
+	FILE *f;
+
+	snprintf(reason, sizeof(reason), "mode changed from %s to %s by the policy file; the "
+		 "kernel module and the BPF maps follow it", mode_name(old), mode_name(now));
+	ev = event_agent("mode-change", "alert", reason);
+	if (si) {
+		ev.uid = si->ssi_uid;
+		ev.pid = (int32_t)si->ssi_pid;
+		snprintf(link, sizeof(link), "/proc/%u/exe", si->ssi_pid);
+		n = readlink(link, exe, sizeof(exe) - 1);
+		exe[n > 0 ? n : 0] = '\0';
+		ev.exe = exe[0] ? exe : NULL;
+		snprintf(link, sizeof(link), "/proc/%u/comm", si->ssi_pid);
+		f = fopen(link, "re");
+		if (f && fgets(comm, sizeof(comm), f))
+			comm[strcspn(comm, "\n")] = '\0';
+		if (f)
+			fclose(f);
+		ev.comm = comm[0] ? comm : NULL;
+	}
+	ev.path = d->opts->config;
+	snprintf(extra, sizeof(extra), "\"old_mode\":\"%s\",\"new_mode\":\"%s\"",
+		 mode_name(old), mode_name(now));
+	ev.extra = extra;
+	eventlog_write(d->log, &ev);
+}
+
 /* ---- policy reload ---- */
 
-static void reload(struct daemon *d)
+static void reload(struct daemon *d, const struct signalfd_siginfo *si)
 {
 	struct config_errors errs = { 0 };
 	struct config *fresh = calloc(1, sizeof(*fresh));
@@ -467,6 +641,8 @@ static void reload(struct daemon *d)
 		config_errors_free(&errs);
 		config_free(fresh);
 		free(fresh);
+		d->policy_gen++;	/* refused is an answer too: `pdguard mode` stops waiting */
+		run_publish(d);
 		return;
 	}
 	old = d->cfg;
@@ -483,6 +659,9 @@ static void reload(struct daemon *d)
 	snprintf(reason, sizeof(reason), "policy reloaded (generation %llu), mode %s",
 		 (unsigned long long)d->policy_gen, fresh->mode ? "enforce" : "audit");
 	log_info(d, "policy-reload", reason, d->opts->config, NULL);
+	if (old->mode != fresh->mode)
+		log_mode_change(d, old->mode, fresh->mode, si);
+	mode_apply(d);		/* publishes the new generation once module and maps have it */
 	printf("%s\n", reason);
 	fflush(stdout);
 	config_free(old);
@@ -522,7 +701,7 @@ static int daemon_start(struct daemon *d, size_t *cached)
 {
 	struct config_errors errs = { 0 };
 	char err[256];
-	size_t i;
+	size_t i, dropped = 0;
 	int ret;
 
 	d->cfg = calloc(1, sizeof(*d->cfg));
@@ -581,10 +760,18 @@ static int daemon_start(struct daemon *d, size_t *cached)
 		return ret;
 	eventlog_set_observer(d->log, alerts_observe, d->alerts);
 	snprintf(d->cache_path, sizeof(d->cache_path), "%s/labels.cache", d->cfg->state);
-	ret = state_cache_load(&d->st, d->cache_path, cached);
+	ret = state_cache_load(&d->st, d->cache_path, cached, &dropped);
 	if (ret)
 		fprintf(stderr, "pdguard run: the label cache is damaged (%s): classifying "
 			"everything again\n", strerror(-ret));
+	if (dropped) {
+		char reason[200];
+
+		snprintf(reason, sizeof(reason), "%zu cached labels no longer named the same file "
+			 "(replaced, removed or changed since) and were dropped, not applied",
+			 dropped);
+		log_info(d, "label-stale", reason, d->cache_path, NULL);
+	}
 	d->saved_gen = d->st.generation;
 	if (netlink_open(&d->kmod))
 		d->kmod = NULL;
@@ -614,15 +801,21 @@ static void grants_tick(struct daemon *d, time_t now)
 
 static void send_heartbeat(struct daemon *d)
 {
+	bool fresh = !d->kmod;
+
 	if (!d->kmod && netlink_open(&d->kmod))
 		d->kmod = NULL;
 	if (d->kmod && netlink_heartbeat(d->kmod, getpid(), d->policy_gen)) {
-		netlink_close(d->kmod);
-	if (d->log)
-		eventlog_set_observer(d->log, NULL, NULL);
-	alerts_free(d->alerts);		/* unloaded since: reopen next time */
+		netlink_close(d->kmod);		/* unloaded since: reopen next time */
 		d->kmod = NULL;
+		snprintf(d->run.kmod_mode, sizeof(d->run.kmod_mode), "none");
+		run_publish(d);
+		return;
 	}
+	if (fresh && d->kmod)
+		mode_apply(d);		/* loaded since: it takes the policy's mode */
+	else
+		mode_check(d);
 }
 
 int daemon_run(const struct daemon_opts *opts)
@@ -641,6 +834,8 @@ int daemon_run(const struct daemon_opts *opts)
 	d->opts = opts;
 	d->watch_fd = d->mount_fd = -1;
 	d->policy_gen = 1;
+	d->kmod_mode = -1;
+	pthread_mutex_init(&d->full_lock, NULL);
 	if (geteuid() != 0) {
 		fprintf(stderr, "pdguard run: needs root (labels, fanotify and the kernel drivers "
 			"are root-only)\n");
@@ -665,11 +860,19 @@ int daemon_run(const struct daemon_opts *opts)
 	}
 
 	print_screen(d, cached);
+	d->run.pid = getpid();
+	d->run.pid_start = runfile_pid_start(d->run.pid);
+	d->run.started = time(NULL);
+	snprintf(d->run.driver, sizeof(d->run.driver), "%s", d->drv ? d->dops->name : "none");
+	if (!realpath(opts->config, d->run.config))
+		snprintf(d->run.config, sizeof(d->run.config), "%s", opts->config);
 	snprintf(extra, sizeof(extra), "\"mode\":\"%s\",\"policy_generation\":%llu",
 		 d->cfg->mode ? "enforce" : "audit", (unsigned long long)d->policy_gen);
 	log_info(d, "agent-start", "pdguard started", opts->config, extra);
 	if (d->drv && d->dops->policy)
 		d->dops->policy(d->drv, d->cfg);
+	if (!opts->once)
+		mode_apply(d);
 
 	if (!opts->once && watch_start(d))
 		fprintf(stderr, "pdguard run: cannot watch for changed files: %s\n", strerror(errno));
@@ -700,7 +903,7 @@ int daemon_run(const struct daemon_opts *opts)
 			break;
 		if (pfd[0].revents & POLLIN && read(sfd, &si, sizeof(si)) == sizeof(si)) {
 			if (si.ssi_signo == SIGHUP) {
-				reload(d);
+				reload(d, &si);
 			} else {
 				printf("stopping on signal %u\n", si.ssi_signo);
 				break;
@@ -752,6 +955,11 @@ out:
 	if (tfd >= 0)
 		close(tfd);
 	netlink_close(d->kmod);
+	if (d->cfg && !opts->once && d->run.pid == getpid())
+		runfile_remove(d->cfg->state);
+	if (d->log)
+		eventlog_set_observer(d->log, NULL, NULL);
+	alerts_free(d->alerts);
 	if (d->grants)
 		grants_close(d->grants);
 	eventlog_close(d->log);
