@@ -72,9 +72,12 @@ static int agent_read(const char *cfgpath, struct agent_run *r)
 	config_errors_free(&errs);
 	if (!ret)
 		ret = runfile_read(cfg.state, r);
-	else
+	else if (ret != -ENOENT && ret != -EACCES)
 		ret = -EINVAL;
+	else
+		ret = ret == -ENOENT ? -ENOMEDIUM : ret;	/* no policy file at all */
 	config_free(&cfg);
+	/* an agent.run left by an agent that died is no agent */
 	return ret == -ESRCH ? -ENOENT : ret;
 }
 
@@ -87,8 +90,12 @@ static void print_agent_text(int rc, const struct agent_run *r, const char *cfgp
 		printf("Agent: not running (policy %s)\n", cfgpath);
 		return;
 	}
+	if (rc == -ENOMEDIUM) {
+		printf("Agent: no policy at %s (--config names another)\n", cfgpath);
+		return;
+	}
 	if (rc) {
-		printf("Agent: unknown: %s\n", rc == -EACCES ? "its state directory needs root" :
+		printf("Agent: unknown: %s\n", rc == -EACCES ? "the policy or state needs root" :
 		       rc == -EINVAL ? "the policy cannot be read (pdguard config check)" :
 		       strerror(-rc));
 		return;

@@ -74,6 +74,7 @@ struct daemon {
 	struct burst labels_full;	/* labels the kernel's map had no room for */
 	struct agent_run run;		/* what STATE/agent.run says */
 	int kmod_mode;			/* the module's mode as last read, -1 unknown */
+	struct timespec cfg_ctime;	/* the policy file's ctime when it was read at start */
 };
 
 static struct daemon *walk_daemon;	/* nftw() has no user argument */
@@ -702,11 +703,14 @@ static int daemon_start(struct daemon *d, size_t *cached)
 	struct config_errors errs = { 0 };
 	char err[256];
 	size_t i, dropped = 0;
+	struct stat cst;
 	int ret;
 
 	d->cfg = calloc(1, sizeof(*d->cfg));
 	if (!d->cfg)
 		return -ENOMEM;
+	if (!stat(d->opts->config, &cst))
+		d->cfg_ctime = cst.st_ctim;
 	ret = config_load(d->opts->config, d->cfg, &errs);
 	for (i = 0; i < errs.n; i++)
 		fprintf(stderr, "%s:%u: %s\n", errs.v[i].file, errs.v[i].line, errs.v[i].msg);
@@ -871,8 +875,19 @@ int daemon_run(const struct daemon_opts *opts)
 	log_info(d, "agent-start", "pdguard started", opts->config, extra);
 	if (d->drv && d->dops->policy)
 		d->dops->policy(d->drv, d->cfg);
-	if (!opts->once)
+	if (!opts->once) {
+		struct stat cst;
+
 		mode_apply(d);
+		/*
+		 * `pdguard mode` that ran between our reading the policy and agent.run appearing
+		 * found no agent to tell: the changed policy is read again, as if it had sent SIGHUP.
+		 */
+		if (!stat(opts->config, &cst) &&
+		    (cst.st_ctim.tv_sec != d->cfg_ctime.tv_sec ||
+		     cst.st_ctim.tv_nsec != d->cfg_ctime.tv_nsec))
+			kill(getpid(), SIGHUP);
+	}
 
 	if (!opts->once && watch_start(d))
 		fprintf(stderr, "pdguard run: cannot watch for changed files: %s\n", strerror(errno));

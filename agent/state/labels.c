@@ -224,7 +224,7 @@ int labels_lookup(struct state *st, struct eventlog *log, int fd, const char *pa
 	agrees = xattr_agrees(fd, path, &e);
 	if (!other && was.ctime_ns == now.ctime_ns && agrees) {
 		/* an entry from the cache, and the file's own label says the same */
-		state_label_verified(st, &e);
+		state_label_verified(st, &e, path);
 		e.verified = 1;
 		*out = e;
 		return 0;

@@ -197,14 +197,18 @@ int state_label_drop_stale(struct state *st, const struct label_entry *e)
 	return ret;
 }
 
-void state_label_verified(struct state *st, const struct label_entry *e)
+void state_label_verified(struct state *st, const struct label_entry *e, const char *path)
 {
 	struct label_entry *slot;
 
 	pthread_mutex_lock(&st->lock);
 	slot = lookup(st, e->dev, e->ino);
-	if (same_entry(slot, e))
+	if (same_entry(slot, e)) {
 		slot->verified = 1;
+		/* a real path only: not /proc/PID/fd/N, which names the file only for a moment */
+		if (!slot->path && path && path[0] == '/' && strncmp(path, "/proc/", 6))
+			slot->path = strdup(path);
+	}
 	pthread_mutex_unlock(&st->lock);
 }
 

@@ -88,8 +88,11 @@ int state_label_del(struct state *st, dev_t dev, ino_t ino);
  * Return: 0 dropped, -ENOENT not there or replaced.
  */
 int state_label_drop_stale(struct state *st, const struct label_entry *e);
-/* Mark the entry for @e verified (if it is still that one). */
-void state_label_verified(struct state *st, const struct label_entry *e);
+/*
+ * Mark the entry for @e verified (if it is still that one); @path (may be NULL) is where the
+ * file was found, kept for the cache when the entry had none.
+ */
+void state_label_verified(struct state *st, const struct label_entry *e, const char *path);
 /* Cached labels dropped as stale since start. */
 uint64_t state_stale_count(struct state *st);
 /* Count of labelled files with PD (level pd or derived). */
