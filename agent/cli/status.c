@@ -132,13 +132,13 @@ static void print_status_json(const struct kmod_status *st, int loaded, int arc,
 {
 	int i;
 
-	printf("{");
-	print_agent_json(arc, r);
 	if (!loaded) {
-		printf(",\"kmod\":{\"loaded\":false}}\n");
+		printf("{\"kmod\":{\"loaded\":false},");
+		print_agent_json(arc, r);
+		printf("}\n");
 		return;
 	}
-	printf(",\"kmod\":{\"loaded\":true,\"abi\":\"%u.%u\",\"mode\":\"%s\",\"loaded_age_ms\":%llu,"
+	printf("{\"kmod\":{\"loaded\":true,\"abi\":\"%u.%u\",\"mode\":\"%s\",\"loaded_age_ms\":%llu,"
 	       "\"agent_pid\":%u,\"policy_gen\":%llu,\"heartbeat_age_ms\":",
 	       st->abi_major, st->abi_minor, netlink_mode_name(st->mode),
 	       (unsigned long long)st->loaded_age_ms, st->agent_pid,
@@ -151,7 +151,9 @@ static void print_status_json(const struct kmod_status *st, int loaded, int arc,
 	for (i = PDGUARD_CNT_PAD + 1; i < __PDGUARD_CNT_MAX; i++)
 		printf("%s\"%s\":%llu", i > PDGUARD_CNT_PAD + 1 ? "," : "", counter_names[i],
 		       (unsigned long long)st->cnt[i]);
-	printf("}}}\n");
+	printf("}},");
+	print_agent_json(arc, r);
+	printf("}\n");
 }
 
 static void explain_missing_module(void)

@@ -60,7 +60,7 @@ check "the policy says enforce and keeps its comments" bash -c \
 check "the module and the maps hold enforce" \
 	has '"agree":true.*"kmod":{"loaded":true,"mode":"enforce"}.*"maps":{"attached":true,"driver":"bpf-lsm","mode":"enforce"}'
 check "pdguard status shows the agent and the module in enforce" bash -c \
-	"'$pd' status --config '$d/policy.conf' --json | grep -q '\"agent\":{\"running\":true.*\"mode\":\"enforce\".*\"kmod\":{\"loaded\":true.*\"mode\":\"enforce\"'"
+	"s=\$('$pd' status --config '$d/policy.conf' --json); grep -q '\"agent\":{\"running\":true,[^}]*\"mode\":\"enforce\"' <<<\"\$s\" && grep -q '\"kmod\":{\"loaded\":true,\"abi\":\"[0-9.]*\",\"mode\":\"enforce\"' <<<\"\$s\""
 check "the change is logged with who made it" bash -c \
 	"grep '\"op\":\"mode-change\"' '$log' | grep '\"user\":\"root\"' | grep -q '\"new_mode\":\"enforce\"'"
 check "pdguard bpf mode audit is the same path" bash -c \
