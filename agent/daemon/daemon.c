@@ -514,6 +514,20 @@ static void run_publish(struct daemon *d)
 			d->cfg->state, strerror(-ret));
 }
 
+/* Publish the counters `pdguard status` shows when they moved. */
+static void run_counters(struct daemon *d)
+{
+	uint64_t full;
+
+	if (d->opts->once)
+		return;
+	pthread_mutex_lock(&d->full_lock);
+	full = d->labels_full.total;
+	pthread_mutex_unlock(&d->full_lock);
+	if (full != d->run.labels_full || state_stale_count(&d->st) != d->run.labels_stale)
+		run_publish(d);
+}
+
 /*
  * Set the module's mode to the policy's, over the agent's own netlink socket, and read back what
  * the module and the driver's maps hold. Called at start and after every reload; the maps took
@@ -935,6 +949,7 @@ int daemon_run(const struct daemon_opts *opts)
 			eventlog_sync(d->log);
 			if (now - last_hb >= HEARTBEAT_S) {
 				send_heartbeat(d);
+				run_counters(d);
 				last_hb = now;
 			}
 			if (now - last_save >= CACHE_SAVE_S) {

@@ -3,6 +3,7 @@
 #include <ctype.h>
 #include <stdbool.h>
 #include <errno.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -67,7 +68,7 @@ int config_set_mode(const char *path, int mode, int *old_mode, char *err, size_t
 	struct config_errors errs = { 0 };
 	struct config cur = { 0 }, fresh = { 0 };
 	struct atomic_file a;
-	char *line = NULL, sect[64] = "";
+	char *line = NULL, sect[64] = "", real[PATH_MAX];
 	bool in_agent = false, done = false, any_agent = false;
 	size_t cap = 0;
 	struct stat st;
@@ -89,6 +90,9 @@ int config_set_mode(const char *path, int mode, int *old_mode, char *err, size_t
 	}
 	*old_mode = cur.mode;
 	config_free(&cur);
+	/* a policy reached through a symbolic link is changed where it lives, the link kept */
+	if (realpath(path, real))
+		path = real;
 	in = fopen(path, "re");
 	if (!in || fstat(fileno(in), &st)) {
 		ret = -errno;
