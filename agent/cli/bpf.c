@@ -43,7 +43,10 @@ static void usage(FILE *f)
 		"                             remove the pins: enforcement stops (InfoSec break-glass\n"
 		"                             procedure, docs/threat-model.md)\n"
 		"  status                     driver, mode and counters of the pinned programs\n"
-		"  mode audit|enforce\n"
+		"  mode [audit|enforce] [--config FILE]\n"
+		"                             the agent's programs: the same as `pdguard mode` (the\n"
+		"                             policy decides); programs under another --pin-dir:\n"
+		"                             set their mode directly\n"
 		"  label PATH CATS            CATS: basic,personnel,financial,medical,biometric\n"
 		"                             (comma list) or a number; 0 or none: no label\n"
 		"  zone usb|cloud PATH        a USB filesystem or its block device; a cloud folder\n"
@@ -362,6 +365,7 @@ static int cmd_policy(struct pdg_bpf *b, int argc, char **argv)
 	int ret = -EINVAL;
 
 	if (!strcmp(cmd, "mode") && argc == 2) {
+		/* programs pinned elsewhere than the agent's: a lab's, set directly */
 		if (!strcmp(argv[1], "audit"))
 			ret = pdg_bpf_mode_set(b, PDGUARD_MODE_AUDIT);
 		else if (!strcmp(argv[1], "enforce"))
@@ -428,6 +432,9 @@ int cli_bpf(int argc, char **argv)
 		return cmd_probe();
 	if (!strcmp(argv[0], "detach"))
 		return cmd_detach(argc, argv);
+	/* one mode, one path: the policy's, through `pdguard mode` (cli/mode.c), which logs it */
+	if (!strcmp(argv[0], "mode") && !strcmp(pin_dir, PDGUARD_BPF_PIN_DIR))
+		return cli_mode(argc, argv);
 	if (!strcmp(argv[0], "attach")) {
 		rc = cmd_attach(argc, argv);
 	} else {

@@ -1,15 +1,19 @@
 // SPDX-License-Identifier: GPL-2.0
-/* `pdguard status` and `pdguard mode`: what the kernel side says about itself. */
+/* `pdguard status`: what the agent and the kernel side say about themselves. */
 #include <errno.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "classify/classify.h"
 #include "cli/cli.h"
+#include "daemon/runfile.h"
+#include "policy/config.h"
 #include "drivers/bpf/admin.h"
 #include "drivers/kmod/netlink.h"
+#include "lib/json.h"
 
 static const char *const counter_names[__PDGUARD_CNT_MAX] = {
 	[PDGUARD_CNT_STATUS_REQUESTS] = "status_requests",
@@ -71,12 +75,82 @@ static void print_engine(int json)
 		printf("Classification engine (auto, on this CPU): %s\n", note);
 }
 
-static void print_status_json(const struct kmod_status *st, int loaded)
+/*
+ * The running agent, from STATE/agent.run of the policy @cfgpath: -ENOENT none, -EACCES not
+ * readable by this user, -EINVAL the policy cannot be read.
+ */
+static int agent_read(const char *cfgpath, struct agent_run *r)
+{
+	struct config_errors errs = { 0 };
+	struct config cfg = { 0 };
+	int ret = config_load(cfgpath, &cfg, &errs);
+
+	config_errors_free(&errs);
+	if (!ret)
+		ret = runfile_read(cfg.state, r);
+	else if (ret != -ENOENT && ret != -EACCES)
+		ret = -EINVAL;
+	else
+		ret = ret == -ENOENT ? -ENOMEDIUM : ret;	/* no policy file at all */
+	config_free(&cfg);
+	/* an agent.run left by an agent that died is no agent */
+	return ret == -ESRCH ? -ENOENT : ret;
+}
+
+static void print_agent_text(int rc, const struct agent_run *r, const char *cfgpath)
+{
+	char when[64] = "";
+	struct tm tm;
+
+	if (rc == -ENOENT) {
+		printf("Agent: not running (policy %s)\n", cfgpath);
+		return;
+	}
+	if (rc == -ENOMEDIUM) {
+		printf("Agent: no policy at %s (--config names another)\n", cfgpath);
+		return;
+	}
+	if (rc) {
+		printf("Agent: unknown: %s\n", rc == -EACCES ? "the policy or state needs root" :
+		       rc == -EINVAL ? "the policy cannot be read (pdguard config check)" :
+		       strerror(-rc));
+		return;
+	}
+	if (localtime_r(&r->started, &tm))
+		strftime(when, sizeof(when), "%Y-%m-%d %H:%M:%S", &tm);
+	printf("Agent: running, pid %d since %s, driver %s, mode %s (policy %s, generation "
+	       "%llu)\n  module mode %s, maps mode %s; labels the kernel map had no room for: "
+	       "%llu; stale cached labels dropped: %llu\n", (int)r->pid, when, r->driver,
+	       r->mode == PDGUARD_MODE_ENFORCE ? "enforce" : "audit", r->config,
+	       (unsigned long long)r->policy_gen, r->kmod_mode, r->maps_mode,
+	       (unsigned long long)r->labels_full, (unsigned long long)r->labels_stale);
+}
+
+static void print_agent_json(int rc, const struct agent_run *r)
+{
+	if (rc) {
+		printf("\"agent\":{\"running\":%s}", rc == -ENOENT ? "false" : "null");
+		return;
+	}
+	printf("\"agent\":{\"running\":true,\"pid\":%d,\"started\":%lld,\"driver\":\"%s\","
+	       "\"mode\":\"%s\",\"policy_generation\":%llu,\"kmod_mode\":\"%s\","
+	       "\"maps_mode\":\"%s\",\"labels_full\":%llu,\"labels_stale\":%llu,\"config\":",
+	       (int)r->pid, (long long)r->started, r->driver,
+	       r->mode == PDGUARD_MODE_ENFORCE ? "enforce" : "audit",
+	       (unsigned long long)r->policy_gen, r->kmod_mode, r->maps_mode,
+	       (unsigned long long)r->labels_full, (unsigned long long)r->labels_stale);
+	json_put_string(stdout, r->config);
+	printf("}");
+}
+
+static void print_status_json(const struct kmod_status *st, int loaded, int arc,
+			      const struct agent_run *r)
 {
 	int i;
 
 	if (!loaded) {
-		printf("{\"kmod\":{\"loaded\":false}");
+		printf("{\"kmod\":{\"loaded\":false},");
+		print_agent_json(arc, r);
 		print_engine(1);
 		printf("}\n");
 		return;
@@ -94,7 +168,8 @@ static void print_status_json(const struct kmod_status *st, int loaded)
 	for (i = PDGUARD_CNT_PAD + 1; i < __PDGUARD_CNT_MAX; i++)
 		printf("%s\"%s\":%llu", i > PDGUARD_CNT_PAD + 1 ? "," : "", counter_names[i],
 		       (unsigned long long)st->cnt[i]);
-	printf("}}");
+	printf("}},");
+	print_agent_json(arc, r);
 	print_engine(1);
 	printf("}\n");
 }
@@ -155,16 +230,20 @@ static void print_bpf_status(void)
 }
 
 static const char status_help[] =
-	"Usage: pdguard status [--json]\n"
+	"Usage: pdguard status [--json] [--config FILE]\n"
 	"\n"
-	"Show what pdguard's kernel side reports: which BPF driver is attached and enforcing\n"
+	"Show whether the agent runs (pid, driver, mode, labels the kernel's map had no room for,\n"
+	"stale cached labels dropped; from STATE/" RUNFILE_NAME " of the policy), and what\n"
+	"pdguard's kernel side reports: which BPF driver is attached and enforcing\n"
 	"(bpf-lsm or fmod-ret, pinned in " PDGUARD_BPF_PIN_DIR "), its mode and counters (allowed,\n"
 	"denied, would-deny, ring-buffer drops...), or why none can run on this kernel; and whether\n"
 	"pdguard.ko is loaded, its ABI version, mode, the agent's last heartbeat and its counters;\n"
 	"and the classification engine this CPU gives (Hyperscan where it runs, else PCRE2 JIT).\n"
 	"Any user may run it (the BPF counters need root); it changes nothing.\n"
 	"\n"
-	"  --json      one JSON object on one line instead of text\n"
+	"  --json         one JSON object on one line instead of text\n"
+	"  --config FILE  the policy that names the agent's state directory (default\n"
+	"                 " CONFIG_DEFAULT_PATH ")\n"
 	"  -h, --help  this text\n"
 	"\n"
 	"Exit status: 0 when the status could be read (a module that is not loaded is a status),\n"
@@ -174,17 +253,21 @@ int cli_status(int argc, char **argv)
 {
 	static const struct option opts[] = {
 		{ "json", no_argument, NULL, 'j' },
+		{ "config", required_argument, NULL, 'c' },
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 },
 	};
+	const char *cfgpath = CONFIG_DEFAULT_PATH;
 	struct netlink_conn *c = NULL;
 	struct kmod_status st;
-	int json = 0, opt, ret;
+	struct agent_run run;
+	int json = 0, opt, ret, arc;
 
 	optind = 1;
 	while ((opt = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
 		switch (opt) {
 		case 'j': json = 1; break;
+		case 'c': cfgpath = optarg; break;
 		case 'h': fputs(status_help, stdout); return EXIT_OK;
 		default: fputs(status_help, stderr); return EXIT_USAGE;
 		}
@@ -194,14 +277,16 @@ int cli_status(int argc, char **argv)
 		return EXIT_USAGE;
 	}
 
+	arc = agent_read(cfgpath, &run);
 	if (!json) {
 		print_engine(0);
+		print_agent_text(arc, &run, cfgpath);
 		print_bpf_status();
 	}
 	ret = netlink_open(&c);
 	if (ret == -ENOENT) {
 		if (json)
-			print_status_json(NULL, 0);
+			print_status_json(NULL, 0, arc, &run);
 		else
 			explain_missing_module();
 		return EXIT_OK;
@@ -214,66 +299,8 @@ int cli_status(int argc, char **argv)
 		return EXIT_ERROR;
 	}
 	if (json)
-		print_status_json(&st, 1);
+		print_status_json(&st, 1, arc, &run);
 	else
 		print_status_text(&st);
-	return EXIT_OK;
-}
-
-static const char mode_help[] =
-	"Usage: pdguard mode [audit|enforce]\n"
-	"\n"
-	"Without an argument, print the kernel module's mode. With one, set it:\n"
-	"  audit    decisions are made and logged as would-deny; nothing is refused\n"
-	"  enforce  decisions are made and denials refused with EPERM\n"
-	"Setting the mode needs root (CAP_NET_ADMIN); every change is logged by the kernel with the\n"
-	"uid and process that made it.\n"
-	"\n"
-	"Exit status: 0 done, 2 refused or failed, 64 bad usage.\n";
-
-int cli_mode(int argc, char **argv)
-{
-	char errmsg[NETLINK_ERRMSG_MAX] = "";
-	struct netlink_conn *c = NULL;
-	struct kmod_status st;
-	int ret, mode = -1;
-
-	if (argc > 1 && (!strcmp(argv[1], "-h") || !strcmp(argv[1], "--help"))) {
-		fputs(mode_help, stdout);
-		return EXIT_OK;
-	}
-	if (argc > 2) {
-		fputs(mode_help, stderr);
-		return EXIT_USAGE;
-	}
-	if (argc == 2) {
-		if (!strcmp(argv[1], "audit"))
-			mode = PDGUARD_MODE_AUDIT;
-		else if (!strcmp(argv[1], "enforce"))
-			mode = PDGUARD_MODE_ENFORCE;
-		else {
-			cli_error("mode", "unknown mode '%s': use audit or enforce", argv[1]);
-			return EXIT_USAGE;
-		}
-	}
-
-	ret = netlink_open(&c);
-	if (ret == -ENOENT) {
-		cli_error("mode", "the kernel module pdguard.ko is not loaded");
-		cli_hint("modprobe pdguard, or set the mode in the policy ([agent] mode = ...).");
-		return EXIT_ERROR;
-	}
-	if (!ret)
-		ret = mode < 0 ? netlink_get_status(c, &st) : netlink_set_mode(c, mode, &st, errmsg);
-	netlink_close(c);
-	if (ret == -EPERM) {
-		cli_error("mode", "permission denied: changing the mode needs root (CAP_NET_ADMIN)");
-		return EXIT_ERROR;
-	}
-	if (ret) {
-		cli_error("mode", "%s%s%s", strerror(-ret), errmsg[0] ? ": " : "", errmsg);
-		return EXIT_ERROR;
-	}
-	printf("%s\n", netlink_mode_name(st.mode));
 	return EXIT_OK;
 }

@@ -28,7 +28,9 @@
 #include <uapi/pdguard.h>
 
 #include "policy/config.h"
+#include "daemon/burst.h"
 #include "daemon/daemon.h"
+#include "daemon/runfile.h"
 #include "drivers/driver.h"
 #include "lib/vocab.h"
 #include "log/events.h"
@@ -71,6 +73,12 @@ struct daemon {
 	bool alive_marked;		/* STATE/agent.alive is ours to remove at a clean stop */
 	char cache_path[PATH_MAX];
 	uint64_t saved_gen;
+
+	pthread_mutex_t full_lock;
+	struct burst labels_full;	/* labels the kernel's map had no room for */
+	struct agent_run run;		/* what STATE/agent.run says */
+	int kmod_mode;			/* the module's mode as last read, -1 unknown */
+	struct timespec cfg_ctime;	/* the policy file's ctime when it was read at start */
 };
 
 static struct daemon *walk_daemon;	/* nftw() has no user argument */
@@ -193,6 +201,40 @@ static void remember_overrun(struct daemon *d, const char *path, const struct st
 		log_info(d, "scan-error", "cannot remember a file over a limit", path, NULL);
 }
 
+/*
+ * Give a label to the driver. A full labels map loses the entry, not the label: the file keeps
+ * its attribute (read in the kernel where the module's kfuncs or the kernel's own are there),
+ * the agent keeps going, and the loss is counted and alerted once per burst.
+ */
+static void push_label(struct daemon *d, const struct label_entry *e, const char *path)
+{
+	int ret = d->dops->label(d->drv, e, path);
+	char reason[256], extra[96];
+	bool first;
+
+	if (ret != -E2BIG && ret != -ENOSPC)
+		return;
+	pthread_mutex_lock(&d->full_lock);
+	first = burst_hit(&d->labels_full, time(NULL));
+	snprintf(extra, sizeof(extra), "\"count\":%llu",
+		 (unsigned long long)d->labels_full.total);
+	pthread_mutex_unlock(&d->full_lock);
+	if (!first)
+		return;
+	snprintf(reason, sizeof(reason), "the kernel's labels map is full: this and further labels "
+		 "are enforced only where the kernel reads the files' label attributes (pdguard "
+		 "status counts them)");
+	{
+		struct event ev = event_agent("label-table-full", "alert", reason);
+
+		ev.path = path;
+		ev.label = vocab_level_name(e->level);
+		ev.categories = e->categories;
+		ev.extra = extra;
+		eventlog_write(d->log, &ev);
+	}
+}
+
 /* Classify one file and record its label: on the file, in the state, to the driver, in the log. */
 static void label_file(struct daemon *d, struct classify_ctx *ctx, const char *path)
 {
@@ -214,14 +256,18 @@ static void label_file_locked(struct daemon *d, struct classify_ctx *ctx, const 
 	struct label_entry old;
 	struct scan_result res;
 	char reason[512], rules[256];
-	bool have_x, overrun = false;
+	bool have_x, was_verified, overrun = false;
 	int ret, xerr;
 
 	if (lstat(path, &r.st) || !S_ISREG(r.st.st_mode))
 		return;
-	if (!state_label_get(&d->st, r.st.st_dev, r.st.st_ino, &old) &&
-	    label_entry_current(&old, &r.st)) {
+	/* known and unchanged: the same file (identity) in the same version, its label agreeing */
+	was_verified = !state_label_get(&d->st, r.st.st_dev, r.st.st_ino, &old) && old.verified;
+	if (!labels_lookup(&d->st, d->log, -1, path, &old) && label_entry_current(&old, &r.st)) {
 		atomic_fetch_add(&d->unchanged, 1);
+		/* a label from the cache, now checked: the kernel's map may have it */
+		if (!was_verified && old.level != PDGUARD_LEVEL_NONE && d->drv && d->dops->label)
+			push_label(d, &old, path);
 		return;
 	}
 	have_x = !labels_get(path, &x);
@@ -295,7 +341,7 @@ static void label_file_locked(struct daemon *d, struct classify_ctx *ctx, const 
 		struct label_entry e;
 
 		if (!state_label_get(&d->st, r.st.st_dev, r.st.st_ino, &e))
-			d->dops->label(d->drv, &e, path);
+			push_label(d, &e, path);
 	}
 	if (overrun)
 		remember_overrun(d, path, &res.st);
@@ -334,7 +380,7 @@ static void scan_roots(struct daemon *d)
  * SIGTERM or SIGINT cancels the extractions under way (a PDF bomb's sandboxed reader is
  * killed) and stops the walk; SIGHUP is kept for after the scan.
  */
-static void reload(struct daemon *d);
+static void reload(struct daemon *d, const struct signalfd_siginfo *si);
 
 struct scan_guard {
 	pthread_t thread;
@@ -342,6 +388,7 @@ struct scan_guard {
 	int done_fd;		/* readable when the scan is over */
 	int signo;		/* the stop signal received, 0 if none */
 	bool hup;
+	struct signalfd_siginfo hup_si;	/* who sent the last SIGHUP (a mode change names them) */
 };
 
 static void *scan_guard_fn(void *arg)
@@ -362,6 +409,7 @@ static void *scan_guard_fn(void *arg)
 			continue;
 		if (si.ssi_signo == SIGHUP) {
 			g->hup = true;
+			g->hup_si = si;
 		} else {
 			g->signo = si.ssi_signo;
 			extract_cancel();
@@ -394,7 +442,7 @@ static int first_scan(struct daemon *d, int sfd)
 		close(p[0]);
 		close(p[1]);
 		if (g.hup && !g.signo)
-			reload(d);
+			reload(d, &g.hup_si);
 	}
 	return g.signo;
 }
@@ -631,9 +679,152 @@ static void seal_attach(struct daemon *d)
 		log_info(d, "log-seal", "the log is sealed every epoch", key, NULL);
 }
 
+/* ---- one mode: the policy's, applied to the module and the maps ---- */
+
+static const char *mode_name(int mode)
+{
+	return mode == PDGUARD_MODE_ENFORCE ? "enforce" : "audit";
+}
+
+/* Rewrite STATE/agent.run with what is true now (pdguard status, pdguard mode read it). */
+static void run_publish(struct daemon *d)
+{
+	int ret;
+
+	if (d->opts->once)
+		return;
+	pthread_mutex_lock(&d->full_lock);
+	d->run.labels_full = d->labels_full.total;
+	pthread_mutex_unlock(&d->full_lock);
+	d->run.labels_stale = state_stale_count(&d->st);
+	d->run.mode = d->cfg->mode;
+	d->run.policy_gen = d->policy_gen;
+	ret = runfile_write(d->cfg->state, &d->run);
+	if (ret)
+		fprintf(stderr, "pdguard run: cannot write %s/" RUNFILE_NAME ": %s\n",
+			d->cfg->state, strerror(-ret));
+}
+
+/* Publish the counters `pdguard status` shows when they moved. */
+static void run_counters(struct daemon *d)
+{
+	uint64_t full;
+
+	if (d->opts->once)
+		return;
+	pthread_mutex_lock(&d->full_lock);
+	full = d->labels_full.total;
+	pthread_mutex_unlock(&d->full_lock);
+	if (full != d->run.labels_full || state_stale_count(&d->st) != d->run.labels_stale)
+		run_publish(d);
+}
+
+/*
+ * Set the module's mode to the policy's, over the agent's own netlink socket, and read back what
+ * the module and the driver's maps hold. Called at start and after every reload; the maps took
+ * the mode already through the driver's policy().
+ */
+static void mode_apply(struct daemon *d)
+{
+	char errmsg[NETLINK_ERRMSG_MAX] = "";
+	struct kmod_status ks;
+	int want = d->cfg->mode, got, ret;
+
+	if (!d->kmod && netlink_open(&d->kmod))
+		d->kmod = NULL;
+	if (d->kmod) {
+		ret = netlink_set_mode(d->kmod, want, &ks, errmsg);
+		if (ret) {
+			char reason[400];
+
+			snprintf(reason, sizeof(reason), "the kernel module refused mode %s: %s%s%s",
+				 mode_name(want), strerror(-ret), errmsg[0] ? ": " : "", errmsg);
+			log_info(d, "mode-error", reason, NULL, NULL);
+			fprintf(stderr, "pdguard run: %s\n", reason);
+			snprintf(d->run.kmod_mode, sizeof(d->run.kmod_mode), "error");
+			d->kmod_mode = -1;
+		} else {
+			snprintf(d->run.kmod_mode, sizeof(d->run.kmod_mode), "%s",
+				 netlink_mode_name(ks.mode));
+			d->kmod_mode = ks.mode;
+		}
+	} else {
+		snprintf(d->run.kmod_mode, sizeof(d->run.kmod_mode), "none");
+		d->kmod_mode = -1;
+	}
+	got = d->drv && d->dops->mode ? d->dops->mode(d->drv) : -ENOTSUP;
+	snprintf(d->run.maps_mode, sizeof(d->run.maps_mode), "%s",
+		 got == -ENOTSUP ? "none" : got < 0 ? "error" : mode_name(got));
+	run_publish(d);
+}
+
+/*
+ * The module's or the maps' mode moved away from the policy's without the policy changing
+ * (a raw netlink or bpftool write): put the policy's back and raise an alert.
+ */
+static void mode_check(struct daemon *d)
+{
+	int want = d->cfg->mode, kmod = -1, maps;
+	struct kmod_status ks;
+	char reason[300];
+
+	if (d->kmod && !netlink_get_status(d->kmod, &ks))
+		kmod = ks.mode;
+	maps = d->drv && d->dops->mode ? d->dops->mode(d->drv) : -ENOTSUP;
+	if ((kmod < 0 || kmod == want) && (maps < 0 || maps == want))
+		return;
+	snprintf(reason, sizeof(reason), "the %s mode was changed to %s outside the policy "
+		 "(mode = %s); the policy's mode is set again",
+		 kmod >= 0 && kmod != want ? "kernel module's" : "BPF maps'",
+		 mode_name(kmod >= 0 && kmod != want ? kmod : maps), mode_name(want));
+	{
+		struct event ev = event_agent("mode-drift", "alert", reason);
+
+		ev.path = d->opts->config;
+		if (eventlog_write(d->log, &ev))
+			fprintf(stderr, "pdguard run: %s\n", reason);
+	}
+	if (maps >= 0 && maps != want && d->dops->policy)
+		d->dops->policy(d->drv, d->cfg);
+	mode_apply(d);
+}
+
+/* Who sent the signal that changed the mode: uid, pid, comm and exe (read while it waits). */
+static void log_mode_change(struct daemon *d, int old, int now, const struct signalfd_siginfo *si)
+{
+	char exe[PATH_MAX] = "", comm[32] = "", link[64], reason[300], extra[96];
+	struct event ev;
+	ssize_t n;
+	FILE *f;
+
+	snprintf(reason, sizeof(reason), "mode changed from %s to %s by the policy file; the "
+		 "kernel module and the BPF maps follow it", mode_name(old), mode_name(now));
+	ev = event_agent("mode-change", "alert", reason);
+	if (si) {
+		ev.uid = si->ssi_uid;
+		ev.pid = (int32_t)si->ssi_pid;
+		snprintf(link, sizeof(link), "/proc/%u/exe", si->ssi_pid);
+		n = readlink(link, exe, sizeof(exe) - 1);
+		exe[n > 0 ? n : 0] = '\0';
+		ev.exe = exe[0] ? exe : NULL;
+		snprintf(link, sizeof(link), "/proc/%u/comm", si->ssi_pid);
+		f = fopen(link, "re");
+		if (f && fgets(comm, sizeof(comm), f))
+			comm[strcspn(comm, "\n")] = '\0';
+		if (f)
+			fclose(f);
+		ev.comm = comm[0] ? comm : NULL;
+	}
+	ev.path = d->opts->config;
+	snprintf(extra, sizeof(extra), "\"old_mode\":\"%s\",\"new_mode\":\"%s\"",
+		 mode_name(old), mode_name(now));
+	ev.extra = extra;
+	eventlog_write(d->log, &ev);
+}
+
 /* ---- policy reload ---- */
 
-static void reload(struct daemon *d)
+static void reload(struct daemon *d, const struct signalfd_siginfo *si)
 {
 	struct config_errors errs = { 0 };
 	struct config *fresh = calloc(1, sizeof(*fresh));
@@ -656,6 +847,8 @@ static void reload(struct daemon *d)
 		config_errors_free(&errs);
 		config_free(fresh);
 		free(fresh);
+		d->policy_gen++;	/* refused is an answer too: `pdguard mode` stops waiting */
+		run_publish(d);
 		return;
 	}
 	old = d->cfg;
@@ -672,6 +865,9 @@ static void reload(struct daemon *d)
 	snprintf(reason, sizeof(reason), "policy reloaded (generation %llu), mode %s",
 		 (unsigned long long)d->policy_gen, fresh->mode ? "enforce" : "audit");
 	log_info(d, "policy-reload", reason, d->opts->config, NULL);
+	if (old->mode != fresh->mode)
+		log_mode_change(d, old->mode, fresh->mode, si);
+	mode_apply(d);		/* publishes the new generation once module and maps have it */
 	printf("%s\n", reason);
 	fflush(stdout);
 	config_free(old);
@@ -711,12 +907,15 @@ static int daemon_start(struct daemon *d, size_t *cached)
 {
 	struct config_errors errs = { 0 };
 	char err[256], path[PATH_MAX];
-	size_t i;
+	size_t i, dropped = 0;
+	struct stat cst;
 	int ret;
 
 	d->cfg = calloc(1, sizeof(*d->cfg));
 	if (!d->cfg)
 		return -ENOMEM;
+	if (!stat(d->opts->config, &cst))
+		d->cfg_ctime = cst.st_ctim;
 	ret = config_load(d->opts->config, d->cfg, &errs);
 	for (i = 0; i < errs.n; i++)
 		fprintf(stderr, "%s:%u: %s\n", errs.v[i].file, errs.v[i].line, errs.v[i].msg);
@@ -774,10 +973,18 @@ static int daemon_start(struct daemon *d, size_t *cached)
 		return ret;
 	eventlog_set_observer(d->log, alerts_observe, d->alerts);
 	snprintf(d->cache_path, sizeof(d->cache_path), "%s/labels.cache", d->cfg->state);
-	ret = state_cache_load(&d->st, d->cache_path, cached);
+	ret = state_cache_load(&d->st, d->cache_path, cached, &dropped);
 	if (ret)
 		fprintf(stderr, "pdguard run: the label cache is damaged (%s): classifying "
 			"everything again\n", strerror(-ret));
+	if (dropped) {
+		char reason[200];
+
+		snprintf(reason, sizeof(reason), "%zu cached labels no longer named the same file "
+			 "(replaced, removed or changed since) and were dropped, not applied",
+			 dropped);
+		log_info(d, "label-stale", reason, d->cache_path, NULL);
+	}
 	d->saved_gen = d->st.generation;
 	snprintf(path, sizeof(path), "%s/overruns", d->cfg->state);
 	ret = remember_open(&d->overruns, path);
@@ -812,12 +1019,21 @@ static void grants_tick(struct daemon *d, time_t now)
 
 static void send_heartbeat(struct daemon *d)
 {
+	bool fresh = !d->kmod;
+
 	if (!d->kmod && netlink_open(&d->kmod))
 		d->kmod = NULL;
 	if (d->kmod && netlink_heartbeat(d->kmod, getpid(), d->policy_gen)) {
 		netlink_close(d->kmod);	/* unloaded since: reopen next time */
 		d->kmod = NULL;
+		snprintf(d->run.kmod_mode, sizeof(d->run.kmod_mode), "none");
+		run_publish(d);
+		return;
 	}
+	if (fresh && d->kmod)
+		mode_apply(d);		/* loaded since: it takes the policy's mode */
+	else
+		mode_check(d);
 }
 
 int daemon_run(const struct daemon_opts *opts)
@@ -836,6 +1052,8 @@ int daemon_run(const struct daemon_opts *opts)
 	d->opts = opts;
 	d->watch_fd = d->mount_fd = -1;
 	d->policy_gen = 1;
+	d->kmod_mode = -1;
+	pthread_mutex_init(&d->full_lock, NULL);
 	if (geteuid() != 0) {
 		fprintf(stderr, "pdguard run: needs root (labels, fanotify and the kernel drivers "
 			"are root-only)\n");
@@ -860,12 +1078,31 @@ int daemon_run(const struct daemon_opts *opts)
 	}
 
 	print_screen(d, cached);
+	d->run.pid = getpid();
+	d->run.pid_start = runfile_pid_start(d->run.pid);
+	d->run.started = time(NULL);
+	snprintf(d->run.driver, sizeof(d->run.driver), "%s", d->drv ? d->dops->name : "none");
+	if (!realpath(opts->config, d->run.config))
+		snprintf(d->run.config, sizeof(d->run.config), "%s", opts->config);
 	snprintf(extra, sizeof(extra), "\"mode\":\"%s\",\"policy_generation\":%llu",
 		 d->cfg->mode ? "enforce" : "audit", (unsigned long long)d->policy_gen);
 	log_info(d, "agent-start", "pdguard started", opts->config, extra);
 	alive_mark(d);
 	if (d->drv && d->dops->policy)
 		d->dops->policy(d->drv, d->cfg);
+	if (!opts->once) {
+		struct stat cst;
+
+		mode_apply(d);
+		/*
+		 * `pdguard mode` that ran between our reading the policy and agent.run appearing
+		 * found no agent to tell: the changed policy is read again, as if it had sent SIGHUP.
+		 */
+		if (!stat(opts->config, &cst) &&
+		    (cst.st_ctim.tv_sec != d->cfg_ctime.tv_sec ||
+		     cst.st_ctim.tv_nsec != d->cfg_ctime.tv_nsec))
+			kill(getpid(), SIGHUP);
+	}
 
 	if (!opts->once && watch_start(d))
 		fprintf(stderr, "pdguard run: cannot watch for changed files: %s\n", strerror(errno));
@@ -916,7 +1153,7 @@ int daemon_run(const struct daemon_opts *opts)
 			break;
 		if (pfd[0].revents & POLLIN && read(sfd, &si, sizeof(si)) == sizeof(si)) {
 			if (si.ssi_signo == SIGHUP) {
-				reload(d);
+				reload(d, &si);
 			} else {
 				printf("stopping on signal %u\n", si.ssi_signo);
 				break;
@@ -934,6 +1171,7 @@ int daemon_run(const struct daemon_opts *opts)
 			eventlog_sync(d->log);
 			if (now - last_hb >= HEARTBEAT_S) {
 				send_heartbeat(d);
+				run_counters(d);
 				last_hb = now;
 			}
 			if (now - last_save >= CACHE_SAVE_S) {
@@ -972,6 +1210,8 @@ out:
 	if (tfd >= 0)
 		close(tfd);
 	netlink_close(d->kmod);
+	if (d->cfg && !opts->once && d->run.pid == getpid())
+		runfile_remove(d->cfg->state);
 	if (d->grants)
 		grants_close(d->grants);
 	/* the log's observer is the alerter: unhook it before either goes */

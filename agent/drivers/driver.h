@@ -43,6 +43,11 @@ struct driver_ops {
 	int (*label)(struct driver *d, const struct label_entry *e, const char *path);
 	/* Zones, roles, grants or the mode changed: re-read them from the state and @cfg. */
 	int (*policy)(struct driver *d, const struct config *cfg);
+	/*
+	 * The mode the driver's kernel side holds now (enum pdguard_mode), read back, or -errno;
+	 * NULL for a driver that decides in the agent (it reads the state's mode).
+	 */
+	int (*mode)(struct driver *d);
 	/* A descriptor the daemon polls for the driver (-1: none), and what to do when ready. */
 	int (*fd)(struct driver *d);
 	int (*dispatch)(struct driver *d);

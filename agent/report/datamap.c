@@ -481,14 +481,14 @@ int report_datamap(const struct report_ctx *c, struct doc *d)
 	struct logscan ls;
 	char path[PATH_MAX];
 	struct stat sb;
-	size_t i, loaded = 0;
+	size_t i, loaded = 0, stale = 0;	/* stale: entries that no longer name their file */
 	bool have_log;
 	int ret;
 
 	if (state_init(&dm.st))
 		return -ENOMEM;
 	snprintf(path, sizeof(path), "%s/labels.cache", c->cfg.state);
-	dm.have_cache = !state_cache_load(&dm.st, path, &loaded) && loaded;
+	dm.have_cache = !state_cache_load(&dm.st, path, &loaded, &stale) && loaded;
 	strmap_init(&dm.seen, (size_t)-1);
 	strmap_init(&dm.dirs, 1000000);
 	strmap_init(&files, DATAMAP_MAX_FILES);

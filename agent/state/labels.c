@@ -8,6 +8,7 @@
  */
 #include <endian.h>
 #include <errno.h>
+#include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/xattr.h>
@@ -15,6 +16,7 @@
 
 #include "lib/vocab.h"
 #include "log/events.h"
+#include "state/fileid.h"
 #include "state/labels.h"
 #include "state/state.h"
 
@@ -120,26 +122,33 @@ int labels_record(struct state *st, struct eventlog *log, struct label_record *r
 		  int *xattr_err)
 {
 	struct label_entry e = { 0 }, old;
+	struct file_id id;
 	struct stat now;
-	bool known;
+	bool known, have_id;
 	int ret;
 
 	*xattr_err = 0;
-	if (r->write_xattr) {
+	if (r->write_xattr)
 		*xattr_err = r->fd >= 0 ? labels_set_fd(r->fd, r->level, r->categories, r->flags) :
 					  labels_set(r->path, r->level, r->categories, r->flags);
-		/*
-		 * Writing the attribute changed ctime: remember the file as it is now, unless its
-		 * content changed since it was read (a rewrite racing the scan): then keep the
-		 * version that was read, so the rewrite's own close-write finds it different and
-		 * classifies it again.
-		 */
-		if (!*xattr_err &&
-		    !(r->fd >= 0 ? fstat(r->fd, &now) : lstat(r->path, &now)) &&
-		    now.st_ino == r->st.st_ino && now.st_size == r->st.st_size &&
-		    timespec_ns(&now.st_mtim) == timespec_ns(&r->st.st_mtim))
-			r->st = now;
+	have_id = !(r->fd >= 0 ? fileid_of_fd(r->fd, &id, &now) :
+				 fileid_of_path(r->path, false, &id, &now)) &&
+		  now.st_dev == r->st.st_dev && now.st_ino == r->st.st_ino;
+	/*
+	 * Writing the attribute changed ctime: remember the file as it is now, unless its content
+	 * changed since it was read (a rewrite racing the scan): then keep the version that was
+	 * read, so the rewrite's own close-write finds it different and classifies it again.
+	 */
+	if (r->write_xattr && !*xattr_err && have_id && now.st_size == r->st.st_size &&
+	    timespec_ns(&now.st_mtim) == timespec_ns(&r->st.st_mtim))
+		r->st = now;
+	if (have_id) {
+		e.btime_ns = id.btime_ns;
+		e.gen = id.gen;
+		e.idhave = id.have;
 	}
+	e.verified = 1;
+	e.path = (char *)r->path;
 	e.dev = r->st.st_dev;
 	e.ino = r->st.st_ino;
 	e.size = r->st.st_size;
@@ -164,4 +173,80 @@ int labels_record(struct state *st, struct eventlog *log, struct label_record *r
 		eventlog_write(log, &ev);
 	}
 	return 1;
+}
+
+/* Does the file's own label attribute say what @e says? (No attribute: level none.) */
+static bool xattr_agrees(int fd, const char *path, const struct label_entry *e)
+{
+	struct pdguard_label_xattr x;
+	int ret = fd >= 0 ? labels_get_fd(fd, &x) :
+		  (getxattr(path, PDGUARD_XATTR_NAME, &x, sizeof(x)) < 0 ? -errno : 0);
+	uint8_t level = PDGUARD_LEVEL_NONE;
+	uint32_t cats = 0;
+
+	if (fd < 0 && !ret) {
+		/* decoded here: getxattr() follows /proc/PID/fd/N, labels_get() would not */
+		if (x.magic != PDGUARD_LABEL_MAGIC || x.version != PDGUARD_LABEL_VERSION)
+			return false;
+		x.categories = le32toh(x.categories) & PDGUARD_CAT_ALL;
+	}
+	if (!ret) {
+		level = x.level;
+		cats = level != PDGUARD_LEVEL_NONE ? x.categories : 0;
+	} else if (ret != -ENODATA && ret != -ENOTSUP) {
+		return false;
+	}
+	return level == e->level && cats == (e->level != PDGUARD_LEVEL_NONE ? e->categories : 0);
+}
+
+int labels_lookup(struct state *st, struct eventlog *log, int fd, const char *path,
+		  struct label_entry *out)
+{
+	struct file_id now, was;
+	struct label_entry e;
+	struct stat sb;
+	bool other, agrees;
+	char reason[200];
+	int ret;
+
+	ret = fd >= 0 ? fileid_of_fd(fd, &now, &sb) : fileid_of_path(path, true, &now, &sb);
+	if (ret)
+		return ret;
+	if (state_label_get(st, now.dev, now.ino, &e))
+		return -ENOENT;
+	was = (struct file_id){ .dev = e.dev, .ino = e.ino, .ctime_ns = e.ctime_ns,
+				.btime_ns = e.btime_ns, .gen = e.gen, .have = e.idhave };
+	other = fileid_other_file(&was, &now);
+	if (!other && was.ctime_ns == now.ctime_ns && e.verified) {
+		*out = e;
+		return 0;
+	}
+	agrees = xattr_agrees(fd, path, &e);
+	if (!other && was.ctime_ns == now.ctime_ns && agrees) {
+		/* an entry from the cache, and the file's own label says the same */
+		state_label_verified(st, &e, path);
+		e.verified = 1;
+		*out = e;
+		return 0;
+	}
+	/*
+	 * Another file with the entry's numbers, or another version of it: the file's own label
+	 * attribute decides. An entry that would have decided otherwise is worth an event.
+	 */
+	if (state_label_drop_stale(st, &e) || !log || agrees)
+		return -ESTALE;
+	snprintf(reason, sizeof(reason), "a cached label %s was dropped: the file's own label "
+		 "attribute decides", other ? "of another file with the same device and inode number" :
+		 "of an older version of the file");
+	{
+		struct event ev = event_agent("label-stale", "info", reason);
+
+		ev.path = path;
+		ev.label = vocab_level_name(e.level);
+		ev.categories = e.level != PDGUARD_LEVEL_NONE ? e.categories : 0;
+		ev.dev = e.dev;
+		ev.ino = e.ino;
+		eventlog_write(log, &ev);
+	}
+	return -ESTALE;
 }

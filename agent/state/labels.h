@@ -9,6 +9,7 @@
 #include <uapi/pdguard.h>
 
 struct state;
+struct label_entry;
 struct eventlog;
 
 /**
@@ -86,5 +87,20 @@ struct label_record {
  */
 int labels_record(struct state *st, struct eventlog *log, struct label_record *r,
 		  int *xattr_err);
+
+/**
+ * labels_lookup() - the state's label for an open file (@fd) or a path (@fd < 0; followed, so
+ *                   /proc/PID/fd/N works), only when it is still for this file
+ * @log: where a dropped entry that would have decided otherwise is logged (op label-stale), or
+ *       NULL
+ *
+ * The entry must name the same file (state/fileid.h: device, inode, generation, birth time) in
+ * the same version (ctime); an entry read from the cache must also agree with the file's own
+ * label attribute. Anything else is dropped from the state instead of applied.
+ * Return: 0 with @out filled, -ENOENT no entry, -ESTALE an entry was there and is dropped (the
+ * caller reads the file's attribute), other -errno from stat.
+ */
+int labels_lookup(struct state *st, struct eventlog *log, int fd, const char *path,
+		  struct label_entry *out);
 
 #endif /* PDGUARD_LABELS_H */

@@ -70,7 +70,8 @@ void state_labels_each(struct state *st, void (*fn)(void *ctx, const struct labe
 
 	pthread_mutex_lock(&st->lock);
 	for (i = 0; i < st->cap; i++)
-		if (st->labels[i].used && st->labels[i].level != PDGUARD_LEVEL_NONE)
+		if (st->labels[i].used && st->labels[i].verified &&
+		    st->labels[i].level != PDGUARD_LEVEL_NONE)
 			fn(ctx, &st->labels[i]);
 	pthread_mutex_unlock(&st->lock);
 }

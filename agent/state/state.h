@@ -24,8 +24,14 @@
  * @dev, @ino: the file
  * @size, @mtime_ns, @ctime_ns: as when it was classified; a file that still matches all of them
  *                              is not read again (incremental scans, restarts)
+ * @btime_ns, @gen, @idhave: the rest of what identifies the file (state/fileid.h): a label is
+ *                           applied only to the file it was made for
  * @level: enum pdguard_label_level; @categories: PDGUARD_CAT_*
  * @used: slot in use (open addressing)
+ * @verified: checked against the file itself in this run (classified, or its identity matched
+ *            when read from the cache): only verified labels go into the kernel's map
+ * @path: where the file was when labelled (the persistent cache checks it at load); owned by
+ *        the state: state_label_get() copies an entry without it
  */
 struct label_entry {
 	dev_t dev;
@@ -33,9 +39,14 @@ struct label_entry {
 	off_t size;
 	int64_t mtime_ns;
 	int64_t ctime_ns;
+	int64_t btime_ns;
+	uint32_t gen;
+	uint8_t idhave;
 	uint8_t level;
 	uint8_t used;
+	uint8_t verified;
 	uint32_t categories;
+	char *path;
 };
 
 /* A file time in nanoseconds, as label entries keep them. */
@@ -60,6 +71,7 @@ struct state {
 	struct grants *grants;		/* active grants; the daemon's, may be NULL */
 	int mode;
 	uint64_t generation;		/* bumped on every change the drivers must see */
+	uint64_t stale;			/* cached labels dropped: no longer the same file */
 };
 
 int state_init(struct state *st);
@@ -70,6 +82,19 @@ int state_label_put(struct state *st, const struct label_entry *e);
 /* Copy the entry for (dev, ino) into @out; -ENOENT when unknown. */
 int state_label_get(struct state *st, dev_t dev, ino_t ino, struct label_entry *out);
 int state_label_del(struct state *st, dev_t dev, ino_t ino);
+/*
+ * Drop the entry for @e's (dev, ino) if it is still the one @e copied (same ctime, birth time
+ * and generation): a label recorded meanwhile is kept. Counts it in st->stale.
+ * Return: 0 dropped, -ENOENT not there or replaced.
+ */
+int state_label_drop_stale(struct state *st, const struct label_entry *e);
+/*
+ * Mark the entry for @e verified (if it is still that one); @path (may be NULL) is where the
+ * file was found, kept for the cache when the entry had none.
+ */
+void state_label_verified(struct state *st, const struct label_entry *e, const char *path);
+/* Cached labels dropped as stale since start. */
+uint64_t state_stale_count(struct state *st);
 /* Count of labelled files with PD (level pd or derived). */
 size_t state_count_pd(struct state *st);
 
@@ -90,7 +115,10 @@ int state_grants_active(struct state *st, time_t now, struct grant **out);
 ssize_t state_role_ids(struct state *st, struct role_id **out);
 /* enum pdguard_mode in force. */
 int state_mode(struct state *st);
-/* Call @fn for every label with PD (pd or derived), under the lock: @fn must not use @st. */
+/*
+ * Call @fn for every verified label with PD (pd or derived), under the lock: @fn must not use
+ * @st. A label read from the cache goes to the drivers once it is verified against its file.
+ */
 void state_labels_each(struct state *st, void (*fn)(void *ctx, const struct label_entry *e),
 		       void *ctx);
 /**
@@ -112,10 +140,13 @@ void state_zones_release(struct zone *v, size_t n);
  * state_cache_load() - read them back; a missing file is not an error (returns 0 entries)
  *
  * The cache lets a restarted agent put labels into the kernel at once and skip files that did
- * not change (same dev, ino, size, mtime, ctime).
+ * not change (same dev, ino, size, mtime, ctime). Format 2 keeps each file's identity and path:
+ * at load an entry whose path no longer leads to the same file in the same version is dropped
+ * (counted in st->stale and in @dropped), never applied. Format 1 entries (no identity, no
+ * path) are loaded unverified: applied only once they match the file and its label attribute.
  */
 int state_cache_save(struct state *st, const char *path);
-int state_cache_load(struct state *st, const char *path, size_t *loaded);
+int state_cache_load(struct state *st, const char *path, size_t *loaded, size_t *dropped);
 
 
 #endif /* PDGUARD_STATE_H */

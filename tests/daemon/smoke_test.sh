@@ -19,8 +19,9 @@ if [ -d /sys/module/pdguard ]; then
 	check "status --json" bash -c "'$pd' status --json | grep -q '\"loaded\":true'"
 else
 	check "status explains a missing module" bash -c "'$pd' status | grep -q 'not loaded'"
-	check "status --json without module (and the engine this CPU gives)" bash -c \
+	check "status --json without module (an agent member, and the engine this CPU gives)" bash -c \
 		"'$pd' status --json | python3 -c 'import json, sys; o = json.load(sys.stdin); \
-		 assert o[\"kmod\"] == {\"loaded\": False} and o[\"engine\"][\"auto\"] in (\"hyperscan\", \"pcre2\"), o'"
+		 assert o[\"kmod\"] == {\"loaded\": False} and \"running\" in o[\"agent\"] and \
+		 o[\"engine\"][\"auto\"] in (\"hyperscan\", \"pcre2\"), o'"
 fi
 exit $((nfail > 0))

@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <uapi/pdguard.h>
@@ -203,13 +204,111 @@ static void count_each(void *ctx, const struct label_entry *e)
 }
 
 /* What the drivers read: zones by device and folder, labels with PD, the mode. */
+/* Write @text to a new file at @path (replacing whatever was there). */
+static int rewrite(const char *path, const char *text)
+{
+	int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+	ssize_t n;
+
+	if (fd < 0)
+		return -errno;
+	n = write(fd, text, strlen(text));
+	close(fd);
+	return n == (ssize_t)strlen(text) ? 0 : -EIO;
+}
+
+/*
+ * A PD entry is applied to its file and to nothing else: not to a new file that got the old
+ * one's inode number (ext4 hands a freed number to the next file), not to a changed version.
+ */
+TEST_F(rec, lookup_applies_a_label_only_to_its_file)
+{
+	struct label_record r = { .path = self->path, .fd = -1, .level = PDGUARD_LEVEL_PD,
+				  .categories = B | F, .write_xattr = false, .reason = "test" };
+	struct label_entry e;
+	struct stat now;
+	int xerr, i, ret;
+
+	ASSERT_EQ(0, lstat(self->path, &r.st));
+	ASSERT_EQ(1, labels_record(&self->st, self->el, &r, &xerr));
+	ASSERT_EQ(0, labels_lookup(&self->st, self->el, -1, self->path, &e));
+	EXPECT_EQ(B | F, e.categories);
+	EXPECT_EQ(1, e.verified);
+
+	/* delete and re-create until the inode number is reused (or give up: then it differs) */
+	for (i = 0; i < 50; i++) {
+		ASSERT_EQ(0, unlink(self->path));
+		ASSERT_EQ(0, rewrite(self->path, "plain notes\n"));
+		ASSERT_EQ(0, lstat(self->path, &now));
+		if (now.st_ino == r.st.st_ino)
+			break;
+	}
+	ret = labels_lookup(&self->st, self->el, -1, self->path, &e);
+	if (now.st_ino != r.st.st_ino) {
+		EXPECT_EQ(-ENOENT, ret);
+		SKIP(return, "this filesystem did not reuse the inode number in 50 tries");
+	}
+	/* the same (dev, ino), another file: never the old label; dropped and logged */
+	EXPECT_EQ(-ESTALE, ret);
+	EXPECT_EQ(-ENOENT, state_label_get(&self->st, now.st_dev, now.st_ino, &e));
+	EXPECT_EQ(1, state_stale_count(&self->st));
+	eventlog_sync(self->el);
+	EXPECT_EQ(1, pdg_count_lines(self->log, "\"op\":\"label-stale\""));
+}
+
+TEST_F(rec, lookup_leaves_a_changed_file_to_its_attribute)
+{
+	struct label_record r = { .path = self->path, .fd = -1, .level = PDGUARD_LEVEL_PD,
+				  .categories = B, .write_xattr = false, .reason = "test" };
+	struct label_entry e;
+	struct timespec nap = { 0, 20 * 1000 * 1000 };
+	int xerr, fd;
+
+	ASSERT_EQ(0, lstat(self->path, &r.st));
+	ASSERT_EQ(1, labels_record(&self->st, self->el, &r, &xerr));
+	nanosleep(&nap, NULL);
+	ASSERT_EQ(0, chmod(self->path, 0640));	/* a new ctime: another version */
+	fd = open(self->path, O_RDONLY | O_CLOEXEC);
+	ASSERT_LE(0, fd);
+	EXPECT_EQ(-ESTALE, labels_lookup(&self->st, self->el, fd, NULL, &e));
+	close(fd);
+	EXPECT_EQ(-ENOENT, labels_lookup(&self->st, self->el, -1, self->path, &e));
+}
+
+/* An entry from a format-1 cache (no identity) counts only when the file's attribute agrees. */
+TEST_F(rec, unverified_entry_needs_the_attribute)
+{
+	struct label_entry e = { 0 }, got;
+	struct stat now;
+
+	ASSERT_EQ(0, lstat(self->path, &now));
+	e.dev = now.st_dev;
+	e.ino = now.st_ino;
+	e.size = now.st_size;
+	e.mtime_ns = timespec_ns(&now.st_mtim);
+	e.ctime_ns = timespec_ns(&now.st_ctim);
+	e.level = PDGUARD_LEVEL_NONE;
+	ASSERT_LE(0, state_label_put(&self->st, &e));
+	/* it says "no PD" and the file has no label: agreed, and verified from now on */
+	ASSERT_EQ(0, labels_lookup(&self->st, self->el, -1, self->path, &got));
+	EXPECT_EQ(1, got.verified);
+	/* it says PD but the file's attribute does not: dropped */
+	ASSERT_EQ(0, state_label_del(&self->st, e.dev, e.ino));
+	e.level = PDGUARD_LEVEL_PD;
+	e.categories = F;
+	ASSERT_LE(0, state_label_put(&self->st, &e));
+	EXPECT_EQ(-ESTALE, labels_lookup(&self->st, self->el, -1, self->path, &got));
+	EXPECT_EQ(-ENOENT, state_label_get(&self->st, e.dev, e.ino, &got));
+}
+
 TEST(lookups_for_the_drivers)
 {
 	struct zone z[2] = {
 		{ .kind = ZONE_USB, .dev = 7, .path = "/media/stick" },
 		{ .kind = ZONE_CLOUD, .dev = 9, .ino = 5, .path = "/home/a/Dropbox" },
 	};
-	struct label_entry e = { .dev = 9, .ino = 11, .level = PDGUARD_LEVEL_PD, .categories = B };
+	struct label_entry e = { .dev = 9, .ino = 11, .level = PDGUARD_LEVEL_PD, .categories = B,
+				 .verified = 1 };
 	struct zone *copy;
 	struct state st;
 	char folder[64];
@@ -244,6 +343,12 @@ TEST(lookups_for_the_drivers)
 	e.ino = 12;
 	e.level = PDGUARD_LEVEL_NONE;
 	e.categories = 0;
+	ASSERT_EQ(1, state_label_put(&st, &e));
+	/* a PD label from an old cache, not yet checked against its file: not for the drivers */
+	e.ino = 13;
+	e.level = PDGUARD_LEVEL_PD;
+	e.categories = F;
+	e.verified = 0;
 	ASSERT_EQ(1, state_label_put(&st, &e));
 	state_labels_each(&st, count_each, &count);
 	EXPECT_EQ(1, count);

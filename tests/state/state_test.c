@@ -9,6 +9,7 @@
 
 #include "pdg_test.h"
 #include "policy/roles.h"
+#include "state/labels.h"
 #include "state/state.h"
 
 #define N 20000
@@ -81,48 +82,87 @@ TEST(put_reports_changes)
 	state_free(&st);
 }
 
+/* Record a label for a real file, as the daemon does (identity and path included). */
+static int record(struct state *st, const char *path, uint8_t level, uint32_t cats)
+{
+	struct label_record r = { .path = path, .fd = -1, .level = level, .categories = cats };
+	int xerr;
+
+	if (lstat(path, &r.st))
+		return -errno;
+	return labels_record(st, NULL, &r, &xerr);
+}
+
+static void make_file(const char *path, const char *text)
+{
+	FILE *f = fopen(path, "w");
+
+	if (f) {
+		fputs(text, f);
+		fclose(f);
+	}
+}
+
 TEST(cache_round_trip)
 {
-	char path[] = "/tmp/pdg-cache-XXXXXX";
-	struct label_entry e, got;
+	char dir[] = "/tmp/pdg-cache-XXXXXX", path[128], cache[160];
+	struct label_entry got;
 	struct state a, b;
-	size_t i, loaded;
-	int fd = mkstemp(path);
+	size_t i, loaded, dropped;
+	struct stat old;
 
-	ASSERT_LE(0, fd);
-	close(fd);
+	ASSERT_NE(NULL, mkdtemp(dir));
+	snprintf(cache, sizeof(cache), "%s/labels.cache", dir);
 	ASSERT_EQ(0, state_init(&a));
-	for (i = 0; i < 5000; i++) {
-		memset(&e, 0, sizeof(e));
-		e.dev = 7;
-		e.ino = i + 10;
-		e.size = i;
-		e.mtime_ns = i * 1000;
-		e.level = i % 2 ? PDGUARD_LEVEL_PD : PDGUARD_LEVEL_NONE;
-		e.categories = i % 2 ? PDGUARD_CAT_MEDICAL : 0;
-		ASSERT_LE(0, state_label_put(&a, &e));
+	for (i = 0; i < 200; i++) {
+		snprintf(path, sizeof(path), "%s/f%zu", dir, i);
+		make_file(path, "x");
+		ASSERT_LE(0, record(&a, path, i % 2 ? PDGUARD_LEVEL_PD : PDGUARD_LEVEL_NONE,
+				    i % 2 ? PDGUARD_CAT_MEDICAL : 0));
 	}
-	ASSERT_EQ(0, state_cache_save(&a, path));
+	ASSERT_EQ(0, state_cache_save(&a, cache));
 	ASSERT_EQ(0, state_init(&b));
-	ASSERT_EQ(0, state_cache_load(&b, path, &loaded));
-	EXPECT_EQ(5000, loaded);
-	ASSERT_EQ(0, state_label_get(&b, 7, 4009, &got));
+	ASSERT_EQ(0, state_cache_load(&b, cache, &loaded, &dropped));
+	EXPECT_EQ(200, loaded);
+	EXPECT_EQ(0, dropped);
+	snprintf(path, sizeof(path), "%s/f9", dir);
+	ASSERT_EQ(0, lstat(path, &old));
+	ASSERT_EQ(0, state_label_get(&b, old.st_dev, old.st_ino, &got));
 	EXPECT_EQ(PDGUARD_LEVEL_PD, got.level);
-	EXPECT_EQ(3999000, got.mtime_ns);
-	EXPECT_EQ(2500, state_count_pd(&b));
-	/* a damaged cache is refused, not half-read as truth */
-	ASSERT_EQ(0, truncate(path, 10));
+	EXPECT_EQ(1, got.verified);
+	EXPECT_EQ(100, state_count_pd(&b));
 	state_free(&b);
+
+	/* a file replaced (its inode number may well be reused) and one changed: both dropped */
+	snprintf(path, sizeof(path), "%s/f1", dir);
+	ASSERT_EQ(0, unlink(path));
+	make_file(path, "x");
+	snprintf(path, sizeof(path), "%s/f3", dir);
+	ASSERT_EQ(0, chmod(path, 0600));
 	ASSERT_EQ(0, state_init(&b));
-	EXPECT_EQ(-EBADMSG, state_cache_load(&b, path, &loaded));
+	ASSERT_EQ(0, state_cache_load(&b, cache, &loaded, &dropped));
+	EXPECT_EQ(198, loaded);
+	EXPECT_EQ(2, dropped);
+	EXPECT_EQ(2, b.stale);
+	state_free(&b);
+
+	/* a damaged cache is refused, not half-read as truth */
+	ASSERT_EQ(0, truncate(cache, 10));
+	ASSERT_EQ(0, state_init(&b));
+	EXPECT_EQ(-EBADMSG, state_cache_load(&b, cache, &loaded, &dropped));
 	state_free(&a);
 	state_free(&b);
-	unlink(path);
 	/* a missing cache is an empty one */
 	ASSERT_EQ(0, state_init(&b));
-	EXPECT_EQ(0, state_cache_load(&b, "/nonexistent/cache", &loaded));
+	EXPECT_EQ(0, state_cache_load(&b, "/nonexistent/cache", &loaded, &dropped));
 	EXPECT_EQ(0, loaded);
 	state_free(&b);
+	for (i = 0; i < 200; i++) {
+		snprintf(path, sizeof(path), "%s/f%zu", dir, i);
+		unlink(path);
+	}
+	unlink(cache);
+	rmdir(dir);
 }
 
 TEST(roles_by_user_and_group)

@@ -115,9 +115,18 @@ static void role_names(void *ctx, uint32_t uid, char *names, size_t len)
 	snprintf(names, len, "%s", d->names);
 }
 
+struct push_ctx {
+	struct pdg_bpf *b;
+	unsigned long long full;	/* labels the map had no room for */
+};
+
 static void push_label(void *ctx, const struct label_entry *e)
 {
-	pdg_bpf_label_set_inode(ctx, e->dev, e->ino, e->categories);
+	struct push_ctx *p = ctx;
+	int ret = pdg_bpf_label_set_inode(p->b, e->dev, e->ino, e->categories);
+
+	if (ret == -E2BIG || ret == -ENOSPC)
+		p->full++;
 }
 
 static size_t build_zones(struct driver *d, struct pdg_bpf_zone **out, char ***paths)
@@ -291,7 +300,22 @@ static int start_kind(enum pdguard_bpf_driver kind, const struct driver_env *env
 		return ret;
 	}
 	/* labels known from the cache and the classification so far */
-	state_labels_each(env->st, push_label, d->b);
+	{
+		struct push_ctx p = { .b = d->b };
+
+		state_labels_each(env->st, push_label, &p);
+		if (p.full) {
+			/* never silent: the daemon counts the ones that come later */
+			char extra[64];
+			struct event ev = event_agent("label-table-full", "alert",
+				"the kernel's labels map is full: the labels it has no room for are "
+				"enforced only where the kernel reads the files' label attributes");
+
+			snprintf(extra, sizeof(extra), "\"count\":%llu", p.full);
+			ev.extra = extra;
+			eventlog_write(env->log, &ev);
+		}
+	}
 	push_policy(d, env->cfg);
 	pdg_bpf_set_roles_cb(d->b, role_names, d);
 	*out = d;
@@ -317,6 +341,14 @@ static int bpf_label(struct driver *d, const struct label_entry *e, const char *
 static int bpf_policy(struct driver *d, const struct config *cfg)
 {
 	return push_policy(d, cfg);
+}
+
+static int bpf_mode(struct driver *d)
+{
+	struct pdguard_bpf_config c;
+	int ret = pdg_bpf_config_get(d->b, &c);
+
+	return ret ? ret : (int)c.mode;
 }
 
 static int bpf_fd(struct driver *d)
@@ -385,6 +417,7 @@ const struct driver_ops driver_bpf_lsm_ops = {
 	.start = start_lsm,
 	.label = bpf_label,
 	.policy = bpf_policy,
+	.mode = bpf_mode,
 	.fd = bpf_fd,
 	.dispatch = bpf_dispatch,
 	.describe = bpf_describe,
@@ -397,6 +430,7 @@ const struct driver_ops driver_fmod_ret_ops = {
 	.start = start_fmod,
 	.label = bpf_label,
 	.policy = bpf_policy,
+	.mode = bpf_mode,
 	.fd = bpf_fd,
 	.dispatch = bpf_dispatch,
 	.describe = bpf_describe,

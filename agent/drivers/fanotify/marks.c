@@ -127,7 +127,7 @@ static int walk_one(const char *path, const struct stat *st, int type, struct FT
 	if (type != FTW_F || !S_ISREG(st->st_mode))
 		return 0;
 	/* what the state knows, else the file's own label */
-	if (!state_label_get(d->env.st, st->st_dev, st->st_ino, &e)) {
+	if (!labels_lookup(d->env.st, d->env.log, -1, path, &e)) {
 		level = e.level;
 		cats = e.categories;
 	} else {
@@ -204,8 +204,8 @@ void fan_marks_restore(struct driver *d)
 		if (sscanf(line, "%llu %llu %n", &dev, &ino, &off) != 2 || line[off] != '/')
 			continue;
 		/* still labelled in the state (cache or classification), still that file */
-		if (!state_label_get(d->env.st, (dev_t)dev, (ino_t)ino, &e) &&
-		    e.level != PDGUARD_LEVEL_NONE)
+		if (!labels_lookup(d->env.st, d->env.log, -1, line + off, &e) &&
+		    e.dev == (dev_t)dev && e.ino == (ino_t)ino && e.level != PDGUARD_LEVEL_NONE)
 			fan_mark_path(d, line + off, (dev_t)dev, (ino_t)ino);
 	}
 	free(line);

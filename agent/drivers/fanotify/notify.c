@@ -72,7 +72,7 @@ static bool note_close_write(struct driver *d, const struct fanotify_event_metad
 		 * has its label, so one of the two always holds it */
 		old = fan_noted_cats(d, st.st_dev, st.st_ino);
 		level = old ? PDGUARD_LEVEL_DERIVED : PDGUARD_LEVEL_NONE;
-		if (!state_label_get(d->env.st, st.st_dev, st.st_ino, &cur)) {
+		if (!labels_lookup(d->env.st, d->env.log, m->fd, NULL, &cur)) {
 			if (cur.level != PDGUARD_LEVEL_NONE) {
 				level = cur.level;
 				old |= cur.categories;
@@ -232,7 +232,7 @@ static void write_derived(struct driver *d, struct noted *n)
 		return;
 	/* the state again: a classification may have labelled it since it was noted */
 	r.level = PDGUARD_LEVEL_NONE;
-	if (!state_label_get(d->env.st, r.st.st_dev, r.st.st_ino, &cur)) {
+	if (!labels_lookup(d->env.st, d->env.log, n->fd, NULL, &cur)) {
 		r.level = cur.level;
 		r.categories = cur.categories;
 	} else if (!labels_get_fd(n->fd, &x)) {
@@ -373,11 +373,15 @@ static void fid_event(struct driver *d, const struct fanotify_event_metadata *m)
 	}
 	v.dev = st.st_dev;
 	v.ino = st.st_ino;
-	if (!state_label_get(d->env.st, st.st_dev, st.st_ino, &e) && e.level != PDGUARD_LEVEL_NONE)
-		v.cats = e.categories;
-	else if ((size_t)snprintf(xpath, sizeof(xpath), "/proc/self/fd/%d/%s", dirfd, name) <
-		 sizeof(xpath) && !labels_get(xpath, &lx) && lx.level != PDGUARD_LEVEL_NONE)
+	if ((size_t)snprintf(xpath, sizeof(xpath), "/proc/self/fd/%d/%s", dirfd, name) >=
+	    sizeof(xpath))
+		xpath[0] = '\0';
+	if (xpath[0] && !labels_lookup(d->env.st, d->env.log, -1, xpath, &e)) {
+		if (e.level != PDGUARD_LEVEL_NONE)
+			v.cats = e.categories;
+	} else if (xpath[0] && !labels_get(xpath, &lx) && lx.level != PDGUARD_LEVEL_NONE) {
 		v.cats = lx.categories;
+	}
 	v.p.pid = m->pid;
 	fan_proc_stat(m->pid, &v.p);
 	fan_proc_uid(m->pid, &v.p);

@@ -131,7 +131,7 @@ static uint32_t open_fd_cats(struct driver *d, pid_t pid)
 			continue;
 		/* the notes before the state: a note leaves after the state has its label */
 		cats |= fan_noted_cats(d, st.st_dev, st.st_ino);
-		if (!state_label_get(d->env.st, st.st_dev, st.st_ino, &e) &&
+		if (!labels_lookup(d->env.st, d->env.log, -1, path, &e) &&
 		    e.level != PDGUARD_LEVEL_NONE)
 			cats |= e.categories;
 	}
@@ -268,7 +268,8 @@ static void decide(struct driver *d, int fd, pid_t pid, struct verdict *v)
 	/* the notes before the state: a note leaves after the state has its label */
 	noted = fan_noted_cats(d, st.st_dev, st.st_ino);
 	cats = 0;
-	if (!state_label_get(d->env.st, st.st_dev, st.st_ino, &e)) {
+	/* the state's label only while it is for this file; else the file's own attribute */
+	if (!labels_lookup(d->env.st, d->env.log, fd, NULL, &e)) {
 		level = e.level;
 		cats = e.categories;
 	} else if (!labels_get_fd(fd, &x)) {
