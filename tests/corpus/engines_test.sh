@@ -69,12 +69,33 @@ for line in open(sys.argv[1]):
 print("\n".join(sorted(rows)))' "$1" "$2"
 }
 
+# A file that ran out of time on this shared machine (a PDF reader starved of CPU) says nothing
+# about the engines: scan each such file again alone, with the same command, before comparing.
+# retry_timeouts JSON COMMAND...: COMMAND + the file's path prints its one JSON line.
+retry_timeouts() {
+	"$py" - "$@" <<'PY'
+import json, subprocess, sys
+out, cmd = sys.argv[1], sys.argv[2:]
+lines = open(out).read().splitlines()
+for i, line in enumerate(lines):
+    o = json.loads(line)
+    if (o.get("error") or "").startswith("limit exceeded: time"):
+        r = subprocess.run(cmd + [o["path"]], capture_output=True, text=True)
+        if r.stdout.strip():
+            print("# %s: out of time under load, scanned again alone" % o["path"])
+            lines[i] = r.stdout.strip().splitlines()[-1]
+open(out, "w").write("\n".join(lines) + "\n")
+PY
+}
+
 "$pd" scan --rules "$rules" --engine hyperscan --json --quiet --jobs 2 "$tmp/corpus" \
 	>"$tmp/hs.json" 2>"$tmp/hs.err"
 hs_rc=$?
 "$pd" scan --rules "$rules" --engine pcre2 --verbose --json --quiet --jobs 2 "$tmp/corpus" \
 	>"$tmp/pcre.json" 2>"$tmp/pcre.err"
 pcre_rc=$?
+retry_timeouts "$tmp/hs.json" "$pd" scan --rules "$rules" --engine hyperscan --json --quiet
+retry_timeouts "$tmp/pcre.json" "$pd" scan --rules "$rules" --engine pcre2 --json --quiet
 summarize "$tmp/hs.json" "$tmp/corpus" >"$tmp/hs.txt"
 summarize "$tmp/pcre.json" "$tmp/corpus" >"$tmp/pcre.txt"
 check "--engine pcre2 runs PCRE2 JIT and says so" grep -q "engine: PCRE2 JIT" "$tmp/pcre.err"
@@ -98,6 +119,7 @@ fi
 timeout 1200 "$qemu" -cpu qemu64 "$pd" scan --rules "$rules" --verbose --json --quiet --jobs 2 \
 	"$tmp/corpus" >"$tmp/q.json" 2>"$tmp/q.err"
 q_rc=$?
+retry_timeouts "$tmp/q.json" timeout 600 "$qemu" -cpu qemu64 "$pd" scan --rules "$rules" --json --quiet
 sed 's/^/# qemu64: /' "$tmp/q.err" | head -5
 check "no SSSE3 (qemu64): scan starts, picks PCRE2 and says why (exit $q_rc)" \
 	bash -c "grep -q 'engine: PCRE2 JIT (Hyperscan cannot run on this CPU' '$tmp/q.err' && \
