@@ -29,7 +29,7 @@ users=(pdgf-hr pdgf-acc)
 agent=
 cleanup() {
 	[ -n "$agent" ] && kill -TERM "$agent" 2>/dev/null && wait "$agent" 2>/dev/null
-	"$pd" bpf detach >/dev/null 2>&1
+	"$pd" bpf --log /dev/null detach --break-glass --reason "test cleanup" >/dev/null 2>&1
 	diag "$d/agent.out"
 	for u in "${users[@]}"; do userdel "$u" 2>/dev/null; groupdel "$u" 2>/dev/null; done
 	umount -l "$d"
@@ -65,6 +65,9 @@ order() {	# a personnel order with one employee (fictitious, valid IIN check dig
 }
 echo "1..7"
 [ -d /sys/module/pdguard ] || insmod "$ko"
+# The guard lets only pdguard's own program write its maps; the test's filler is another
+# program, so the programs are pinned unguarded first and the agent resumes them as they are.
+"$pd" bpf --log /dev/null attach --driver bpf-lsm --no-guard >/dev/null
 "$pd" run --config "$d/policy.conf" >"$d/agent.out" 2>&1 &
 agent=$!
 wait_for grep -q "bpf-lsm *in use" "$d/agent.out"

@@ -25,7 +25,7 @@ mkdir -p "$d/shares" "$d/state"
 agent=
 cleanup() {
 	[ -n "$agent" ] && kill -TERM "$agent" 2>/dev/null && wait "$agent" 2>/dev/null
-	"$pd" bpf detach >/dev/null 2>&1
+	"$pd" bpf --log /dev/null detach --break-glass --reason "test cleanup" >/dev/null 2>&1
 	diag "$d/agent.out" "$d/mode.out"
 	umount -l "$d"
 	rmdir "$d"
