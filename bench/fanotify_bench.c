@@ -9,7 +9,11 @@
  *                                     the labelled file, an unlabelled file on the USB mount, an
  *                                     unlabelled file on the scan root. ROOT/shares and ROOT/usb
  *                                     must be mounts (tmpfs) the caller made for this.
- * Output: one "name ns" line per case.
+ *   fanotify_bench floor FILE [N]     the least any fanotify driver can cost: a responder that
+ *                                     reads a request, allows it and closes its descriptor,
+ *                                     nothing else (FILE on a mount the caller made for this)
+ * Output: one "name ns" line per case. The measuring children close the descriptors they
+ * inherit (the driver's groups, its log): a real opener does not hold the agent's files.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -17,7 +21,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <poll.h>
+#include <pthread.h>
+#include <sys/fanotify.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -26,6 +34,7 @@
 
 #include "drivers/driver.h"
 #include "policy/grants.h"
+#include "state/fileid.h"
 #include "state/labels.h"
 
 #define ROUNDS 7
@@ -77,6 +86,71 @@ static int write_file(const char *path)
 	}
 	close(fd);
 	return 0;
+}
+
+/* In a measuring child: keep stdin, stdout and stderr only, as a real opener would. */
+static void close_inherited(void)
+{
+#ifdef SYS_close_range
+	if (!syscall(SYS_close_range, 3U, ~0U, 0U))
+		return;
+#endif
+	for (int fd = 3; fd < 1024; fd++)
+		close(fd);
+}
+
+static int floor_fd = -1;
+
+/* The least a responder does: read, allow, close. */
+static void *floor_responder(void *arg)
+{
+	char buf[4096] __attribute__((aligned(8)));
+	struct fanotify_event_metadata *m;
+	ssize_t n;
+
+	for (;;) {
+		n = read(floor_fd, buf, sizeof(buf));
+		if (n <= 0) {
+			if (n < 0 && errno == EINTR)
+				continue;
+			return NULL;
+		}
+		for (m = (void *)buf; FAN_EVENT_OK(m, n); m = FAN_EVENT_NEXT(m, n)) {
+			struct fanotify_response r = { .fd = m->fd, .response = FAN_ALLOW };
+
+			if (m->fd < 0)
+				continue;
+			if (write(floor_fd, &r, sizeof(r)) != sizeof(r))
+				return NULL;
+			close(m->fd);
+		}
+	}
+}
+
+static int run_floor(const char *path, long n)
+{
+	pthread_t t;
+	pid_t child;
+	int status;
+
+	floor_fd = fanotify_init(FAN_CLASS_CONTENT | FAN_CLOEXEC, O_RDONLY | O_CLOEXEC);
+	if (floor_fd < 0)
+		return -errno;
+	if (fanotify_mark(floor_fd, FAN_MARK_ADD, FAN_OPEN_PERM, AT_FDCWD, path))
+		return -errno;
+	if (pthread_create(&t, NULL, floor_responder, NULL))
+		return -EAGAIN;
+	fflush(stdout);
+	child = fork();
+	if (child == 0) {
+		close_inherited();
+		printf("floor %.0f\n", measure(path, n));
+		fflush(stdout);
+		_exit(0);
+	}
+	waitpid(child, &status, 0);
+	/* the responder stays blocked in read; the process exits and the group goes with it */
+	return WIFEXITED(status) && !WEXITSTATUS(status) ? 0 : -EIO;
 }
 
 /*
@@ -139,6 +213,23 @@ static int run_pdguard(const char *root, long n)
 	st.cfg = &cfg;
 	if (labels_set(pd, PDGUARD_LEVEL_PD, PDGUARD_CAT_PERSONNEL, 0) || stat(pd, &sb))
 		return -EIO;
+	{
+		/* what the daemon's entry carries: the identity a cached label must match */
+		struct file_id id;
+		int fd = open(pd, O_RDONLY | O_CLOEXEC);
+
+		if (fd < 0 || fileid_of_fd(fd, &id, NULL)) {
+			if (fd >= 0)
+				close(fd);
+			return -EIO;
+		}
+		close(fd);
+		le.ctime_ns = id.ctime_ns;
+		le.btime_ns = id.btime_ns;
+		le.gen = id.gen;
+		le.idhave = id.have;
+		le.verified = 1;
+	}
 	le.dev = sb.st_dev;
 	le.ino = sb.st_ino;
 	le.level = PDGUARD_LEVEL_PD;
@@ -156,6 +247,7 @@ static int run_pdguard(const char *root, long n)
 		fflush(stdout);
 		child = fork();
 		if (child == 0) {
+			close_inherited();
 			printf("%s %.0f\n", names[k], measure(files[k], n));
 			fflush(stdout);
 			_exit(0);
@@ -187,6 +279,13 @@ int main(int argc, char **argv)
 		printf("%.0f\n", ns);
 		return 0;
 	}
+	if (argc >= 3 && !strcmp(argv[1], "floor")) {
+		int ret = run_floor(argv[2], n);
+
+		if (ret)
+			fprintf(stderr, "fanotify_bench: floor: %s\n", strerror(-ret));
+		return ret ? 1 : 0;
+	}
 	if (argc >= 3 && !strcmp(argv[1], "pdguard")) {
 		int ret = run_pdguard(argv[2], n);
 
@@ -194,6 +293,6 @@ int main(int argc, char **argv)
 			fprintf(stderr, "fanotify_bench: pdguard driver: %s\n", strerror(-ret));
 		return ret ? 1 : 0;
 	}
-	fprintf(stderr, "Usage: fanotify_bench measure FILE [N] | pdguard ROOT [N]\n");
+	fprintf(stderr, "Usage: fanotify_bench measure FILE [N] | pdguard ROOT [N] | floor FILE [N]\n");
 	return 64;
 }

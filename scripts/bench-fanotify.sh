@@ -42,15 +42,18 @@ cleanup() {
 }
 trap cleanup EXIT
 mount -t tmpfs -o size=64m,mode=0755 pdg-fanbench "$W" || skip "cannot mount tmpfs"
-for d in plain pd pd/shares pd/usb fap; do
+for d in plain pd pd/shares pd/usb fap floor; do
 	mkdir -p "$W/$d"
 	case $d in pd) continue ;; esac
 	mount -t tmpfs -o size=16m,mode=0755 "pdg-fb-${d//\//-}" "$W/$d" || skip "cannot mount tmpfs"
 done
 echo x >"$W/plain/f"
 echo x >"$W/fap/f"
+echo x >"$W/floor/f"
 
 base=$("$BIN" measure "$W/plain/f" "$N") || skip "cannot measure"
+# the floor: a responder that only reads, allows and closes (what any fanotify driver pays)
+floor=$(timeout 300 "$BIN" floor "$W/floor/f" "$N" | awk '$1 == "floor" {print $2}')
 pd_out=$(timeout 300 "$BIN" pdguard "$W/pd" "$N" 2>"$W/pdguard.err") ||
 	{ sed 's/^/# /' "$W/pdguard.err"; skip "the pdguard driver did not start"; }
 pd_lab=$(awk '$1 == "pdguard-labelled" {print $2}' <<<"$pd_out")
@@ -122,6 +125,10 @@ fapver=$(dpkg-query -W -f '${Version}' fapolicyd 2>/dev/null || echo "?")
 printf '%-64s %10s %12s\n' "case (open+close of one small file on tmpfs, $N x 7, median)" \
 	"µs/open" "overhead µs"
 printf '%-64s %10s %12s\n' "nothing attached (before)" "$(us "$base")" "-"
+if [ -n "$floor" ]; then
+	printf '%-64s %10s %12s\n' "least possible: a responder that reads, allows, closes" \
+		"$(us "$floor")" "$(over "$floor" "$base")"
+fi
 printf '%-64s %10s %12s\n' "pdguard: PD-labelled file, inode mark, allowed read, logged" \
 	"$(us "$pd_lab")" "$(over "$pd_lab" "$base")"
 printf '%-64s %10s %12s\n' "pdguard: unlabelled file on a USB-zone filesystem (fs mark)" \
@@ -139,6 +146,13 @@ if [ -n "$fap" ]; then
 	awk -v f="$fap" -v b="$base" -v l="$pd_lab" -v u="$pd_usb" 'BEGIN {
 		printf "fapolicyd overhead / pdguard overhead: %.1fx (labelled file), %.1fx (USB mount)\n",
 			(f - b) / (l - b), (f - b) / (u - b) }'
+fi
+if [ -n "$floor" ]; then
+	awk -v f="${fap:-0}" -v b="$base" -v l="$pd_lab" -v u="$pd_usb" -v m="$floor" 'BEGIN {
+		printf "overhead / least possible: pdguard %.1fx (labelled), %.1fx (USB)", \
+			(l - b) / (m - b), (u - b) / (m - b)
+		if (f > 0) printf ", fapolicyd %.1fx", (f - b) / (m - b)
+		printf "\n" }'
 fi
 echo "(pdguard marks only PD files, USB mounts and cloud folders: every other open on the" \
 	"machine costs nothing; fapolicyd marks every mount of its watch_fs types)"

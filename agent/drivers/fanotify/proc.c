@@ -106,6 +106,98 @@ int fan_proc_uid(pid_t pid, struct proc_info *p)
 	return 0;
 }
 
+/* The fields of /proc/PID/status an opener's decision uses. Return: 0 or -EBADMSG. */
+static int parse_status(const char *buf, struct proc_info *p)
+{
+	unsigned int r, e, sv, fs, threads;
+	const char *s;
+	int ppid, pgid;
+	size_t n;
+
+	s = strstr(buf, "\nUid:");
+	if (!s || sscanf(s + 5, "%u %u %u %u", &r, &e, &sv, &fs) != 4)
+		return -EBADMSG;
+	if (!(s = strstr(buf, "\nPPid:")) || sscanf(s + 6, "%d", &ppid) != 1)
+		return -EBADMSG;
+	/* the group as seen from our namespace: NSpgid's first number */
+	if (!(s = strstr(buf, "\nNSpgid:")) || sscanf(s + 8, "%d", &pgid) != 1)
+		return -EBADMSG;
+	if (!(s = strstr(buf, "\nThreads:")) || sscanf(s + 9, "%u", &threads) != 1)
+		return -EBADMSG;
+	if (strncmp(buf, "Name:\t", 6))
+		return -EBADMSG;
+	n = strcspn(buf + 6, "\n");
+	snprintf(p->comm, sizeof(p->comm), "%.*s", (int)n, buf + 6);
+	p->ppid = ppid;
+	p->pgid = pgid;
+	p->threads = threads;
+	p->uid = fs;
+	p->have_uid = true;
+	return 0;
+}
+
+void fan_proc_cache_close(struct driver *d)
+{
+	size_t i;
+
+	for (i = 0; i < PROC_CACHE; i++) {
+		if (d->procs[i].fd >= 0)
+			close(d->procs[i].fd);
+		d->procs[i].fd = -1;
+	}
+}
+
+/*
+ * An opener's current uid, group, parent and threads in one pread of its /proc/PID/status,
+ * kept open across its requests (a process opening many files pays one system call, not
+ * seven). The start time, which does not change, comes from /proc/PID/stat when the slot is
+ * filled; the slot's descriptor is opened first, so a number given to another process between
+ * the two reads makes the first pread fail rather than pair one process's start with another's
+ * status. Anything unexpected falls back to reading /proc afresh.
+ */
+int fan_proc_opener(struct driver *d, pid_t pid, struct proc_info *p)
+{
+	size_t i = (size_t)pid % PROC_CACHE;
+	char path[64], buf[4096];
+	struct proc_info q = { 0 };
+	ssize_t n;
+	int fd;
+
+	if (d->procs[i].fd >= 0 && d->procs[i].pid == pid) {
+		n = pread(d->procs[i].fd, buf, sizeof(buf) - 1, 0);
+		if (n > 0) {
+			buf[n] = '\0';
+			if (!parse_status(buf, p)) {
+				p->pid = pid;
+				p->start = d->procs[i].start;
+				p->have_stat = true;
+				return 0;
+			}
+		}
+	}
+	/* empty, another process's, or gone: fill the slot again */
+	if (d->procs[i].fd >= 0)
+		close(d->procs[i].fd);
+	d->procs[i].fd = -1;
+	snprintf(path, sizeof(path), "/proc/%d/status", (int)pid);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd >= 0 && !fan_proc_stat(pid, &q) &&
+	    (n = pread(fd, buf, sizeof(buf) - 1, 0)) > 0) {
+		buf[n] = '\0';
+		if (!parse_status(buf, &q)) {
+			*p = q;
+			d->procs[i].pid = pid;
+			d->procs[i].start = q.start;
+			d->procs[i].fd = fd;
+			return 0;
+		}
+	}
+	if (fd >= 0)
+		close(fd);
+	fan_proc_stat(pid, p);
+	return fan_proc_uid(pid, p);
+}
+
 void fan_proc_exe(pid_t pid, char *buf, size_t len)
 {
 	char path[64];

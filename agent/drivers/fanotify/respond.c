@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "lib/vocab.h"
+#include "state/fileid.h"
 #include "state/labels.h"
 
 #include "drivers/fanotify/internal.h"
@@ -254,6 +255,7 @@ static void decide(struct driver *d, int fd, pid_t pid, struct verdict *v)
 	struct reason_args ra = { 0 };
 	struct pdguard_label_xattr x;
 	struct label_entry e;
+	struct file_id id;
 	struct stat st;
 	unsigned int reason;
 	uint32_t cats, noted, tcats;
@@ -261,7 +263,8 @@ static void decide(struct driver *d, int fd, pid_t pid, struct verdict *v)
 	char roles[128];
 
 	v->p.pid = pid;
-	if (fstat(fd, &st) || !S_ISREG(st.st_mode))
+	/* one statx: the type, and the identity a cached label must match */
+	if (fileid_of_fd(fd, &id, &st) || !S_ISREG(st.st_mode))
 		return;
 	v->dev = st.st_dev;
 	v->ino = st.st_ino;
@@ -269,7 +272,7 @@ static void decide(struct driver *d, int fd, pid_t pid, struct verdict *v)
 	noted = fan_noted_cats(d, st.st_dev, st.st_ino);
 	cats = 0;
 	/* the state's label only while it is for this file; else the file's own attribute */
-	if (!labels_lookup(d->env.st, d->env.log, fd, NULL, &e)) {
+	if (!labels_lookup_id(d->env.st, d->env.log, fd, NULL, &id, &e)) {
 		level = e.level;
 		cats = e.categories;
 	} else if (!labels_get_fd(fd, &x)) {
@@ -279,16 +282,13 @@ static void decide(struct driver *d, int fd, pid_t pid, struct verdict *v)
 	if (level == PDGUARD_LEVEL_NONE)
 		cats = 0;
 	cats |= noted;
-	if (cats)
-		fan_fd_path(fd, v->path, sizeof(v->path));
+	/* the path is for the log, resolved after the answer, unless a zone needs it */
 	v->zone = fan_zone_of(d, st.st_dev, fd, v->path, sizeof(v->path));
 	if (!cats && !v->zone)
 		return;		/* a file no longer labelled; its mark goes with the next label() */
 	if (v->zone)
 		fan_drain_notif(d);	/* `cat pd > /tmp/x; cp /tmp/x /usb/`: note /tmp/x first */
-	fan_proc_stat(pid, &v->p);
-	if (cats)
-		fan_proc_uid(pid, &v->p);
+	fan_proc_opener(d, pid, &v->p);
 	pthread_mutex_lock(&d->lock);
 	if (cats) {
 		v->log = true;
@@ -326,8 +326,6 @@ static void decide(struct driver *d, int fd, pid_t pid, struct verdict *v)
 		if (tcats) {
 			struct reason_args za = { .cats = tcats, .zone = v->zone };
 
-			if (!v->path[0])
-				fan_fd_path(fd, v->path, sizeof(v->path));
 			if (!v->p.have_uid)
 				fan_proc_uid(pid, &v->p);
 			v->deny = true;
@@ -411,6 +409,9 @@ static void handle_perm(struct driver *d)
 		decide(d, pend[k]->fd, pend[k]->pid, &v);
 		ours = answer(d, pend[k], !v.deny || fan_audit_mode(d));
 		d->busy_since_ns = 0;
+		/* the opener goes on; the name is only for the log */
+		if (v.log && ours > 0 && !v.path[0])
+			fan_fd_path(pend[k]->fd, v.path, sizeof(v.path));
 		pend_done(d, pend[k]);
 		/* answered first, logged after: the opener does not wait for our disk */
 		if (v.log && ours > 0)
