@@ -89,7 +89,7 @@ start_agent() {
 		wait_for bash -c "'$pd' label get '$f' | grep -q ': pd '"
 }
 
-echo "1..16"
+echo "1..17"
 check "the agent runs on the fanotify driver with the PD file labelled" start_agent
 check "HR reads the file" as pdga-hr cat "$f"
 check "a plain copy to the stick is refused" refused usb as pdga-hr cp "$f" "$d/usb/"
@@ -150,6 +150,15 @@ touch "$d/go2"
 wait "$holder"
 check "a descriptor held from before the label, after an earlier zone open: refused" \
 	wait_for denied_since usb "$before_held"
+
+# a shell that wrote the stick once (holding a harmless pipe then) takes a new pipe from a
+# reader of PD in another session and writes what comes through it onto the stick itself
+check "a shell's later pipe from a PD reader, written to the stick by the shell: refused" \
+	refused usb as pdga-hr bash -c "exec 3< <(echo harmless; sleep 5)
+		: > '$d/usb/first'
+		exec 4< <(setsid cat '$f')
+		sleep 1
+		while IFS= read -r l <&4; do printf '%s\\n' \"\$l\"; done > '$d/usb/later'"
 
 # one process, two users: HR reads, then (root underneath) it becomes a user without the role.
 # The driver keeps the opener's /proc status open between requests; what it reads must be the

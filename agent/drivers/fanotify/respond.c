@@ -204,28 +204,31 @@ static unsigned int read_reason(struct driver *d, struct verdict *v, uint32_t ca
 /*
  * A zone opener at one end of a pipeline: the taint of whoever holds its pipes (`cat pd |
  * setsid tee /usb/x`, whatever their session or group). It is also remembered, so a peer that
- * reads PD later taints it then (taint.c): the look through /proc is made once per process,
- * at its first zone open, and only for a process that holds pipes.
+ * reads PD later taints it then (taint.c). The look through /proc is made at every zone open of
+ * a process that holds pipes: a process may take new pipes after its first zone open (`exec 4<
+ * <(cat pd)` in a shell that already wrote the stick), and those carry data as well.
  */
 static uint32_t pipe_peer_cats(struct driver *d, const struct proc_info *p)
 {
 	uint64_t pipes[FAN_MAX_PIPES];
 	pid_t peers[64];
 	uint32_t cats = 0;
-	int n, k, i;
+	int n, k, i, slot = -1;
 
-	pthread_mutex_lock(&d->lock);
-	for (i = 0; i < ZONE_WRITERS; i++)
-		if (d->zwriters[i].used && d->zwriters[i].pid == p->pid &&
-		    d->zwriters[i].start == p->start) {
-			pthread_mutex_unlock(&d->lock);
-			return 0;	/* known: a peer's taint reaches it through taint.c */
-		}
-	pthread_mutex_unlock(&d->lock);
 	/* the pipes it reads from: what a tainted writer put there flows to the zone file */
 	n = fan_proc_pipes(p->pid, false, pipes, FAN_MAX_PIPES);
-	if (!n)
+	pthread_mutex_lock(&d->lock);
+	for (i = 0; i < ZONE_WRITERS && slot < 0; i++)
+		if (d->zwriters[i].used && d->zwriters[i].pid == p->pid &&
+		    d->zwriters[i].start == p->start)
+			slot = i;
+	if (!n) {
+		if (slot >= 0)
+			d->zwriters[slot].used = false;	/* holds none now */
+		pthread_mutex_unlock(&d->lock);
 		return 0;
+	}
+	pthread_mutex_unlock(&d->lock);
 	k = fan_pipe_holders(pipes, n, p->pid, peers, 64);
 	pthread_mutex_lock(&d->lock);
 	cats = fan_pipes_taint(d, pipes, n);
@@ -235,12 +238,13 @@ static uint32_t pipe_peer_cats(struct driver *d, const struct proc_info *p)
 		if (!fan_proc_stat(peers[i], &q))
 			cats |= fan_taint_of(d, &q, false);
 	}
-	i = (int)(d->next_zwriter++ % ZONE_WRITERS);
-	d->zwriters[i].used = true;
-	d->zwriters[i].pid = p->pid;
-	d->zwriters[i].start = p->start;
-	d->zwriters[i].npipes = n;
-	memcpy(d->zwriters[i].pipes, pipes, (size_t)n * sizeof(pipes[0]));
+	if (slot < 0 || !d->zwriters[slot].used || d->zwriters[slot].pid != p->pid)
+		slot = (int)(d->next_zwriter++ % ZONE_WRITERS);
+	d->zwriters[slot].used = true;
+	d->zwriters[slot].pid = p->pid;
+	d->zwriters[slot].start = p->start;
+	d->zwriters[slot].npipes = n;
+	memcpy(d->zwriters[slot].pipes, pipes, (size_t)n * sizeof(pipes[0]));
 	d->any_zwriter = true;
 	pthread_mutex_unlock(&d->lock);
 	return cats;
