@@ -691,6 +691,43 @@ int eventlog_write(struct eventlog *log, const struct event *ev)
 	return ret;
 }
 
+int eventlog_write_many(struct eventlog *log, const struct event *evs, size_t n)
+{
+	eventlog_observer_fn obs;
+	void *obs_ctx;
+	size_t i, done = 0;
+	off_t size;
+	int ret;
+
+	if (!n)
+		return 0;
+	if (n > EVENTLOG_BATCH_MAX)
+		return -EINVAL;
+	pthread_mutex_lock(&log->lock);
+	ret = lock_current(log, &size);
+	if (ret) {
+		log->failed += n;
+		pthread_mutex_unlock(&log->lock);
+		return ret;
+	}
+	bool ok[EVENTLOG_BATCH_MAX];
+
+	for (i = 0; i < n; i++) {
+		seal_if_due(log, &size);
+		/* each failure is counted by append_locked(); the next line may still go */
+		ok[i] = !append_locked(log, &evs[i], &size);
+		done += ok[i];
+	}
+	flock(log->fd, LOCK_UN);
+	obs = log->observer;
+	obs_ctx = log->observer_ctx;
+	pthread_mutex_unlock(&log->lock);
+	for (i = 0; obs && i < n; i++)
+		if (ok[i])
+			obs(obs_ctx, &evs[i]);
+	return done ? (int)done : -EIO;
+}
+
 void eventlog_set_observer(struct eventlog *log, eventlog_observer_fn fn, void *ctx)
 {
 	pthread_mutex_lock(&log->lock);

@@ -76,6 +76,14 @@ struct eventlog;
 int eventlog_open(struct eventlog **out, const char *path);
 /* Append one event (thread-safe). Return: 0 or -errno; a failure is counted, never silent. */
 int eventlog_write(struct eventlog *log, const struct event *ev);
+/*
+ * eventlog_write() of @n events in order, under one lock of the file: a driver's logger
+ * writing a burst pays the locking once; each failed line is counted, and the rest are still
+ * tried. @n is at most EVENTLOG_BATCH_MAX. Return: the number written, or -errno when none
+ * was (-EINVAL for too many).
+ */
+#define EVENTLOG_BATCH_MAX 64
+int eventlog_write_many(struct eventlog *log, const struct event *evs, size_t n);
 /**
  * eventlog_rotate() - start a new file, keeping @keep older ones (path.1 newest ... path.keep)
  *

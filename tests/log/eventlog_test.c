@@ -130,6 +130,50 @@ TEST_F(log, intact_log_verifies_and_resumes)
 	EXPECT_EQ(0600, st.st_mode & 0777);
 }
 
+static int observed;
+
+static void count_observed(void *ctx, const struct event *ev)
+{
+	observed++;
+}
+
+/* A logger's burst: one lock of the file, the same chain as one write at a time. */
+TEST_F(log, a_burst_written_at_once_chains_like_single_writes)
+{
+	struct event evs[EVENTLOG_BATCH_MAX + 1];
+	struct eventlog *log;
+	uint64_t lines, bad;
+	char p[EVENTLOG_BATCH_MAX][64];
+	int i;
+
+	ASSERT_EQ(0, write_events(self->path, 3, 0));
+	ASSERT_EQ(0, eventlog_open(&log, self->path));
+	eventlog_set_observer(log, count_observed, NULL);
+	for (i = 0; i <= EVENTLOG_BATCH_MAX; i++) {
+		evs[i] = (struct event){ .op = "open", .decision = "allow", .reason = "role hr",
+					 .uid = 1000, .pid = 77, .comm = "cp", .exe = "/usr/bin/cp",
+					 .label = "pd", .categories = PDGUARD_CAT_BASIC,
+					 .driver = "fanotify" };
+		if (i < EVENTLOG_BATCH_MAX) {
+			snprintf(p[i], sizeof(p[i]), "/srv/hr/burst-%d.csv", i);
+			evs[i].path = p[i];
+		}
+	}
+	observed = 0;
+	EXPECT_EQ(-EINVAL, eventlog_write_many(log, evs, EVENTLOG_BATCH_MAX + 1));
+	EXPECT_EQ(0, observed);
+	EXPECT_EQ(EVENTLOG_BATCH_MAX, eventlog_write_many(log, evs, EVENTLOG_BATCH_MAX));
+	EXPECT_EQ(EVENTLOG_BATCH_MAX, observed);
+	EXPECT_EQ(0, eventlog_write_many(log, evs, 0));
+	eventlog_close(log);
+	ASSERT_EQ(0, write_events(self->path, 2, 3));	/* and single writes go on after it */
+	ASSERT_EQ(0, eventlog_verify(self->path, NULL, &lines, &bad, NULL));
+	EXPECT_EQ(3 + EVENTLOG_BATCH_MAX + 2, lines);
+	/* in order: the burst's last path just before the single writes */
+	ASSERT_EQ(0, pdg_system_f("grep -n burst-63.csv %s | grep -q '^%d:'", self->path,
+				3 + EVENTLOG_BATCH_MAX));
+}
+
 TEST_F(log, rotated_files_verify_as_one_chain)
 {
 	char p1[160], p2[160], last[65];

@@ -7,16 +7,16 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "drivers/fanotify/internal.h"
 
-/* Write one event: the logger thread, never the responder. The daemon's alerts hear of it. */
-static void write_event(struct driver *d, struct verdict *v)
+/* The event of @v (@exe: PATH_MAX bytes for its executable). */
+static struct event verdict_event(struct verdict *v, char *exe)
 {
-	char exe[PATH_MAX];
 	struct event ev = event_make(v->op ? v->op : "open", v->decision, v->reason);
 
-	fan_proc_exe(v->p.pid, exe, sizeof(exe));
+	fan_proc_exe(v->p.pid, exe, PATH_MAX);
 	ev.uid = v->p.have_uid ? v->p.uid : (uint32_t)-1;
 	ev.pid = v->p.pid;
 	ev.comm = v->p.comm[0] ? v->p.comm : NULL;
@@ -30,6 +30,15 @@ static void write_event(struct driver *d, struct verdict *v)
 	ev.pd_access = v->pd_read || v->deny;
 	ev.dev = v->dev;
 	ev.ino = v->ino;
+	return ev;
+}
+
+/* Write one event now (no memory to queue it). The daemon's alerts hear of it. */
+static void write_event(struct driver *d, struct verdict *v)
+{
+	char exe[PATH_MAX];
+	struct event ev = verdict_event(v, exe);
+
 	if (d->env.log)
 		eventlog_write(d->env.log, &ev);
 }
@@ -37,7 +46,8 @@ static void write_event(struct driver *d, struct verdict *v)
 /*
  * Queue an event for the logger thread: the responder answers the next request while the event
  * is hashed and written. A full queue makes the responder wait (events are never dropped); the
- * watchdog answers requests meanwhile.
+ * watchdog answers requests meanwhile. Only the first event into an empty queue wakes the
+ * logger: the rest of a burst is written with it.
  */
 void fan_emit(struct driver *d, struct verdict *v)
 {
@@ -59,14 +69,22 @@ void fan_emit(struct driver *d, struct verdict *v)
 	while (d->qn == LOGQ && !d->qstop)
 		pthread_cond_wait(&d->qspace, &d->qlock);
 	d->q[(d->qhead + d->qn++) % LOGQ] = copy;
-	pthread_cond_signal(&d->qready);
+	if (d->qn == 1)
+		pthread_cond_signal(&d->qready);
 	pthread_mutex_unlock(&d->qlock);
 }
+
+/* How long the logger lets a burst gather once woken: one lock and wake-up for many events. */
+#define LOG_GATHER_NS	2000000LL
 
 void *fan_logger_main(void *arg)
 {
 	struct driver *d = arg;
-	struct verdict *v;
+	struct verdict *batch[EVENTLOG_BATCH_MAX];
+	struct event evs[EVENTLOG_BATCH_MAX];
+	char (*exes)[PATH_MAX] = malloc(sizeof(*exes) * EVENTLOG_BATCH_MAX);
+	struct timespec until;
+	size_t i, k;
 
 	for (;;) {
 		pthread_mutex_lock(&d->qlock);
@@ -76,14 +94,36 @@ void *fan_logger_main(void *arg)
 			pthread_mutex_unlock(&d->qlock);
 			break;
 		}
-		v = d->q[d->qhead];
-		d->qhead = (d->qhead + 1) % LOGQ;
-		d->qn--;
-		pthread_cond_signal(&d->qspace);
+		if (!d->qstop && d->qn < EVENTLOG_BATCH_MAX) {
+			clock_gettime(CLOCK_REALTIME, &until);
+			until.tv_nsec += LOG_GATHER_NS;
+			if (until.tv_nsec >= 1000000000L) {
+				until.tv_sec++;
+				until.tv_nsec -= 1000000000L;
+			}
+			/* woken early only by the stop */
+			pthread_cond_timedwait(&d->qready, &d->qlock, &until);
+		}
+		k = exes ? (d->qn < EVENTLOG_BATCH_MAX ? d->qn : EVENTLOG_BATCH_MAX) : 1;
+		for (i = 0; i < k; i++) {
+			batch[i] = d->q[d->qhead];
+			d->qhead = (d->qhead + 1) % LOGQ;
+		}
+		d->qn -= k;
+		pthread_cond_broadcast(&d->qspace);
 		pthread_mutex_unlock(&d->qlock);
-		write_event(d, v);
-		free(v);
+		if (!exes) {
+			write_event(d, batch[0]);
+		} else {
+			for (i = 0; i < k; i++)
+				evs[i] = verdict_event(batch[i], exes[i]);
+			if (d->env.log)
+				eventlog_write_many(d->env.log, evs, k);
+		}
+		for (i = 0; i < k; i++)
+			free(batch[i]);
 	}
+	free(exes);
 	return NULL;
 }
 

@@ -271,6 +271,19 @@ static int fd_accmode(pid_t pid, const char *fd)
 	return f ? (int)(strtoul(f + 6, NULL, 8) & O_ACCMODE) : -1;
 }
 
+/* How /proc/PID/fd/N was opened, from the link's mode: O_RDONLY, O_WRONLY, O_RDWR, -1. */
+static int fd_link_accmode(const char *path)
+{
+	struct stat st;
+	bool r, w;
+
+	if (lstat(path, &st) || !S_ISLNK(st.st_mode))
+		return -1;
+	r = st.st_mode & S_IRUSR;
+	w = st.st_mode & S_IWUSR;
+	return r && w ? O_RDWR : w ? O_WRONLY : r ? O_RDONLY : -1;
+}
+
 int fan_proc_pipes(pid_t pid, bool writing, uint64_t *out, int max)
 {
 	char dir[64], path[320], link[64];
@@ -295,8 +308,12 @@ int fan_proc_pipes(pid_t pid, bool writing, uint64_t *out, int max)
 		link[k] = '\0';
 		if (sscanf(link, "pipe:[%llu]", &ino) != 1)
 			continue;
-		/* data flows from a write end into a read end: only the wanted end counts */
-		acc = fd_accmode(pid, de->d_name);
+		/* data flows from a write end into a read end: only the wanted end counts. The
+		 * link's own mode says how the descriptor was opened (u+r read, u+w write); fdinfo
+		 * when the link is gone meanwhile */
+		acc = fd_link_accmode(path);
+		if (acc < 0)
+			acc = fd_accmode(pid, de->d_name);
 		if (acc < 0 || (acc != O_RDWR && (acc == O_WRONLY) != writing))
 			continue;
 		for (i = 0; i < n && out[i] != ino; i++)
