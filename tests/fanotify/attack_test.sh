@@ -89,7 +89,7 @@ start_agent() {
 		wait_for bash -c "'$pd' label get '$f' | grep -q ': pd '"
 }
 
-echo "1..17"
+echo "1..18"
 check "the agent runs on the fanotify driver with the PD file labelled" start_agent
 check "HR reads the file" as pdga-hr cat "$f"
 check "a plain copy to the stick is refused" refused usb as pdga-hr cp "$f" "$d/usb/"
@@ -159,6 +159,14 @@ check "a shell's later pipe from a PD reader, written to the stick by the shell:
 		exec 4< <(setsid cat '$f')
 		sleep 1
 		while IFS= read -r l <&4; do printf '%s\\n' \"\$l\"; done > '$d/usb/later'"
+
+# the pipe behind 940 other descriptors (the shell reads it where it is, at 999): the driver
+# reads the whole descriptor list
+check "a pipe from a PD reader held after 940 other descriptors, copied to the stick: refused" \
+	refused usb as pdga-hr bash -c "for i in \$(seq 10 950); do eval \"exec \$i</dev/null\"; done
+		exec 999< <(setsid cat '$f')
+		sleep 1
+		while IFS= read -r -u 999 l; do printf '%s\\n' \"\$l\"; done > '$d/usb/many'"
 
 # one process, two users: HR reads, then (root underneath) it becomes a user without the role.
 # The driver keeps the opener's /proc status open between requests; what it reads must be the
