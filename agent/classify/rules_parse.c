@@ -454,7 +454,6 @@ static int ini_handler_fn(void *user, const char *section, const char *name, con
 	}
 	if (!once(ps, key))
 		return 1;
-	ps->nkeys++;
 	if (ps->kind == SEC_RULE)
 		rule_key(ps, key, value);
 	else
@@ -478,7 +477,6 @@ static void section_reset(struct parse_state *ps)
 	ps->refs = NULL;
 	ps->nrefs = 0;
 	ps->nseen = 0;
-	ps->nkeys = 0;
 	ps->shadow = -1;
 	ps->sec_error = false;
 	ps->have_key = false;
@@ -513,13 +511,17 @@ static void rule_disable(struct parse_state *ps, const char *name)
 }
 
 /*
- * A later layer's "[rule NAME]" with nothing but "enabled = no": switch the earlier layer's rule
- * off without restating it. In the first layer such a section is an ordinary (incomplete) rule.
+ * A later layer's "[rule NAME]" with nothing but "enabled = no" (and perhaps a description, to
+ * say why): switch the earlier layer's rule off without restating it. In the first layer such a
+ * section is an ordinary (incomplete) rule.
  */
 static bool disables_only(const struct parse_state *ps)
 {
-	return ps->rs->layer > 0 && ps->nkeys == 1 && ps->nseen == 1 &&
-	       !strcmp(ps->seen[0].key, "enabled") && !ps->rule.enabled;
+	const struct rule *r = &ps->rule;
+
+	return ps->rs->layer > 0 && ps->nseen == 1 && !strcmp(ps->seen[0].key, "enabled") &&
+	       !r->enabled && !r->pattern && !r->exclude_pattern && !r->ncontext &&
+	       !r->nexclude && !ps->nrefs;
 }
 
 static void section_end(struct parse_state *ps)

@@ -53,7 +53,6 @@ struct parse_state {
 	int sec_line;
 	bool sec_error;
 	long shadow;	  /* the earlier layer's rule or family (by kind) this section replaces, or -1 */
-	size_t nkeys;	  /* keys accepted in this section */
 	struct rule rule;
 	struct rule_family fam;
 	struct pattern_part *parts, *xparts;

@@ -149,7 +149,9 @@ TEST_F(layers, enabled_no_alone_disables_a_shipped_rule)
 {
 	char names[128], want[256];
 
-	ASSERT_EQ(0, put(self->local, "50-off.conf", "[rule num]\nenabled = no\n"));
+	/* a description may say why */
+	ASSERT_EQ(0, put(self->local, "50-off.conf",
+			 "[rule num]\ndescription = too noisy on our order forms\nenabled = no\n"));
 	ASSERT_EQ(0, rules_load_layers_all(self->dirs, 2, &self->rs, &self->errs));
 	ASSERT_EQ(1, self->rs->nrules);
 	EXPECT_EQ(NULL, find_rule(self->rs, "num"));
