@@ -623,6 +623,8 @@ static void print_screen(struct daemon *d, size_t cached)
 	printf("pdguard starting: policy %s, mode %s\n", d->opts->config,
 	       d->cfg->mode == PDGUARD_MODE_ENFORCE ? "enforce" :
 	       "audit (nothing is refused; would-deny events show what enforce would refuse)");
+	for (i = 1; i < d->cfg->files.n; i++)
+		printf("  policy drop-in: %s\n", d->cfg->files.v[i]);
 	if (d->opts->once)
 		printf("  drivers: not started (--once: classify, label and exit)\n");
 	else

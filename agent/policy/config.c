@@ -606,6 +606,11 @@ static bool safe_owner(struct parse *p, const struct stat *st, const char *what)
 			  "root (chmod o-w)", what);
 		return false;
 	}
+	if ((st->st_mode & S_IWGRP) && st->st_gid != 0) {
+		add_error(p, "%s is writable by group %u: a drop-in must be writable only by root "
+			  "(chmod g-w)", what, (unsigned int)st->st_gid);
+		return false;
+	}
 	if (st->st_uid != 0 && st->st_uid != geteuid()) {
 		add_error(p, "%s belongs to uid %u: a drop-in must belong to root", what,
 			  (unsigned int)st->st_uid);

@@ -169,6 +169,31 @@ TEST_F(dropin, unsafe_dropins_are_refused)
 	config_errors_free(&self->errs);
 	config_free(&self->cfg);
 
+	/* group-writable (only root's group may) and another user's: needs root to set up */
+	ASSERT_EQ(0, chmod(self->dropins, 0755));
+	if (geteuid())
+		goto not_root;
+	ASSERT_EQ(0, chown(path, 0, 100));
+	ASSERT_EQ(0, chmod(path, 0664));
+	EXPECT_EQ(-EINVAL, config_load(self->conf, &self->cfg, &self->errs));
+	ASSERT_EQ(1, self->errs.n);
+	EXPECT_STREQ("the file is writable by group 100: a drop-in must be writable only by root "
+		     "(chmod g-w)", self->errs.v[0].msg);
+	config_errors_free(&self->errs);
+	config_free(&self->cfg);
+	ASSERT_EQ(0, chmod(path, 0644));
+	ASSERT_EQ(0, chown(path, 65534, 0));
+	EXPECT_EQ(-EINVAL, config_load(self->conf, &self->cfg, &self->errs));
+	ASSERT_EQ(1, self->errs.n);
+	EXPECT_STREQ("the file belongs to uid 65534: a drop-in must belong to root",
+		     self->errs.v[0].msg);
+	config_errors_free(&self->errs);
+	config_free(&self->cfg);
+	ASSERT_EQ(0, chown(path, 0, 0));
+	ASSERT_EQ(0, config_load(self->conf, &self->cfg, &self->errs));
+	config_free(&self->cfg);
+not_root:
+
 	/* a directory named like a drop-in, and FILE.d that is not a directory */
 	ASSERT_EQ(0, chmod(self->dropins, 0755));
 	ASSERT_EQ(0, unlink(path));
