@@ -24,7 +24,7 @@ grep -qw overlay /proc/filesystems || modprobe overlay 2>/dev/null ||
 	pdg_skip_all "no overlayfs in this kernel"
 PDG_NS_TIMEOUT=1500 pdg_private_ns "$0" "$@"
 tap_version
-echo "1..18"
+echo "1..19"
 R=$(mktemp -d /tmp/pdg-install-XXXXXX)
 mount -t tmpfs -o size=3g pdg-install "$R"
 mkdir -p "$R/up" "$R/work" "$R/root"
@@ -92,7 +92,12 @@ check "remove takes the agent and the module, keeps the policy" bash -c \
 	 ! ls '$R'/root/lib/modules/*/updates/dkms/pdguard.ko* >/dev/null 2>&1"
 in_root dpkg -P pdguard pdguard-dkms >"$R/purge.out" 2>&1
 check "purge works" test $? -eq 0 || diag "$R/purge.out"
-check "purge takes the policy and the unit's enablement" bash -c \
-	"[ ! -e '$R/root/etc/pdguard' ] &&
-	 [ ! -e '$R/root/etc/systemd/system/multi-user.target.wants/pdguard.service' ]"
+# dpkg removes what the package shipped; files the administrator wrote there stay (dpkg says so)
+check "purge takes the policy and the unit's enablement, not the administrator's own files" bash -c \
+	"[ ! -e '$R/root/etc/pdguard/pdguard.conf' ] &&
+	 [ ! -e '$R/root/etc/systemd/system/multi-user.target.wants/pdguard.service' ] &&
+	 [ -f '$R/root/etc/pdguard/pdguard.conf.d/50-local.conf' ] &&
+	 [ -f '$R/root/etc/pdguard/rules.d/50-local.conf' ]"
+check "nothing else is left in /etc/pdguard" bash -c \
+	"[ \"\$(cd '$R/root/etc/pdguard' && find . -type f | sort | tr '\n' ' ')\" = './pdguard.conf.d/50-local.conf ./rules.d/50-local.conf ' ]"
 exit $((nfail > 0))
