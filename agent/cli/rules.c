@@ -54,8 +54,8 @@ static void usage(FILE *f)
 		"       and why (wrong check digit, impossible date, never issued, BIN (company\n"
 		"       id), no context word within N chars, excluded by ...); then each rule's\n"
 		"       verdict (minimum count, share of valid matches), the keyword families\n"
-		"       found, and the file's label. The layers' overrides and disabled rules are\n"
-		"       listed first.\n"
+		"       found, and the file's label. With several directories, each rule's FILE:LINE\n"
+		"       and the layers' overrides and disabled rules are listed first.\n"
 		"\n"
 		"Options of test:\n"
 		"  --rules DIR             the rules to test (default as above); repeat to layer\n"
@@ -394,6 +394,10 @@ static int rules_test(int argc, char **argv)
 	if (!ret || ret == -EINVAL) {
 		printf("rules: %s: %zu rules, %zu families\n", l.names, rs->nrules,
 		       rs->nfamilies);
+		/* with layers, which file each rule comes from is worth a line */
+		for (size_t k = 0; l.n > 1 && k < rs->nrules; k++)
+			printf("from: rule '%s': %s:%d\n", rs->rules[k].name, rs->rules[k].file,
+			       rs->rules[k].line);
 		print_layering(rs);
 	}
 	if (ret == -EINVAL)

@@ -43,8 +43,8 @@ check "enabled = no in a local file removes the shipped rule's finding" \
 	bash -c "grep -q '\"rule\":\"iin\"' '$tmp/off.json' && ! grep -q '\"rule\":\"phone-kz\"' '$tmp/off.json'"
 
 "$pd" rules test --rules "$shipped" --rules "$tmp/local" "$tmp/docs/staff.csv" >"$tmp/test.out" 2>&1
-check "rules test names the override" \
-	grep -q "^override: rule 'iin': $tmp/local/50-iin.conf:1 replaces $shipped/20-kz-identifiers.conf:5$" "$tmp/test.out"
+check "rules test names each rule's file and the override" bash -c \
+	"grep -qx \"from: rule 'iin': $tmp/local/50-iin.conf:1\" '$tmp/test.out' && grep -qx \"from: rule 'iban-kz': $shipped/30-financial.conf:5\" '$tmp/test.out' && grep -q \"^override: rule 'iin': $tmp/local/50-iin.conf:1 replaces $shipped/20-kz-identifiers.conf:5$\" '$tmp/test.out'"
 check "rules test names the disabled rule" \
 	grep -q "^disabled: rule 'phone-kz': by $tmp/local/60-phone.conf:1 (defined at $shipped/40-contacts.conf:5)$" "$tmp/test.out"
 
