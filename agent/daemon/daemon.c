@@ -623,6 +623,8 @@ static void print_screen(struct daemon *d, size_t cached)
 	printf("pdguard starting: policy %s, mode %s\n", d->opts->config,
 	       d->cfg->mode == PDGUARD_MODE_ENFORCE ? "enforce" :
 	       "audit (nothing is refused; would-deny events show what enforce would refuse)");
+	for (i = 1; i < d->cfg->files.n; i++)
+		printf("  policy drop-in: %s\n", d->cfg->files.v[i]);
 	if (d->opts->once)
 		printf("  drivers: not started (--once: classify, label and exit)\n");
 	else
@@ -644,7 +646,9 @@ static void print_screen(struct daemon *d, size_t cached)
 	if (!cloud)
 		printf("  zone cloud none found in users' homes\n");
 	printf("  engine: %s\n", classifier_engine_note(d->sc.classifier));
-	printf("  rules: %zu from %s", d->sc.rules->nrules, d->cfg->rules);
+	printf("  rules: %zu from", d->sc.rules->nrules);
+	for (i = 0; i < d->cfg->rules.n; i++)
+		printf("%s%s", i ? " + " : " ", d->cfg->rules.v[i]);
 	if (d->sc.errors.n)
 		printf(" (%zu problem%s: run 'pdguard rules check')", d->sc.errors.n,
 		       d->sc.errors.n == 1 ? "" : "s");
@@ -947,11 +951,14 @@ static int daemon_start(struct daemon *d, size_t *cached)
 	seal_attach(d);
 	/* enum config_engine has enum classify_engine's values */
 	classify_set_engine(d->opts->engine >= 0 ? d->opts->engine : d->cfg->engine);
-	ret = scanner_open(&d->sc, d->cfg->rules, err, sizeof(err));
+	ret = scanner_open(&d->sc, (const char *const *)d->cfg->rules.v, d->cfg->rules.n, err,
+			   sizeof(err));
 	if (ret) {
 		fprintf(stderr, "pdguard run: %s\n", err);
-		fprintf(stderr, "Hint: check the rules with 'pdguard rules check %s'\n",
-			d->cfg->rules);
+		fprintf(stderr, "Hint: check the rules with 'pdguard rules check");
+		for (i = 0; i < d->cfg->rules.n; i++)
+			fprintf(stderr, " %s", d->cfg->rules.v[i]);
+		fprintf(stderr, "'\n");
 		return ret;
 	}
 	if (mkdir(d->cfg->state, 0700) && errno != EEXIST) {
