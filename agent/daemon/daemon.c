@@ -79,6 +79,12 @@ struct daemon {
 	struct agent_run run;		/* what STATE/agent.run says */
 	int kmod_mode;			/* the module's mode as last read, -1 unknown */
 	struct timespec cfg_ctime;	/* the policy file's ctime when it was read at start */
+	/*
+	 * Policies replaced by a reload. Drivers' threads, workers and the alerter may still hold
+	 * a pointer into one, so none is freed before the agent stops.
+	 */
+	struct config **retired;
+	size_t nretired;
 };
 
 static struct daemon *walk_daemon;	/* nftw() has no user argument */
@@ -828,12 +834,56 @@ static void log_mode_change(struct daemon *d, int old, int now, const struct sig
 
 /* ---- policy reload ---- */
 
+static bool strlist_same(const struct strlist *a, const struct strlist *b)
+{
+	size_t i;
+
+	if (a->n != b->n)
+		return false;
+	for (i = 0; i < a->n; i++)
+		if (strcmp(a->v[i], b->v[i]))
+			return false;
+	return true;
+}
+
+/*
+ * A setting the running agent cannot take without a restart, changed in @fresh: its key in
+ * @key (where it was set, when the policy says), or false. The log, the state directory, the
+ * driver and the rules are opened once at start; a reload that half-applied them would say
+ * "reloaded" while the old ones go on, so such a policy is refused whole.
+ */
+static bool needs_restart(const struct config *old, const struct config *fresh, char *key,
+			  size_t len)
+{
+	static const char *const names[] = { "log", "state", "driver", "engine", "rules" };
+	const char *origin;
+	int which = -1;
+
+	if (strcmp(old->log, fresh->log))
+		which = 0;
+	else if (strcmp(old->state, fresh->state))
+		which = 1;
+	else if (old->driver != fresh->driver)
+		which = 2;
+	else if (old->engine != fresh->engine)
+		which = 3;
+	else if (!strlist_same(&old->rules, &fresh->rules))
+		which = 4;
+	if (which < 0)
+		return false;
+	origin = which < 4 ? config_origin(fresh, which == 0 ? "agent.log" : which == 1 ?
+					   "agent.state" : which == 2 ? "agent.driver" :
+					   "agent.engine") : NULL;
+	snprintf(key, len, "%s%s%s", names[which], origin ? " at " : "", origin ? origin : "");
+	return true;
+}
+
 static void reload(struct daemon *d, const struct signalfd_siginfo *si)
 {
 	struct config_errors errs = { 0 };
 	struct config *fresh = calloc(1, sizeof(*fresh));
-	char reason[600];
-	struct config *old;
+	struct config *old, **retired;
+	char reason[600], key[300];
 
 	if (!fresh)
 		return;
@@ -856,6 +906,30 @@ static void reload(struct daemon *d, const struct signalfd_siginfo *si)
 		return;
 	}
 	old = d->cfg;
+	if (needs_restart(old, fresh, key, sizeof(key))) {
+		snprintf(reason, sizeof(reason), "new policy refused, the running one is kept: %s "
+			 "changed, which takes effect only when the agent starts; restart it "
+			 "(systemctl restart pdguard) to apply the new policy", key);
+		fprintf(stderr, "pdguard run: %s\n", reason);
+		log_info(d, "policy-reload", reason, d->opts->config, NULL);
+		config_free(fresh);
+		free(fresh);
+		d->policy_gen++;
+		run_publish(d);
+		return;
+	}
+	retired = realloc(d->retired, (d->nretired + 1) * sizeof(*retired));
+	if (!retired) {
+		snprintf(reason, sizeof(reason), "new policy refused, the running one is kept: "
+			 "out of memory");
+		log_info(d, "policy-reload", reason, d->opts->config, NULL);
+		config_free(fresh);
+		free(fresh);
+		d->policy_gen++;
+		run_publish(d);
+		return;
+	}
+	d->retired = retired;
 	pthread_mutex_lock(&d->st.lock);
 	d->cfg = fresh;
 	d->st.cfg = fresh;
@@ -874,8 +948,7 @@ static void reload(struct daemon *d, const struct signalfd_siginfo *si)
 	mode_apply(d);		/* publishes the new generation once module and maps have it */
 	printf("%s\n", reason);
 	fflush(stdout);
-	config_free(old);
-	free(old);
+	d->retired[d->nretired++] = old;	/* threads may still read it: freed at stop */
 }
 
 static void log_housekeeping(struct daemon *d, time_t now)
@@ -1235,6 +1308,11 @@ out:
 		config_free(d->cfg);
 		free(d->cfg);
 	}
+	for (size_t k = 0; k < d->nretired; k++) {
+		config_free(d->retired[k]);
+		free(d->retired[k]);
+	}
+	free(d->retired);
 	free(d);
 	return rc;
 }
