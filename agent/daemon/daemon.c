@@ -255,7 +255,7 @@ static void label_file_locked(struct daemon *d, struct classify_ctx *ctx, const 
 	struct pdguard_label_xattr x;
 	struct label_entry old;
 	struct scan_result res;
-	char reason[512], rules[256];
+	char reason[512], rules[256], unread[48];
 	bool have_x, was_verified, overrun = false;
 	int ret, xerr;
 
@@ -280,7 +280,7 @@ static void label_file_locked(struct daemon *d, struct classify_ctx *ctx, const 
 		atomic_fetch_add(&d->remembered, 1);
 		atomic_fetch_add(&d->unknown, 1);
 		log_info(d, "scan-unknown", "limit exceeded before on this version of the file: "
-			 "not read again until it changes", path, "limit");
+			 "not read again until it changes", path, "\"unread\":\"limit\"");
 		/* what reading it again would give: unknown, as the policy says */
 		labels_after_scan(have_x ? &x : NULL, !d->cfg->unknown_none, PDGUARD_CAT_ALL,
 				  &r.level, &r.categories);
@@ -312,8 +312,11 @@ static void label_file_locked(struct daemon *d, struct classify_ctx *ctx, const 
 			 * enforces it from the attribute without knowing the policy.
 			 */
 			atomic_fetch_add(&d->unknown, 1);
-			log_info(d, "scan-unknown", res.error, path,
-				 extract_unread_name(res.unread));
+			unread[0] = '\0';
+			if (*extract_unread_name(res.unread))
+				snprintf(unread, sizeof(unread), "\"unread\":\"%s\"",
+					 extract_unread_name(res.unread));
+			log_info(d, "scan-unknown", res.error, path, unread);
 			labels_after_scan(have_x ? &x : NULL, !d->cfg->unknown_none,
 					  PDGUARD_CAT_ALL, &r.level, &r.categories);
 			r.flags = PDGUARD_LABEL_UNKNOWN;

@@ -212,6 +212,7 @@ static int format_body(struct eventlog *log, const struct event *ev, uint64_t se
 	put_categories(f, ev->categories);
 	put_opt_string(f, "zone", ev->zone);
 	put_opt_string(f, "driver", ev->driver);
+	fprintf(f, ",\"v\":%d", EVENTS_SCHEMA_VERSION);
 	if (ev->extra && ev->extra[0])
 		fprintf(f, ",%s", ev->extra);
 	fprintf(f, ",\"prev\":\"%s\"", log->prev);

@@ -35,6 +35,12 @@
  * Strings may hold any bytes; they are JSON-escaped on output. PD content never goes into an
  * event: paths and names only.
  */
+/*
+ * The version of docs/events.schema.json the lines follow, written in every line as "v". Members
+ * are only added under one version; renaming, removing or retyping one bumps it.
+ */
+#define EVENTS_SCHEMA_VERSION 1
+
 struct event {
 	uint64_t ts_ns;
 	const char *op;
