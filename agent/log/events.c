@@ -23,6 +23,7 @@
 #include <string.h>
 #include <sys/file.h>
 #include <sys/stat.h>
+#include <sys/sysmacros.h>
 #include <syslog.h>
 #include <time.h>
 #include <unistd.h>
@@ -31,6 +32,7 @@
 
 #include "lib/vocab.h"
 #include "log/events.h"
+#include "log/journal.h"
 #include "log/seal.h"
 
 #define HASH_HEX 64
@@ -48,7 +50,9 @@ struct eventlog {
 	char host[256];
 	uint64_t written, failed;
 	off_t expect_size;	/* the file's size after our last line: another writer changes it */
-	bool syslog;
+	enum journal_sink sink;	/* the copy outside the file (log/journal.h) */
+	int journal_fd;
+	uint64_t sink_failed;
 	/* sealing (log/seal.h): the key file, and its epoch as last read (no key kept here) */
 	char seal_path[PATH_MAX];
 	uint64_t seal_epoch;
@@ -213,6 +217,20 @@ static int format_body(struct eventlog *log, const struct event *ev, uint64_t se
 	put_opt_string(f, "zone", ev->zone);
 	put_opt_string(f, "driver", ev->driver);
 	fprintf(f, ",\"v\":%d", EVENTS_SCHEMA_VERSION);
+	/* no full path: say what the kernel named rather than make one up (docs/eventlog.md) */
+	if (!ev->path && ev->file_ino) {
+		if (ev->file_name)
+			put_opt_string(f, "file_name", ev->file_name);
+		fprintf(f, ",\"file_dev\":\"%u:%u\",\"file_ino\":%llu%s", major(ev->file_dev),
+			minor(ev->file_dev), (unsigned long long)ev->file_ino,
+			ev->file_new ? ",\"file_new\":true" : "");
+	}
+	if (!ev->target && ev->target_name && ev->target_dir_ino) {
+		put_opt_string(f, "target_name", ev->target_name);
+		fprintf(f, ",\"target_dir_dev\":\"%u:%u\",\"target_dir_ino\":%llu",
+			major(ev->target_dir_dev), minor(ev->target_dir_dev),
+			(unsigned long long)ev->target_dir_ino);
+	}
 	if (ev->extra && ev->extra[0])
 		fprintf(f, ",%s", ev->extra);
 	fprintf(f, ",\"prev\":\"%s\"", log->prev);
@@ -464,6 +482,7 @@ int eventlog_open(struct eventlog **out, const char *path)
 		return -ENOMEM;
 	strcpy(log->path, path);
 	pthread_mutex_init(&log->lock, NULL);
+	log->journal_fd = -1;
 	memcpy(log->prev, zero_hash, sizeof(log->prev));
 	if (gethostname(log->host, sizeof(log->host) - 1))
 		strcpy(log->host, "unknown");
@@ -502,6 +521,20 @@ fail:
 	return ret;
 }
 
+/* The event as journald fields; a failure is counted, the file has the event either way. */
+static void copy_to_journal(struct eventlog *log, const struct event *ev, const char *line,
+			    size_t len, const char *hash)
+{
+	char *dgram = NULL;
+	size_t dlen = 0;
+
+	if (journal_format(ev, line, len, (unsigned long long)log->seq, hash, log->host, &dgram,
+			   &dlen) ||
+	    journal_send(&log->journal_fd, JOURNAL_SOCKET, dgram, dlen))
+		log->sink_failed++;
+	free(dgram);
+}
+
 /*
  * Append one line. The caller holds log->lock and the file's flock, and the chain is current;
  * @size is the file's size, advanced by the line.
@@ -537,8 +570,10 @@ static int append_locked(struct eventlog *log, const struct event *ev, off_t *si
 	*size += total;
 	log->expect_size = *size;
 	/* the copy outside the file: an anchor for the chain's end, in a root-only facility */
-	if (log->syslog)
+	if (log->sink == JOURNAL_SYSLOG)
 		syslog(LOG_AUTHPRIV | LOG_INFO, "%.*s", (int)(total - 1), line);
+	else if (log->sink == JOURNAL_JOURNALD)
+		copy_to_journal(log, ev, line, total - 1, hash);
 out:
 	if (ret)
 		log->failed++;
@@ -797,13 +832,16 @@ int eventlog_sync(struct eventlog *log)
 	return ret;
 }
 
-void eventlog_set_syslog(struct eventlog *log, bool on)
+enum journal_sink eventlog_set_syslog(struct eventlog *log, bool on)
 {
+	enum journal_sink sink = on ? journal_probe() : JOURNAL_NONE;
+
 	pthread_mutex_lock(&log->lock);
-	if (on && !log->syslog)
+	if (sink == JOURNAL_SYSLOG && log->sink != JOURNAL_SYSLOG)
 		openlog("pdguard", LOG_PID | LOG_NDELAY, LOG_AUTHPRIV);
-	log->syslog = on;
+	log->sink = sink;
 	pthread_mutex_unlock(&log->lock);
+	return sink;
 }
 
 void eventlog_counters(const struct eventlog *log, uint64_t *written, uint64_t *failed)
@@ -818,6 +856,8 @@ void eventlog_close(struct eventlog *log)
 		return;
 	fdatasync(log->fd);
 	close(log->fd);
+	if (log->journal_fd >= 0)
+		close(log->journal_fd);
 	pthread_mutex_destroy(&log->lock);
 	free(log);
 }

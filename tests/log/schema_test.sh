@@ -38,7 +38,7 @@ cleanup() {
 trap cleanup EXIT
 userdel "$u" 2>/dev/null; groupdel "$u" 2>/dev/null
 groupadd "$u" && useradd -M -N -g "$u" -s /usr/sbin/nologin "$u" || pdg_skip_all "cannot create a test user"
-echo "1..24"
+echo "1..27"
 log=$d/log/events.jsonl
 policy() {	# $1: audit or enforce
 	cat <<CONF
@@ -176,6 +176,17 @@ check "a missing schema version fails" mutate 'del ev["v"]'
 check "an unknown member fails" mutate 'ev["colour"] = "red"'
 check "an unknown category fails" mutate 'ev["categories"] = ["secret"]'
 check "a short hash fails" mutate 'ev["hash"] = ev["hash"][:10]'
+unresolved='ev["path"] = None; ev.update(file_name="salary.csv", file_dev="8:1", file_ino=12)'
+/usr/bin/python3 -c "
+import json
+ev = json.loads(open('$d/good.jsonl').read())
+$unresolved
+print(json.dumps(ev, ensure_ascii=False))" >"$d/unresolved.jsonl"
+check "a line with no path but the kernel's name, device and inode validates" \
+	val "$schema" "$d/unresolved.jsonl"
+check "the kernel's name beside a path fails (it is only for a path that cannot be found)" \
+	mutate 'ev.update(file_name="salary.csv", file_dev="8:1", file_ino=12)'
+check "a device that is no major:minor fails" mutate "$unresolved; ev['file_dev'] = 2049"
 printf '{"ts":"x"\n' >"$d/bad.jsonl"
 check "a line that is no JSON fails" bash -c "! /usr/bin/python3 '$top/tests/log/validate_events.py' '$schema' '$d/bad.jsonl' >/dev/null 2>&1"
 exit 0
