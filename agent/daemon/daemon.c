@@ -34,6 +34,7 @@
 #include "drivers/driver.h"
 #include "lib/vocab.h"
 #include "log/events.h"
+#include "log/journal.h"
 #include "log/seal.h"
 #include "policy/alerts.h"
 #include "policy/grants.h"
@@ -946,7 +947,10 @@ static int daemon_start(struct daemon *d, size_t *cached)
 				d->cfg->log);
 		return ret;
 	}
-	eventlog_set_syslog(d->log, true);
+	if (eventlog_set_syslog(d->log, true) == JOURNAL_NONE)
+		fprintf(stderr, "pdguard run: warning: neither journald (%s) nor syslog (/dev/log) "
+			"is listening: events go to %s only, and lines cut from its end are on "
+			"record nowhere else\n", JOURNAL_SOCKET, d->cfg->log);
 	seal_attach(d);
 	/* enum config_engine has enum classify_engine's values */
 	classify_set_engine(d->opts->engine >= 0 ? d->opts->engine : d->cfg->engine);
