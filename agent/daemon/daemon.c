@@ -35,6 +35,7 @@
 #include "lib/vocab.h"
 #include "log/events.h"
 #include "log/journal.h"
+#include "log/siem.h"
 #include "log/seal.h"
 #include "policy/alerts.h"
 #include "policy/grants.h"
@@ -665,6 +666,19 @@ static void print_screen(struct daemon *d, size_t cached)
  * Seal the log when the state directory holds a sealing key (pdguard log setup-keys); say once
  * whether it is sealed, so an inspector's question has its answer in the log.
  */
+/* The ECS/OCSF copy the policy asks for (siem_format), at start and at every reload. */
+static void siem_attach(struct eventlog *log, const struct config *cfg)
+{
+	char path[PATH_MAX];
+	int ret = config_siem_path(cfg, path, sizeof(path));
+
+	if (!ret)
+		ret = eventlog_set_siem(log, cfg->siem_format, path);
+	if (ret)
+		fprintf(stderr, "pdguard run: cannot write the %s copy of the log to %s: %s\n",
+			siem_format_name(cfg->siem_format), path, strerror(-ret));
+}
+
 static void seal_attach(struct daemon *d)
 {
 	char key[PATH_MAX];
@@ -864,6 +878,7 @@ static void reload(struct daemon *d, const struct signalfd_siginfo *si)
 	pthread_mutex_unlock(&d->st.lock);
 	d->policy_gen++;
 	alerts_policy(d->alerts, fresh);
+	siem_attach(d->log, fresh);
 	seal_attach(d);
 	zones_refresh(d, true);		/* tells the driver too */
 	snprintf(reason, sizeof(reason), "policy reloaded (generation %llu), mode %s",
@@ -951,6 +966,7 @@ static int daemon_start(struct daemon *d, size_t *cached)
 		fprintf(stderr, "pdguard run: warning: neither journald (%s) nor syslog (/dev/log) "
 			"is listening: events go to %s only, and lines cut from its end are on "
 			"record nowhere else\n", JOURNAL_SOCKET, d->cfg->log);
+	siem_attach(d->log, d->cfg);
 	seal_attach(d);
 	/* enum config_engine has enum classify_engine's values */
 	classify_set_engine(d->opts->engine >= 0 ? d->opts->engine : d->cfg->engine);

@@ -33,6 +33,7 @@
 #include "lib/vocab.h"
 #include "log/events.h"
 #include "log/journal.h"
+#include "log/siem.h"
 #include "log/seal.h"
 
 #define HASH_HEX 64
@@ -53,6 +54,11 @@ struct eventlog {
 	enum journal_sink sink;	/* the copy outside the file (log/journal.h) */
 	int journal_fd;
 	uint64_t sink_failed;
+	/* the ECS/OCSF copy (log/siem.h): its own file, each record naming the native line */
+	int siem_fmt;
+	int siem_fd;
+	char siem_path[PATH_MAX];
+	uint64_t siem_failed;
 	/* sealing (log/seal.h): the key file, and its epoch as last read (no key kept here) */
 	char seal_path[PATH_MAX];
 	uint64_t seal_epoch;
@@ -173,7 +179,7 @@ static const char *user_name(struct eventlog *log, uid_t uid)
 
 /* The line's text up to (not including) ,"hash": — what the hash covers. */
 static int format_body(struct eventlog *log, const struct event *ev, uint64_t seq, char **buf,
-		       size_t *len)
+		       size_t *len, uint64_t *ts_ns)
 {
 	uint64_t ns = ev->ts_ns;
 	char ts[64];
@@ -186,6 +192,7 @@ static int format_body(struct eventlog *log, const struct event *ev, uint64_t se
 		clock_gettime(CLOCK_REALTIME, &now);
 		ns = (uint64_t)now.tv_sec * 1000000000ULL + now.tv_nsec;
 	}
+	*ts_ns = ns;
 	secs = ns / 1000000000ULL;
 	gmtime_r(&secs, &tm);
 	snprintf(ts, sizeof(ts), "%04d-%02d-%02dT%02d:%02d:%02d.%03uZ", tm.tm_year + 1900,
@@ -483,6 +490,7 @@ int eventlog_open(struct eventlog **out, const char *path)
 	strcpy(log->path, path);
 	pthread_mutex_init(&log->lock, NULL);
 	log->journal_fd = -1;
+	log->siem_fd = -1;
 	memcpy(log->prev, zero_hash, sizeof(log->prev));
 	if (gethostname(log->host, sizeof(log->host) - 1))
 		strcpy(log->host, "unknown");
@@ -536,18 +544,60 @@ static void copy_to_journal(struct eventlog *log, const struct event *ev, const 
 }
 
 /*
+ * The ECS/OCSF record of the line just written, to its own file: one write(2), as the native
+ * line. A failure is counted (eventlog_counters()), the native log has the event either way.
+ */
+static void copy_to_siem(struct eventlog *log, const struct event *ev, uint64_t ts_ns,
+			 const char *prev, const char *hash)
+{
+	struct siem_chain c = { .ts_ns = ts_ns, .seq = log->seq, .hash = hash, .prev = prev,
+				.host = log->host };
+	char *rec = NULL;
+	size_t len = 0;
+
+	if (ev->uid != (uint32_t)-1)
+		c.user = user_name(log, ev->uid);
+	if (siem_format_line(log->siem_fmt, ev, &c, &rec, &len) ||
+	    write(log->siem_fd, rec, len) != (ssize_t)len)
+		log->siem_failed++;
+	free(rec);
+}
+
+int eventlog_set_siem(struct eventlog *log, int fmt, const char *path)
+{
+	int fd = -1, ret = 0;
+
+	if (fmt != SIEM_NONE) {
+		if (!path || strlen(path) >= sizeof(log->siem_path))
+			return -EINVAL;
+		fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
+		if (fd < 0)
+			return -errno;
+	}
+	pthread_mutex_lock(&log->lock);
+	if (log->siem_fd >= 0)
+		close(log->siem_fd);
+	log->siem_fd = fd;
+	log->siem_fmt = fmt;
+	snprintf(log->siem_path, sizeof(log->siem_path), "%s", fd >= 0 ? path : "");
+	pthread_mutex_unlock(&log->lock);
+	return ret;
+}
+
+/*
  * Append one line. The caller holds log->lock and the file's flock, and the chain is current;
  * @size is the file's size, advanced by the line.
  */
 static int append_locked(struct eventlog *log, const struct event *ev, off_t *size)
 {
-	char hash[HASH_HEX + 1];
+	char hash[HASH_HEX + 1], prev[HASH_HEX + 1];
 	char *body = NULL, *line;
 	size_t len = 0, total;
+	uint64_t ts_ns = 0;
 	ssize_t w;
 	int ret;
 
-	ret = format_body(log, ev, log->seq + 1, &body, &len);
+	ret = format_body(log, ev, log->seq + 1, &body, &len, &ts_ns);
 	if (!ret)
 		ret = sha256_hex(log->prev, HASH_HEX, body, len, hash);
 	if (ret)
@@ -566,6 +616,7 @@ static int append_locked(struct eventlog *log, const struct event *ev, off_t *si
 		goto out;
 	}
 	log->seq++;
+	memcpy(prev, log->prev, sizeof(prev));
 	memcpy(log->prev, hash, sizeof(log->prev));
 	*size += total;
 	log->expect_size = *size;
@@ -574,6 +625,8 @@ static int append_locked(struct eventlog *log, const struct event *ev, off_t *si
 		syslog(LOG_AUTHPRIV | LOG_INFO, "%.*s", (int)(total - 1), line);
 	else if (log->sink == JOURNAL_JOURNALD)
 		copy_to_journal(log, ev, line, total - 1, hash);
+	if (log->siem_fd >= 0)
+		copy_to_siem(log, ev, ts_ns, prev, hash);
 out:
 	if (ret)
 		log->failed++;
@@ -774,6 +827,30 @@ int eventlog_seal_attach(struct eventlog *log, const char *keyfile)
 	return 0;
 }
 
+/* The SIEM file turns over with the native log, keeping as many. Caller holds log->lock. */
+static void rotate_siem(struct eventlog *log, unsigned int keep)
+{
+	char from[PATH_MAX + 16], to[PATH_MAX + 16];
+	unsigned int i;
+	int fd;
+
+	for (i = keep; i > 0; i--) {
+		snprintf(to, sizeof(to), "%s.%u", log->siem_path, i);
+		if (i > 1)
+			snprintf(from, sizeof(from), "%s.%u", log->siem_path, i - 1);
+		else
+			snprintf(from, sizeof(from), "%s", log->siem_path);
+		rename(from, to);
+	}
+	fd = open(log->siem_path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
+	if (fd < 0) {
+		log->siem_failed++;
+		return;
+	}
+	close(log->siem_fd);
+	log->siem_fd = fd;
+}
+
 int eventlog_rotate(struct eventlog *log, unsigned int keep)
 {
 	char from[PATH_MAX + 16], to[PATH_MAX + 16], extra[PATH_MAX + 32];
@@ -807,6 +884,8 @@ int eventlog_rotate(struct eventlog *log, unsigned int keep)
 	close(log->fd);
 	log->fd = fd;
 	log->expect_size = 0;
+	if (log->siem_fd >= 0)
+		rotate_siem(log, keep);
 	pthread_mutex_unlock(&log->lock);
 
 	/* the new file opens with the chain's continuation, so it cannot be cut from the front */
@@ -858,6 +937,8 @@ void eventlog_close(struct eventlog *log)
 	close(log->fd);
 	if (log->journal_fd >= 0)
 		close(log->journal_fd);
+	if (log->siem_fd >= 0)
+		close(log->siem_fd);
 	pthread_mutex_destroy(&log->lock);
 	free(log);
 }

@@ -122,6 +122,12 @@ int eventlog_sync(struct eventlog *log);
  */
 enum journal_sink eventlog_set_syslog(struct eventlog *log, bool on);
 /**
+ * eventlog_set_siem() - also write every event as ECS or OCSF (log/siem.h) to @path
+ * @fmt: enum siem_format; SIEM_NONE stops it. The file is created 0600; it turns over with the
+ *       native log at rotation. Return: 0 or -errno (the native log goes on either way).
+ */
+int eventlog_set_siem(struct eventlog *log, int fmt, const char *path);
+/**
  * eventlog_seal_attach() - seal the log with the key in @keyfile (log/seal.h)
  * From then on, when a sealing epoch has ended, the next write (or eventlog_seal_tick()) first
  * appends a "seal" line and steps the key on. Return: 0, -ENOENT when there is no key file

@@ -10,6 +10,7 @@
  */
 #include <ctype.h>
 #include <errno.h>
+#include <limits.h>
 #include <ini.h>
 #include <stdarg.h>
 #include <stdlib.h>
@@ -18,6 +19,7 @@
 #include <uapi/pdguard.h>
 
 #include "lib/vocab.h"
+#include "log/siem.h"
 #include "policy/config.h"
 
 #define LINE_LIMIT 200	/* inih 55's INI_MAX_LINE, including the newline and NUL */
@@ -210,6 +212,18 @@ static int handle_agent(struct parse *p, const char *key, const char *v)
 	} else if (!strcmp(key, "log_keep")) {
 		if (parse_uint(v, 1, 1000, &c->log_keep))
 			add_error(p, "log_keep = %s: a number of files from 1 to 1000 is allowed", v);
+	} else if (!strcmp(key, "siem_format")) {
+		int fmt = siem_format_find(v);
+
+		if (fmt < 0)
+			add_error(p, "siem_format = %s: allowed values are none, ecs and ocsf", v);
+		else
+			c->siem_format = fmt;
+	} else if (!strcmp(key, "siem_log")) {
+		if (v[0] != '/')
+			add_error(p, "siem_log = %s: an absolute path is required", v);
+		else if (set_string(&c->siem_log, v))
+			p->oom = 1;
 	} else if (!strcmp(key, "retention_days")) {
 		if (parse_uint(v, 1, 3650, &c->retention_days))
 			add_error(p, "retention_days = %s: a number of days from 1 to 3650 is allowed "
@@ -244,7 +258,7 @@ static int handle_agent(struct parse *p, const char *key, const char *v)
 	} else {
 		add_error(p, "unknown key '%s' in [agent]: allowed keys are mode, driver, rules, log, "
 			  "state, scan, log_max_mb, log_keep, retention_days, fail, "
-			  "decision_timeout_ms, unknown, engine", key);
+			  "decision_timeout_ms, unknown, engine, siem_format, siem_log", key);
 	}
 	return 0;
 }
@@ -507,6 +521,7 @@ void config_free(struct config *cfg)
 		return;
 	free(cfg->rules);
 	free(cfg->log);
+	free(cfg->siem_log);
 	free(cfg->state);
 	strlist_free(&cfg->scan);
 	strlist_free(&cfg->usb_paths);
@@ -539,6 +554,21 @@ static void dump_list(FILE *f, const char *key, const struct strlist *l)
 		fprintf(f, "%s = %s\n", key, l->v[i]);
 }
 
+int config_siem_path(const struct config *cfg, char *buf, size_t len)
+{
+	size_t n = strlen(cfg->log);
+	int w;
+
+	if (cfg->siem_log)
+		w = snprintf(buf, len, "%s", cfg->siem_log);
+	else if (n > 6 && !strcmp(cfg->log + n - 6, ".jsonl"))
+		w = snprintf(buf, len, "%.*s.%s.jsonl", (int)(n - 6), cfg->log,
+			     siem_format_name(cfg->siem_format));
+	else
+		w = snprintf(buf, len, "%s.%s", cfg->log, siem_format_name(cfg->siem_format));
+	return w < 0 || (size_t)w >= len ? -ENAMETOOLONG : 0;
+}
+
 void config_dump(const struct config *c, FILE *f)
 {
 	static const char *const drivers[] = { "auto", "bpf-lsm", "fmod-ret", "fanotify" };
@@ -549,6 +579,13 @@ void config_dump(const struct config *c, FILE *f)
 		c->mode == PDGUARD_MODE_ENFORCE ? "enforce" : "audit", drivers[c->driver],
 		c->rules, c->log, c->state);
 	dump_list(f, "scan", &c->scan);
+	if (c->siem_format != SIEM_NONE) {
+		char siem[PATH_MAX];
+
+		fprintf(f, "siem_format = %s\n", siem_format_name(c->siem_format));
+		if (!config_siem_path(c, siem, sizeof(siem)))
+			fprintf(f, "siem_log = %s\n", siem);
+	}
 	fprintf(f, "log_max_mb = %u\nlog_keep = %u\nretention_days = %u\nfail = %s\n"
 		"decision_timeout_ms = %u\nunknown = %s\nengine = %s\n",
 		c->log_max_mb, c->log_keep, c->retention_days, c->fail_open ? "open" : "closed",
