@@ -536,8 +536,8 @@ static void copy_to_journal(struct eventlog *log, const struct event *ev, const 
 	char *dgram = NULL;
 	size_t dlen = 0;
 
-	if (journal_format(ev, line, len, (unsigned long long)log->seq, hash, log->host, &dgram,
-			   &dlen) ||
+	if (journal_format(ev, line, len, (unsigned long long)log->seq, hash, log->host,
+			   ev->uid != (uint32_t)-1 ? user_name(log, ev->uid) : NULL, &dgram, &dlen) ||
 	    journal_send(&log->journal_fd, JOURNAL_SOCKET, dgram, dlen))
 		log->sink_failed++;
 	free(dgram);

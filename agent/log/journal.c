@@ -69,8 +69,8 @@ static int priority_of(const char *decision)
 }
 
 int journal_format(const struct event *ev, const char *line, size_t line_len,
-		   unsigned long long seq, const char *hash, const char *host, char **buf,
-		   size_t *len)
+		   unsigned long long seq, const char *hash, const char *host, const char *user,
+		   char **buf, size_t *len)
 {
 	char cats[96], num[32], *msg = NULL, *json;
 	size_t msglen = 0;
@@ -118,6 +118,7 @@ int journal_format(const struct event *ev, const char *line, size_t line_len,
 	put(f, "PDGUARD_REASON", ev->reason && ev->reason[0] ? ev->reason : NULL);
 	if (ev->uid != (uint32_t)-1)
 		put_num(f, "PDGUARD_UID", ev->uid);
+	put(f, "PDGUARD_USER", ev->uid != (uint32_t)-1 ? user : NULL);
 	if (ev->pid) {
 		snprintf(num, sizeof(num), "%d", ev->pid);
 		put(f, "PDGUARD_PID", num);

@@ -18,7 +18,7 @@ enum journal_sink journal_probe(void);
 /**
  * journal_format() - the native-protocol datagram for one event
  * @ev: the event; @line: its log line (JSON, without the newline), sent as PDGUARD_JSON so the
- *      chain can be checked from the journal; @seq, @hash: the line's
+ *      chain can be checked from the journal; @seq, @hash: the line's; @user: the uid's name
  * @buf: receives the datagram (malloc'ed; the caller frees it)
  *
  * KEY=value lines; a value holding a newline uses the protocol's binary form (KEY, newline,
@@ -26,8 +26,8 @@ enum journal_sink journal_probe(void);
  * Return: 0 or -ENOMEM.
  */
 int journal_format(const struct event *ev, const char *line, size_t line_len,
-		   unsigned long long seq, const char *hash, const char *host, char **buf,
-		   size_t *len);
+		   unsigned long long seq, const char *hash, const char *host, const char *user,
+		   char **buf, size_t *len);
 
 /*
  * Send one datagram to journald at @sock_path. Return: 0 or -errno (a failure is counted by the

@@ -74,7 +74,7 @@ for e in entries:
     e = {k: val(v) for k, v in e.items()}
     ev = lines[int(e["PDGUARD_SEQ"])]
     assert json.loads(e["PDGUARD_JSON"]) == ev, "PDGUARD_JSON is not the log line"
-    for f in ("op", "decision", "reason", "uid", "comm", "exe", "path", "target", "label",
+    for f in ("op", "decision", "reason", "uid", "user", "comm", "exe", "path", "target", "label",
               "zone", "driver", "hash", "host", "pid"):
         key = "PDGUARD_" + f.upper()
         want = ev[f]
