@@ -196,6 +196,7 @@ install: agent man
 	install -D -m 0644 completion/pdguard \
 		$(DESTDIR)$(PREFIX)/share/bash-completion/completions/pdguard
 	install -D -m 0644 docs/deploy.md $(DESTDIR)$(PREFIX)/share/doc/pdguard/deploy.md
+	install -m 0644 docs/events.schema.json docs/eventlog.md $(DESTDIR)$(PREFIX)/share/doc/pdguard/
 
 # DKMS: pdguard.ko's sources (what dkms.conf builds from, version filled in) in
 # $(DESTDIR)$(PREFIX)/src/pdguard-VERSION. With a DESTDIR (debian/rules) that is all; without one

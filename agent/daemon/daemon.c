@@ -34,6 +34,8 @@
 #include "drivers/driver.h"
 #include "lib/vocab.h"
 #include "log/events.h"
+#include "log/journal.h"
+#include "log/siem.h"
 #include "log/seal.h"
 #include "policy/alerts.h"
 #include "policy/grants.h"
@@ -261,7 +263,7 @@ static void label_file_locked(struct daemon *d, struct classify_ctx *ctx, const 
 	struct pdguard_label_xattr x;
 	struct label_entry old;
 	struct scan_result res;
-	char reason[512], rules[256];
+	char reason[512], rules[256], unread[48];
 	bool have_x, was_verified, overrun = false;
 	int ret, xerr;
 
@@ -286,7 +288,7 @@ static void label_file_locked(struct daemon *d, struct classify_ctx *ctx, const 
 		atomic_fetch_add(&d->remembered, 1);
 		atomic_fetch_add(&d->unknown, 1);
 		log_info(d, "scan-unknown", "limit exceeded before on this version of the file: "
-			 "not read again until it changes", path, "limit");
+			 "not read again until it changes", path, "\"unread\":\"limit\"");
 		/* what reading it again would give: unknown, as the policy says */
 		labels_after_scan(have_x ? &x : NULL, !d->cfg->unknown_none, PDGUARD_CAT_ALL,
 				  &r.level, &r.categories);
@@ -318,8 +320,11 @@ static void label_file_locked(struct daemon *d, struct classify_ctx *ctx, const 
 			 * enforces it from the attribute without knowing the policy.
 			 */
 			atomic_fetch_add(&d->unknown, 1);
-			log_info(d, "scan-unknown", res.error, path,
-				 extract_unread_name(res.unread));
+			unread[0] = '\0';
+			if (*extract_unread_name(res.unread))
+				snprintf(unread, sizeof(unread), "\"unread\":\"%s\"",
+					 extract_unread_name(res.unread));
+			log_info(d, "scan-unknown", res.error, path, unread);
 			labels_after_scan(have_x ? &x : NULL, !d->cfg->unknown_none,
 					  PDGUARD_CAT_ALL, &r.level, &r.categories);
 			r.flags = PDGUARD_LABEL_UNKNOWN;
@@ -671,6 +676,19 @@ static void print_screen(struct daemon *d, size_t cached)
  * Seal the log when the state directory holds a sealing key (pdguard log setup-keys); say once
  * whether it is sealed, so an inspector's question has its answer in the log.
  */
+/* The ECS/OCSF copy the policy asks for (siem_format), at start and at every reload. */
+static void siem_attach(struct eventlog *log, const struct config *cfg)
+{
+	char path[PATH_MAX];
+	int ret = config_siem_path(cfg, path, sizeof(path));
+
+	if (!ret)
+		ret = eventlog_set_siem(log, cfg->siem_format, path);
+	if (ret)
+		fprintf(stderr, "pdguard run: cannot write the %s copy of the log to %s: %s\n",
+			siem_format_name(cfg->siem_format), path, strerror(-ret));
+}
+
 static void seal_attach(struct daemon *d)
 {
 	char key[PATH_MAX];
@@ -938,6 +956,7 @@ static void reload(struct daemon *d, const struct signalfd_siginfo *si)
 	pthread_mutex_unlock(&d->st.lock);
 	d->policy_gen++;
 	alerts_policy(d->alerts, fresh);
+	siem_attach(d->log, fresh);
 	seal_attach(d);
 	zones_refresh(d, true);		/* tells the driver too */
 	snprintf(reason, sizeof(reason), "policy reloaded (generation %llu), mode %s",
@@ -1020,7 +1039,11 @@ static int daemon_start(struct daemon *d, size_t *cached)
 				d->cfg->log);
 		return ret;
 	}
-	eventlog_set_syslog(d->log, true);
+	if (eventlog_set_syslog(d->log, true) == JOURNAL_NONE)
+		fprintf(stderr, "pdguard run: warning: neither journald (%s) nor syslog (/dev/log) "
+			"is listening: events go to %s only, and lines cut from its end are on "
+			"record nowhere else\n", JOURNAL_SOCKET, d->cfg->log);
+	siem_attach(d->log, d->cfg);
 	seal_attach(d);
 	/* enum config_engine has enum classify_engine's values */
 	classify_set_engine(d->opts->engine >= 0 ? d->opts->engine : d->cfg->engine);

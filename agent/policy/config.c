@@ -26,6 +26,7 @@
 #include <uapi/pdguard.h>
 
 #include "lib/vocab.h"
+#include "log/siem.h"
 #include "policy/config.h"
 
 #define LINE_LIMIT 200	/* inih 55's INI_MAX_LINE, including the newline and NUL */
@@ -307,6 +308,18 @@ static int handle_agent(struct parse *p, const char *key, const char *v)
 	} else if (!strcmp(key, "log_keep")) {
 		if (parse_uint(v, 1, 1000, &c->log_keep))
 			add_error(p, "log_keep = %s: a number of files from 1 to 1000 is allowed", v);
+	} else if (!strcmp(key, "siem_format")) {
+		int fmt = siem_format_find(v);
+
+		if (fmt < 0)
+			add_error(p, "siem_format = %s: allowed values are none, ecs and ocsf", v);
+		else
+			c->siem_format = fmt;
+	} else if (!strcmp(key, "siem_log")) {
+		if (v[0] != '/')
+			add_error(p, "siem_log = %s: an absolute path is required", v);
+		else if (set_string(&c->siem_log, v))
+			p->oom = 1;
 	} else if (!strcmp(key, "retention_days")) {
 		if (parse_uint(v, 1, 3650, &c->retention_days))
 			add_error(p, "retention_days = %s: a number of days from 1 to 3650 is allowed "
@@ -341,7 +354,7 @@ static int handle_agent(struct parse *p, const char *key, const char *v)
 	} else {
 		add_error(p, "unknown key '%s' in [agent]: allowed keys are mode, driver, rules, log, "
 			  "state, scan, log_max_mb, log_keep, retention_days, fail, "
-			  "decision_timeout_ms, unknown, engine", key);
+			  "decision_timeout_ms, unknown, engine, siem_format, siem_log", key);
 	}
 	return 0;
 }
@@ -759,6 +772,7 @@ void config_free(struct config *cfg)
 		return;
 	strlist_free(&cfg->rules);
 	free(cfg->log);
+	free(cfg->siem_log);
 	free(cfg->state);
 	strlist_free(&cfg->scan);
 	strlist_free(&cfg->usb_paths);
@@ -821,6 +835,21 @@ static void dump_list(FILE *f, bool o, const char *key, const struct strlist *l)
 		kv(f, o, key, l->from ? l->from[i] : NULL, "%s", l->v[i]);
 }
 
+int config_siem_path(const struct config *cfg, char *buf, size_t len)
+{
+	size_t n = strlen(cfg->log);
+	int w;
+
+	if (cfg->siem_log)
+		w = snprintf(buf, len, "%s", cfg->siem_log);
+	else if (n > 6 && !strcmp(cfg->log + n - 6, ".jsonl"))
+		w = snprintf(buf, len, "%.*s.%s.jsonl", (int)(n - 6), cfg->log,
+			     siem_format_name(cfg->siem_format));
+	else
+		w = snprintf(buf, len, "%s.%s", cfg->log, siem_format_name(cfg->siem_format));
+	return w < 0 || (size_t)w >= len ? -ENAMETOOLONG : 0;
+}
+
 void config_dump(const struct config *c, FILE *f, unsigned int flags)
 {
 	static const char *const drivers[] = { "auto", "bpf-lsm", "fmod-ret", "fanotify" };
@@ -843,6 +872,14 @@ void config_dump(const struct config *c, FILE *f, unsigned int flags)
 	kv(f, o, "log", FROM("agent.log"), "%s", c->log);
 	kv(f, o, "state", FROM("agent.state"), "%s", c->state);
 	dump_list(f, o, "scan", &c->scan);
+	if (c->siem_format != SIEM_NONE) {
+		char siem[PATH_MAX];
+
+		kv(f, o, "siem_format", FROM("agent.siem_format"), "%s",
+		   siem_format_name(c->siem_format));
+		if (!config_siem_path(c, siem, sizeof(siem)))
+			kv(f, o, "siem_log", FROM("agent.siem_log"), "%s", siem);
+	}
 	kv(f, o, "log_max_mb", FROM("agent.log_max_mb"), "%u", c->log_max_mb);
 	kv(f, o, "log_keep", FROM("agent.log_keep"), "%u", c->log_keep);
 	kv(f, o, "retention_days", FROM("agent.retention_days"), "%u", c->retention_days);

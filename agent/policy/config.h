@@ -78,6 +78,8 @@ struct config {
 	struct strlist scan;
 	unsigned int log_max_mb;
 	unsigned int log_keep;
+	int siem_format;		/* enum siem_format: ECS/OCSF copy of the log (log/siem.h) */
+	char *siem_log;			/* its file; NULL: beside log (config_siem_path()) */
 	unsigned int retention_days;
 	bool fail_open;			/* fanotify: answer allow when no decision in time */
 	bool unknown_none;		/* unknown = none: a file not read whole is not PD */
@@ -117,6 +119,11 @@ struct config_errors {
 };
 
 void config_defaults(struct config *cfg);
+/*
+ * The ECS/OCSF file: siem_log, else beside the log with the format in its name
+ * (events.jsonl -> events.ecs.jsonl). Return: 0, -ENAMETOOLONG.
+ */
+int config_siem_path(const struct config *cfg, char *buf, size_t len);
 /**
  * config_load() - read @path, then its drop-ins, into @cfg (defaults first)
  *

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/sysmacros.h>
 #include <unistd.h>
 
 #include <uapi/pdguard.h>
@@ -244,6 +245,43 @@ TEST_F(log, every_line_has_the_contract_fields)
 	fclose(f);
 	for (i = 0; i < sizeof(fields) / sizeof(fields[0]); i++)
 		EXPECT_NE(NULL, strstr(buf, fields[i])) TH_LOG("missing %s in %s", fields[i], buf);
+}
+
+/* No full path from the kernel: the line says null and names what the kernel gave, no fake path. */
+TEST_F(log, unresolved_path_is_named_not_faked)
+{
+	struct event ev = event_make("rename", "deny", "a file labelled financial may not be "
+				     "moved into a usb zone");
+	struct eventlog *log;
+	char buf[8192];
+	FILE *f;
+
+	ev.file_name = "salary.csv";
+	ev.file_dev = makedev(8, 1);
+	ev.file_ino = 12;
+	ev.target_name = "copy.csv";
+	ev.target_dir_dev = makedev(259, 3);
+	ev.target_dir_ino = 2;
+	ev.driver = "bpf-lsm";
+	ASSERT_EQ(0, eventlog_open(&log, self->path));
+	ASSERT_EQ(0, eventlog_write(log, &ev));
+	/* resolved: the path alone, the kernel's names are not repeated */
+	ev.path = "/srv/hr/salary.csv";
+	ev.target = "/media/stick/copy.csv";
+	ASSERT_EQ(0, eventlog_write(log, &ev));
+	eventlog_close(log);
+	f = fopen(self->path, "r");
+	ASSERT_NE(NULL, fgets(buf, sizeof(buf), f));
+	EXPECT_NE(NULL, strstr(buf, "\"path\":null,\"target\":null,")) TH_LOG("%s", buf);
+	EXPECT_NE(NULL, strstr(buf, ",\"file_name\":\"salary.csv\",\"file_dev\":\"8:1\","
+			       "\"file_ino\":12,\"target_name\":\"copy.csv\","
+			       "\"target_dir_dev\":\"259:3\",\"target_dir_ino\":2,")) TH_LOG("%s", buf);
+	EXPECT_EQ(NULL, strstr(buf, "(dev"));
+	ASSERT_NE(NULL, fgets(buf, sizeof(buf), f));
+	fclose(f);
+	EXPECT_NE(NULL, strstr(buf, "\"path\":\"/srv/hr/salary.csv\"")) TH_LOG("%s", buf);
+	EXPECT_EQ(NULL, strstr(buf, "file_name")) TH_LOG("%s", buf);
+	EXPECT_EQ(NULL, strstr(buf, "target_name")) TH_LOG("%s", buf);
 }
 
 FIXTURE_VARIANT(tamper) {

@@ -20,7 +20,7 @@ static struct event verdict_event(struct verdict *v, char *exe)
 	ev.uid = v->p.have_uid ? v->p.uid : (uint32_t)-1;
 	ev.pid = v->p.pid;
 	ev.comm = v->p.comm[0] ? v->p.comm : NULL;
-	ev.exe = exe;
+	ev.exe = exe[0] ? exe : NULL;	/* the process may be gone by now */
 	ev.path = v->path[0] ? v->path : NULL;
 	ev.target = v->target[0] ? v->target : NULL;
 	ev.label = v->label;

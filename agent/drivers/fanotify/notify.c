@@ -248,7 +248,7 @@ static void write_derived(struct driver *d, struct noted *n)
 	cause.uid = v->p.have_uid ? v->p.uid : (uint32_t)-1;
 	cause.pid = v->p.pid;
 	cause.comm = v->p.comm[0] ? v->p.comm : NULL;
-	cause.exe = exe;
+	cause.exe = exe[0] ? exe : NULL;
 	cause.driver = "fanotify";
 	labels_record(d->env.st, d->env.log, &r, &xerr);
 	if (xerr)
