@@ -6,6 +6,7 @@
  */
 #include <errno.h>
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -51,6 +52,21 @@ size_t vocab_categories_format(uint32_t cats, const char *sep, const char *empty
 	if (!off && empty)
 		off = (size_t)snprintf(buf, len, "%s", empty);
 	return off < len ? off : len - 1;
+}
+
+void vocab_categories_json(FILE *f, uint32_t cats)
+{
+	bool first = true;
+	int i;
+
+	fputc('[', f);
+	for (i = 0; i < PDG_CAT_COUNT; i++) {
+		if (!(cats & (1U << i)))
+			continue;
+		fprintf(f, "%s\"%s\"", first ? "" : ",", vocab_category_name(i));
+		first = false;
+	}
+	fputc(']', f);
 }
 
 int vocab_categories_parse(const char *s, uint32_t *cats, char *bad, size_t badlen)

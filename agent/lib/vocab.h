@@ -8,6 +8,7 @@
 #define PDGUARD_VOCAB_H
 
 #include <stddef.h>
+#include <stdio.h>
 #include <stdint.h>
 
 #include <uapi/pdguard.h>
@@ -44,6 +45,9 @@ int vocab_category_find(const char *name);
  */
 size_t vocab_categories_format(uint32_t cats, const char *sep, const char *empty, char *buf,
 			       size_t len);
+
+/* The names of @cats as a JSON array (["basic","financial"], [] for none) on @f. */
+void vocab_categories_json(FILE *f, uint32_t cats);
 
 /**
  * vocab_categories_parse() - category names separated by spaces or commas into a mask

@@ -115,17 +115,8 @@ static void put_opt_string(FILE *f, const char *key, const char *val)
 
 static void put_categories(FILE *f, uint32_t cats)
 {
-	bool first = true;
-	int i;
-
-	fputs(",\"categories\":[", f);
-	for (i = 0; i < PDG_CAT_COUNT; i++) {
-		if (!(cats & (1U << i)))
-			continue;
-		fprintf(f, "%s\"%s\"", first ? "" : ",", vocab_category_name(i));
-		first = false;
-	}
-	fputc(']', f);
+	fputs(",\"categories\":", f);
+	vocab_categories_json(f, cats);
 }
 
 /* This process's executable, resolved once: an event says which binary acted. */

@@ -117,20 +117,6 @@ static void kn(FILE *f, bool *first, const char *key, long long val)
 	*first = false;
 }
 
-static void categories_array(FILE *f, uint32_t cats)
-{
-	bool first = true;
-	int i;
-
-	fputc('[', f);
-	for (i = 0; i < PDG_CAT_COUNT; i++) {
-		if (!(cats & (1U << i)))
-			continue;
-		fprintf(f, "%s\"%s\"", first ? "" : ",", vocab_category_name(i));
-		first = false;
-	}
-	fputc(']', f);
-}
 
 /* The directory and the last component of @path, as ECS file.directory/file.name want them. */
 static void split_path(const char *path, char *dir, size_t dlen, const char **name)
@@ -181,7 +167,7 @@ static void pdguard_members(FILE *f, const struct event *ev, const struct siem_c
 	kv(f, &first, "decision", ev->decision);
 	kv(f, &first, "label", ev->label);
 	fputs(",\"categories\":", f);
-	categories_array(f, ev->categories);
+	vocab_categories_json(f, ev->categories);
 	kv(f, &first, "zone", ev->zone);
 	kv(f, &first, "driver", ev->driver);
 	kv(f, &first, "target", ev->target);
