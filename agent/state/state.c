@@ -233,6 +233,16 @@ size_t state_count_pd(struct state *st)
 	return n;
 }
 
+size_t state_count_labels(struct state *st)
+{
+	size_t n;
+
+	pthread_mutex_lock(&st->lock);
+	n = st->nlabels;
+	pthread_mutex_unlock(&st->lock);
+	return n;
+}
+
 struct cache_header {
 	uint32_t magic;
 	uint32_t version;

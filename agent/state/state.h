@@ -97,6 +97,8 @@ void state_label_verified(struct state *st, const struct label_entry *e, const c
 uint64_t state_stale_count(struct state *st);
 /* Count of labelled files with PD (level pd or derived). */
 size_t state_count_pd(struct state *st);
+/* Count of files the state holds a label for (PD or not). */
+size_t state_count_labels(struct state *st);
 
 /*
  * What the drivers read, through functions rather than fields (agent/state/lookup.c): each takes
