@@ -21,6 +21,7 @@ static const struct cli_command commands[] = {
 	{ "run", "the agent daemon, in the foreground", cli_run },
 	{ "status", "show what pdguard enforces on this machine and the kernel module's state",
 	  cli_status },
+	{ "stats", "the running agent's counters: text, JSON or Prometheus metrics", cli_stats },
 	{ "mode", "show or set the kernel module's mode (audit or enforce)", cli_mode },
 	{ "log", "verify the event log's hash chain", cli_log },
 	{ "config", "check a policy file, or print the effective policy", cli_config },
