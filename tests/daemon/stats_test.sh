@@ -35,7 +35,7 @@ for u in "$ok_u" "$no_u"; do
 done
 have_promtool=
 command -v promtool >/dev/null && have_promtool=1
-echo "1..23"
+echo "1..24"
 log=$d/log/events.jsonl
 cat >"$d/policy.conf" <<CONF
 [agent]
@@ -135,6 +135,15 @@ check "the text form shows the agent and its counters" bash -c \
 as_nobody "$pd" stats --config "$d/policy.conf" --prometheus >"$d/nobody.txt" 2>"$d/err.txt"; rc=$?
 check "a user who may not read the state: exit 2, pdguard_stats_error 1, says why" bash -c \
 	"[ $rc -eq 2 ] && grep -qx 'pdguard_stats_error 1' '$d/nobody.txt' && grep -qx 'pdguard_up 0' '$d/nobody.txt' && grep -q 'cannot read the agent.s state' '$d/err.txt'"
+
+# the alerting rules docs/metrics.md offers are valid rules over these metrics
+sed -n '/^```yaml$/,/^```$/p' "$top/docs/metrics.md" | awk '/^groups:/,/^```$/' | grep -v '^```' >"$d/rules.yml"
+if [ -n "$have_promtool" ]; then
+	check "docs/metrics.md's alerting rules pass promtool check rules" bash -c \
+		"grep -q 'pdguard_up == 0' '$d/rules.yml' && promtool check rules '$d/rules.yml' >'$d/promtool.out' 2>&1"
+else
+	skip_check "docs/metrics.md's alerting rules pass promtool check rules" "promtool not installed"
+fi
 
 kill -INT "$agent"
 wait "$agent"
