@@ -889,6 +889,40 @@ static void log_mode_change(struct daemon *d, int old, int now, const struct sig
 
 /* ---- policy reload ---- */
 
+/*
+ * Who may read the event log: the policy's log_group (0640 files, a 0750 directory), else root
+ * alone. Applied at start when the policy names a group, and at a reload that changes it; the
+ * change is logged.
+ */
+static void log_group_apply(struct daemon *d, const struct config *old)
+{
+	const char *now = d->cfg->log_group, *was = old ? old->log_group : NULL;
+	char reason[300];
+	int ret;
+
+	if (!now && !was)
+		return;
+	if (old && now && was && !strcmp(now, was) && old->log_gid == d->cfg->log_gid)
+		return;
+	ret = eventlog_set_group(d->log, now ? d->cfg->log_gid : (gid_t)-1);
+	if (ret < 0) {
+		snprintf(reason, sizeof(reason), "cannot give the event log to group %s: %s; it "
+			 "stays as it was", now ? now : "root", strerror(-ret));
+		fprintf(stderr, "pdguard run: %s\n", reason);
+		log_info(d, "log-group", reason, d->cfg->log, NULL);
+		return;
+	}
+	if (now)
+		snprintf(reason, sizeof(reason), "the event log is readable by group %s%s", now,
+			 ret == 1 ? " (its directory holds other files and was left as it is: "
+			 "members need a way into it)" : "");
+	else
+		snprintf(reason, sizeof(reason), "the event log is readable by root only");
+	if (ret == 1)
+		fprintf(stderr, "pdguard run: %s\n", reason);
+	log_info(d, "log-group", reason, d->cfg->log, NULL);
+}
+
 static void reload(struct daemon *d, const struct signalfd_siginfo *si)
 {
 	struct config_errors errs = { 0 };
@@ -926,6 +960,7 @@ static void reload(struct daemon *d, const struct signalfd_siginfo *si)
 	d->policy_gen++;
 	alerts_policy(d->alerts, fresh);
 	seal_attach(d);
+	log_group_apply(d, old);
 	zones_refresh(d, true);		/* tells the driver too */
 	snprintf(reason, sizeof(reason), "policy reloaded (generation %llu), mode %s",
 		 (unsigned long long)d->policy_gen, fresh->mode ? "enforce" : "audit");
@@ -1010,6 +1045,7 @@ static int daemon_start(struct daemon *d, size_t *cached)
 	}
 	eventlog_set_syslog(d->log, true);
 	seal_attach(d);
+	log_group_apply(d, NULL);
 	/* enum config_engine has enum classify_engine's values */
 	classify_set_engine(d->opts->engine >= 0 ? d->opts->engine : d->cfg->engine);
 	ret = scanner_open(&d->sc, d->cfg->rules, err, sizeof(err));

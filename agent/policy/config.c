@@ -10,6 +10,7 @@
  */
 #include <ctype.h>
 #include <errno.h>
+#include <grp.h>
 #include <ini.h>
 #include <stdarg.h>
 #include <stdlib.h>
@@ -199,6 +200,18 @@ static int handle_agent(struct parse *p, const char *key, const char *v)
 			add_error(p, "%s = %s: an absolute path is required", key, v);
 		else if (set_string(dst, v))
 			p->oom = 1;
+	} else if (!strcmp(key, "log_group")) {
+		struct group gr, *g = NULL;
+		char buf[4096];
+
+		/* resolved now, so a typo is refused with its line rather than found at start */
+		if (getgrnam_r(v, &gr, buf, sizeof(buf), &g) || !g)
+			add_error(p, "log_group = %s: no such group (getent group %s); name the "
+				  "group whose members may read the event log", v, v);
+		else if (set_string(&c->log_group, v))
+			p->oom = 1;
+		else
+			c->log_gid = g->gr_gid;
 	} else if (!strcmp(key, "scan")) {
 		if (v[0] != '/')
 			add_error(p, "scan = %s: an absolute path is required", v);
@@ -243,7 +256,7 @@ static int handle_agent(struct parse *p, const char *key, const char *v)
 			add_error(p, "decision_timeout_ms = %s: from 10 to 60000 is allowed", v);
 	} else {
 		add_error(p, "unknown key '%s' in [agent]: allowed keys are mode, driver, rules, log, "
-			  "state, scan, log_max_mb, log_keep, retention_days, fail, "
+			  "log_group, state, scan, log_max_mb, log_keep, retention_days, fail, "
 			  "decision_timeout_ms, unknown, engine", key);
 	}
 	return 0;
@@ -455,6 +468,7 @@ void config_defaults(struct config *cfg)
 	cfg->driver = DRIVER_AUTO;
 	cfg->rules = strdup("/etc/pdguard/rules.d");
 	cfg->log = strdup("/var/log/pdguard/events.jsonl");
+	cfg->log_gid = (gid_t)-1;
 	cfg->state = strdup("/var/lib/pdguard");
 	cfg->log_max_mb = 100;
 	cfg->log_keep = 12;
@@ -507,6 +521,7 @@ void config_free(struct config *cfg)
 		return;
 	free(cfg->rules);
 	free(cfg->log);
+	free(cfg->log_group);
 	free(cfg->state);
 	strlist_free(&cfg->scan);
 	strlist_free(&cfg->usb_paths);
@@ -548,6 +563,8 @@ void config_dump(const struct config *c, FILE *f)
 	fprintf(f, "[agent]\nmode = %s\ndriver = %s\nrules = %s\nlog = %s\nstate = %s\n",
 		c->mode == PDGUARD_MODE_ENFORCE ? "enforce" : "audit", drivers[c->driver],
 		c->rules, c->log, c->state);
+	if (c->log_group)
+		fprintf(f, "log_group = %s\n", c->log_group);
 	dump_list(f, "scan", &c->scan);
 	fprintf(f, "log_max_mb = %u\nlog_keep = %u\nretention_days = %u\nfail = %s\n"
 		"decision_timeout_ms = %u\nunknown = %s\nengine = %s\n",
