@@ -73,6 +73,9 @@ int cli_log_open(struct eventlog **out, const char *logpath, const char *cfgpath
 	if (!strcmp(cfg.log, logpath) &&
 	    (size_t)snprintf(key, sizeof(key), "%s/" SEAL_KEY_FILE, cfg.state) < sizeof(key))
 		eventlog_seal_attach(*out, key);
+	/* opening made it root-only: the policy's log stays readable by its log_group */
+	if (!strcmp(cfg.log, logpath) && cfg.log_group)
+		eventlog_set_group(*out, cfg.log_gid);
 	config_free(&cfg);
 	return 0;
 }

@@ -889,10 +889,25 @@ static void log_mode_change(struct daemon *d, int old, int now, const struct sig
 
 /* ---- policy reload ---- */
 
+/* The log's directory belongs to a group other than root's: a log_group gave it. */
+static bool log_dir_grouped(const char *log)
+{
+	char dir[PATH_MAX], *slash;
+	struct stat st;
+
+	snprintf(dir, sizeof(dir), "%s", log);
+	slash = strrchr(dir, '/');
+	if (!slash || slash == dir)
+		return false;
+	*slash = '\0';
+	return !lstat(dir, &st) && S_ISDIR(st.st_mode) && st.st_gid != 0;
+}
+
 /*
  * Who may read the event log: the policy's log_group (0640 files, a 0750 directory), else root
- * alone. Applied at start when the policy names a group, and at a reload that changes it; the
- * change is logged.
+ * alone. Applied at start when the policy names a group (or names none while the directory still
+ * has one: the group was taken out of the policy), and at a reload that changes it; the change
+ * is logged.
  */
 static void log_group_apply(struct daemon *d, const struct config *old)
 {
@@ -900,7 +915,7 @@ static void log_group_apply(struct daemon *d, const struct config *old)
 	char reason[300];
 	int ret;
 
-	if (!now && !was)
+	if (!now && !was && (old || !log_dir_grouped(d->cfg->log)))
 		return;
 	if (old && now && was && !strcmp(now, was) && old->log_gid == d->cfg->log_gid)
 		return;

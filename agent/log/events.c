@@ -878,7 +878,9 @@ int eventlog_set_group(struct eventlog *log, gid_t gid)
 	    !dir_is_logs(dir, base)) {
 		shared = 1;
 	} else {
-		if ((gid == (gid_t)-1 ? 0 : st.st_gid != gid) && chown(dir, -1, gid))
+		gid_t to = gid == (gid_t)-1 ? 0 : gid;
+
+		if (st.st_gid != to && chown(dir, -1, to))
 			return -errno;
 		if (chmod(dir, gid == (gid_t)-1 ? 0700 : 0750))
 			return -errno;
