@@ -17,7 +17,14 @@ int atomic_file_open(struct atomic_file *a, const char *path, mode_t mode)
 	if (snprintf(a->tmp, sizeof(a->tmp), "%s.tmp.%d", path, (int)getpid()) >=
 	    (int)sizeof(a->tmp))
 		return -ENAMETOOLONG;
-	fd = open(a->tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, mode);
+	/*
+	 * A new file, never one that is there: a directory others may write (node-exporter's
+	 * textfile directory) could hold a file or hard link under our name, to be truncated and
+	 * published. A stale temporary of a crashed process with our pid goes first.
+	 */
+	if (unlink(a->tmp) && errno != ENOENT)
+		return -errno;
+	fd = open(a->tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, mode);
 	if (fd < 0)
 		return -errno;
 	a->f = fdopen(fd, "w");
