@@ -66,6 +66,7 @@ struct state {
 	pthread_mutex_t lock;
 	struct label_entry *labels;
 	size_t nlabels, cap;
+	size_t npd;			/* of them, level pd or derived (kept as they change) */
 	struct zones zones;
 	const struct config *cfg;	/* roles; owned by the daemon, swapped on reload */
 	struct grants *grants;		/* active grants; the daemon's, may be NULL */
