@@ -261,7 +261,7 @@ static void print_text(const struct stats_view *v)
 	char when[64] = "";
 	unsigned int i;
 	struct tm tm;
-	int j;
+	int j, k = 0;
 
 	if (localtime_r(&v->run.started, &tm))
 		strftime(when, sizeof(when), "%Y-%m-%d %H:%M:%S", &tm);
@@ -294,20 +294,17 @@ static void print_text(const struct stats_view *v)
 	printf("Driver %s:", v->run.driver);
 	if (!d->have)
 		printf(" no counters of its own");
-	if (d->have & DRIVER_STAT_REQUESTS)
-		printf(" %" PRIu64 " requests answered,", d->requests);
-	if (d->have & DRIVER_STAT_PENDING)
-		printf(" %" PRIu64 " pending,", d->pending);
-	if (d->have & DRIVER_STAT_LOG_QUEUE)
-		printf(" %" PRIu64 " waiting for the log,", d->log_queue);
-	if (d->have & DRIVER_STAT_OVERFLOWS)
-		printf(" %" PRIu64 " queue overflows,", d->overflows);
-	if (d->have & DRIVER_STAT_WATCHDOG)
-		printf(" %" PRIu64 " answered by the watchdog,", d->watchdog);
-	if (d->have & DRIVER_STAT_ANSWERS_REFUSED)
-		printf(" %" PRIu64 " answers refused,", d->answers_refused);
-	if (d->have & DRIVER_STAT_RINGBUF_DROPS)
-		printf(" %" PRIu64 " ring-buffer drops,", d->ringbuf_drops);
+#define DRV(bit, field, what)							\
+	if (d->have & (bit))							\
+		printf("%s %" PRIu64 " " what, k++ ? "," : "", d->field);
+	DRV(DRIVER_STAT_REQUESTS, requests, "requests answered")
+	DRV(DRIVER_STAT_PENDING, pending, "pending")
+	DRV(DRIVER_STAT_LOG_QUEUE, log_queue, "waiting for the log")
+	DRV(DRIVER_STAT_OVERFLOWS, overflows, "queue overflows")
+	DRV(DRIVER_STAT_WATCHDOG, watchdog, "answered by the watchdog")
+	DRV(DRIVER_STAT_ANSWERS_REFUSED, answers_refused, "answers refused")
+	DRV(DRIVER_STAT_RINGBUF_DROPS, ringbuf_drops, "ring-buffer drops")
+#undef DRV
 	printf("\n");
 	printf("Labels: %" PRIu64 " files known, %" PRIu64 " with PD; %" PRIu64 " the kernel's map "
 	       "had no room for; %" PRIu64 " stale cached labels dropped\n", s->labels,

@@ -781,7 +781,8 @@ static void daemon_observe(void *ctx, const struct event *ev)
 	struct daemon *d = ctx;
 
 	stats_count(&d->evcount, ev->op, ev->decision);
-	alerts_observe(d->alerts, ev);
+	if (d->alerts)
+		alerts_observe(d->alerts, ev);
 }
 
 /*
@@ -1059,6 +1060,8 @@ static int daemon_start(struct daemon *d, size_t *cached)
 		return ret;
 	}
 	eventlog_set_syslog(d->log, true);
+	/* counted from the first event on; the alerts join when they exist (below) */
+	eventlog_set_observer(d->log, daemon_observe, d);
 	seal_attach(d);
 	log_group_apply(d, NULL);
 	/* enum config_engine has enum classify_engine's values */
@@ -1087,7 +1090,6 @@ static int daemon_start(struct daemon *d, size_t *cached)
 	ret = alerts_new(&d->alerts, d->cfg, d->log, NULL, NULL);
 	if (ret)
 		return ret;
-	eventlog_set_observer(d->log, daemon_observe, d);
 	snprintf(d->cache_path, sizeof(d->cache_path), "%s/labels.cache", d->cfg->state);
 	ret = state_cache_load(&d->st, d->cache_path, cached, &dropped);
 	if (ret)
