@@ -19,7 +19,9 @@ mkdir -p "$d/shares" "$d/state"
 grp=pdglg-sec
 member=pdglg-in
 outsider=pdglg-out
+agent=
 cleanup() {
+	[ -n "$agent" ] && kill -INT "$agent" 2>/dev/null && wait "$agent" 2>/dev/null
 	diag "$d/out.txt" "$d/err.txt"
 	userdel "$member" 2>/dev/null; userdel "$outsider" 2>/dev/null
 	groupdel "$member" 2>/dev/null; groupdel "$outsider" 2>/dev/null; groupdel "$grp" 2>/dev/null
@@ -35,7 +37,7 @@ for u in "$member" "$outsider"; do
 		pdg_skip_all "cannot create a test user"
 done
 usermod -a -G "$grp" "$member" || pdg_skip_all "cannot add the test user to the group"
-echo "1..11"
+echo "1..13"
 log=$d/log/events.jsonl
 as() { local u=$1; shift; setpriv --reuid="$u" --regid="$u" --init-groups -- "$@"; }
 cat >"$d/policy.conf" <<CONF
@@ -74,5 +76,17 @@ sed -i '/^log_group = /d' "$d/policy.conf"
 "$pd" run --once --config "$d/policy.conf" >>"$d/out.txt" 2>&1
 check "log_group taken out: the next start makes the log root's alone again" bash -c \
 	"[ \"\$(stat -c '%G %a' '$d/log')\" = 'root 700' ] && [ \"\$(stat -c '%a' '$log')\" = 600 ] && ! setpriv --reuid=$member --regid=$member --init-groups -- cat '$log' >/dev/null 2>&1 && grep -q '\"op\":\"log-group\".*readable by root only' '$log'"
+# a reload that names the group again applies it at once, without a restart
+setsid "$pd" run --config "$d/policy.conf" >>"$d/out.txt" 2>&1 &
+agent=$!
+wait_for grep -q '"op":"agent-start"' "$log"
+wait_for test -e "$d/state/agent.run"
+sed -i "s|^log = .*|&\nlog_group = $grp|" "$d/policy.conf"
+kill -HUP "$agent"
+check "a reload naming the group applies it to the running agent's log" wait_for bash -c \
+	"[ \"\$(stat -c '%G %a' '$d/log')\" = '$grp 750' ] && [ \"\$(stat -c '%G %a' '$log')\" = '$grp 640' ] && [ \$(grep -c '\"op\":\"log-group\".*readable by group $grp' '$log') -eq 2 ]"
+check "and a member reads what the agent writes next" bash -c \
+	"setpriv --reuid=$member --regid=$member --init-groups -- grep -q '\"op\":\"policy-reload\"' '$log'"
+kill -INT "$agent"; wait "$agent"; agent=
 check "the log's chain is intact" bash -c "'$pd' log verify '$log' >/dev/null"
 exit 0
