@@ -32,6 +32,7 @@ struct stats_view {
 	int rc;			/* 0 agent up; -ENOENT none; -ENOMEDIUM no policy; other: error */
 	int src;		/* stats_read(): 0, or why the counters are missing */
 	const char *what;	/* what could not be read, for the error message */
+	const char *where;	/* and its path */
 	char state[4096];
 	struct agent_run run;
 	struct agent_stats *s;
@@ -45,6 +46,7 @@ static void view_load(const char *cfgpath, struct stats_view *v)
 
 	v->src = -ENOENT;
 	v->what = "the policy";
+	v->where = cfgpath;
 	ret = config_load(cfgpath, &cfg, &errs);
 	config_errors_free(&errs);
 	if (ret) {
@@ -55,6 +57,7 @@ static void view_load(const char *cfgpath, struct stats_view *v)
 	snprintf(v->state, sizeof(v->state), "%s", cfg.state);
 	config_free(&cfg);
 	v->what = "the agent's state";
+	v->where = v->state;
 	ret = runfile_read(v->state, &v->run);
 	v->rc = ret == -ESRCH ? -ENOENT : ret;	/* left by an agent that died: none */
 	if (v->rc)
@@ -470,16 +473,12 @@ int cli_stats(int argc, char **argv)
 	} else if (v.rc || (v.src && v.src != -ENOENT)) {
 		int err = v.rc ? v.rc : v.src;
 
-		if (err == -EINVAL || err == -EBADMSG)
-			cli_error("stats", "cannot read %s (%s): %s", v.what,
-				  v.rc ? cfgpath : v.state, err == -EINVAL ?
-				  "pdguard config check says why" : "damaged");
-		else
-			cli_error("stats", "cannot read %s (%s): %s", v.what,
-				  v.rc && err != -EACCES ? cfgpath : v.state, strerror(-err));
+		cli_error("stats", "cannot read %s (%s): %s", v.what, v.where,
+			  err == -EINVAL ? "pdguard config check says why" :
+			  err == -EBADMSG ? "damaged" : strerror(-err));
 		if (err == -EACCES)
-			cli_hint("the state directory is root's: run it as root (or from root's "
-				 "cron with --textfile)");
+			cli_hint("%s is root's: run it as root (or from root's cron with --textfile)",
+				 v.where);
 		rc = EXIT_ERROR;
 	}
 

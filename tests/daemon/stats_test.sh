@@ -35,7 +35,7 @@ for u in "$ok_u" "$no_u"; do
 done
 have_promtool=
 command -v promtool >/dev/null && have_promtool=1
-echo "1..24"
+echo "1..27"
 log=$d/log/events.jsonl
 cat >"$d/policy.conf" <<CONF
 [agent]
@@ -78,6 +78,24 @@ check "no agent: --textfile writes pdguard_up 0, exits 0" bash -c \
 	"st() { '$pd' stats --config '$d/policy.conf' \"\$@\"; }; st --textfile '$d/textfile/pdguard.prom' && grep -qx 'pdguard_up 0' '$d/textfile/pdguard.prom'"
 check "bad usage: --json with --prometheus is refused" bash -c \
 	"'$pd' stats --json --prometheus >/dev/null 2>&1; [ \$? -eq 64 ]"
+
+# ---- an agent.run naming a live process (this shell), counters missing or damaged ----
+ps_start=$(sed 's/.*) //' /proc/$$/stat | cut -d' ' -f20)
+printf 'pid=%d\npid_start=%s\nstarted=1700000000\ndriver=fanotify\nconfig=%s\nmode=audit\npolicy_generation=3\n' \
+	$$ "$ps_start" "$d/policy.conf" >"$d/state/agent.run"
+st --prometheus >"$d/prom.txt" 2>"$d/err.txt"; rc=$?
+check "counters not written yet: up 1, no error, no counters" bash -c \
+	"[ $rc -eq 0 ] && grep -qx 'pdguard_up 1' '$d/prom.txt' && grep -qx 'pdguard_stats_error 0' '$d/prom.txt' && grep -qx 'pdguard_policy_generation 3' '$d/prom.txt' && ! grep -q '^pdguard_events_written_total' '$d/prom.txt' && '$pd' stats --config '$d/policy.conf' | grep -q '^Counters: not written yet'"
+printf 'format=1\nstarted=1700000000\nupdated=oops\n' >"$d/state/agent.stats"
+st --prometheus >"$d/prom.txt" 2>"$d/err.txt"; rc=$?
+check "damaged counters: exit 2, pdguard_stats_error 1, the file named" bash -c \
+	"[ $rc -eq 2 ] && grep -qx 'pdguard_stats_error 1' '$d/prom.txt' && grep -qx \"pdguard stats: cannot read the agent's counters ($d/state): damaged\" '$d/err.txt'"
+rm -f "$d/state/agent.run" "$d/state/agent.stats"
+chmod 600 "$d/policy.conf"
+as_nobody "$pd" stats --config "$d/policy.conf" >/dev/null 2>"$d/err.txt"; rc=$?
+check "a policy the user may not read: exit 2, named, with a hint" bash -c \
+	"[ $rc -eq 2 ] && grep -qx 'pdguard stats: cannot read the policy ($d/policy.conf): Permission denied' '$d/err.txt' && grep -q '^Hint: $d/policy.conf is root' '$d/err.txt'"
+chmod 644 "$d/policy.conf"
 
 # ---- a running agent ----
 setsid "$pd" run --config "$d/policy.conf" >"$d/out.txt" 2>&1 &
