@@ -2,6 +2,7 @@
 /* Replace a file whole or not at all (atomicfile.h). */
 #include <errno.h>
 #include <fcntl.h>
+#include <stdbool.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -54,11 +55,12 @@ static void fsync_dir_of(const char *path)
 	close(fd);
 }
 
-int atomic_file_commit(struct atomic_file *a)
+static int commit(struct atomic_file *a, bool durable)
 {
 	int ret = 0;
 
-	if (fflush(a->f) || ferror(a->f) || fsync(fileno(a->f)))
+	errno = 0;
+	if (fflush(a->f) || ferror(a->f) || (durable && fsync(fileno(a->f))))
 		ret = errno ? -errno : -EIO;
 	if (fclose(a->f) && !ret)
 		ret = -errno;
@@ -69,8 +71,19 @@ int atomic_file_commit(struct atomic_file *a)
 		unlink(a->tmp);
 		return ret;
 	}
-	fsync_dir_of(a->path);
+	if (durable)
+		fsync_dir_of(a->path);
 	return 0;
+}
+
+int atomic_file_commit(struct atomic_file *a)
+{
+	return commit(a, true);
+}
+
+int atomic_file_commit_volatile(struct atomic_file *a)
+{
+	return commit(a, false);
 }
 
 void atomic_file_abort(struct atomic_file *a)

@@ -74,6 +74,23 @@ TEST_F(af, replaces_the_file_whole)
 	EXPECT_EQ(-1, stat(self->tmp, &st));
 }
 
+TEST_F(af, the_volatile_commit_replaces_it_too)
+{
+	struct atomic_file a;
+	char buf[64];
+	struct stat st;
+
+	ASSERT_EQ(0, put(self->path, "old\n"));
+	ASSERT_EQ(0, atomic_file_open(&a, self->path, 0600));
+	fputs("counters\n", a.f);
+	ASSERT_EQ(0, atomic_file_commit_volatile(&a));
+	ASSERT_EQ(0, slurp(self->path, buf, sizeof(buf)));
+	EXPECT_STREQ("counters\n", buf);
+	ASSERT_EQ(0, stat(self->path, &st));
+	EXPECT_EQ(0600, st.st_mode & 07777);
+	EXPECT_EQ(-1, stat(self->tmp, &st));
+}
+
 TEST_F(af, a_hard_link_left_under_our_name_is_not_truncated)
 {
 	struct atomic_file a;
