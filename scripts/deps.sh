@@ -42,8 +42,10 @@ test_pkgs=(
 	qemu-system-x86 qemu-user busybox-static dosfstools e2fsprogs util-linux python3 zip dkms
 	fonts-dejavu-core libcairo2-dev python3-xlwt libreoffice-writer-nogui poppler-utils
 	chromium jq tar gzip bzip2 zstd lz4 p7zip-full time man-db bash-completion systemd
-	python3-jsonschema rsyslog
+	python3-jsonschema rsyslog prometheus
 )
+# prometheus: only its promtool is used (tests/daemon/stats_test.sh checks `pdguard stats
+# --prometheus` with `promtool check metrics`); its server is kept from starting, as fapolicyd
 bench_pkgs=("${test_pkgs[@]}" ripgrep time bc fapolicyd)
 # building the Debian packages (scripts/build-deb.sh) and checking them
 pkg_pkgs=("${run_pkgs[@]}" dpkg-dev debhelper dh-dkms dkms fakeroot lintian man-db bash-completion
@@ -93,9 +95,10 @@ echo "deps.sh: installing ${missing[*]}" >&2
 export DEBIAN_FRONTEND=noninteractive
 apt-get update -q >/dev/null
 # fapolicyd is installed only to be measured against (make bench): Debian's package would start
-# a system-wide daemon that decides every open on this machine. Keep it from starting.
+# a system-wide daemon that decides every open on this machine. Keep it from starting; and the
+# prometheus server, whose package the tests want only for promtool.
 guard=
-if printf '%s\n' "${missing[@]}" | grep -qx fapolicyd && [ ! -e /usr/sbin/policy-rc.d ]; then
+if printf '%s\n' "${missing[@]}" | grep -qxE 'fapolicyd|prometheus' && [ ! -e /usr/sbin/policy-rc.d ]; then
 	printf '#!/bin/sh\nexit 101\n' >/usr/sbin/policy-rc.d
 	chmod 755 /usr/sbin/policy-rc.d
 	guard=/usr/sbin/policy-rc.d
@@ -105,6 +108,9 @@ rc=$?
 [ -n "$guard" ] && rm -f "$guard"
 if printf '%s\n' "${missing[@]}" | grep -qx fapolicyd && command -v systemctl >/dev/null; then
 	systemctl disable --now fapolicyd >/dev/null 2>&1 || true
+fi
+if printf '%s\n' "${missing[@]}" | grep -qx prometheus && command -v systemctl >/dev/null; then
+	systemctl disable --now prometheus >/dev/null 2>&1 || true
 fi
 [ $rc -ne 0 ] || vm_prepare || rc=$?
 exit $rc

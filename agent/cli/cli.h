@@ -23,6 +23,7 @@ struct cli_command {
 
 int cli_run(int argc, char **argv);
 int cli_status(int argc, char **argv);
+int cli_stats(int argc, char **argv);
 int cli_mode(int argc, char **argv);
 int cli_log(int argc, char **argv);
 int cli_config(int argc, char **argv);

@@ -22,6 +22,7 @@ static const struct cli_command commands[] = {
 	{ "run", "the agent daemon, in the foreground", cli_run },
 	{ "status", "show what pdguard enforces on this machine and the kernel module's state",
 	  cli_status },
+	{ "stats", "the running agent's counters: text, JSON or Prometheus metrics", cli_stats },
 	{ "mode", "show or set the kernel module's mode (audit or enforce)", cli_mode },
 	{ "log", "verify the event log's hash chain", cli_log },
 	{ "config", "check a policy file, or print the effective policy", cli_config },
@@ -77,6 +78,9 @@ int cli_log_open(struct eventlog **out, const char *logpath, const char *cfgpath
 	if (!strcmp(cfg.log, logpath) && cfg.siem_format != SIEM_NONE &&
 	    !config_siem_path(&cfg, key, sizeof(key)))
 		eventlog_set_siem(*out, cfg.siem_format, key);
+	/* opening made it root-only: the policy's log stays readable by its log_group */
+	if (!strcmp(cfg.log, logpath) && cfg.log_group)
+		eventlog_set_group(*out, cfg.log_gid);
 	config_free(&cfg);
 	return 0;
 }

@@ -31,6 +31,7 @@
 #include "daemon/burst.h"
 #include "daemon/daemon.h"
 #include "daemon/runfile.h"
+#include "daemon/stats.h"
 #include "drivers/driver.h"
 #include "lib/vocab.h"
 #include "log/events.h"
@@ -79,6 +80,9 @@ struct daemon {
 	pthread_mutex_t full_lock;
 	struct burst labels_full;	/* labels the kernel's map had no room for */
 	struct agent_run run;		/* what STATE/agent.run says */
+	struct stats_counter evcount;	/* events written, by op and decision */
+	atomic_bool scan_done;		/* the first scan is over */
+	pthread_mutex_t stats_lock;	/* one writer of STATE/agent.stats at a time */
 	int kmod_mode;			/* the module's mode as last read, -1 unknown */
 	struct timespec cfg_ctime;	/* the policy file's ctime when it was read at start */
 	/*
@@ -392,9 +396,11 @@ static void scan_roots(struct daemon *d)
  * killed) and stops the walk; SIGHUP is kept for after the scan.
  */
 static void reload(struct daemon *d, const struct signalfd_siginfo *si);
+static void stats_publish(struct daemon *d);
 
 struct scan_guard {
 	pthread_t thread;
+	struct daemon *d;	/* its counters are published while the main loop waits */
 	int sfd;
 	int done_fd;		/* readable when the scan is over */
 	int signo;		/* the stop signal received, 0 if none */
@@ -412,8 +418,14 @@ static void *scan_guard_fn(void *arg)
 	struct signalfd_siginfo si;
 
 	while (!g->signo) {
-		if (poll(pfd, 2, -1) < 0 && errno != EINTR)
+		int n = poll(pfd, 2, HEARTBEAT_S * 1000);
+
+		if (n < 0 && errno != EINTR)
 			break;
+		if (n == 0) {
+			stats_publish(g->d);
+			continue;
+		}
 		if (pfd[1].revents)
 			break;
 		if (!(pfd[0].revents & POLLIN) || read(g->sfd, &si, sizeof(si)) != sizeof(si))
@@ -432,7 +444,7 @@ static void *scan_guard_fn(void *arg)
 /* The first scan, stoppable by a signal. Return: the stop signal, or 0. */
 static int first_scan(struct daemon *d, int sfd)
 {
-	struct scan_guard g = { .sfd = sfd };
+	struct scan_guard g = { .sfd = sfd, .d = d };
 	int p[2];
 	bool guarded;
 
@@ -748,6 +760,60 @@ static void run_counters(struct daemon *d)
 }
 
 /*
+ * Rewrite STATE/agent.stats (`pdguard stats`): every counter since start. Called from the main
+ * loop every HEARTBEAT_S, and from the first scan's guard thread while the loop is not running.
+ */
+static void stats_publish(struct daemon *d)
+{
+	struct agent_stats *s;
+	int ret;
+
+	if (d->opts->once || !d->run.started)
+		return;
+	s = calloc(1, sizeof(*s));
+	if (!s)
+		return;
+	s->started = d->run.started;
+	s->updated = time(NULL);
+	snprintf(s->engine, sizeof(s->engine), "%s",
+		 classify_engine_name(classifier_engine(d->sc.classifier)));
+	eventlog_counters(d->log, &s->events_written, &s->events_failed);
+	stats_counter_copy(&d->evcount, s);
+	if (d->drv && d->dops->stats)
+		d->dops->stats(d->drv, &s->drv);
+	s->labels = state_count_labels(&d->st);
+	s->labels_pd = state_count_pd(&d->st);
+	pthread_mutex_lock(&d->full_lock);
+	s->labels_full = d->labels_full.total;
+	pthread_mutex_unlock(&d->full_lock);
+	s->labels_stale = state_stale_count(&d->st);
+	s->scan_read = atomic_load(&d->scanned);
+	s->scan_unchanged = atomic_load(&d->unchanged);
+	s->scan_pd = atomic_load(&d->pd_files);
+	s->scan_unknown = atomic_load(&d->unknown);
+	s->scan_errors = atomic_load(&d->errors);
+	s->scan_over_limit = atomic_load(&d->remembered);
+	s->scan_done = atomic_load(&d->scan_done);
+	pthread_mutex_lock(&d->stats_lock);
+	ret = stats_write(d->cfg->state, s);
+	pthread_mutex_unlock(&d->stats_lock);
+	if (ret)
+		fprintf(stderr, "pdguard run: cannot write %s/" STATS_NAME ": %s\n",
+			d->cfg->state, strerror(-ret));
+	free(s);
+}
+
+/* The log's observer: count every event written, then let the alerts see it. */
+static void daemon_observe(void *ctx, const struct event *ev)
+{
+	struct daemon *d = ctx;
+
+	stats_count(&d->evcount, ev->op, ev->decision);
+	if (d->alerts)
+		alerts_observe(d->alerts, ev);
+}
+
+/*
  * Set the module's mode to the policy's, over the agent's own netlink socket, and read back what
  * the module and the driver's maps hold. Called at start and after every reload; the maps took
  * the mode already through the driver's policy().
@@ -896,6 +962,55 @@ static bool needs_restart(const struct config *old, const struct config *fresh, 
 	return true;
 }
 
+/* The log's directory belongs to a group other than root's: a log_group gave it. */
+static bool log_dir_grouped(const char *log)
+{
+	char dir[PATH_MAX], *slash;
+	struct stat st;
+
+	snprintf(dir, sizeof(dir), "%s", log);
+	slash = strrchr(dir, '/');
+	if (!slash || slash == dir)
+		return false;
+	*slash = '\0';
+	return !lstat(dir, &st) && S_ISDIR(st.st_mode) && st.st_gid != 0;
+}
+
+/*
+ * Who may read the event log: the policy's log_group (0640 files, a 0750 directory), else root
+ * alone. Applied at start when the policy names a group (or names none while the directory still
+ * has one: the group was taken out of the policy), and at a reload that changes it; the change
+ * is logged.
+ */
+static void log_group_apply(struct daemon *d, const struct config *old)
+{
+	const char *now = d->cfg->log_group, *was = old ? old->log_group : NULL;
+	char reason[300];
+	int ret;
+
+	if (!now && !was && (old || !log_dir_grouped(d->cfg->log)))
+		return;
+	if (old && now && was && !strcmp(now, was) && old->log_gid == d->cfg->log_gid)
+		return;
+	ret = eventlog_set_group(d->log, now ? d->cfg->log_gid : (gid_t)-1);
+	if (ret < 0) {
+		snprintf(reason, sizeof(reason), "cannot give the event log to group %s: %s; it "
+			 "stays as it was", now ? now : "root", strerror(-ret));
+		fprintf(stderr, "pdguard run: %s\n", reason);
+		log_info(d, "log-group", reason, d->cfg->log, NULL);
+		return;
+	}
+	if (now)
+		snprintf(reason, sizeof(reason), "the event log is readable by group %s%s", now,
+			 ret == 1 ? " (its directory holds other files and was left as it is: "
+			 "members need a way into it)" : "");
+	else
+		snprintf(reason, sizeof(reason), "the event log is readable by root only");
+	if (ret == 1)
+		fprintf(stderr, "pdguard run: %s\n", reason);
+	log_info(d, "log-group", reason, d->cfg->log, NULL);
+}
+
 static void reload(struct daemon *d, const struct signalfd_siginfo *si)
 {
 	struct config_errors errs = { 0 };
@@ -958,6 +1073,7 @@ static void reload(struct daemon *d, const struct signalfd_siginfo *si)
 	alerts_policy(d->alerts, fresh);
 	siem_attach(d->log, fresh);
 	seal_attach(d);
+	log_group_apply(d, old);
 	zones_refresh(d, true);		/* tells the driver too */
 	snprintf(reason, sizeof(reason), "policy reloaded (generation %llu), mode %s",
 		 (unsigned long long)d->policy_gen, fresh->mode ? "enforce" : "audit");
@@ -1044,7 +1160,10 @@ static int daemon_start(struct daemon *d, size_t *cached)
 			"is listening: events go to %s only, and lines cut from its end are on "
 			"record nowhere else\n", JOURNAL_SOCKET, d->cfg->log);
 	siem_attach(d->log, d->cfg);
+	/* counted from the first event on; the alerts join when they exist (below) */
+	eventlog_set_observer(d->log, daemon_observe, d);
 	seal_attach(d);
+	log_group_apply(d, NULL);
 	/* enum config_engine has enum classify_engine's values */
 	classify_set_engine(d->opts->engine >= 0 ? d->opts->engine : d->cfg->engine);
 	ret = scanner_open(&d->sc, (const char *const *)d->cfg->rules.v, d->cfg->rules.n, err,
@@ -1074,7 +1193,6 @@ static int daemon_start(struct daemon *d, size_t *cached)
 	ret = alerts_new(&d->alerts, d->cfg, d->log, NULL, NULL);
 	if (ret)
 		return ret;
-	eventlog_set_observer(d->log, alerts_observe, d->alerts);
 	snprintf(d->cache_path, sizeof(d->cache_path), "%s/labels.cache", d->cfg->state);
 	ret = state_cache_load(&d->st, d->cache_path, cached, &dropped);
 	if (ret)
@@ -1157,6 +1275,8 @@ int daemon_run(const struct daemon_opts *opts)
 	d->policy_gen = 1;
 	d->kmod_mode = -1;
 	pthread_mutex_init(&d->full_lock, NULL);
+	pthread_mutex_init(&d->stats_lock, NULL);
+	stats_counter_init(&d->evcount);
 	if (geteuid() != 0) {
 		fprintf(stderr, "pdguard run: needs root (labels, fanotify and the kernel drivers "
 			"are root-only)\n");
@@ -1191,6 +1311,7 @@ int daemon_run(const struct daemon_opts *opts)
 		 d->cfg->mode ? "enforce" : "audit", (unsigned long long)d->policy_gen);
 	log_info(d, "agent-start", "pdguard started", opts->config, extra);
 	alive_mark(d);
+	stats_publish(d);
 	if (d->drv && d->dops->policy)
 		d->dops->policy(d->drv, d->cfg);
 	if (!opts->once) {
@@ -1218,6 +1339,10 @@ int daemon_run(const struct daemon_opts *opts)
 		svc_scan_begin(&sc);
 		stop_signo = first_scan(d, sfd);
 		svc_scan_end(&sc);
+	}
+	if (!stop_signo) {
+		atomic_store(&d->scan_done, true);
+		stats_publish(d);
 	}
 	if (stop_signo) {
 		printf("stopping on signal %d during the initial scan\n", stop_signo);
@@ -1275,6 +1400,7 @@ int daemon_run(const struct daemon_opts *opts)
 			if (now - last_hb >= HEARTBEAT_S) {
 				send_heartbeat(d);
 				run_counters(d);
+				stats_publish(d);
 				last_hb = now;
 			}
 			if (now - last_save >= CACHE_SAVE_S) {
@@ -1313,8 +1439,10 @@ out:
 	if (tfd >= 0)
 		close(tfd);
 	netlink_close(d->kmod);
-	if (d->cfg && !opts->once && d->run.pid == getpid())
+	if (d->cfg && !opts->once && d->run.pid == getpid()) {
+		stats_remove(d->cfg->state);
 		runfile_remove(d->cfg->state);
+	}
 	if (d->grants)
 		grants_close(d->grants);
 	/* the log's observer is the alerter: unhook it before either goes */
@@ -1336,6 +1464,8 @@ out:
 		free(d->retired[k]);
 	}
 	free(d->retired);
+	stats_counter_destroy(&d->evcount);
+	pthread_mutex_destroy(&d->stats_lock);
 	free(d);
 	return rc;
 }

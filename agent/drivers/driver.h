@@ -8,6 +8,7 @@
 #ifndef PDGUARD_DRIVER_H
 #define PDGUARD_DRIVER_H
 
+#include <stdint.h>
 #include <stdio.h>
 
 #include "policy/config.h"
@@ -15,6 +16,32 @@
 #include "state/state.h"
 
 struct driver;
+
+/**
+ * struct driver_stats - a driver's own counters, for `pdguard stats` (cumulative since start
+ * unless said otherwise); a driver fills the fields it has and sets their DRIVER_STAT_* bits
+ * @requests: permission requests the agent answered (fanotify)
+ * @pending: requests read and not yet answered, now (a gauge)
+ * @log_queue: decisions waiting for the logger thread, now (a gauge)
+ * @overflows: times the kernel's event queue overflowed (events lost)
+ * @watchdog: requests the watchdog answered because the decision took too long
+ * @answers_refused: answers the kernel refused (the opener had gone)
+ * @ringbuf_drops: events the BPF programs could not put in the ring buffer (it was full)
+ */
+struct driver_stats {
+	unsigned int have;
+	uint64_t requests, pending, log_queue, overflows, watchdog, answers_refused, ringbuf_drops;
+};
+
+enum {
+	DRIVER_STAT_REQUESTS = 1U << 0,
+	DRIVER_STAT_PENDING = 1U << 1,
+	DRIVER_STAT_LOG_QUEUE = 1U << 2,
+	DRIVER_STAT_OVERFLOWS = 1U << 3,
+	DRIVER_STAT_WATCHDOG = 1U << 4,
+	DRIVER_STAT_ANSWERS_REFUSED = 1U << 5,
+	DRIVER_STAT_RINGBUF_DROPS = 1U << 6,
+};
 
 /**
  * struct driver_env - what a driver is given at start
@@ -53,6 +80,8 @@ struct driver_ops {
 	int (*dispatch)(struct driver *d);
 	/* For the start-up screen and `pdguard status`: what it enforces, what it cannot. */
 	void (*describe)(struct driver *d, FILE *f);
+	/* Its counters now (thread-safe; may be NULL). */
+	void (*stats)(struct driver *d, struct driver_stats *s);
 	void (*stop)(struct driver *d);
 };
 

@@ -2,6 +2,7 @@
 /* Replace a file whole or not at all (atomicfile.h). */
 #include <errno.h>
 #include <fcntl.h>
+#include <stdbool.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -17,7 +18,14 @@ int atomic_file_open(struct atomic_file *a, const char *path, mode_t mode)
 	if (snprintf(a->tmp, sizeof(a->tmp), "%s.tmp.%d", path, (int)getpid()) >=
 	    (int)sizeof(a->tmp))
 		return -ENAMETOOLONG;
-	fd = open(a->tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, mode);
+	/*
+	 * A new file, never one that is there: a directory others may write (node-exporter's
+	 * textfile directory) could hold a file or hard link under our name, to be truncated and
+	 * published. A stale temporary of a crashed process with our pid goes first.
+	 */
+	if (unlink(a->tmp) && errno != ENOENT)
+		return -errno;
+	fd = open(a->tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, mode);
 	if (fd < 0)
 		return -errno;
 	a->f = fdopen(fd, "w");
@@ -47,11 +55,12 @@ static void fsync_dir_of(const char *path)
 	close(fd);
 }
 
-int atomic_file_commit(struct atomic_file *a)
+static int commit(struct atomic_file *a, bool durable)
 {
 	int ret = 0;
 
-	if (fflush(a->f) || ferror(a->f) || fsync(fileno(a->f)))
+	errno = 0;
+	if (fflush(a->f) || ferror(a->f) || (durable && fsync(fileno(a->f))))
 		ret = errno ? -errno : -EIO;
 	if (fclose(a->f) && !ret)
 		ret = -errno;
@@ -62,8 +71,19 @@ int atomic_file_commit(struct atomic_file *a)
 		unlink(a->tmp);
 		return ret;
 	}
-	fsync_dir_of(a->path);
+	if (durable)
+		fsync_dir_of(a->path);
 	return 0;
+}
+
+int atomic_file_commit(struct atomic_file *a)
+{
+	return commit(a, true);
+}
+
+int atomic_file_commit_volatile(struct atomic_file *a)
+{
+	return commit(a, false);
 }
 
 void atomic_file_abort(struct atomic_file *a)

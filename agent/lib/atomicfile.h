@@ -21,6 +21,12 @@ struct atomic_file {
 int atomic_file_open(struct atomic_file *a, const char *path, mode_t mode);
 /* Flush, fsync, rename over @path, fsync its directory; on any failure remove the temporary. */
 int atomic_file_commit(struct atomic_file *a);
+/*
+ * The same without the fsyncs: readers still see the old file or the new one, but after a crash
+ * the file may be the old one (or empty). For what is rewritten every few seconds and worth
+ * nothing after a crash (the agent's counters): no disk wake-up each time.
+ */
+int atomic_file_commit_volatile(struct atomic_file *a);
 /* Give up: close and remove the temporary. */
 void atomic_file_abort(struct atomic_file *a);
 

@@ -12,6 +12,7 @@
  * Lines are written with one write(2) each on an O_APPEND descriptor, under a lock, so a line is
  * never interleaved or half-buffered in our memory when the process dies.
  */
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
@@ -59,6 +60,7 @@ struct eventlog {
 	int siem_fd;
 	char siem_path[PATH_MAX];
 	uint64_t siem_failed;
+	gid_t gid;		/* the group that may read the log ((gid_t)-1: none, root-only) */
 	/* sealing (log/seal.h): the key file, and its epoch as last read (no key kept here) */
 	char seal_path[PATH_MAX];
 	uint64_t seal_epoch;
@@ -459,11 +461,30 @@ static int resume_chain(struct eventlog *log)
 	return 0;
 }
 
+/*
+ * A log file's owner and mode: root-only (0600), or readable by the policy's log group (0640,
+ * group @gid). Only a regular file: `--log /dev/null` (or a FIFO to a collector) must not make
+ * the device root-only, or the group's, for every user of the machine.
+ */
+static int file_mode(int fd, gid_t gid)
+{
+	struct stat st;
+
+	if (fstat(fd, &st))
+		return -errno;
+	if (!S_ISREG(st.st_mode))
+		return 0;
+	if (gid != (gid_t)-1 && st.st_gid != gid && fchown(fd, -1, gid) && errno != EPERM)
+		return -errno;
+	if (fchmod(fd, gid == (gid_t)-1 ? 0600 : 0640) && errno != EPERM)
+		return -errno;
+	return 0;
+}
+
 int eventlog_open(struct eventlog **out, const char *path)
 {
 	struct eventlog *log;
 	char dir[PATH_MAX], *slash;
-	struct stat st;
 	int ret;
 
 	if (strlen(path) >= sizeof(dir))
@@ -479,6 +500,7 @@ int eventlog_open(struct eventlog **out, const char *path)
 	if (!log)
 		return -ENOMEM;
 	strcpy(log->path, path);
+	log->gid = (gid_t)-1;
 	pthread_mutex_init(&log->lock, NULL);
 	log->journal_fd = -1;
 	log->siem_fd = -1;
@@ -492,17 +514,11 @@ int eventlog_open(struct eventlog **out, const char *path)
 		free(log);
 		return ret;
 	}
-	/* The log may have been created by someone else first: it must stay root-only. Only a
-	 * regular file: `--log /dev/null` (or a FIFO to a collector) must not make the device
-	 * root-only for every user of the machine. */
-	if (fstat(log->fd, &st)) {
-		ret = -errno;
+	/* The log may have been created by someone else first: it must stay root-only (until
+	 * eventlog_set_group() names a group that may read it). */
+	ret = file_mode(log->fd, log->gid);
+	if (ret)
 		goto fail;
-	}
-	if (S_ISREG(st.st_mode) && fchmod(log->fd, 0600) && errno != EPERM) {
-		ret = -errno;
-		goto fail;
-	}
 	/* another writer may be appending; and a torn line is repaired by one writer only */
 	if (flock(log->fd, LOCK_EX)) {
 		ret = -errno;
@@ -709,6 +725,7 @@ static int lock_current(struct eventlog *log, off_t *size)
 			ret = -errno;
 			goto fail;
 		}
+		file_mode(fd, log->gid);	/* 0600 already: a failure leaves it root's */
 		flock(log->fd, LOCK_UN);
 		close(log->fd);
 		log->fd = fd;
@@ -908,6 +925,7 @@ int eventlog_rotate(struct eventlog *log, unsigned int keep)
 		pthread_mutex_unlock(&log->lock);
 		return ret;
 	}
+	file_mode(fd, log->gid);	/* the new file as readable as the old: 0600 if this fails */
 	fdatasync(log->fd);
 	close(log->fd);
 	log->fd = fd;
@@ -937,6 +955,95 @@ int eventlog_sync(struct eventlog *log)
 	ret = fdatasync(log->fd) ? -errno : 0;
 	pthread_mutex_unlock(&log->lock);
 	return ret;
+}
+
+/* Every name in @dir is the log's (@base, @base.N, ...): the directory is the log's own. */
+static bool dir_is_logs(const char *dir, const char *base)
+{
+	size_t n = strlen(base);
+	struct dirent *e;
+	bool own = true;
+	DIR *d = opendir(dir);
+
+	if (!d)
+		return false;
+	while (own && (e = readdir(d)))
+		own = !strcmp(e->d_name, ".") || !strcmp(e->d_name, "..") ||
+		      !strncmp(e->d_name, base, n);
+	closedir(d);
+	return own;
+}
+
+/* @name is @base or @base.N (a rotated file). */
+static bool is_rotated(const char *name, const char *base)
+{
+	size_t n = strlen(base);
+
+	if (strncmp(name, base, n) || name[n] != '.' || !name[n + 1])
+		return false;
+	for (name += n + 1; *name; name++)
+		if (*name < '0' || *name > '9')
+			return false;
+	return true;
+}
+
+int eventlog_set_group(struct eventlog *log, gid_t gid)
+{
+	char dir[PATH_MAX], file[PATH_MAX + 256], *slash;
+	const char *base;
+	struct dirent *e;
+	struct stat st;
+	int ret, fd, shared = 0;
+	DIR *d;
+
+	pthread_mutex_lock(&log->lock);
+	log->gid = gid;
+	ret = file_mode(log->fd, gid);
+	pthread_mutex_unlock(&log->lock);
+	if (ret)
+		return ret;
+	strcpy(dir, log->path);
+	slash = strrchr(dir, '/');
+	if (!slash)
+		return 0;
+	base = log->path + (slash - dir) + 1;
+	if (slash == dir)
+		strcpy(dir, "/");
+	else
+		*slash = '\0';
+	/*
+	 * The directory too, but only the log's own (root's, holding nothing else): a log in
+	 * /var/log or /tmp must not change who may list them.
+	 */
+	if (lstat(dir, &st))
+		return -errno;
+	if (!S_ISDIR(st.st_mode) || st.st_uid != 0 || !strcmp(dir, "/") ||
+	    !dir_is_logs(dir, base)) {
+		shared = 1;
+	} else {
+		gid_t to = gid == (gid_t)-1 ? 0 : gid;
+
+		if (st.st_gid != to && chown(dir, -1, to))
+			return -errno;
+		if (chmod(dir, gid == (gid_t)-1 ? 0700 : 0750))
+			return -errno;
+	}
+	/* the rotated files, as readable as the live one */
+	d = opendir(dir);
+	if (!d)
+		return shared;
+	while ((e = readdir(d))) {
+		if (!is_rotated(e->d_name, base) ||
+		    (size_t)snprintf(file, sizeof(file), "%s/%s", dir, e->d_name) >= sizeof(file))
+			continue;
+		fd = open(file, O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK);
+		if (fd < 0)
+			continue;
+		file_mode(fd, gid);
+		close(fd);
+	}
+	closedir(d);
+	return shared;
 }
 
 enum journal_sink eventlog_set_syslog(struct eventlog *log, bool on)

@@ -100,6 +100,15 @@ enum journal_sink {
  * Return: 0 or -errno (-EBADMSG when the last line is not a chained event).
  */
 int eventlog_open(struct eventlog **out, const char *path);
+/**
+ * eventlog_set_group() - who besides root may read the log: the group @gid, or nobody
+ * ((gid_t)-1). The live file, the rotated ones and every file started later (rotation, a
+ * deleted live file) become 0640 root:@gid (0600 without a group); the directory 0750 root:@gid
+ * (0700), but only when it is the log's own: root's and holding nothing but the log's files.
+ * Only regular files are touched (`/dev/null` stays as it is).
+ * Return: 0; 1 when the directory is shared and was left alone; -errno.
+ */
+int eventlog_set_group(struct eventlog *log, gid_t gid);
 /* Append one event (thread-safe). Return: 0 or -errno; a failure is counted, never silent. */
 int eventlog_write(struct eventlog *log, const struct event *ev);
 /*

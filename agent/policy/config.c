@@ -15,6 +15,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <grp.h>
 #include <ini.h>
 #include <limits.h>
 #include <stdarg.h>
@@ -298,6 +299,18 @@ static int handle_agent(struct parse *p, const char *key, const char *v)
 			add_error(p, "%s = %s: an absolute path is required", key, v);
 		else if (set_string(dst, v))
 			p->oom = 1;
+	} else if (!strcmp(key, "log_group")) {
+		struct group gr, *g = NULL;
+		char buf[4096];
+
+		/* resolved now, so a typo is refused with its line rather than found at start */
+		if (getgrnam_r(v, &gr, buf, sizeof(buf), &g) || !g)
+			add_error(p, "log_group = %s: no such group (getent group %s); name the "
+				  "group whose members may read the event log", v, v);
+		else if (set_string(&c->log_group, v))
+			p->oom = 1;
+		else
+			c->log_gid = g->gr_gid;
 	} else if (!strcmp(key, "scan")) {
 		if (*v && v[0] != '/')
 			add_error(p, "scan = %s: an absolute path is required", v);
@@ -353,7 +366,7 @@ static int handle_agent(struct parse *p, const char *key, const char *v)
 			add_error(p, "decision_timeout_ms = %s: from 10 to 60000 is allowed", v);
 	} else {
 		add_error(p, "unknown key '%s' in [agent]: allowed keys are mode, driver, rules, log, "
-			  "state, scan, log_max_mb, log_keep, retention_days, fail, "
+			  "log_group, state, scan, log_max_mb, log_keep, retention_days, fail, "
 			  "decision_timeout_ms, unknown, engine, siem_format, siem_log", key);
 	}
 	return 0;
@@ -587,6 +600,7 @@ void config_defaults(struct config *cfg)
 		strlist_add(&cfg->rules, CONFIG_RULES_SHIPPED);
 	strlist_add(&cfg->rules, CONFIG_RULES_LOCAL);
 	cfg->log = strdup("/var/log/pdguard/events.jsonl");
+	cfg->log_gid = (gid_t)-1;
 	cfg->state = strdup("/var/lib/pdguard");
 	cfg->log_max_mb = 100;
 	cfg->log_keep = 12;
@@ -773,6 +787,7 @@ void config_free(struct config *cfg)
 	strlist_free(&cfg->rules);
 	free(cfg->log);
 	free(cfg->siem_log);
+	free(cfg->log_group);
 	free(cfg->state);
 	strlist_free(&cfg->scan);
 	strlist_free(&cfg->usb_paths);
@@ -871,6 +886,8 @@ void config_dump(const struct config *c, FILE *f, unsigned int flags)
 	dump_list(f, o, "rules", &c->rules);
 	kv(f, o, "log", FROM("agent.log"), "%s", c->log);
 	kv(f, o, "state", FROM("agent.state"), "%s", c->state);
+	if (c->log_group)
+		kv(f, o, "log_group", FROM("agent.log_group"), "%s", c->log_group);
 	dump_list(f, o, "scan", &c->scan);
 	if (c->siem_format != SIEM_NONE) {
 		char siem[PATH_MAX];

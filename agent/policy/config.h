@@ -12,6 +12,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <sys/types.h>
 
 #define CONFIG_DEFAULT_PATH "/etc/pdguard/pdguard.conf"
 /*
@@ -74,6 +75,8 @@ struct config {
 	int driver;			/* enum config_driver */
 	struct strlist rules;		/* rule directories, later layers override earlier */
 	char *log;
+	char *log_group;		/* may read the log (NULL: root only) */
+	gid_t log_gid;			/* log_group resolved at load, (gid_t)-1 without one */
 	char *state;
 	struct strlist scan;
 	unsigned int log_max_mb;

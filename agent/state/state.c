@@ -108,9 +108,11 @@ int state_label_put(struct state *st, const struct label_entry *e)
 		if (!path && slot->ctime_ns == e->ctime_ns && slot->btime_ns == e->btime_ns)
 			path = take_path(slot);
 		free(slot->path);
+		st->npd -= slot->level != PDGUARD_LEVEL_NONE;
 	} else {
 		st->nlabels++;
 	}
+	st->npd += e->level != PDGUARD_LEVEL_NONE;
 	*slot = *e;
 	slot->path = path;
 	slot->used = 1;
@@ -156,6 +158,7 @@ static void del_slot(struct state *st, struct label_entry *slot)
 
 	/* backward-shift deletion keeps every probe chain unbroken without tombstones */
 	i = slot - st->labels;
+	st->npd -= slot->level != PDGUARD_LEVEL_NONE;
 	free(st->labels[i].path);
 	st->labels[i].path = NULL;
 	st->labels[i].used = 0;
@@ -237,11 +240,22 @@ uint64_t state_stale_count(struct state *st)
 
 size_t state_count_pd(struct state *st)
 {
-	size_t i, n = 0;
+	size_t n;
+
+	/* kept as labels change: `pdguard stats` asks every 5 s, and a walk of a million labels
+	 * under the lock held decisions up ~12 ms each time */
+	pthread_mutex_lock(&st->lock);
+	n = st->npd;
+	pthread_mutex_unlock(&st->lock);
+	return n;
+}
+
+size_t state_count_labels(struct state *st)
+{
+	size_t n;
 
 	pthread_mutex_lock(&st->lock);
-	for (i = 0; i < st->cap; i++)
-		n += st->labels[i].used && st->labels[i].level != PDGUARD_LEVEL_NONE;
+	n = st->nlabels;
 	pthread_mutex_unlock(&st->lock);
 	return n;
 }

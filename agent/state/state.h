@@ -66,6 +66,7 @@ struct state {
 	pthread_mutex_t lock;
 	struct label_entry *labels;
 	size_t nlabels, cap;
+	size_t npd;			/* of them, level pd or derived (kept as they change) */
 	struct zones zones;
 	const struct config *cfg;	/* roles; owned by the daemon, swapped on reload */
 	struct grants *grants;		/* active grants; the daemon's, may be NULL */
@@ -99,6 +100,8 @@ void state_label_verified(struct state *st, const struct label_entry *e, const c
 uint64_t state_stale_count(struct state *st);
 /* Count of labelled files with PD (level pd or derived). */
 size_t state_count_pd(struct state *st);
+/* Count of files the state holds a label for (PD or not). */
+size_t state_count_labels(struct state *st);
 
 /*
  * What the drivers read, through functions rather than fields (agent/state/lookup.c): each takes

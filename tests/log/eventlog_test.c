@@ -284,6 +284,126 @@ TEST_F(log, unresolved_path_is_named_not_faked)
 	EXPECT_EQ(NULL, strstr(buf, "target_name")) TH_LOG("%s", buf);
 }
 
+/* root:nogroup stands in for the policy's InfoSec group (any group that is not root's) */
+#define TEST_GID 65534
+
+static int mode_of(const char *path, mode_t *mode, gid_t *gid)
+{
+	struct stat st;
+
+	if (lstat(path, &st))
+		return -errno;
+	*mode = st.st_mode & 07777;
+	*gid = st.st_gid;
+	return 0;
+}
+
+TEST_F(log, log_group_reads_it_rotation_keeps_it_and_none_takes_it_back)
+{
+	char dir[128], rotated[160];
+	struct eventlog *log;
+	mode_t m = 0;
+	gid_t g = 0;
+
+	if (geteuid() != 0)
+		SKIP(return, "needs root (chown to another group)");
+	snprintf(dir, sizeof(dir), "%s/log", self->dir);
+	snprintf(rotated, sizeof(rotated), "%s.1", self->path);
+	ASSERT_EQ(0, write_events(self->path, 3, 0));
+	ASSERT_EQ(0, mode_of(self->path, &m, &g));
+	EXPECT_EQ(0600, m);
+	ASSERT_EQ(0, mode_of(dir, &m, &g));
+	EXPECT_EQ(0700, m);
+
+	ASSERT_EQ(0, eventlog_open(&log, self->path));
+	ASSERT_EQ(0, eventlog_set_group(log, TEST_GID));
+	ASSERT_EQ(0, mode_of(self->path, &m, &g));
+	EXPECT_EQ(0640, m);
+	EXPECT_EQ(TEST_GID, g);
+	ASSERT_EQ(0, mode_of(dir, &m, &g));
+	EXPECT_EQ(0750, m);
+	EXPECT_EQ(TEST_GID, g);
+	/* a rotation starts a file as readable as the one before, which keeps its mode */
+	ASSERT_EQ(0, eventlog_rotate(log, 3));
+	ASSERT_EQ(0, mode_of(self->path, &m, &g));
+	EXPECT_EQ(0640, m);
+	EXPECT_EQ(TEST_GID, g);
+	ASSERT_EQ(0, mode_of(rotated, &m, &g));
+	EXPECT_EQ(0640, m);
+	EXPECT_EQ(TEST_GID, g);
+	/* a deleted live file is started again with the same mode */
+	ASSERT_EQ(0, unlink(self->path));
+	{
+		struct event ev = event_make("open", "allow", "test");
+
+		ASSERT_EQ(0, eventlog_write(log, &ev));
+	}
+	ASSERT_EQ(0, mode_of(self->path, &m, &g));
+	EXPECT_EQ(0640, m);
+	EXPECT_EQ(TEST_GID, g);
+	/* the group taken away: root's alone again, the rotated files too */
+	ASSERT_EQ(0, eventlog_set_group(log, (gid_t)-1));
+	ASSERT_EQ(0, mode_of(self->path, &m, &g));
+	EXPECT_EQ(0600, m);
+	ASSERT_EQ(0, mode_of(rotated, &m, &g));
+	EXPECT_EQ(0600, m);
+	ASSERT_EQ(0, mode_of(dir, &m, &g));
+	EXPECT_EQ(0700, m);
+	eventlog_close(log);
+}
+
+TEST_F(log, log_group_leaves_a_shared_directory_alone)
+{
+	char dir[128], other[160];
+	struct eventlog *log;
+	mode_t m = 0;
+	gid_t g = 0;
+	int fd;
+
+	if (geteuid() != 0)
+		SKIP(return, "needs root (chown to another group)");
+	snprintf(dir, sizeof(dir), "%s/log", self->dir);
+	snprintf(other, sizeof(other), "%s/syslog", dir);
+	ASSERT_EQ(0, write_events(self->path, 2, 0));
+	ASSERT_EQ(0, chmod(dir, 0755));
+	fd = open(other, O_WRONLY | O_CREAT | O_CLOEXEC, 0644);
+	ASSERT_LE(0, fd);
+	close(fd);
+	ASSERT_EQ(0, eventlog_open(&log, self->path));
+	EXPECT_EQ(1, eventlog_set_group(log, TEST_GID));
+	ASSERT_EQ(0, mode_of(dir, &m, &g));
+	EXPECT_EQ(0755, m);
+	EXPECT_EQ(0, g);
+	ASSERT_EQ(0, mode_of(self->path, &m, &g));
+	EXPECT_EQ(0640, m);
+	ASSERT_EQ(0, mode_of(other, &m, &g));
+	EXPECT_EQ(0644, m);
+	EXPECT_EQ(0, g);
+	eventlog_close(log);
+}
+
+/* `--log /dev/null` with a log group: neither the device nor /dev changes hands */
+TEST(log_group_never_touches_dev_null)
+{
+	mode_t m0 = 0, m1 = 1, d0 = 0, d1 = 1;
+	gid_t g0 = 0, g1 = 1, dg0 = 0, dg1 = 1;
+	struct eventlog *log;
+
+	if (geteuid() != 0)
+		SKIP(return, "needs root");
+	ASSERT_EQ(0, mode_of("/dev/null", &m0, &g0));
+	ASSERT_EQ(0, mode_of("/dev", &d0, &dg0));
+	ASSERT_EQ(0, eventlog_open(&log, "/dev/null"));
+	EXPECT_EQ(1, eventlog_set_group(log, TEST_GID));
+	eventlog_close(log);
+	ASSERT_EQ(0, mode_of("/dev/null", &m1, &g1));
+	ASSERT_EQ(0, mode_of("/dev", &d1, &dg1));
+	EXPECT_EQ(m0, m1);
+	EXPECT_EQ(g0, g1);
+	EXPECT_EQ(d0, d1);
+	EXPECT_EQ(dg0, dg1);
+}
+
 FIXTURE_VARIANT(tamper) {
 	int (*edit)(char **lines, int n);
 	uint64_t bad_line;

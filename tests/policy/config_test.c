@@ -84,8 +84,8 @@ FIXTURE_VARIANT_ADD(bad, relative_log) {
 };
 FIXTURE_VARIANT_ADD(bad, unknown_key) {
 	"[agent]\nmode = audit\nmdoe = enforce\n", 3,
-	"unknown key 'mdoe' in [agent]: allowed keys are mode, driver, rules, log, state, scan, "
-	"log_max_mb, log_keep, retention_days, fail, decision_timeout_ms, unknown, engine, "
+	"unknown key 'mdoe' in [agent]: allowed keys are mode, driver, rules, log, log_group, "
+	"state, scan, log_max_mb, log_keep, retention_days, fail, decision_timeout_ms, unknown, engine, "
 	"siem_format, siem_log"
 };
 FIXTURE_VARIANT_ADD(bad, siem_format) {
@@ -93,6 +93,11 @@ FIXTURE_VARIANT_ADD(bad, siem_format) {
 };
 FIXTURE_VARIANT_ADD(bad, relative_siem_log) {
 	"[agent]\nsiem_log = ecs.jsonl\n", 2, "siem_log = ecs.jsonl: an absolute path is required"
+};
+FIXTURE_VARIANT_ADD(bad, log_group) {
+	"[agent]\nmode = audit\nlog_group = pdguard-no-such-group\n", 3,
+	"log_group = pdguard-no-such-group: no such group (getent group pdguard-no-such-group); name "
+	"the group whose members may read the event log"
 };
 FIXTURE_VARIANT_ADD(bad, unknown_label) {
 	"[agent]\nunknown = maybe\n", 2, "unknown = maybe: allowed values are pd and none"

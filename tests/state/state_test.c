@@ -53,6 +53,15 @@ TEST(labels_match_a_reference_model)
 		}
 	}
 	ASSERT_EQ(present, st.nlabels);
+	ASSERT_EQ(present, state_count_labels(&st));
+	{
+		size_t pd = 0;
+
+		/* kept as labels come, change and go (pdguard stats reads it) */
+		for (i = 0; i < N; i++)
+			pd += ref[i] > PDGUARD_LEVEL_NONE + 1;
+		ASSERT_EQ(pd, state_count_pd(&st));
+	}
 	for (i = 0; i < N; i++) {
 		int ret = state_label_get(&st, i % 3, i / 3 + 2, &got);
 

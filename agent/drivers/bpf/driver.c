@@ -409,6 +409,16 @@ static void bpf_describe(struct driver *d, FILE *f)
 	fprintf(f, "\n");
 }
 
+static void bpf_stats(struct driver *d, struct driver_stats *s)
+{
+	uint64_t cnt[__PDGUARD_BPF_CNT_MAX] = { 0 };
+
+	if (pdg_bpf_counters(d->b, cnt))
+		return;
+	s->ringbuf_drops = cnt[PDGUARD_BPF_CNT_RB_DROP];
+	s->have = DRIVER_STAT_RINGBUF_DROPS;
+}
+
 static void bpf_stop(struct driver *d)
 {
 	if (!d)
@@ -432,6 +442,7 @@ const struct driver_ops driver_bpf_lsm_ops = {
 	.fd = bpf_fd,
 	.dispatch = bpf_dispatch,
 	.describe = bpf_describe,
+	.stats = bpf_stats,
 	.stop = bpf_stop,
 };
 
@@ -445,5 +456,6 @@ const struct driver_ops driver_fmod_ret_ops = {
 	.fd = bpf_fd,
 	.dispatch = bpf_dispatch,
 	.describe = bpf_describe,
+	.stats = bpf_stats,
 	.stop = bpf_stop,
 };

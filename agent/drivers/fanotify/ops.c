@@ -188,6 +188,26 @@ static void fan_describe(struct driver *d, FILE *f)
 		d->taint_cap, (unsigned long long)d->n_taint_lost);
 }
 
+static void fan_stats(struct driver *d, struct driver_stats *s)
+{
+	size_t i, n = 0;
+
+	pthread_mutex_lock(&d->plock);
+	for (i = 0; i < MAX_PENDING; i++)
+		n += d->pend[i].used;
+	pthread_mutex_unlock(&d->plock);
+	s->pending = n;
+	pthread_mutex_lock(&d->qlock);
+	s->log_queue = d->qn;
+	pthread_mutex_unlock(&d->qlock);
+	s->requests = d->n_requests;
+	s->overflows = d->n_overflow;
+	s->watchdog = d->n_watchdog;
+	s->answers_refused = d->n_answer_failed;
+	s->have = DRIVER_STAT_REQUESTS | DRIVER_STAT_PENDING | DRIVER_STAT_LOG_QUEUE |
+		  DRIVER_STAT_OVERFLOWS | DRIVER_STAT_WATCHDOG | DRIVER_STAT_ANSWERS_REFUSED;
+}
+
 static void fan_stop(struct driver *d)
 {
 	size_t i;
@@ -269,5 +289,6 @@ const struct driver_ops driver_fanotify_ops = {
 	.fd = fan_fd,
 	.dispatch = fan_dispatch,
 	.describe = fan_describe,
+	.stats = fan_stats,
 	.stop = fan_stop,
 };
