@@ -241,10 +241,13 @@ static int handle_agent(struct parse *p, const char *key, const char *v)
 	} else if (!strcmp(key, "decision_timeout_ms")) {
 		if (parse_uint(v, 10, 60000, &c->decision_timeout_ms))
 			add_error(p, "decision_timeout_ms = %s: from 10 to 60000 is allowed", v);
+	} else if (!strcmp(key, "export_approvers")) {
+		if (parse_uint(v, 1, 2, &c->export_approvers))
+			add_error(p, "export_approvers = %s: 1 or 2 is allowed", v);
 	} else {
 		add_error(p, "unknown key '%s' in [agent]: allowed keys are mode, driver, rules, log, "
 			  "state, scan, log_max_mb, log_keep, retention_days, fail, "
-			  "decision_timeout_ms, unknown, engine", key);
+			  "decision_timeout_ms, unknown, engine, export_approvers", key);
 	}
 	return 0;
 }
@@ -384,6 +387,76 @@ static int handle_role(struct parse *p, const char *name, const char *key, const
 	return 0;
 }
 
+static struct config_service *find_service(struct parse *p, const char *name)
+{
+	struct config *c = p->cfg;
+	struct config_service *sv;
+	size_t i;
+
+	for (i = 0; i < c->nservices; i++)
+		if (!strcmp(c->services[i].name, name))
+			return &c->services[i];
+	sv = realloc(c->services, (c->nservices + 1) * sizeof(*sv));
+	if (!sv)
+		return NULL;
+	c->services = sv;
+	sv = &c->services[c->nservices];
+	memset(sv, 0, sizeof(*sv));
+	sv->taint = true;
+	sv->line = p->line;
+	sv->name = strdup(name);
+	if (!sv->name)
+		return NULL;
+	c->nservices++;
+	return sv;
+}
+
+/* "usb:/mnt/backup" or "cloud:/srv/sync": a zone kind and an absolute folder on it. */
+static bool valid_export_zone(const char *v)
+{
+	return (!strncmp(v, "usb:/", 5) || !strncmp(v, "cloud:/", 7)) && !strpbrk(v, " \t");
+}
+
+static int handle_service(struct parse *p, const char *name, const char *key, const char *v)
+{
+	struct config_service *sv;
+	char bad[64];
+
+	if (!valid_name(name)) {
+		add_error(p, "[service %s]: a service name is letters, digits, '_', '-' and '.', up "
+			  "to 32", name);
+		return 0;
+	}
+	sv = find_service(p, name);
+	if (!sv) {
+		p->oom = 1;
+		return 0;
+	}
+	if (!strcmp(key, "user")) {
+		if (!*v || strpbrk(v, " \t"))
+			add_error(p, "user = %s: one user name per line", v);
+		else if (strlist_add(&sv->users, v))
+			p->oom = 1;
+	} else if (!strcmp(key, "read")) {
+		if (config_parse_categories(v, &sv->read, bad, sizeof(bad)))
+			add_error(p, "read = %s: unknown category '%s'; allowed are basic, personnel, "
+				  "financial, medical, biometric, all and none", v, bad);
+	} else if (!strcmp(key, "taint")) {
+		if (parse_bool(v, &sv->taint))
+			add_error(p, "taint = %s: allowed values are yes and no", v);
+	} else if (!strcmp(key, "export")) {
+		if (!valid_export_zone(v))
+			add_error(p, "export = %s: a zone kind and a folder on it, usb:/PATH or "
+				  "cloud:/PATH, is allowed", v);
+		else if (strlist_add(&sv->export, v))
+			p->oom = 1;
+	} else {
+		add_error(p, "unknown key '%s' in [service %s]: allowed keys are user, read, taint "
+			  "and export", key, name);
+	}
+	return 0;
+}
+
 static int handler(void *user, const char *section, const char *key, const char *value)
 {
 	struct parse *p = user;
@@ -398,13 +471,15 @@ static int handler(void *user, const char *section, const char *key, const char 
 		return handle_alerts(p, key, value);
 	if (!strncmp(section, "role ", 5))
 		return handle_role(p, section + 5, key, value);
+	if (!strncmp(section, "service ", 8))
+		return handle_service(p, section + 8, key, value);
 	if (strcmp(p->last_bad_section, section)) {
 		snprintf(p->last_bad_section, sizeof(p->last_bad_section), "%s", section);
 		if (!section[0])
 			add_error(p, "'%s' is outside any section: put it under [agent]", key);
 		else
 			add_error(p, "unknown section [%s]: allowed are [agent], [zone usb], "
-				  "[zone cloud], [alerts] and [role NAME]", section);
+				  "[zone cloud], [alerts], [role NAME] and [service NAME]", section);
 	}
 	return 0;
 }
@@ -461,6 +536,7 @@ void config_defaults(struct config *cfg)
 	cfg->retention_days = 365;
 	cfg->fail_open = true;
 	cfg->decision_timeout_ms = 2000;
+	cfg->export_approvers = 1;
 	cfg->usb_removable = true;
 	cfg->mass_export_files = 500;
 	cfg->mass_export_window_s = 3600;
@@ -468,6 +544,26 @@ void config_defaults(struct config *cfg)
 	cfg->work_end_min = -1;
 	cfg->deny_burst = 20;
 	cfg->deny_burst_window_s = 60;
+}
+
+/* What only the whole section can tell: a service names its accounts, and one whose reads are
+ * not carried has nothing to export (its exports would not be seen as PD at all). */
+static void check_services(struct parse *p)
+{
+	size_t i;
+
+	for (i = 0; i < p->cfg->nservices; i++) {
+		const struct config_service *sv = &p->cfg->services[i];
+
+		p->line = sv->line;
+		if (!sv->users.n)
+			add_error(p, "[service %s]: no user = line: name the account it runs as",
+				  sv->name);
+		if (!sv->taint && sv->export.n)
+			add_error(p, "[service %s]: taint = no and export = together: what it reads "
+				  "is not carried, so an export could not be told from any write; "
+				  "choose one", sv->name);
+	}
 }
 
 int config_load(const char *path, struct config *cfg, struct config_errors *errs)
@@ -489,6 +585,7 @@ int config_load(const char *path, struct config *cfg, struct config_errors *errs
 		return -ENOMEM;
 	if (ret < 0)
 		return -EIO;
+	check_services(&p);
 	return errs->n ? -EINVAL : 0;
 }
 
@@ -515,6 +612,12 @@ void config_free(struct config *cfg)
 	for (i = 0; i < cfg->nroles; i++)
 		role_free(&cfg->roles[i]);
 	free(cfg->roles);
+	for (i = 0; i < cfg->nservices; i++) {
+		free(cfg->services[i].name);
+		strlist_free(&cfg->services[i].users);
+		strlist_free(&cfg->services[i].export);
+	}
+	free(cfg->services);
 	memset(cfg, 0, sizeof(*cfg));
 }
 
@@ -555,6 +658,7 @@ void config_dump(const struct config *c, FILE *f)
 		c->decision_timeout_ms, c->unknown_none ? "none" : "pd",
 		c->engine == CONFIG_ENGINE_PCRE2 ? "pcre2" :
 		c->engine == CONFIG_ENGINE_HYPERSCAN ? "hyperscan" : "auto");
+	fprintf(f, "export_approvers = %u\n", c->export_approvers);
 	fprintf(f, "\n[zone usb]\nremovable = %s\n", c->usb_removable ? "yes" : "no");
 	dump_list(f, "path", &c->usb_paths);
 	fprintf(f, "\n[zone cloud]\n");
@@ -577,5 +681,14 @@ void config_dump(const struct config *c, FILE *f)
 		fprintf(f, "read = %s\n", cats);
 		config_format_categories(r->export, cats, sizeof(cats));
 		fprintf(f, "export = %s\n", cats);
+	}
+	for (i = 0; i < c->nservices; i++) {
+		const struct config_service *sv = &c->services[i];
+
+		fprintf(f, "\n[service %s]\n", sv->name);
+		dump_list(f, "user", &sv->users);
+		config_format_categories(sv->read, cats, sizeof(cats));
+		fprintf(f, "read = %s\ntaint = %s\n", cats, sv->taint ? "yes" : "no");
+		dump_list(f, "export", &sv->export);
 	}
 }

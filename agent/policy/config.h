@@ -48,6 +48,25 @@ struct config_role {
 	uint32_t export;
 };
 
+/**
+ * struct config_service - [service NAME]: a service account (backup, antivirus, indexer)
+ * @users: the accounts (login names) it runs as
+ * @read: PDGUARD_CAT_* its accounts may open, besides any role of theirs
+ * @taint: what they read is carried (yes, the default) or not (taint = no: an antivirus or
+ *	indexer that reads every file and writes none of it out)
+ * @export: zones it may write what it read to, "usb:/mnt/backup", "cloud:/srv/sync" (a zone
+ *	kind, then the folder on it); only with taint = yes
+ * @line: the line of its first key, for errors about the whole section
+ */
+struct config_service {
+	char *name;
+	struct strlist users;
+	uint32_t read;
+	bool taint;
+	struct strlist export;
+	unsigned int line;
+};
+
 struct config {
 	/* [agent] */
 	int mode;			/* enum pdguard_mode */
@@ -63,6 +82,7 @@ struct config {
 	bool unknown_none;		/* unknown = none: a file not read whole is not PD */
 	int engine;			/* enum config_engine */
 	unsigned int decision_timeout_ms;
+	unsigned int export_approvers;	/* approvers an export grant needs: 1 or 2 */
 	/* [zone usb] */
 	bool usb_removable;
 	struct strlist usb_paths;
@@ -78,6 +98,9 @@ struct config {
 	/* [role NAME]... */
 	struct config_role *roles;
 	size_t nroles;
+	/* [service NAME]... */
+	struct config_service *services;
+	size_t nservices;
 };
 
 /* One problem found in a policy file. */

@@ -103,7 +103,9 @@ static bool in_list(const struct strlist *l, const char *name)
 	return false;
 }
 
-uint32_t roles_uid_categories(const struct config *cfg, uid_t uid, char *names, size_t len)
+/* Read (@export false) or export categories of @uid's roles; @names as roles_uid_categories. */
+static uint32_t uid_roles(const struct config *cfg, uid_t uid, bool export, char *names,
+			  size_t len)
 {
 	char buf[4096], gbuf[4096];
 	struct passwd pw, *pwp = NULL;
@@ -130,9 +132,46 @@ uint32_t roles_uid_categories(const struct config *cfg, uid_t uid, char *names, 
 		}
 		if (!member)
 			continue;
-		cats |= role->read;
+		cats |= export ? role->export : role->read;
 		if (names && off < len)
 			off += snprintf(names + off, len - off, "%s%s", off ? "," : "", role->name);
 	}
 	return cats;
+}
+
+uint32_t roles_uid_categories(const struct config *cfg, uid_t uid, char *names, size_t len)
+{
+	return uid_roles(cfg, uid, false, names, len);
+}
+
+uint32_t roles_uid_export(const struct config *cfg, uid_t uid, char *names, size_t len)
+{
+	return uid_roles(cfg, uid, true, names, len);
+}
+
+const struct config_service *roles_uid_service(const struct config *cfg, uid_t uid)
+{
+	struct passwd pw, *pwp = NULL;
+	char buf[4096];
+	size_t i;
+
+	if (!cfg->nservices || getpwuid_r(uid, &pw, buf, sizeof(buf), &pwp) || !pwp)
+		return NULL;
+	for (i = 0; i < cfg->nservices; i++)
+		if (in_list(&cfg->services[i].users, pw.pw_name))
+			return &cfg->services[i];
+	return NULL;
+}
+
+int roles_uid_groups(uid_t uid, gid_t *gids, int max)
+{
+	struct passwd pw, *pwp = NULL;
+	char buf[4096];
+	int n = max;
+
+	if (getpwuid_r(uid, &pw, buf, sizeof(buf), &pwp) || !pwp)
+		return 0;
+	if (getgrouplist(pw.pw_name, pw.pw_gid, gids, &n) < 0)
+		n = max;	/* more groups than room: the first @max were filled */
+	return n;
 }

@@ -39,4 +39,16 @@ ssize_t roles_resolve(const struct config *cfg, struct role_id **out);
  */
 uint32_t roles_uid_categories(const struct config *cfg, uid_t uid, char *names, size_t len);
 
+/*
+ * roles_uid_export() - PD categories @uid may write to USB and cloud zones through its roles'
+ * `export =` (any zone of either kind); @names as for roles_uid_categories()
+ */
+uint32_t roles_uid_export(const struct config *cfg, uid_t uid, char *names, size_t len);
+
+/* The [service] whose user = lines name @uid's account, or NULL. */
+const struct config_service *roles_uid_service(const struct config *cfg, uid_t uid);
+
+/* @uid's groups (primary and supplementary, from NSS) into @gids. Return: how many. */
+int roles_uid_groups(uid_t uid, gid_t *gids, int max);
+
 #endif /* PDGUARD_ROLES_H */

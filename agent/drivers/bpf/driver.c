@@ -222,12 +222,15 @@ static int push_policy(struct driver *d, const struct config *cfg)
 		for (k = 0; k < (size_t)ngrants; k++)
 			if (grants[k].id == d->grants[i].id)
 				break;
-		if (k == (size_t)ngrants)
+		if (k == (size_t)ngrants && !d->grants[i].export)
 			pdg_bpf_grant_remove(d->b, d->grants[i].uid, d->grants[i].categories);
 	}
+	/* export grants never widen reads; this driver does not let exports out yet
+	 * (docs/governance.md: the zone decision is the fanotify driver's for now) */
 	for (k = 0; k < (size_t)ngrants; k++)
-		pdg_bpf_grant_add(d->b, grants[k].uid, grants[k].categories,
-				  (uint64_t)grants[k].until * 1000000000ULL);
+		if (!grants[k].export)
+			pdg_bpf_grant_add(d->b, grants[k].uid, grants[k].categories,
+					  (uint64_t)grants[k].until * 1000000000ULL);
 	if (d->ngrants > 0)
 		grants_free_array(d->grants, d->ngrants);
 	d->grants = grants;
