@@ -31,6 +31,7 @@
 #include "lib/atomicfile.h"
 #include "log/events.h"
 #include "policy/grants.h"
+#include "policy/roles.h"
 
 #define GRANTS_MAGIC "pdguard-grants 1"
 
@@ -891,6 +892,8 @@ bool grants_export_match(struct grants *g, const struct export_ask *q, time_t no
 int grants_export_sources(struct grants *g, const struct export_ask *q, const char *src,
 			  time_t now, unsigned int *ids, int max)
 {
+	struct export_ask qq = *q;
+	gid_t gids[256];
 	size_t i;
 	int n = 0;
 
@@ -901,7 +904,14 @@ int grants_export_sources(struct grants *g, const struct export_ask *q, const ch
 	for (i = 0; i < g->n && n < max; i++) {
 		const struct grant *gr = &g->v[i];
 
-		if (gr->path && *gr->path && export_holder(gr, q, now) && under(src, gr->path))
+		if (!gr->path || !*gr->path || !under(src, gr->path))
+			continue;
+		/* no groups given: asked of NSS only when a group's grant would count */
+		if (gr->group && !qq.gids) {
+			qq.ngids = roles_uid_groups(q->uid, gids, 256);
+			qq.gids = gids;
+		}
+		if (export_holder(gr, &qq, now))
 			ids[n++] = gr->id;
 	}
 	pthread_mutex_unlock(&g->lock);

@@ -168,7 +168,8 @@ bool grants_export_match(struct grants *g, const struct export_ask *q, time_t no
 
 /**
  * grants_export_sources() - active export grants with a --path that covers the file @src, for
- * the user and groups of @q (q->cats, zone and dest are not looked at)
+ * the user and groups of @q (q->cats, zone and dest are not looked at; q->gids NULL: the
+ * user's groups are looked up when a group's grant covers @src)
  * @ids: receives up to @max grant ids
  * Return: how many.
  */

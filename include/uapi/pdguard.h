@@ -332,6 +332,8 @@ enum pdguard_reason {
 	PDGUARD_REASON_MOVED_TO_ZONE = 12,	/* a labelled file moved into a zone: seen after */
 	PDGUARD_REASON_TAMPER = 13,		/* only the agent may touch pdguard's BPF objects */
 	PDGUARD_REASON_ADMIN = 14,		/* an administrator changed enforcement by hand */
+	PDGUARD_REASON_EXPORT = 15,		/* PD to a zone allowed: role export, grant, service */
+	PDGUARD_REASON_SERVICE = 16,		/* a service account's read, per its [service] */
 	__PDGUARD_REASON_MAX,
 };
 

@@ -8,12 +8,62 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "lib/json.h"
+
 #include "drivers/fanotify/internal.h"
+
+/*
+ * The event's members beyond the common ones: what let an export out ("export_by": role, grant,
+ * service), the grant and its approvers, a service account. NULL when none (or out of memory:
+ * the event is still written).
+ */
+static char *verdict_extra(const struct verdict *v)
+{
+	char *extra = NULL;
+	size_t len = 0;
+	FILE *f;
+	int i;
+
+	if (!v->export_by && !v->service[0])
+		return NULL;
+	f = open_memstream(&extra, &len);
+	if (!f)
+		return NULL;
+	fputc(' ', f);		/* members follow a comma the writer puts; trimmed below */
+	if (v->export_by)
+		fprintf(f, ",\"export_by\":\"%s\"", v->export_by);
+	if (v->ngrants) {
+		fprintf(f, ",\"grant\":%u", v->grants[0]);
+		if (v->ngrants > 1) {
+			fputs(",\"grants\":[", f);
+			for (i = 0; i < v->ngrants; i++)
+				fprintf(f, "%s%u", i ? "," : "", v->grants[i]);
+			fputc(']', f);
+		}
+		fputs(",\"approver\":", f);
+		json_put_string(f, v->approver);
+		if (v->approver2[0]) {
+			fputs(",\"approver2\":", f);
+			json_put_string(f, v->approver2);
+		}
+	}
+	if (v->service[0]) {
+		fputs(",\"service\":", f);
+		json_put_string(f, v->service);
+	}
+	if (fclose(f)) {
+		free(extra);
+		return NULL;
+	}
+	/* " ,\"a\":1" -> "\"a\":1" */
+	memmove(extra, extra + 2, strlen(extra + 2) + 1);
+	return extra;
+}
 
 /* Write one event: the logger thread, never the responder. The daemon's alerts hear of it. */
 static void write_event(struct driver *d, struct verdict *v)
 {
-	char exe[PATH_MAX];
+	char exe[PATH_MAX], *extra;
 	struct event ev = event_make(v->op ? v->op : "open", v->decision, v->reason);
 
 	fan_proc_exe(v->p.pid, exe, sizeof(exe));
@@ -30,8 +80,11 @@ static void write_event(struct driver *d, struct verdict *v)
 	ev.pd_access = v->pd_read || v->deny;
 	ev.dev = v->dev;
 	ev.ino = v->ino;
+	extra = verdict_extra(v);
+	ev.extra = extra;
 	if (d->env.log)
 		eventlog_write(d->env.log, &ev);
+	free(extra);
 }
 
 /*
