@@ -851,17 +851,16 @@ static void match_add(struct export_match *m, const struct grant *gr)
 	m->cats |= gr->categories;
 }
 
-/* Reload the file at most once a second (as grants_allowed does). Caller holds g->lock. */
+/*
+ * Reload the file if it changed. Unlike grants_allowed() (at most one stat a second, on every PD
+ * read) export decisions look every time: one stat, and an export grant counts from the first
+ * copy after `grant add` returns. A damaged file keeps what was read before. Caller holds
+ * g->lock.
+ */
 static void refresh_locked(struct grants *g)
 {
-	struct timespec mono;
-
-	clock_gettime(CLOCK_MONOTONIC, &mono);
-	if (mono.tv_sec != g->checked) {
-		g->checked = mono.tv_sec;
-		if (changed_locked(g))
-			load_locked(g);
-	}
+	if (changed_locked(g))
+		load_locked(g);
 }
 
 bool grants_export_match(struct grants *g, const struct export_ask *q, time_t now,
