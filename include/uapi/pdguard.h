@@ -19,7 +19,7 @@
 #endif
 
 #define PDGUARD_ABI_MAJOR 1
-#define PDGUARD_ABI_MINOR 4
+#define PDGUARD_ABI_MINOR 5
 
 /* PD categories: a label carries a set of them. */
 #define PDGUARD_CAT_BASIC	(1U << 0)	/* identity: IIN, passport, ID card, phone */

@@ -113,7 +113,7 @@ start_agent() {
 		wait_for bash -c "'$pd' label get '$g' | grep -q ': pd '"
 }
 
-echo "1..22"
+echo "1..25"
 check "the agent runs on the fanotify driver with the PD files labelled" start_agent
 check "without a grant, a copy to the stick is refused" refused pdgx-a a0.csv
 
@@ -138,6 +138,17 @@ check "a grant by --path does not let another PD file out" \
 	bash -c "! setsid -w setpriv --reuid=pdgx-a --regid=pdgx-a --init-groups -- cp '$g' '$d/usb/g1.csv' 2>/dev/null && ! grep -rqs 850520400003 '$d/usb/g1.csv'"
 check "nor PD read from another file before, in the same process" \
 	bash -c "! setsid -w setpriv --reuid=pdgx-a --regid=pdgx-a --init-groups -- sh -c 'read x <\"$g\"; cat \"$f\" >/dev/null; echo \"\$x\" >\"$d/usb/g2.csv\"' 2>/dev/null; ! grep -rqs 'Сеитова' '$d/usb/g2.csv'"
+# a zone file opened before the reads (the open carries nothing): judged at its close
+as pdgx-a sh -c "exec 3>'$d/usb/one.csv'; { read -r a; read -r a; } <'$f'; echo \"\$a\" >&3" \
+	2>/dev/null
+check "opened first, then the granted file read and written: kept, the write is the allow event" \
+	wait_for bash -c "grep '\"path\":\"$d/usb/one.csv\"' '$log' | grep '\"op\":\"write\"' |
+		grep -q '\"decision\":\"allow\".*\"grant\":$id' && grep -qs 900101300007 '$d/usb/one.csv'"
+as pdgx-a sh -c "exec 3>'$d/usb/mix.csv'; { read -r a; read -r a; } <'$f'; read -r b <'$g';
+	read -r b <'$g'; echo \"\$a \$b\" >&3" 2>/dev/null
+check "...and with another PD file read too: undone after the fact" \
+	wait_for bash -c "! grep -qs 900101300007 '$d/usb/mix.csv' &&
+		grep '\"path\":\"$d/usb/mix.csv\"' '$log' | grep -q '\"decision\":\"deny\"'"
 
 # B: a grant for the cloud zone kind does not open the stick
 grant --user pdgx-b --category all --zone cloud --until +10m --approver X --approver2 Y \
@@ -179,3 +190,8 @@ while [ "$("$pd" grant list --config "$d/policy.conf" | grep -c "^$id .*active")
 	sleep 1
 done
 check "after the grant expires, the copy is refused again" refused pdgx-a a2.csv
+check "what was let out stays on the stick (nothing undone after the fact)" \
+	bash -c "for x in a1.csv bank/b3.csv t1.csv backup/k1.csv; do
+		grep -qs 900101300007 '$d/usb/'\$x || exit 1
+		! grep '\"path\":\"$d/usb/'\$x'\"' '$log' | grep -q 'wrote a file' || exit 1
+	done"

@@ -173,18 +173,21 @@ void fan_export_allowed(struct driver *d, struct verdict *v, uint32_t tcats)
 	vocab_reason_format(v->reason, sizeof(v->reason), PDGUARD_REASON_EXPORT, &ra);
 	i = d->next_exported++ % (sizeof(d->exported) / sizeof(d->exported[0]));
 	d->exported[i].pid = v->p.pid;
+	d->exported[i].uid = v->p.uid;
 	d->exported[i].dev = v->dev;
 	d->exported[i].ino = v->ino;
 }
 
-bool fan_export_seen(struct driver *d, pid_t pid, dev_t dev, ino_t ino)
+bool fan_export_seen(struct driver *d, pid_t pid, dev_t dev, ino_t ino, uid_t *uid)
 {
 	size_t i;
 
 	for (i = 0; i < sizeof(d->exported) / sizeof(d->exported[0]); i++)
 		if (d->exported[i].pid == pid && d->exported[i].dev == dev &&
-		    d->exported[i].ino == ino)
+		    d->exported[i].ino == ino) {
+			*uid = d->exported[i].uid;
 			return true;
+		}
 	return false;
 }
 

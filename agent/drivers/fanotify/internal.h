@@ -260,6 +260,7 @@ struct driver {
 	 * logged again (export.c) */
 	struct {
 		pid_t pid;
+		uid_t uid;
 		dev_t dev;
 		ino_t ino;
 	} exported[64];
@@ -365,8 +366,8 @@ int fan_export_judge(struct driver *d, struct verdict *v, uint32_t tcats, uint32
 bool fan_export_fds(struct driver *d, struct verdict *v, struct fan_export_ask *ask);
 /* The event's reason and fields for an allowed export; remembers the zone file's open. */
 void fan_export_allowed(struct driver *d, struct verdict *v, uint32_t tcats);
-/* Was this zone file's open let out and logged as an export? */
-bool fan_export_seen(struct driver *d, pid_t pid, dev_t dev, ino_t ino);
+/* Was this zone file's open let out and logged as an export? Its opener's uid in *@uid. */
+bool fan_export_seen(struct driver *d, pid_t pid, dev_t dev, ino_t ino, uid_t *uid);
 /* Path export grants of @v's user covering the PD file @v->path; for the taint. */
 int fan_export_sources(struct driver *d, const struct verdict *v, unsigned int *ids, int max);
 

@@ -35,18 +35,24 @@ static bool agent_record(const struct config *cfg, const char *path)
 
 /*
  * A zone file written by a tainted process that may export what it carries (a role's export,
- * an export grant, a service): it stays. Its open was logged as the export when the process was
- * tainted then; else (it read PD after opening the file) this write is the export's event.
+ * an export grant, a service): it stays. Judged again with what the writer carries now (it may
+ * have read other PD since the open, or its grant may have ended). Its open was logged as the
+ * export when the process was tainted then; else (it read PD after opening the file) this
+ * write is the export's event.
  */
 static bool zone_write_exported(struct driver *d, struct verdict *v, uint32_t tcats)
 {
 	struct fan_export_ask *ask = NULL;
+	bool seen;
+	uid_t uid;
 	int exp;
 
 	pthread_mutex_lock(&d->lock);
-	if (fan_export_seen(d, v->p.pid, v->dev, v->ino)) {
-		pthread_mutex_unlock(&d->lock);
-		return true;
+	seen = fan_export_seen(d, v->p.pid, v->dev, v->ino, &uid);
+	if (seen && !v->p.have_uid) {
+		/* the writer exited before its close was read: the uid it opened with */
+		v->p.uid = uid;
+		v->p.have_uid = true;
 	}
 	exp = fan_export_judge(d, v, tcats, 0, true, &ask);
 	pthread_mutex_unlock(&d->lock);
@@ -55,6 +61,8 @@ static bool zone_write_exported(struct driver *d, struct verdict *v, uint32_t tc
 	free(ask);
 	if (exp != FAN_EXPORT_YES)
 		return false;
+	if (seen)
+		return true;
 	pthread_mutex_lock(&d->lock);
 	fan_export_allowed(d, v, tcats);
 	pthread_mutex_unlock(&d->lock);
