@@ -87,6 +87,7 @@ ssize_t roles_resolve(const struct config *cfg, struct role_id **out)
 				v[n++] = (struct role_id){ .id = id, .group = group };
 			}
 			v[k].read |= role->read;
+			v[k].export |= role->export;
 		}
 	}
 	*out = v;

@@ -17,11 +17,13 @@
  * struct role_id - a uid or a gid that the policy's roles name
  * @group: @id is a gid (else a uid)
  * @read: PDGUARD_CAT_* that the roles naming it may read
+ * @export: PDGUARD_CAT_* that they may write to USB and cloud zones
  */
 struct role_id {
 	uint32_t id;
 	bool group;
 	uint32_t read;
+	uint32_t export;
 };
 
 /**

@@ -194,10 +194,32 @@ struct pdguard_sb {
 /**
  * struct pdguard_role - value of the role maps (by uid, by gid)
  * @read_cats: PD categories that members may open
+ * @export_cats: PD categories that members may write to USB and cloud zones (ABI 1.5; the
+ *	padding before, always 0)
  */
 struct pdguard_role {
 	__u32 read_cats;
-	__u32 __pad;
+	__u32 export_cats;
+};
+
+/**
+ * struct pdguard_export_key - key of the export grants map (ABI 1.5): a uid or a gid, a zone kind
+ * @group: @id is a gid
+ * @zone: PDGUARD_ZONE_USB or PDGUARD_ZONE_CLOUD
+ */
+struct pdguard_export_key {
+	__u32 id;
+	__u8 group;
+	__u8 zone;
+	__u16 __pad;
+};
+
+/**
+ * struct pdguard_export - value of the export grants map: for each category bit (0 = basic ...
+ * 4 = biometric) the end of the latest grant exporting it, CLOCK_BOOTTIME ns (0: none)
+ */
+struct pdguard_export {
+	__u64 until[5];
 };
 
 /**
@@ -412,6 +434,8 @@ _Static_assert(sizeof(struct pdguard_label) == 8, "pdguard_label ABI");
 _Static_assert(sizeof(struct pdguard_sb) == 8, "pdguard_sb ABI");
 _Static_assert(sizeof(struct pdguard_role) == 8, "pdguard_role ABI");
 _Static_assert(sizeof(struct pdguard_grant_key) == 8, "pdguard_grant_key ABI");
+_Static_assert(sizeof(struct pdguard_export_key) == 8, "pdguard_export_key ABI");
+_Static_assert(sizeof(struct pdguard_export) == 40, "pdguard_export ABI");
 _Static_assert(sizeof(struct pdguard_bpf_config) == 32, "pdguard_bpf_config ABI");
 _Static_assert(sizeof(struct pdguard_guard) == 24, "pdguard_guard ABI");
 _Static_assert(sizeof(struct pdguard_guard_exe) == 16, "pdguard_guard_exe ABI");
