@@ -90,6 +90,35 @@ ssize_t roles_resolve(const struct config *cfg, struct role_id **out)
 			v[k].export |= role->export;
 		}
 	}
+	/* a service account's read = works as a role's (its taint = and export = are decided by
+	 * the fanotify driver alone) */
+	for (r = 0; r < cfg->nservices; r++) {
+		const struct config_service *sv = &cfg->services[r];
+
+		for (i = 0; i < sv->users.n; i++) {
+			int ret = name_to_id(sv->users.v[i], false, &id);
+
+			if (ret == -ENOMEM) {
+				free(v);
+				return ret;
+			}
+			if (ret)
+				continue;
+			for (k = 0; k < n; k++)
+				if (v[k].id == id && !v[k].group)
+					break;
+			if (k == n) {
+				nv = realloc(v, (n + 1) * sizeof(*v));
+				if (!nv) {
+					free(v);
+					return -ENOMEM;
+				}
+				v = nv;
+				v[n++] = (struct role_id){ .id = id };
+			}
+			v[k].read |= sv->read;
+		}
+	}
 	*out = v;
 	return n;
 }

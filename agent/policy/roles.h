@@ -27,7 +27,8 @@ struct role_id {
 };
 
 /**
- * roles_resolve() - the users and groups of @cfg's roles as ids
+ * roles_resolve() - the users and groups of @cfg's roles (and its services' accounts, with
+ * their read =) as ids
  * Names this system does not know are left out: nobody can hold them. An id named by several
  * roles appears once, with the union of their categories. Free *@out with free().
  * Return: the count, or -ENOMEM.
