@@ -889,7 +889,7 @@ bool grants_export_match(struct grants *g, const struct export_ask *q, time_t no
 }
 
 int grants_export_sources(struct grants *g, const struct export_ask *q, const char *src,
-			  time_t now, unsigned int *ids, int max)
+			  time_t changed, time_t now, unsigned int *ids, int max)
 {
 	struct export_ask qq = *q;
 	gid_t gids[256];
@@ -903,7 +903,10 @@ int grants_export_sources(struct grants *g, const struct export_ask *q, const ch
 	for (i = 0; i < g->n && n < max; i++) {
 		const struct grant *gr = &g->v[i];
 
-		if (!gr->path || !*gr->path || !under(src, gr->path))
+		/* the grant covers its files as they were when it was given: a file changed since
+		 * (PD appended, a link or a rename into the folder) could hold anything. Times are
+		 * seconds: a change within the grant's own second counts as after it */
+		if (!gr->path || !*gr->path || !under(src, gr->path) || changed >= gr->created)
 			continue;
 		/* no groups given: asked of NSS only when a group's grant would count */
 		if (gr->group && !qq.gids) {

@@ -170,11 +170,14 @@ bool grants_export_match(struct grants *g, const struct export_ask *q, time_t no
  * grants_export_sources() - active export grants with a --path that covers the file @src, for
  * the user and groups of @q (q->cats, zone and dest are not looked at; q->gids NULL: the
  * user's groups are looked up when a group's grant covers @src)
+ * @changed: @src's ctime: a grant covers the file as it was when the grant was given, so one
+ *	changed since, or within the same second (written, linked, renamed into the folder), is
+ *	not covered
  * @ids: receives up to @max grant ids
  * Return: how many.
  */
 int grants_export_sources(struct grants *g, const struct export_ask *q, const char *src,
-			  time_t now, unsigned int *ids, int max);
+			  time_t changed, time_t now, unsigned int *ids, int max);
 
 /**
  * grants_export_by_ids() - whether one of the path grants @ids (from grants_export_sources())

@@ -55,9 +55,10 @@ bool state_export_match(struct state *st, const struct export_ask *q, time_t now
 }
 
 int state_export_sources(struct state *st, const struct export_ask *q, const char *src,
-			 unsigned int *ids, int max)
+			 time_t changed, unsigned int *ids, int max)
 {
-	return st->grants ? grants_export_sources(st->grants, q, src, time(NULL), ids, max) : 0;
+	return st->grants ? grants_export_sources(st->grants, q, src, changed, time(NULL), ids,
+						  max) : 0;
 }
 
 bool state_export_by_ids(struct state *st, const unsigned int *ids, int n,

@@ -115,7 +115,7 @@ int state_grants_active(struct state *st, time_t now, struct grant **out);
 bool state_export_match(struct state *st, const struct export_ask *q, time_t now,
 			struct export_match *m);
 int state_export_sources(struct state *st, const struct export_ask *q, const char *src,
-			 unsigned int *ids, int max);
+			 time_t changed, unsigned int *ids, int max);
 bool state_export_by_ids(struct state *st, const unsigned int *ids, int n,
 			 const struct export_ask *q, time_t now, struct export_match *m);
 /* The policy's roles as uids and gids (free with free()); a count or -errno. */

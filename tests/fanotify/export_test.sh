@@ -46,6 +46,12 @@ g=$d/shares/acc/other.csv
 printf 'ФИО;ИИН;Должность;Оклад\nИванов Иван;900101300007;бухгалтер;450000\nПетрова Анна;850520400003;кадровик;420000\n' >"$f"
 printf 'ФИО;ИИН\nСеитова Айгуль;850520400003\nАхметов Ерлан;900101300007\n' >"$g"
 chmod 644 "$f" "$g"
+# a folder the users may write to, for a grant by folder
+mkdir -p "$d/shares/bank"
+chmod 1777 "$d/shares/bank"
+bank=$d/shares/bank/bank.csv
+printf 'ФИО;ИИН;Сумма\nИванов Иван;900101300007;450000\n' >"$bank"
+chmod 666 "$bank"
 policy() {
 	cat <<CONF
 [agent]
@@ -113,11 +119,13 @@ start_agent() {
 		wait_for bash -c "'$pd' label get '$g' | grep -q ': pd '"
 }
 
-echo "1..25"
+echo "1..28"
 check "the agent runs on the fanotify driver with the PD files labelled" start_agent
 check "without a grant, a copy to the stick is refused" refused pdgx-a a0.csv
 
-# the CLI: the policy asks for two approvers
+# the CLI: the policy asks for two approvers. (A path grant covers files changed before its own
+# second; the labels were written at the agent's start, possibly within this one.)
+sleep 1
 out=$(grant --user pdgx-a --path "$f" --zone usb --until +25s --approver 'A. Seitkali' \
 	--reason 'bank, ticket 1' 2>&1)
 rc=$?
@@ -149,6 +157,19 @@ as pdgx-a sh -c "exec 3>'$d/usb/mix.csv'; { read -r a; read -r a; } <'$f'; read 
 check "...and with another PD file read too: undone after the fact" \
 	wait_for bash -c "! grep -qs 900101300007 '$d/usb/mix.csv' &&
 		grep '\"path\":\"$d/usb/mix.csv\"' '$log' | grep -q '\"decision\":\"deny\"'"
+
+# a grant by folder covers its files as they were when it was given
+wait_for bash -c "'$pd' label get '$bank' | grep -q ': pd '"
+grant --user pdgx-a --path "$d/shares/bank" --zone usb --until +10m --approver X --approver2 Y \
+	--reason 'bank folder' >/dev/null
+check "a grant by folder lets a file in it out" \
+	bash -c "setsid -w setpriv --reuid=pdgx-a --regid=pdgx-a --init-groups -- cp '$bank' '$d/usb/fold0.csv' && grep -qs 900101300007 '$d/usb/fold0.csv'"
+as pdgx-a cp "$g" "$d/shares/bank/new.csv" 2>/dev/null
+check "...not a PD file copied into the folder after the grant" \
+	bash -c "! setsid -w setpriv --reuid=pdgx-a --regid=pdgx-a --init-groups -- cp '$d/shares/bank/new.csv' '$d/usb/fold1.csv' 2>/dev/null && ! grep -qs 850520400003 '$d/usb/fold1.csv'"
+as pdgx-a sh -c "cat '$g' >>'$bank'" 2>/dev/null
+check "...nor the file once other PD was appended to it" \
+	bash -c "! setsid -w setpriv --reuid=pdgx-a --regid=pdgx-a --init-groups -- cp '$bank' '$d/usb/fold2.csv' 2>/dev/null && ! grep -qs 'Сеитова' '$d/usb/fold2.csv'"
 
 # B: a grant for the cloud zone kind does not open the stick
 grant --user pdgx-b --category all --zone cloud --until +10m --approver X --approver2 Y \

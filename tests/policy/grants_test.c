@@ -212,9 +212,14 @@ TEST_F(file, export_grants)
 	q.approvers = 1;
 	EXPECT_FALSE(grants_export_match(self->g, &q, NOW + 3600, &m));	/* ended */
 	/* by path: the sources of a file, then the grant for the export */
-	EXPECT_EQ(1, grants_export_sources(self->g, &q, "/srv/payroll/06.xlsx", NOW, ids, 4));
+	EXPECT_EQ(1, grants_export_sources(self->g, &q, "/srv/payroll/06.xlsx", NOW - 60, NOW,
+					   ids, 4));
 	EXPECT_EQ(id1, ids[0]);
-	EXPECT_EQ(0, grants_export_sources(self->g, &q, "/srv/payroll-old/06.xlsx", NOW, ids, 4));
+	EXPECT_EQ(0, grants_export_sources(self->g, &q, "/srv/payroll-old/06.xlsx", NOW - 60, NOW,
+					   ids, 4));
+	/* changed after the grant was given: not the file that was approved */
+	EXPECT_EQ(0, grants_export_sources(self->g, &q, "/srv/payroll/06.xlsx", NOW + 1, NOW + 2,
+					   ids, 4));
 	q.cats = PDGUARD_CAT_BASIC | PDGUARD_CAT_FINANCIAL;
 	EXPECT_TRUE(grants_export_by_ids(self->g, &id1, 1, &q, NOW, &m));
 	EXPECT_STREQ("A B", m.approver);

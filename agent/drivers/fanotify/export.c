@@ -191,12 +191,13 @@ bool fan_export_seen(struct driver *d, pid_t pid, dev_t dev, ino_t ino, uid_t *u
 	return false;
 }
 
-int fan_export_sources(struct driver *d, const struct verdict *v, unsigned int *ids, int max)
+int fan_export_sources(struct driver *d, const struct verdict *v, time_t changed,
+		       unsigned int *ids, int max)
 {
 	struct export_ask q = { .uid = v->p.uid };
 
 	/* gids are looked up by the grants only when a group's path grant would count */
 	if (!v->p.have_uid || !v->path[0])
 		return 0;
-	return state_export_sources(d->env.st, &q, v->path, ids, max);
+	return state_export_sources(d->env.st, &q, v->path, changed, ids, max);
 }

@@ -368,8 +368,9 @@ bool fan_export_fds(struct driver *d, struct verdict *v, struct fan_export_ask *
 void fan_export_allowed(struct driver *d, struct verdict *v, uint32_t tcats);
 /* Was this zone file's open let out and logged as an export? Its opener's uid in *@uid. */
 bool fan_export_seen(struct driver *d, pid_t pid, dev_t dev, ino_t ino, uid_t *uid);
-/* Path export grants of @v's user covering the PD file @v->path; for the taint. */
-int fan_export_sources(struct driver *d, const struct verdict *v, unsigned int *ids, int max);
+/* Path export grants of @v's user covering the PD file @v->path (changed at @changed). */
+int fan_export_sources(struct driver *d, const struct verdict *v, time_t changed,
+		       unsigned int *ids, int max);
 
 /* marks.c */
 struct mark *fan_mark_find(struct driver *d, dev_t dev, ino_t ino);

@@ -161,7 +161,7 @@ uint32_t fan_open_fd_cats(struct driver *d, pid_t pid, const struct export_ask *
 		/* an export by a path grant: a file it holds counts unless that grant covers it */
 		tn = readlink(path, target, sizeof(target) - 1);
 		target[tn > 0 ? tn : 0] = '\0';
-		k = state_export_sources(d->env.st, q, target, own, 4);
+		k = state_export_sources(d->env.st, q, target, st.st_ctim.tv_sec, own, 4);
 		for (i = 0; i < k; i++)
 			for (j = 0; j < nids; j++)
 				if (own[i] == ids[j])
@@ -357,7 +357,7 @@ static void decide(struct driver *d, int fd, pid_t pid, struct verdict *v)
 
 			fan_taint_add(d, &v->p, cats);
 			/* which path export grants cover what it read, for a later export */
-			nids = fan_export_sources(d, v, ids, 4);
+			nids = fan_export_sources(d, v, st.st_ctim.tv_sec, ids, 4);
 			fan_taint_source(d, &v->p, ids, nids);
 		}
 		vocab_reason_format(v->reason, sizeof(v->reason), reason, &ra);
