@@ -144,10 +144,15 @@ static __always_inline int do_file_open(struct file *file, __u32 xcats, const bo
 						     .inode = inode, .file = file };
 
 				v.uid = fsuid();
-				/* a role's export or an export grant: an allow event */
+				/* a role's export or an export grant: an allow event. Its own
+				 * return: a verdict whose deny is not a constant makes clang
+				 * compute the return in 32 bits, which 6.12's verifier refuses
+				 * as outside [-4095, 0] */
 				if (exportable_cats(v.uid, zone, taint) == taint) {
 					v.deny = false;
 					v.reason = PDGUARD_REASON_EXPORT;
+					pdg_verdict(c, &v, lsm);
+					return 0;
 				}
 				return pdg_verdict(c, &v, lsm);
 			}
@@ -269,6 +274,8 @@ static __always_inline int do_move(__u16 op, struct dentry *old_dentry, struct d
 	if (!cats && exportable_cats(v.uid, zone, taint) == taint) {
 		v.deny = false;
 		v.reason = PDGUARD_REASON_EXPORT;
+		pdg_verdict(c, &v, lsm);
+		return 0;	/* a constant: see do_file_open */
 	}
 	return pdg_verdict(c, &v, lsm);
 }

@@ -74,7 +74,10 @@ setsid "$pd" run --config "$d/policy.conf" >"$d/agent.out" 2>&1 &
 agent=$!
 check "the agent runs on the BPF LSM driver with the file labelled" bash -c \
 	"$(declare -f wait_for); wait_for grep -q 'bpf-lsm *in use' '$d/agent.out' &&
-	 wait_for bash -c \"'$pd' label get '$f' | grep -q ': pd '\""
+	 wait_for bash -c \"'$pd' label get '$f' | grep -q ': pd '\"" || {
+	echo "Bail out! the BPF LSM driver did not start: nothing below would mean anything"
+	exit 1
+}
 check "without a grant a copy to the stick is refused" refused pdgv-a a0.csv
 id=$(grant --user pdgv-a --category all --zone usb --until +20s --approver 'A. Seitkali' \
 	--reason 'bank, ticket 2')
