@@ -179,8 +179,16 @@ man: $(MAN_PAGES)
 
 install: agent man
 	install -D -m 0755 $(BUILD)/pdguard $(DESTDIR)$(PREFIX)/sbin/pdguard
-	install -d -m 0755 $(DESTDIR)/etc/pdguard
-	cp -rn policies/. $(DESTDIR)/etc/pdguard/
+	install -d -m 0755 $(DESTDIR)/etc/pdguard $(DESTDIR)/etc/pdguard/rules.d \
+		$(DESTDIR)/etc/pdguard/pdguard.conf.d
+	@# the policy is the administrator's: installed once, never overwritten
+	[ -e $(DESTDIR)/etc/pdguard/pdguard.conf ] || { \
+		sed 's|^rules = /usr/share/pdguard/rules.d$$|rules = $(PREFIX)/share/pdguard/rules.d|' \
+			policies/pdguard.conf >$(DESTDIR)/etc/pdguard/pdguard.conf && \
+		chmod 0644 $(DESTDIR)/etc/pdguard/pdguard.conf; }
+	@# shipped rules: replaced by every install; local ones go in /etc/pdguard/rules.d
+	install -d -m 0755 $(DESTDIR)$(PREFIX)/share/pdguard/rules.d
+	install -m 0644 policies/rules.d/*.conf $(DESTDIR)$(PREFIX)/share/pdguard/rules.d/
 	install -D -m 0644 scripts/pdguard.service $(DESTDIR)/lib/systemd/system/pdguard.service
 	install -d -m 0755 $(DESTDIR)$(PREFIX)/share/man/man5 $(DESTDIR)$(PREFIX)/share/man/man8
 	install -m 0644 $(filter %.5,$(MAN_PAGES)) $(DESTDIR)$(PREFIX)/share/man/man5/
@@ -188,6 +196,7 @@ install: agent man
 	install -D -m 0644 completion/pdguard \
 		$(DESTDIR)$(PREFIX)/share/bash-completion/completions/pdguard
 	install -D -m 0644 docs/deploy.md $(DESTDIR)$(PREFIX)/share/doc/pdguard/deploy.md
+	install -m 0644 docs/events.schema.json docs/eventlog.md $(DESTDIR)$(PREFIX)/share/doc/pdguard/
 
 # DKMS: pdguard.ko's sources (what dkms.conf builds from, version filled in) in
 # $(DESTDIR)$(PREFIX)/src/pdguard-VERSION. With a DESTDIR (debian/rules) that is all; without one

@@ -3,21 +3,34 @@
  * open()+close() latency, for scripts/bench-fanotify.sh.
  *
  *   fanotify_bench measure FILE [N]   ns per open+close of FILE (median of 7 rounds of N)
- *   fanotify_bench pdguard ROOT [N]   start the fanotify driver on ROOT/shares (scan root with a
+ *   fanotify_bench pdguard ROOT [N [SCRIPT]]
+ *                                     start the fanotify driver on ROOT/shares (scan root with a
  *                                     labelled file) and ROOT/usb (a USB zone), then measure,
  *                                     from a child process (the agent's own opens are exempt):
  *                                     the labelled file, an unlabelled file on the USB mount, an
- *                                     unlabelled file on the scan root. ROOT/shares and ROOT/usb
- *                                     must be mounts (tmpfs) the caller made for this.
- * Output: one "name ns" line per case.
+ *                                     unlabelled file on the scan root; with SCRIPT, then run it
+ *                                     (sh SCRIPT, from a child) and print its wall time, every
+ *                                     pd-* file under ROOT/shares/tree labelled first.
+ *                                     ROOT/shares and ROOT/usb must be mounts (tmpfs) the
+ *                                     caller made for this.
+ *   fanotify_bench floor FILE [N]     the least any fanotify driver can cost: a responder that
+ *                                     reads a request, allows it and closes its descriptor,
+ *                                     nothing else (FILE on a mount the caller made for this)
+ * Output: one "name ns" line per case. The measuring children close the descriptors they
+ * inherit (the driver's groups, its log): a real opener does not hold the agent's files.
  */
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <poll.h>
+#include <pthread.h>
+#include <sys/fanotify.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -26,6 +39,7 @@
 
 #include "drivers/driver.h"
 #include "policy/grants.h"
+#include "state/fileid.h"
 #include "state/labels.h"
 
 #define ROUNDS 7
@@ -79,6 +93,71 @@ static int write_file(const char *path)
 	return 0;
 }
 
+/* In a measuring child: keep stdin, stdout and stderr only, as a real opener would. */
+static void close_inherited(void)
+{
+#ifdef SYS_close_range
+	if (!syscall(SYS_close_range, 3U, ~0U, 0U))
+		return;
+#endif
+	for (int fd = 3; fd < 1024; fd++)
+		close(fd);
+}
+
+static int floor_fd = -1;
+
+/* The least a responder does: read, allow, close. */
+static void *floor_responder(void *arg)
+{
+	char buf[4096] __attribute__((aligned(8)));
+	struct fanotify_event_metadata *m;
+	ssize_t n;
+
+	for (;;) {
+		n = read(floor_fd, buf, sizeof(buf));
+		if (n <= 0) {
+			if (n < 0 && errno == EINTR)
+				continue;
+			return NULL;
+		}
+		for (m = (void *)buf; FAN_EVENT_OK(m, n); m = FAN_EVENT_NEXT(m, n)) {
+			struct fanotify_response r = { .fd = m->fd, .response = FAN_ALLOW };
+
+			if (m->fd < 0)
+				continue;
+			if (write(floor_fd, &r, sizeof(r)) != sizeof(r))
+				return NULL;
+			close(m->fd);
+		}
+	}
+}
+
+static int run_floor(const char *path, long n)
+{
+	pthread_t t;
+	pid_t child;
+	int status;
+
+	floor_fd = fanotify_init(FAN_CLASS_CONTENT | FAN_CLOEXEC, O_RDONLY | O_CLOEXEC);
+	if (floor_fd < 0)
+		return -errno;
+	if (fanotify_mark(floor_fd, FAN_MARK_ADD, FAN_OPEN_PERM, AT_FDCWD, path))
+		return -errno;
+	if (pthread_create(&t, NULL, floor_responder, NULL))
+		return -EAGAIN;
+	fflush(stdout);
+	child = fork();
+	if (child == 0) {
+		close_inherited();
+		printf("floor %.0f\n", measure(path, n));
+		fflush(stdout);
+		_exit(0);
+	}
+	waitpid(child, &status, 0);
+	/* the responder stays blocked in read; the process exits and the group goes with it */
+	return WIFEXITED(status) && !WEXITSTATUS(status) ? 0 : -EIO;
+}
+
 /*
  * DIR/NAME into @buf. ROOT comes from the command line: a path too long is refused rather than
  * truncated, so the benchmark never measures (or labels) some other file.
@@ -90,19 +169,93 @@ static int path_join(char *buf, size_t len, const char *dir, const char *name)
 	return n < 0 || (size_t)n >= len ? -ENAMETOOLONG : 0;
 }
 
-static int run_pdguard(const char *root, long n)
+/* Label @path PD (personnel) and put the entry the daemon would have into @st. */
+static int label_known(struct state *st, const char *path)
+{
+	struct label_entry le = { 0 };
+	struct file_id id;
+	int fd;
+
+	if (labels_set(path, PDGUARD_LEVEL_PD, PDGUARD_CAT_PERSONNEL, 0))
+		return -EIO;
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	if (fileid_of_fd(fd, &id, NULL)) {
+		close(fd);
+		return -EIO;
+	}
+	close(fd);
+	/* with the identity a cached label must match, as the daemon's entry carries */
+	le.dev = id.dev;
+	le.ino = id.ino;
+	le.ctime_ns = id.ctime_ns;
+	le.btime_ns = id.btime_ns;
+	le.gen = id.gen;
+	le.idhave = id.have;
+	le.verified = 1;
+	le.level = PDGUARD_LEVEL_PD;
+	le.categories = PDGUARD_CAT_PERSONNEL;
+	state_label_put(st, &le);
+	return 0;
+}
+
+/* The workload's tree: every file named pd-* is labelled (the script made them). */
+static int label_tree(struct state *st, const char *dir)
+{
+	char path[PATH_MAX];
+	struct dirent *de;
+	DIR *dp = opendir(dir);
+	int ret = 0;
+
+	if (!dp)
+		return 0;
+	while (!ret && (de = readdir(dp))) {
+		if (de->d_name[0] == '.' || path_join(path, sizeof(path), dir, de->d_name))
+			continue;
+		if (de->d_type == DT_DIR)
+			ret = label_tree(st, path);
+		else if (!strncmp(de->d_name, "pd-", 3))
+			ret = label_known(st, path);
+	}
+	closedir(dp);
+	return ret;
+}
+
+/* Run the workload script in a child that holds none of our descriptors: ms, or -errno. */
+static double run_workload(const char *script)
+{
+	struct timespec a, b;
+	pid_t child;
+	int status;
+
+	fflush(stdout);
+	clock_gettime(CLOCK_MONOTONIC, &a);
+	child = fork();
+	if (child == 0) {
+		close_inherited();
+		execl("/bin/sh", "sh", script, (char *)NULL);
+		_exit(127);
+	}
+	if (child < 0 || waitpid(child, &status, 0) < 0)
+		return -EIO;
+	clock_gettime(CLOCK_MONOTONIC, &b);
+	if (!WIFEXITED(status) || WEXITSTATUS(status))
+		return -EIO;
+	return (b.tv_sec - a.tv_sec) * 1e3 + (b.tv_nsec - a.tv_nsec) / 1e6;
+}
+
+static int run_pdguard(const char *root, long n, const char *workload)
 {
 	char conf[PATH_MAX], shares[PATH_MAX], usb[PATH_MAX], pd[PATH_MAX], plain[PATH_MAX];
-	char usbfile[PATH_MAX], log[PATH_MAX], state_dir[PATH_MAX];
+	char usbfile[PATH_MAX], log[PATH_MAX], state_dir[PATH_MAX], tree[PATH_MAX];
 	struct config_errors errs = { 0 };
-	struct label_entry le = { 0 };
 	struct driver_env env = { 0 };
 	struct eventlog *evlog;
 	struct grants *grants;
 	struct config cfg;
 	struct state st;
 	struct driver *drv;
-	struct stat sb;
 	const char *names[3] = { "pdguard-usb-unlabelled", "pdguard-labelled",
 				 "pdguard-share-unlabelled" };
 	const char *files[3] = { usbfile, pd, plain };
@@ -117,7 +270,8 @@ static int run_pdguard(const char *root, long n)
 	    path_join(usbfile, sizeof(usbfile), usb, "plain.txt") ||
 	    path_join(log, sizeof(log), shares, "events.jsonl") ||
 	    path_join(state_dir, sizeof(state_dir), shares, "state") ||
-	    path_join(conf, sizeof(conf), shares, "bench.conf"))
+	    path_join(conf, sizeof(conf), shares, "bench.conf") ||
+	    path_join(tree, sizeof(tree), shares, "tree"))
 		return -ENAMETOOLONG;
 	if (write_file(pd) || write_file(plain) || write_file(usbfile))
 		return -EIO;
@@ -137,13 +291,10 @@ static int run_pdguard(const char *root, long n)
 		return -EIO;
 	st.mode = cfg.mode;
 	st.cfg = &cfg;
-	if (labels_set(pd, PDGUARD_LEVEL_PD, PDGUARD_CAT_PERSONNEL, 0) || stat(pd, &sb))
+	if (label_known(&st, pd))
 		return -EIO;
-	le.dev = sb.st_dev;
-	le.ino = sb.st_ino;
-	le.level = PDGUARD_LEVEL_PD;
-	le.categories = PDGUARD_CAT_PERSONNEL;
-	state_label_put(&st, &le);
+	if (workload && label_tree(&st, tree))
+		return -EIO;
 	if (eventlog_open(&evlog, log) || grants_open(&grants, state_dir))
 		return -EIO;
 	st.grants = grants;
@@ -156,6 +307,7 @@ static int run_pdguard(const char *root, long n)
 		fflush(stdout);
 		child = fork();
 		if (child == 0) {
+			close_inherited();
 			printf("%s %.0f\n", names[k], measure(files[k], n));
 			fflush(stdout);
 			_exit(0);
@@ -163,6 +315,14 @@ static int run_pdguard(const char *root, long n)
 		waitpid(child, &status, 0);
 		if (!WIFEXITED(status) || WEXITSTATUS(status))
 			failed = 1;
+	}
+	if (workload) {
+		double ms = run_workload(workload);
+
+		if (ms < 0)
+			failed = 1;
+		else
+			printf("pdguard-workload-ms %.0f\n", ms);
 	}
 	driver_fanotify_ops.describe(drv, stderr);
 	driver_fanotify_ops.stop(drv);
@@ -187,13 +347,20 @@ int main(int argc, char **argv)
 		printf("%.0f\n", ns);
 		return 0;
 	}
+	if (argc >= 3 && !strcmp(argv[1], "floor")) {
+		int ret = run_floor(argv[2], n);
+
+		if (ret)
+			fprintf(stderr, "fanotify_bench: floor: %s\n", strerror(-ret));
+		return ret ? 1 : 0;
+	}
 	if (argc >= 3 && !strcmp(argv[1], "pdguard")) {
-		int ret = run_pdguard(argv[2], n);
+		int ret = run_pdguard(argv[2], n, argc > 4 ? argv[4] : NULL);
 
 		if (ret)
 			fprintf(stderr, "fanotify_bench: pdguard driver: %s\n", strerror(-ret));
 		return ret ? 1 : 0;
 	}
-	fprintf(stderr, "Usage: fanotify_bench measure FILE [N] | pdguard ROOT [N]\n");
+	fprintf(stderr, "Usage: fanotify_bench measure FILE [N] | pdguard ROOT [N] | floor FILE [N]\n");
 	return 64;
 }

@@ -42,16 +42,50 @@ cleanup() {
 }
 trap cleanup EXIT
 mount -t tmpfs -o size=64m,mode=0755 pdg-fanbench "$W" || skip "cannot mount tmpfs"
-for d in plain pd pd/shares pd/usb fap; do
+for d in plain pd pd/shares pd/usb fap floor; do
 	mkdir -p "$W/$d"
 	case $d in pd) continue ;; esac
-	mount -t tmpfs -o size=16m,mode=0755 "pdg-fb-${d//\//-}" "$W/$d" || skip "cannot mount tmpfs"
+	mount -t tmpfs -o size=256m,mode=0755 "pdg-fb-${d//\//-}" "$W/$d" || skip "cannot mount tmpfs"
 done
 echo x >"$W/plain/f"
 echo x >"$W/fap/f"
+echo x >"$W/floor/f"
 
 base=$("$BIN" measure "$W/plain/f" "$N") || skip "cannot measure"
-pd_out=$(timeout 300 "$BIN" pdguard "$W/pd" "$N" 2>"$W/pdguard.err") ||
+# the floor: a responder that only reads, allows and closes (what any fanotify driver pays)
+floor=$(timeout 300 "$BIN" floor "$W/floor/f" "$N" | awk '$1 == "floor" {print $2}')
+# Workloads, the same script without and with the driver: a `cp -r` of a 2,000-file folder to
+# another filesystem and a `find -type f -exec cat` over 20,000 files (a tenth of a kernel tree's
+# count; the ratio is what is compared), 2% of each labelled PD (root's role reads all, so the
+# PD reads are allowed, logged, and the copies labelled derived)
+WL_CP=${BENCH_FANOTIFY_CP:-2000}
+WL_FIND=${BENCH_FANOTIFY_FIND:-20000}
+make_tree() {	# DIR FILES: FILES small files, 100 a folder, every 50th named pd-*
+	awk -v dir="$1" -v n="$2" 'BEGIN {
+		for (i = 0; i < n; i++) {
+			d = sprintf("%s/d%03d", dir, int(i / 100))
+			if (i % 100 == 0) system("mkdir -p " d)
+			f = sprintf("%s/%s%05d.txt", d, i % 50 == 0 ? "pd-" : "f", i)
+			print "line of text " i > f
+			close(f)
+		}
+	}'
+}
+tree=$W/pd/shares/tree
+make_tree "$tree/cp" "$WL_CP"
+make_tree "$tree/find" "$WL_FIND"
+cat >"$W/workload.sh" <<WL
+t0=\$(date +%s%N)
+cp -r '$tree/cp' '$W/plain/cp-copy' || exit 1
+t1=\$(date +%s%N)
+find '$tree/find' -type f -exec cat {} + >/dev/null || exit 1
+t2=\$(date +%s%N)
+rm -rf '$W/plain/cp-copy'
+echo "\$(( (t1 - t0) / 1000000 )) \$(( (t2 - t1) / 1000000 ))" >'$W/workload.out'
+WL
+sh "$W/workload.sh" && read -r wl_cp0 wl_find0 <"$W/workload.out" || { wl_cp0=; wl_find0=; }
+pd_out=$(timeout 600 "$BIN" pdguard "$W/pd" "$N" "$W/workload.sh" 2>"$W/pdguard.err") &&
+	cp "$W/workload.out" "$W/workload.with" ||
 	{ sed 's/^/# /' "$W/pdguard.err"; skip "the pdguard driver did not start"; }
 pd_lab=$(awk '$1 == "pdguard-labelled" {print $2}' <<<"$pd_out")
 pd_usb=$(awk '$1 == "pdguard-usb-unlabelled" {print $2}' <<<"$pd_out")
@@ -115,6 +149,12 @@ else
 	fi
 fi
 base2=$("$BIN" measure "$W/plain/f" "$N")
+# the workload without the driver once more: the mean of before and after is the baseline
+if [ -n "$wl_cp0" ] && sh "$W/workload.sh"; then
+	read -r a b <"$W/workload.out"
+	wl_cp0=$(( (wl_cp0 + a) / 2 ))
+	wl_find0=$(( (wl_find0 + b) / 2 ))
+fi
 
 us() { awk -v n="$1" 'BEGIN { printf "%.2f", n / 1000 }'; }
 over() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%+.2f", (a - b) / 1000 }'; }
@@ -122,6 +162,10 @@ fapver=$(dpkg-query -W -f '${Version}' fapolicyd 2>/dev/null || echo "?")
 printf '%-64s %10s %12s\n' "case (open+close of one small file on tmpfs, $N x 7, median)" \
 	"µs/open" "overhead µs"
 printf '%-64s %10s %12s\n' "nothing attached (before)" "$(us "$base")" "-"
+if [ -n "$floor" ]; then
+	printf '%-64s %10s %12s\n' "least possible: a responder that reads, allows, closes" \
+		"$(us "$floor")" "$(over "$floor" "$base")"
+fi
 printf '%-64s %10s %12s\n' "pdguard: PD-labelled file, inode mark, allowed read, logged" \
 	"$(us "$pd_lab")" "$(over "$pd_lab" "$base")"
 printf '%-64s %10s %12s\n' "pdguard: unlabelled file on a USB-zone filesystem (fs mark)" \
@@ -139,6 +183,23 @@ if [ -n "$fap" ]; then
 	awk -v f="$fap" -v b="$base" -v l="$pd_lab" -v u="$pd_usb" 'BEGIN {
 		printf "fapolicyd overhead / pdguard overhead: %.1fx (labelled file), %.1fx (USB mount)\n",
 			(f - b) / (l - b), (f - b) / (u - b) }'
+fi
+if [ -n "$wl_cp0" ] && [ -s "$W/workload.with" ] && grep -q '^pdguard-workload-ms' <<<"$pd_out"; then
+	read -r wl_cp1 wl_find1 <"$W/workload.with"
+	printf '%-64s %10s %12s\n' "workload (ms; without: mean of a run before and after)" \
+		"without" "with pdguard"
+	printf '%-64s %10s %12s\n' "cp -r of $WL_CP files to another filesystem (2% PD)" "$wl_cp0" "$wl_cp1"
+	printf '%-64s %10s %12s\n' "find -type f -exec cat over $WL_FIND files (2% PD)" "$wl_find0" "$wl_find1"
+	awk -v a="$wl_cp0" -v b="$wl_cp1" -v c="$wl_find0" -v d="$wl_find1" 'BEGIN {
+		printf "with / without pdguard: cp -r %.2fx, find -exec cat %.2fx\n",
+			b / (a > 0 ? a : 1), d / (c > 0 ? c : 1) }'
+fi
+if [ -n "$floor" ]; then
+	awk -v f="${fap:-0}" -v b="$base" -v l="$pd_lab" -v u="$pd_usb" -v m="$floor" 'BEGIN {
+		printf "overhead / least possible: pdguard %.1fx (labelled), %.1fx (USB)", \
+			(l - b) / (m - b), (u - b) / (m - b)
+		if (f > 0) printf ", fapolicyd %.1fx", (f - b) / (m - b)
+		printf "\n" }'
 fi
 echo "(pdguard marks only PD files, USB mounts and cloud folders: every other open on the" \
 	"machine costs nothing; fapolicyd marks every mount of its watch_fs types)"

@@ -42,6 +42,7 @@ test_pkgs=(
 	qemu-system-x86 qemu-user busybox-static dosfstools e2fsprogs util-linux python3 zip dkms
 	fonts-dejavu-core libcairo2-dev python3-xlwt libreoffice-writer-nogui poppler-utils
 	chromium jq tar gzip bzip2 zstd lz4 p7zip-full time man-db bash-completion systemd
+	python3-jsonschema rsyslog
 )
 bench_pkgs=("${test_pkgs[@]}" ripgrep time bc fapolicyd)
 # building the Debian packages (scripts/build-deb.sh) and checking them

@@ -2,7 +2,8 @@
 /*
  * The rule set (rules.h): what it holds and frees, the errors collected while loading, loading a
  * directory of rule files in name order, and rules_finish(), which resolves @family references
- * and drops disabled and broken rules. Parsing one file is rules_parse.c.
+ * and drops disabled, broken and overridden rules. Parsing one file is rules_parse.c; which
+ * section overrides which is decided there, as each section begins and ends.
  */
 #include <dirent.h>
 #include <errno.h>
@@ -95,6 +96,7 @@ void rules_clear_rule(struct rule *r)
 {
 	free(r->name);
 	free(r->file);
+	free(r->overrides);
 	free(r->description);
 	free(r->pattern);
 	free(r->exclude_pattern);
@@ -109,6 +111,7 @@ void rules_clear_family(struct rule_family *f)
 {
 	free(f->name);
 	free(f->file);
+	free(f->overrides);
 	free(f->description);
 	free(f->words);
 	memset(f, 0, sizeof(*f));
@@ -141,6 +144,12 @@ void rules_free(struct rules *rs)
 	for (i = 0; i < rs->nrefs; i++)
 		rules_clear_ref(&rs->refs[i]);
 	free(rs->refs);
+	for (i = 0; i < rs->ndisabled; i++) {
+		free(rs->disabled[i].name);
+		free(rs->disabled[i].file);
+		free(rs->disabled[i].was);
+	}
+	free(rs->disabled);
 	free(rs);
 }
 
@@ -217,7 +226,8 @@ static int cmp_names(const void *a, const void *b)
 	return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
-int rules_load_dir(struct rules *rs, const char *dir, struct rules_errors *errs)
+/* Every *.conf of @dir in name order; *nfiles: how many. No files is not an error here. */
+static int load_dir(struct rules *rs, const char *dir, struct rules_errors *errs, size_t *nfiles)
 {
 	struct dirent *de;
 	char **names = NULL;
@@ -253,9 +263,38 @@ int rules_load_dir(struct rules *rs, const char *dir, struct rules_errors *errs)
 		free(names[i]);
 	}
 	free(names);
+	*nfiles = n;
+	return ret;
+}
+
+int rules_load_dir(struct rules *rs, const char *dir, struct rules_errors *errs)
+{
+	size_t n = 0;
+	int ret = load_dir(rs, dir, errs, &n);
+
 	if (!ret && !n)
 		rules_err(errs, dir, 0, "no *.conf rule files");
 	return ret;
+}
+
+int rules_load_layers(struct rules *rs, const char *const *dirs, size_t n,
+		      struct rules_errors *errs)
+{
+	size_t i, files = 0, got;
+	int ret;
+
+	for (i = 0; i < n; i++) {
+		rs->layer = i;
+		got = 0;
+		ret = load_dir(rs, dirs[i], errs, &got);
+		if (ret)
+			return ret;
+		files += got;
+	}
+	if (n && !files)
+		rules_err(errs, dirs[n - 1], 0, "no *.conf rule files in this directory%s",
+			  n > 1 ? " nor in the layers before it" : "");
+	return 0;
 }
 
 static struct rule_family *family_find(struct rules *rs, const char *name)
@@ -263,7 +302,7 @@ static struct rule_family *family_find(struct rules *rs, const char *name)
 	size_t i;
 
 	for (i = 0; i < rs->nfamilies; i++)
-		if (!strcmp(rs->families[i].name, name))
+		if (!rs->families[i].shadowed && !strcmp(rs->families[i].name, name))
 			return &rs->families[i];
 	return NULL;
 }
@@ -279,8 +318,11 @@ int rules_finish(struct rules *rs, struct rules_errors *errs)
 	for (i = 0; i < rs->nrefs; i++) {
 		struct rule_ref *ref = &rs->refs[i];
 		struct rule *r = &rs->rules[ref->rule];
-		struct rule_family *f = family_find(rs, ref->family);
+		struct rule_family *f;
 
+		if (r->shadowed)
+			continue;	/* replaced by a later layer: its references do not matter */
+		f = family_find(rs, ref->family);
 		if (!f) {
 			rules_err(errs, ref->file, ref->line, "unknown family '@%s' in [rule %s]",
 				  ref->family, r->name);
@@ -301,13 +343,21 @@ int rules_finish(struct rules *rs, struct rules_errors *errs)
 	rs->nrefs = 0;
 
 	for (i = 0, k = 0; i < rs->nrules; i++) {
-		if (drop[i] || !rs->rules[i].enabled) {
+		if (drop[i] || !rs->rules[i].enabled || rs->rules[i].shadowed) {
 			rules_clear_rule(&rs->rules[i]);
 			continue;
 		}
 		rs->rules[k++] = rs->rules[i];
 	}
 	rs->nrules = k;
+	for (i = 0, k = 0; i < rs->nfamilies; i++) {
+		if (rs->families[i].shadowed) {
+			rules_clear_family(&rs->families[i]);
+			continue;
+		}
+		rs->families[k++] = rs->families[i];
+	}
+	rs->nfamilies = k;
 	free(drop);
 	return 0;
 }
@@ -339,22 +389,51 @@ int rules_default_dir(char *buf, size_t len)
 	return -ENOENT;
 }
 
+size_t rules_default_layers(char bufs[2][4096], const char *dirs[2])
+{
+	struct stat st;
+	size_t n = 0;
+
+	if (!stat(RULES_DIR_SHIPPED, &st) && S_ISDIR(st.st_mode)) {
+		snprintf(bufs[n], sizeof(bufs[n]), "%s", RULES_DIR_SHIPPED);
+		dirs[n] = bufs[n];
+		n++;
+		if (!stat(RULES_DIR_INSTALLED, &st) && S_ISDIR(st.st_mode)) {
+			snprintf(bufs[n], sizeof(bufs[n]), "%s", RULES_DIR_INSTALLED);
+			dirs[n] = bufs[n];
+			n++;
+		}
+		return n;
+	}
+	rules_default_dir(bufs[0], sizeof(bufs[0]));
+	dirs[0] = bufs[0];
+	return 1;
+}
+
 int rules_load(const char *dir, struct rules **rsp, struct rules_errors *errs)
 {
-	char def[4096];
+	return rules_load_layers_all(dir ? &dir : NULL, dir ? 1 : 0, rsp, errs);
+}
+
+int rules_load_layers_all(const char *const *dirs, size_t n, struct rules **rsp,
+			  struct rules_errors *errs)
+{
+	char bufs[2][4096];
+	const char *def[2];
 	struct rules *rs;
 	size_t before = errs->n;
 	int ret;
 
 	*rsp = NULL;
-	if (!dir) {
-		rules_default_dir(def, sizeof(def));
-		dir = def;
+	if (!n) {
+		n = rules_default_layers(bufs, def);
+		dirs = def;
 	}
 	rs = rules_new();
 	if (!rs)
 		return -ENOMEM;
-	ret = rules_load_dir(rs, dir, errs);
+	/* one directory keeps its message for an empty one: "DIR: no *.conf rule files" */
+	ret = n == 1 ? rules_load_dir(rs, dirs[0], errs) : rules_load_layers(rs, dirs, n, errs);
 	if (ret) {
 		rules_free(rs);
 		return ret;

@@ -8,6 +8,11 @@
  *   [family NAME]  a keyword family (payroll, medical...), used as context by rules
  *                  (context = @payroll) and as document-level evidence for its category.
  *
+ * Directories can be layered (rules_load_layers()): a later layer's [rule NAME] or
+ * [family NAME] replaces an earlier layer's of the same name, and a later layer's section that
+ * holds nothing but `enabled = no` switches the earlier rule off. Two definitions of one name
+ * within one layer are an error, as they are in a single directory.
+ *
  * Loading never stops at the first problem: every error is collected as "file:line: reason", the
  * valid rules of every file are kept, and the caller decides what to do with both.
  */
@@ -64,6 +69,9 @@ struct rule_family {
 	char *name;
 	char *file;
 	int line;
+	int layer;		/* index of the directory it came from (rules_load_layers()) */
+	bool shadowed;		/* a later layer replaced it; rules_finish() drops it */
+	char *overrides;	/* "FILE:LINE" of the earlier layer's family it replaced, or NULL */
 	char *description;
 	int category;
 	unsigned int min_words;
@@ -92,6 +100,9 @@ struct rule {
 	char *name;
 	char *file;
 	int line;
+	int layer;		/* as in struct rule_family */
+	bool shadowed;
+	char *overrides;
 	char *description;
 	char *pattern;
 	void *re;
@@ -117,6 +128,19 @@ struct rule {
 
 struct rule_ref;
 
+/**
+ * struct rule_disabled - a later layer's `[rule NAME]` with only `enabled = no`
+ * @file, @line: the disabling section
+ * @was: "FILE:LINE" of the definition it switched off, NULL when no earlier layer had one
+ */
+struct rule_disabled {
+	char *name;
+	char *file;
+	int line;
+	int layer;
+	char *was;
+};
+
 /* The loaded rule set; only enabled, valid rules are in @rules (after rules_finish()). */
 struct rules {
 	struct rule *rules;
@@ -127,6 +151,9 @@ struct rules {
 	size_t nwords;
 	char **files;
 	size_t nfiles;
+	struct rule_disabled *disabled;
+	size_t ndisabled;
+	int layer;		/* the layer being loaded */
 	/* private: @family references waiting for rules_finish() */
 	struct rule_ref *refs;
 	size_t nrefs;
@@ -152,6 +179,16 @@ void rules_free(struct rules *rs);
  */
 int rules_load_dir(struct rules *rs, const char *dir, struct rules_errors *errs);
 
+/**
+ * rules_load_layers() - load directories as layers, the later overriding the earlier by name
+ * @dirs, @n: the directories, shipped first, local last
+ *
+ * Return: as rules_load_dir(); every directory must exist, but only the layers together need
+ * *.conf files.
+ */
+int rules_load_layers(struct rules *rs, const char *const *dirs, size_t n,
+		      struct rules_errors *errs);
+
 /* One file; same contract. */
 int rules_load_file(struct rules *rs, const char *path, struct rules_errors *errs);
 
@@ -171,7 +208,8 @@ int rules_finish(struct rules *rs, struct rules_errors *errs);
 
 void rules_errors_free(struct rules_errors *errs);
 
-/* Installed rules, used when they exist. */
+/* Installed rules, used when they exist: the package's, then the administrator's overrides. */
+#define RULES_DIR_SHIPPED "/usr/share/pdguard/rules.d"
 #define RULES_DIR_INSTALLED "/etc/pdguard/rules.d"
 
 /**
@@ -184,6 +222,17 @@ void rules_errors_free(struct rules_errors *errs);
 int rules_default_dir(char *buf, size_t len);
 
 /**
+ * rules_default_layers() - the layers read when no directory is named
+ * @bufs: two buffers of @len bytes each
+ * @dirs: receives up to two pointers into @bufs
+ *
+ * RULES_DIR_SHIPPED, then RULES_DIR_INSTALLED when it exists, when RULES_DIR_SHIPPED exists;
+ * otherwise the one directory of rules_default_dir().
+ * Return: the number of layers (1 or 2).
+ */
+size_t rules_default_layers(char bufs[2][4096], const char *dirs[2]);
+
+/**
  * rules_load() - the usual sequence: load @dir (or the default), finish, collect errors
  * @rsp: receives the rule set (also on errors: the rules that are valid)
  *
@@ -191,6 +240,10 @@ int rules_default_dir(char *buf, size_t len);
  * *rsp), another -errno when nothing could be loaded.
  */
 int rules_load(const char *dir, struct rules **rsp, struct rules_errors *errs);
+
+/* rules_load() of layered directories (@n 0: the default layers). */
+int rules_load_layers_all(const char *const *dirs, size_t n, struct rules **rsp,
+			  struct rules_errors *errs);
 
 /* vocab_category_name(), kept under its old name for the CLI's callers. */
 const char *confidence_name(int conf);

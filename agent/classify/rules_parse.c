@@ -477,38 +477,133 @@ static void section_reset(struct parse_state *ps)
 	ps->refs = NULL;
 	ps->nrefs = 0;
 	ps->nseen = 0;
+	ps->shadow = -1;
 	ps->sec_error = false;
 	ps->have_key = false;
 	ps->kind = SEC_NONE;
 }
 
+static char *where(const char *file, int line)
+{
+	char *s;
+
+	return asprintf(&s, "%s:%d", file, line) < 0 ? NULL : s;
+}
+
+/* Record that the section being ended switches rule @name off (and the earlier definition). */
+static void rule_disable(struct parse_state *ps, const char *name)
+{
+	struct rules *rs = ps->rs;
+	struct rule_disabled *d = rules_push((void **)&rs->disabled, &rs->ndisabled, sizeof(*d));
+
+	if (!d || !(d->name = strdup(name)) || !(d->file = strdup(ps->file))) {
+		rules_sec_err(ps, "out of memory");
+		return;
+	}
+	d->line = ps->sec_line;
+	d->layer = rs->layer;
+	if (ps->shadow >= 0) {
+		struct rule *old = &rs->rules[ps->shadow];
+
+		old->shadowed = true;
+		d->was = where(old->file, old->line);
+	}
+}
+
+/*
+ * A later layer's "[rule NAME]" with nothing but "enabled = no" (and perhaps a description, to
+ * say why): switch the earlier layer's rule off without restating it. In the first layer such a
+ * section is an ordinary (incomplete) rule.
+ */
+static bool disables_only(const struct parse_state *ps)
+{
+	const struct rule *r = &ps->rule;
+
+	return ps->rs->layer > 0 && ps->nseen == 1 && !strcmp(ps->seen[0].key, "enabled") &&
+	       !r->enabled && !r->pattern && !r->exclude_pattern && !r->ncontext &&
+	       !r->nexclude && !ps->nrefs;
+}
+
 static void section_end(struct parse_state *ps)
 {
+	struct rules *rs = ps->rs;
 	int line = ps->line;
+	size_t n;
 
-	if (ps->kind == SEC_RULE && !ps->sec_error)
+	if (ps->kind == SEC_RULE && !ps->sec_error && disables_only(ps)) {
+		rule_disable(ps, ps->rule.name);
+	} else if (ps->kind == SEC_RULE && !ps->sec_error) {
+		n = rs->nrules;
 		rules_commit_rule(ps);
-	else if (ps->kind == SEC_FAMILY && !ps->sec_error)
+		if (rs->nrules > n && ps->shadow >= 0) {
+			struct rule *old = &rs->rules[ps->shadow], *r = &rs->rules[n];
+
+			old->shadowed = true;
+			r->overrides = where(old->file, old->line);
+			if (!r->enabled) {
+				/* a whole new definition that is switched off disables too */
+				ps->sec_line = r->line;
+				ps->shadow = -1;
+				rule_disable(ps, r->name);
+				rs->disabled[rs->ndisabled - 1].was = r->overrides ?
+					strdup(r->overrides) : NULL;
+			}
+		}
+	} else if (ps->kind == SEC_FAMILY && !ps->sec_error) {
+		n = rs->nfamilies;
 		rules_commit_family(ps);
+		if (rs->nfamilies > n && ps->shadow >= 0) {
+			struct rule_family *old = &rs->families[ps->shadow];
+
+			old->shadowed = true;
+			rs->families[n].overrides = where(old->file, old->line);
+		}
+	}
 	ps->line = line;
 	section_reset(ps);
 }
 
+/*
+ * Is @name defined already? Within the layer being read that is an error; in an earlier layer,
+ * the section will replace that definition (ps->shadow) if it is of the same kind.
+ */
 static bool name_taken(struct parse_state *ps, const char *kind, const char *name)
 {
+	struct rules *rs = ps->rs;
 	size_t i;
 
-	for (i = 0; i < ps->rs->nrules; i++) {
-		if (!strcmp(ps->rs->rules[i].name, name)) {
-			rules_sec_err(ps, "%s '%s' already defined at %s:%d", kind, name,
-				      ps->rs->rules[i].file, ps->rs->rules[i].line);
+	for (i = 0; i < rs->nrules; i++) {
+		const struct rule *r = &rs->rules[i];
+
+		if (r->shadowed || strcmp(r->name, name))
+			continue;
+		if (r->layer == rs->layer || strcmp(kind, "rule")) {
+			rules_sec_err(ps, "%s '%s' already defined at %s:%d%s", kind, name, r->file,
+				      r->line, r->layer == rs->layer ? "" :
+				      " (a later directory may replace a rule only with a rule)");
 			return true;
 		}
+		ps->shadow = i;
 	}
-	for (i = 0; i < ps->rs->nfamilies; i++) {
-		if (!strcmp(ps->rs->families[i].name, name)) {
-			rules_sec_err(ps, "%s '%s' already defined at %s:%d", kind, name,
-				      ps->rs->families[i].file, ps->rs->families[i].line);
+	for (i = 0; i < rs->nfamilies; i++) {
+		const struct rule_family *f = &rs->families[i];
+
+		if (f->shadowed || strcmp(f->name, name))
+			continue;
+		if (f->layer == rs->layer || strcmp(kind, "family")) {
+			rules_sec_err(ps, "%s '%s' already defined at %s:%d%s", kind, name, f->file,
+				      f->line, f->layer == rs->layer ? "" :
+				      " (a later directory may replace a family only with a family)");
+			return true;
+		}
+		ps->shadow = i;
+	}
+	for (i = 0; i < rs->ndisabled; i++) {
+		const struct rule_disabled *d = &rs->disabled[i];
+
+		if (d->layer == rs->layer && !strcmp(d->name, name)) {
+			rules_sec_err(ps, "%s '%s' already disabled at %s:%d", kind, name, d->file,
+				      d->line);
 			return true;
 		}
 	}
@@ -554,6 +649,7 @@ static void section_begin(struct parse_state *ps, const char *text)
 		ps->rule.name = strdup(name);
 		ps->rule.file = strdup(ps->file);
 		ps->rule.line = ps->line;
+		ps->rule.layer = ps->rs->layer;
 		ps->rule.category = -1;
 		ps->rule.confidence = CONF_MEDIUM;
 		ps->rule.without_context = -1;
@@ -569,6 +665,7 @@ static void section_begin(struct parse_state *ps, const char *text)
 		ps->fam.name = strdup(name);
 		ps->fam.file = strdup(ps->file);
 		ps->fam.line = ps->line;
+		ps->fam.layer = ps->rs->layer;
 		ps->fam.category = -1;
 		ps->fam.min_words = 2;
 	}
@@ -646,6 +743,7 @@ int rules_load_buffer(struct rules *rs, const char *name, const char *buf, size_
 		.file = name,
 		.p = buf,
 		.end = buf + len,
+		.shadow = -1,
 	};
 	char **slot;
 

@@ -52,6 +52,7 @@ struct parse_state {
 	enum section_kind kind;
 	int sec_line;
 	bool sec_error;
+	long shadow;	  /* the earlier layer's rule or family (by kind) this section replaces, or -1 */
 	struct rule rule;
 	struct rule_family fam;
 	struct pattern_part *parts, *xparts;

@@ -8,30 +8,39 @@
 
 #include "classify/scanner.h"
 
-int scanner_open(struct scanner *sc, const char *rules_dir, char *err, size_t errlen)
+int scanner_open(struct scanner *sc, const char *const *dirs, size_t ndirs, char *err,
+		 size_t errlen)
 {
-	char def[4096];
+	char bufs[2][4096];
+	const char *def[2];
 	int ret;
 
 	memset(sc, 0, sizeof(*sc));
 	extract_limits_default(&sc->limits);
 	sc->min_confidence = CONF_MEDIUM;
-	if (!rules_dir) {
-		rules_default_dir(def, sizeof(def));
-		rules_dir = def;
+	if (!ndirs) {
+		ndirs = rules_default_layers(bufs, def);
+		dirs = def;
 	}
 	sc->rules = rules_new();
 	if (!sc->rules)
 		return -ENOMEM;
-	ret = rules_load_dir(sc->rules, rules_dir, &sc->errors);
+	if (ndirs == 1)
+		ret = rules_load_dir(sc->rules, dirs[0], &sc->errors);
+	else
+		ret = rules_load_layers(sc->rules, dirs, ndirs, &sc->errors);
 	if (ret == -ENOENT || ret == -ENOTDIR || ret == -EACCES) {
-		snprintf(err, errlen, "cannot read the rules directory '%s': %s", rules_dir,
-			 strerror(-ret));
+		/* sc->errors' last message is "DIR: cannot read the rules directory: REASON" */
+		if (sc->errors.n)
+			snprintf(err, errlen, "%s", sc->errors.msg[sc->errors.n - 1]);
+		else
+			snprintf(err, errlen, "cannot read the rules directory: %s", strerror(-ret));
 		goto fail;
 	}
 	rules_finish(sc->rules, &sc->errors);
 	if (!sc->rules->nrules) {
-		snprintf(err, errlen, "no usable rule in '%s'", rules_dir);
+		snprintf(err, errlen, "no usable rule in '%s'%s", dirs[ndirs - 1],
+			 ndirs > 1 ? " and the directories before it" : "");
 		ret = -EINVAL;
 		goto fail;
 	}

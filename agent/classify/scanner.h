@@ -69,12 +69,14 @@ struct scan_result {
 };
 
 /**
- * scanner_open() - load and compile the rules in @rules_dir
- * @rules_dir: a directory of *.conf files, or NULL for the default (rules_default_dir())
+ * scanner_open() - load and compile the rules in @dirs
+ * @dirs, @ndirs: directories of *.conf files, later ones overriding earlier ones by rule name
+ *                (rules_load_layers()); @ndirs 0 for the default (rules_default_layers())
  * @err: on failure, one line saying why (no usable rule at all, a compile error...)
  * Return: 0 (rule-file problems are in @sc->errors and do not fail), or -errno.
  */
-int scanner_open(struct scanner *sc, const char *rules_dir, char *err, size_t errlen);
+int scanner_open(struct scanner *sc, const char *const *dirs, size_t ndirs, char *err,
+		 size_t errlen);
 void scanner_close(struct scanner *sc);
 
 /**

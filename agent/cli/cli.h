@@ -12,6 +12,9 @@ enum {
 	EXIT_USAGE = 64,	/* EX_USAGE */
 };
 
+/* `--rules DIR` given again layers directories (scan, rules test); this many at most */
+#define CLI_RULES_LAYERS_MAX 8
+
 struct cli_command {
 	const char *name;
 	const char *summary;

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /* `pdguard config check|dump`: validate a policy before it is deployed. */
 #include <errno.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -9,11 +10,21 @@
 
 static const char config_help[] =
 	"Usage: pdguard config check [FILE]\n"
-	"       pdguard config dump [FILE]\n"
+	"       pdguard config dump [--origins] [FILE]\n"
 	"\n"
-	"check  read the policy FILE (default " CONFIG_DEFAULT_PATH ") and report every problem\n"
-	"       as FILE:LINE: what is wrong and what is allowed. Nothing is applied.\n"
-	"dump   print the effective policy: the file's values with every default filled in.\n"
+	"check  read the policy FILE (default " CONFIG_DEFAULT_PATH ") and its drop-ins\n"
+	"       and report every problem as FILE:LINE: what is wrong and what is allowed.\n"
+	"       Nothing is applied.\n"
+	"dump   print the effective policy: the files' values with every default filled in,\n"
+	"       as a policy file that loads back to the same policy.\n"
+	"       --origins  add to each value, as a comment, the FILE:LINE it came from\n"
+	"                  (\"default\" when no file set it)\n"
+	"\n"
+	"Drop-ins: the *.conf files of the directory FILE.d (" CONFIG_DEFAULT_PATH ".d),\n"
+	"read after FILE in byte order. A single-valued key takes the last value read; a\n"
+	"repeatable key (scan, rules, path, client, group, user, read, export) adds to the\n"
+	"values before it, and an empty value ('scan =') empties it first. A drop-in may\n"
+	"add to a section or add a new one. See pdguard.conf(5).\n"
 	"\n"
 	"Run 'pdguard config check' before 'systemctl reload pdguard': a running agent that is\n"
 	"given a broken policy reports it and keeps the policy it has.\n"
@@ -25,6 +36,7 @@ int cli_config(int argc, char **argv)
 	struct config_errors errs = { 0 };
 	struct config cfg;
 	const char *path;
+	bool origins = false;
 	size_t i;
 	int ret;
 
@@ -37,7 +49,12 @@ int cli_config(int argc, char **argv)
 		cli_hint("pdguard config check [FILE] or pdguard config dump [FILE]");
 		return EXIT_USAGE;
 	}
-	if (argc > 3) {
+	if (argc > 2 && !strcmp(argv[1], "dump") && !strcmp(argv[2], "--origins")) {
+		origins = true;
+		argv[2] = argv[3];	/* argv[argc] is NULL: FILE, or nothing */
+		argc--;
+	}
+	if (argc > 3 || (argc > 2 && argv[2][0] == '-')) {
 		fputs(config_help, stderr);
 		return EXIT_USAGE;
 	}
@@ -56,11 +73,14 @@ int cli_config(int argc, char **argv)
 		config_free(&cfg);
 		return EXIT_ERROR;
 	}
-	if (!strcmp(argv[1], "dump"))
-		config_dump(&cfg, stdout);
-	else
+	if (!strcmp(argv[1], "dump")) {
+		config_dump(&cfg, stdout, origins ? CONFIG_DUMP_ORIGINS : 0);
+	} else {
 		printf("%s: OK (%zu role%s, mode %s)\n", path, cfg.nroles, cfg.nroles == 1 ? "" : "s",
 		       cfg.mode ? "enforce" : "audit");
+		for (i = 1; i < cfg.files.n; i++)
+			printf("  drop-in %s\n", cfg.files.v[i]);
+	}
 	config_free(&cfg);
 	return EXIT_OK;
 }

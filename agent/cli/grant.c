@@ -459,7 +459,7 @@ int cli_grant(int argc, char **argv)
 	struct grant *v;
 	struct grants *g;
 	struct config cfg;
-	bool all = false;
+	bool all = false, cfg_given = false;
 	int opt, ret, rc;
 
 	if (argc < 2 || !strcmp(argv[1], "-h") || !strcmp(argv[1], "--help")) {
@@ -483,7 +483,7 @@ int cli_grant(int argc, char **argv)
 		case 'A': all = true; break;
 		case 's': state = optarg; break;
 		case 'l': logp = optarg; break;
-		case 'c': cfgpath = optarg; break;
+		case 'c': cfgpath = optarg; cfg_given = true; break;
 		case 'h': fputs(grant_help, stdout); return EXIT_OK;
 		default: fputs(grant_help, stderr); return EXIT_USAGE;
 		}
@@ -526,10 +526,17 @@ int cli_grant(int argc, char **argv)
 		cli_hint("run it with sudo; your name is recorded as the one who did it.");
 		return EXIT_ERROR;
 	}
-	/* an absent policy file means the defaults; a broken one must not hide where state is */
+	/* an absent default policy means the defaults; a broken one must not hide where state is */
 	grant_cfgpath = cfgpath;
 	ret = config_load(cfgpath, &cfg, &errs);
 	config_errors_free(&errs);
+	if (ret == -ENOENT && cfg_given && (!state || !logp)) {
+		/* a policy named on the command line is meant: its defaults are not */
+		cli_error("grant", "no policy file %s", cfgpath);
+		cli_hint("give the path of the policy the agent runs, or pass --state and --log.");
+		config_free(&cfg);
+		return EXIT_ERROR;
+	}
 	if (ret == -EINVAL && (!state || !logp)) {
 		cli_error("grant", "%s has errors; fix it or pass --state and --log", cfgpath);
 		cli_hint("'pdguard config check %s' lists them.", cfgpath);

@@ -86,13 +86,13 @@ static int setup_keys(int argc, char **argv)
 	struct config cfg;
 	struct seal_key key;
 	struct stat st;
-	bool force = false;
+	bool force = false, cfg_given = false;
 	int c, ret;
 
 	optind = 1;
 	while ((c = getopt_long(argc, argv, "+c:s:i:fh", opts, NULL)) != -1) {
 		switch (c) {
-		case 'c': cfgpath = optarg; break;
+		case 'c': cfgpath = optarg; cfg_given = true; break;
 		case 's': state = optarg; break;
 		case 'i':
 			interval = parse_interval(optarg);
@@ -117,6 +117,12 @@ static int setup_keys(int argc, char **argv)
 	if (!state) {
 		ret = config_load(cfgpath, &cfg, &errs);
 		config_errors_free(&errs);
+		if (ret == -ENOENT && cfg_given) {
+			cli_error("log", "no policy file %s", cfgpath);
+			cli_hint("give the path of the policy the agent runs, or pass --state.");
+			config_free(&cfg);
+			return EXIT_ERROR;
+		}
 		if (ret && ret != -ENOENT) {
 			cli_error("log", "%s cannot be used; fix it or pass --state", cfgpath);
 			cli_hint("'pdguard config check %s' lists its problems.", cfgpath);

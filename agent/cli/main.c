@@ -10,6 +10,7 @@
 #include "cli/cli.h"
 #include "log/events.h"
 #include "log/seal.h"
+#include "log/siem.h"
 #include "policy/config.h"
 
 /* from the VERSION file at the top of the tree, through the Makefile: one version everywhere */
@@ -72,6 +73,10 @@ int cli_log_open(struct eventlog **out, const char *logpath, const char *cfgpath
 	if (!strcmp(cfg.log, logpath) &&
 	    (size_t)snprintf(key, sizeof(key), "%s/" SEAL_KEY_FILE, cfg.state) < sizeof(key))
 		eventlog_seal_attach(*out, key);
+	/* and its ECS/OCSF copy, as the agent writes it */
+	if (!strcmp(cfg.log, logpath) && cfg.siem_format != SIEM_NONE &&
+	    !config_siem_path(&cfg, key, sizeof(key)))
+		eventlog_set_siem(*out, cfg.siem_format, key);
 	config_free(&cfg);
 	return 0;
 }

@@ -23,32 +23,42 @@ static void usage(FILE *f)
 {
 	/* clang-format off */
 	fprintf(f,
-		"Usage: pdguard rules check [DIR]\n"
-		"       pdguard rules list [DIR]\n"
-		"       pdguard rules test [--rules DIR] [--min-confidence L] [--max N] [--engine E] PATH...\n"
+		"Usage: pdguard rules check [DIR...]\n"
+		"       pdguard rules list [DIR...]\n"
+		"       pdguard rules test [--rules DIR]... [--min-confidence L] [--max N] [--engine E] PATH...\n"
 		"\n"
-		"Classification rules live in DIR/NN-name.conf, read in name order. DIR is by\n"
-		"default " RULES_DIR_INSTALLED " if it exists, else policies/rules.d of the\n"
-		"source tree pdguard was built in. docs/rules.md describes the format.\n"
+		"Classification rules live in DIR/NN-name.conf, read in name order. Several\n"
+		"directories are layers, read in the order given: a later layer's [rule NAME]\n"
+		"or [family NAME] replaces an earlier one's, and a later [rule NAME] holding only\n"
+		"'enabled = no' switches the earlier rule off; within one layer a name may be\n"
+		"defined once. By default the layers are " RULES_DIR_SHIPPED "\n"
+		"(shipped) then " RULES_DIR_INSTALLED " (local) when the first exists, else\n"
+		RULES_DIR_INSTALLED " if it exists, else policies/rules.d of the source tree\n"
+		"pdguard was built in. docs/rules.md describes the format.\n"
 		"\n"
 		"check  load every file and print every problem as FILE:LINE: REASON; compile\n"
 		"       the rules as 'pdguard scan' does and say which run slower (a pattern\n"
 		"       Hyperscan cannot take runs as a separate PCRE2 pass) and, on a 'scan:'\n"
 		"       line per rule, where it is looked for: the whole text, only around runs\n"
 		"       of digits that can hold its matches (a rule of digits and separators),\n"
-		"       or only where an identifier was found (a supporting rule). Exit status 0\n"
+		"       or only where an identifier was found (a supporting rule); on a 'from:'\n"
+		"       line per rule and family, the FILE:LINE that defines it, and on\n"
+		"       'override:' and 'disabled:' lines what a later layer replaced or switched\n"
+		"       off. Exit status 0\n"
 		"       when all is well, 1 when a rule is bad, 2 when the directory cannot be\n"
 		"       read or the rules cannot be compiled.\n"
-		"list   the rules and keyword families, one line each.\n"
+		"list   the rules and keyword families, one line each, with the FILE:LINE that\n"
+		"       defines each (and the one it overrides); then the rules switched off.\n"
 		"test   classify each file (directories recursively) and show, for tuning,\n"
 		"       every candidate: rule, line:column, masked value, accepted or rejected\n"
 		"       and why (wrong check digit, impossible date, never issued, BIN (company\n"
 		"       id), no context word within N chars, excluded by ...); then each rule's\n"
 		"       verdict (minimum count, share of valid matches), the keyword families\n"
-		"       found, and the file's label.\n"
+		"       found, and the file's label. With several directories, each rule's FILE:LINE\n"
+		"       and the layers' overrides and disabled rules are listed first.\n"
 		"\n"
 		"Options of test:\n"
-		"  --rules DIR             the rules to test (default as above)\n"
+		"  --rules DIR             the rules to test (default as above); repeat to layer\n"
 		"  --min-confidence L      high, medium (default) or low, as for pdguard scan\n"
 		"  --max N                 candidates shown per file (default %d, 0: all)\n"
 		"  --engine E              auto, hyperscan or pcre2, as for pdguard scan\n"
@@ -58,6 +68,7 @@ static void usage(FILE *f)
 		"\n"
 		"Examples:\n"
 		"  pdguard rules check /etc/pdguard/rules.d\n"
+		"  pdguard rules check " RULES_DIR_SHIPPED " " RULES_DIR_INSTALLED "\n"
 		"  pdguard rules test --rules ./my-rules.d staff.xlsx\n",
 		TRACE_MAX_DEFAULT);
 	/* clang-format on */
@@ -71,26 +82,70 @@ static void print_errors(const struct rules_errors *errs)
 		cli_error("rules", "%s", errs->msg[i]);
 }
 
-static const char *dir_or_default(const char *dir, char *buf, size_t len)
+/* The layers named on the command line, or the default ones, joined by " + " into @buf. */
+struct layers {
+	const char *dirs[CLI_RULES_LAYERS_MAX];
+	size_t n;
+	char bufs[2][4096];
+	char names[1024];
+};
+
+static void layers_default(struct layers *l)
 {
-	if (dir)
-		return dir;
-	rules_default_dir(buf, len);
-	return buf;
+	const char *def[2];
+	size_t i, len = 0;
+
+	if (!l->n) {
+		l->n = rules_default_layers(l->bufs, def);
+		for (i = 0; i < l->n; i++)
+			l->dirs[i] = def[i];
+	}
+	l->names[0] = '\0';
+	for (i = 0; i < l->n && len < sizeof(l->names); i++)
+		len += snprintf(l->names + len, sizeof(l->names) - len, "%s%s", i ? " + " : "",
+				l->dirs[i]);
 }
 
-static int rules_check(const char *dir_arg)
+/* What the layers changed: each override, each disabled rule (and what it was). */
+static void print_layering(const struct rules *rs)
+{
+	size_t i;
+
+	for (i = 0; i < rs->nrules; i++)
+		if (rs->rules[i].overrides)
+			printf("override: rule '%s': %s:%d replaces %s\n", rs->rules[i].name,
+			       rs->rules[i].file, rs->rules[i].line, rs->rules[i].overrides);
+	for (i = 0; i < rs->nfamilies; i++)
+		if (rs->families[i].overrides)
+			printf("override: family '%s': %s:%d replaces %s\n", rs->families[i].name,
+			       rs->families[i].file, rs->families[i].line,
+			       rs->families[i].overrides);
+	for (i = 0; i < rs->ndisabled; i++) {
+		const struct rule_disabled *d = &rs->disabled[i];
+
+		if (d->was)
+			printf("disabled: rule '%s': by %s:%d (defined at %s)\n", d->name, d->file,
+			       d->line, d->was);
+		else
+			printf("disabled: rule '%s': by %s:%d (no earlier layer defines it: "
+			       "nothing to switch off)\n", d->name, d->file, d->line);
+	}
+}
+
+static int rules_check(struct layers *l)
 {
 	struct rules_errors errs = { 0 };
 	struct classifier *c = NULL;
 	const struct classifier_note *notes;
 	struct rules *rs = NULL;
-	char def[4096], err[256];
-	const char *dir = dir_or_default(dir_arg, def, sizeof(def));
+	char err[256];
+	const char *dir;
 	size_t n, i;
 	int ret, status = EXIT_OK;
 
-	ret = rules_load(dir, &rs, &errs);
+	layers_default(l);
+	dir = l->names;
+	ret = rules_load_layers_all(l->dirs, l->n, &rs, &errs);
 	print_errors(&errs);
 	if (ret && ret != -EINVAL) {
 		cli_hint("name the rules directory: pdguard rules check DIR");
@@ -119,6 +174,13 @@ static int rules_check(const char *dir_arg)
 		printf("scan: rule '%s': %s\n", rs->rules[i].name,
 		       classifier_rule_scan(c, i, how, sizeof(how)));
 	}
+	for (i = 0; i < rs->nrules; i++)
+		printf("from: rule '%s': %s:%d\n", rs->rules[i].name, rs->rules[i].file,
+		       rs->rules[i].line);
+	for (i = 0; i < rs->nfamilies; i++)
+		printf("from: family '%s': %s:%d\n", rs->families[i].name, rs->families[i].file,
+		       rs->families[i].line);
+	print_layering(rs);
 	printf("%s: %zu file%s, %zu rule%s, %zu famil%s, %zu keywords: %s\n", dir, rs->nfiles,
 	       rs->nfiles == 1 ? "" : "s", rs->nrules, rs->nrules == 1 ? "" : "s", rs->nfamilies,
 	       rs->nfamilies == 1 ? "y" : "ies", rs->nwords, status ? "ERRORS" : "OK");
@@ -128,15 +190,15 @@ static int rules_check(const char *dir_arg)
 	return status;
 }
 
-static int rules_list(const char *dir_arg)
+static int rules_list(struct layers *l)
 {
 	struct rules_errors errs = { 0 };
 	struct rules *rs = NULL;
-	char def[4096];
 	size_t i;
 	int ret;
 
-	ret = rules_load(dir_or_default(dir_arg, def, sizeof(def)), &rs, &errs);
+	layers_default(l);
+	ret = rules_load_layers_all(l->dirs, l->n, &rs, &errs);
 	print_errors(&errs);
 	rules_errors_free(&errs);
 	if (ret && ret != -EINVAL)
@@ -145,18 +207,27 @@ static int rules_list(const char *dir_arg)
 		const struct rule *r = &rs->rules[i];
 
 		printf("rule   %-14s %-10s validator=%-8s confidence=%s/%s window=%u min-count=%u "
-		       "min-ratio=%u%%%s  (%s:%d)\n",
+		       "min-ratio=%u%%%s  (%s:%d%s%s)\n",
 		       r->name, vocab_category_name(r->category), r->validator->name,
 		       confidence_name(r->confidence), confidence_name(r->without_context),
 		       r->window, r->min_count, r->min_ratio, r->supporting ? " supporting" : "",
-		       r->file, r->line);
+		       r->file, r->line, r->overrides ? ", overrides " : "",
+		       r->overrides ? r->overrides : "");
 	}
 	for (i = 0; i < rs->nfamilies; i++) {
 		const struct rule_family *f = &rs->families[i];
 
-		printf("family %-14s %-10s %zu words, min-words=%u  (%s:%d)\n", f->name,
+		printf("family %-14s %-10s %zu words, min-words=%u  (%s:%d%s%s)\n", f->name,
 		       f->category >= 0 ? vocab_category_name(f->category) : "context", f->nwords,
-		       f->min_words, f->file, f->line);
+		       f->min_words, f->file, f->line, f->overrides ? ", overrides " : "",
+		       f->overrides ? f->overrides : "");
+	}
+	for (i = 0; i < rs->ndisabled; i++) {
+		const struct rule_disabled *d = &rs->disabled[i];
+
+		printf("off    %-14s disabled by %s:%d%s%s\n", d->name, d->file, d->line,
+		       d->was ? ", defined at " : ", defined in no earlier layer",
+		       d->was ? d->was : "");
 	}
 	rules_free(rs);
 	return ret ? EXIT_FOUND : EXIT_OK;
@@ -269,14 +340,21 @@ static int rules_test(int argc, char **argv)
 	struct rules_errors errs = { 0 };
 	struct classifier *c = NULL;
 	struct rules *rs = NULL;
-	const char *dir = NULL;
+	struct layers l = { .n = 0 };
 	char err[256], *end;
 	int opt, ret, i, status = EXIT_OK;
 
 	optind = 1;
 	while ((opt = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
 		switch (opt) {
-		case 'r': dir = optarg; break;
+		case 'r':
+			if (l.n == CLI_RULES_LAYERS_MAX) {
+				cli_error("rules", "at most %d --rules directories",
+					  CLI_RULES_LAYERS_MAX);
+				return EXIT_USAGE;
+			}
+			l.dirs[l.n++] = optarg;
+			break;
 		case 'm':
 			t.min_conf = confidence_find(optarg);
 			if (t.min_conf <= CONF_REJECT) {
@@ -309,9 +387,19 @@ static int rules_test(int argc, char **argv)
 		cli_hint("pdguard rules test sample.docx");
 		return EXIT_USAGE;
 	}
-	ret = rules_load(dir, &rs, &errs);
+	layers_default(&l);
+	ret = rules_load_layers_all(l.dirs, l.n, &rs, &errs);
 	print_errors(&errs);
 	rules_errors_free(&errs);
+	if (!ret || ret == -EINVAL) {
+		printf("rules: %s: %zu rules, %zu families\n", l.names, rs->nrules,
+		       rs->nfamilies);
+		/* with layers, which file each rule comes from is worth a line */
+		for (size_t k = 0; l.n > 1 && k < rs->nrules; k++)
+			printf("from: rule '%s': %s:%d\n", rs->rules[k].name, rs->rules[k].file,
+			       rs->rules[k].line);
+		print_layering(rs);
+	}
 	if (ret == -EINVAL)
 		status = EXIT_ERROR;
 	else if (ret)
@@ -355,10 +443,27 @@ int cli_rules(int argc, char **argv)
 		usage(argc < 2 ? stderr : stdout);
 		return argc < 2 ? EXIT_USAGE : EXIT_OK;
 	}
-	if (!strcmp(argv[1], "check"))
-		return argc > 3 ? EXIT_USAGE : rules_check(argc > 2 ? argv[2] : NULL);
-	if (!strcmp(argv[1], "list"))
-		return argc > 3 ? EXIT_USAGE : rules_list(argc > 2 ? argv[2] : NULL);
+	if (!strcmp(argv[1], "check") || !strcmp(argv[1], "list")) {
+		struct layers l = { .n = 0 };
+		int i;
+
+		if (argc - 2 > CLI_RULES_LAYERS_MAX) {
+			cli_error("rules", "at most %d directories", CLI_RULES_LAYERS_MAX);
+			return EXIT_USAGE;
+		}
+		for (i = 2; i < argc; i++) {
+			if (!strcmp(argv[i], "-h") || !strcmp(argv[i], "--help")) {
+				usage(stdout);
+				return EXIT_OK;
+			}
+			if (argv[i][0] == '-') {
+				usage(stderr);
+				return EXIT_USAGE;
+			}
+			l.dirs[l.n++] = argv[i];
+		}
+		return argv[1][0] == 'c' ? rules_check(&l) : rules_list(&l);
+	}
 	if (!strcmp(argv[1], "test"))
 		return rules_test(argc - 1, argv + 1);
 	cli_error("rules", "unknown subcommand '%s'", argv[1]);

@@ -471,7 +471,11 @@ static void usage(FILE *f)
 		"Options:\n"
 		"  --json                  one JSON object per line and file (see below); the\n"
 		"                          summary goes to stderr\n"
-		"  --rules DIR             rule files (*.conf, read in name order); default\n"
+		"  --rules DIR             rule files (*.conf, read in name order); repeat it\n"
+		"                          to layer directories: a later one's rule replaces\n"
+		"                          an earlier one's of the same name. Default\n"
+		"                          " RULES_DIR_SHIPPED " then\n"
+		"                          " RULES_DIR_INSTALLED " when installed so, else\n"
 		"                          " RULES_DIR_INSTALLED " if it exists, else\n"
 		"                          policies/rules.d of the tree pdguard was built in\n"
 		"  -j, --jobs N            files scanned in parallel (default: number of CPUs)\n"
@@ -551,7 +555,8 @@ int cli_scan(int argc, char **argv)
 		{ 0 },
 	};
 	struct scan_run run = { .json = false };
-	const char *rules_dir = NULL;
+	const char *rules_dirs[CLI_RULES_LAYERS_MAX];
+	size_t nrules_dirs = 0;
 	int min_conf = CONF_MEDIUM;
 	uint64_t max_file = 0, max_text = 0;
 	pthread_t prog;
@@ -577,7 +582,13 @@ int cli_scan(int argc, char **argv)
 			break;
 		case 'v': verbose = true; break;
 		case 'J': run.json = true; break;
-		case 'r': rules_dir = optarg; break;
+		case 'r':
+			if (nrules_dirs == CLI_RULES_LAYERS_MAX) {
+				cli_error("scan", "at most %d --rules directories", CLI_RULES_LAYERS_MAX);
+				return EXIT_USAGE;
+			}
+			rules_dirs[nrules_dirs++] = optarg;
+			break;
 		case 'j':
 			jobs = strtol(optarg, &end, 10);
 			if (*end || jobs < 1 || jobs > 256) {
@@ -622,7 +633,7 @@ int cli_scan(int argc, char **argv)
 	if (jobs < 1)
 		jobs = 1;
 
-	ret = scanner_open(&run.sc, rules_dir, err, sizeof(err));
+	ret = scanner_open(&run.sc, rules_dirs, nrules_dirs, err, sizeof(err));
 	if (ret) {
 		cli_error("scan", "cannot use the rules: %s", err);
 		cli_hint("name a rules directory with --rules DIR, or install them to %s; pdguard "

@@ -34,6 +34,8 @@
 #include "drivers/driver.h"
 #include "lib/vocab.h"
 #include "log/events.h"
+#include "log/journal.h"
+#include "log/siem.h"
 #include "log/seal.h"
 #include "policy/alerts.h"
 #include "policy/grants.h"
@@ -79,6 +81,12 @@ struct daemon {
 	struct agent_run run;		/* what STATE/agent.run says */
 	int kmod_mode;			/* the module's mode as last read, -1 unknown */
 	struct timespec cfg_ctime;	/* the policy file's ctime when it was read at start */
+	/*
+	 * Policies replaced by a reload. Drivers' threads, workers and the alerter may still hold
+	 * a pointer into one, so none is freed before the agent stops.
+	 */
+	struct config **retired;
+	size_t nretired;
 };
 
 static struct daemon *walk_daemon;	/* nftw() has no user argument */
@@ -255,7 +263,7 @@ static void label_file_locked(struct daemon *d, struct classify_ctx *ctx, const 
 	struct pdguard_label_xattr x;
 	struct label_entry old;
 	struct scan_result res;
-	char reason[512], rules[256];
+	char reason[512], rules[256], unread[48];
 	bool have_x, was_verified, overrun = false;
 	int ret, xerr;
 
@@ -280,7 +288,7 @@ static void label_file_locked(struct daemon *d, struct classify_ctx *ctx, const 
 		atomic_fetch_add(&d->remembered, 1);
 		atomic_fetch_add(&d->unknown, 1);
 		log_info(d, "scan-unknown", "limit exceeded before on this version of the file: "
-			 "not read again until it changes", path, "limit");
+			 "not read again until it changes", path, "\"unread\":\"limit\"");
 		/* what reading it again would give: unknown, as the policy says */
 		labels_after_scan(have_x ? &x : NULL, !d->cfg->unknown_none, PDGUARD_CAT_ALL,
 				  &r.level, &r.categories);
@@ -312,8 +320,11 @@ static void label_file_locked(struct daemon *d, struct classify_ctx *ctx, const 
 			 * enforces it from the attribute without knowing the policy.
 			 */
 			atomic_fetch_add(&d->unknown, 1);
-			log_info(d, "scan-unknown", res.error, path,
-				 extract_unread_name(res.unread));
+			unread[0] = '\0';
+			if (*extract_unread_name(res.unread))
+				snprintf(unread, sizeof(unread), "\"unread\":\"%s\"",
+					 extract_unread_name(res.unread));
+			log_info(d, "scan-unknown", res.error, path, unread);
 			labels_after_scan(have_x ? &x : NULL, !d->cfg->unknown_none,
 					  PDGUARD_CAT_ALL, &r.level, &r.categories);
 			r.flags = PDGUARD_LABEL_UNKNOWN;
@@ -623,6 +634,8 @@ static void print_screen(struct daemon *d, size_t cached)
 	printf("pdguard starting: policy %s, mode %s\n", d->opts->config,
 	       d->cfg->mode == PDGUARD_MODE_ENFORCE ? "enforce" :
 	       "audit (nothing is refused; would-deny events show what enforce would refuse)");
+	for (i = 1; i < d->cfg->files.n; i++)
+		printf("  policy drop-in: %s\n", d->cfg->files.v[i]);
 	if (d->opts->once)
 		printf("  drivers: not started (--once: classify, label and exit)\n");
 	else
@@ -644,7 +657,9 @@ static void print_screen(struct daemon *d, size_t cached)
 	if (!cloud)
 		printf("  zone cloud none found in users' homes\n");
 	printf("  engine: %s\n", classifier_engine_note(d->sc.classifier));
-	printf("  rules: %zu from %s", d->sc.rules->nrules, d->cfg->rules);
+	printf("  rules: %zu from", d->sc.rules->nrules);
+	for (i = 0; i < d->cfg->rules.n; i++)
+		printf("%s%s", i ? " + " : " ", d->cfg->rules.v[i]);
 	if (d->sc.errors.n)
 		printf(" (%zu problem%s: run 'pdguard rules check')", d->sc.errors.n,
 		       d->sc.errors.n == 1 ? "" : "s");
@@ -661,6 +676,19 @@ static void print_screen(struct daemon *d, size_t cached)
  * Seal the log when the state directory holds a sealing key (pdguard log setup-keys); say once
  * whether it is sealed, so an inspector's question has its answer in the log.
  */
+/* The ECS/OCSF copy the policy asks for (siem_format), at start and at every reload. */
+static void siem_attach(struct eventlog *log, const struct config *cfg)
+{
+	char path[PATH_MAX];
+	int ret = config_siem_path(cfg, path, sizeof(path));
+
+	if (!ret)
+		ret = eventlog_set_siem(log, cfg->siem_format, path);
+	if (ret)
+		fprintf(stderr, "pdguard run: cannot write the %s copy of the log to %s: %s\n",
+			siem_format_name(cfg->siem_format), path, strerror(-ret));
+}
+
 static void seal_attach(struct daemon *d)
 {
 	char key[PATH_MAX];
@@ -824,12 +852,56 @@ static void log_mode_change(struct daemon *d, int old, int now, const struct sig
 
 /* ---- policy reload ---- */
 
+static bool strlist_same(const struct strlist *a, const struct strlist *b)
+{
+	size_t i;
+
+	if (a->n != b->n)
+		return false;
+	for (i = 0; i < a->n; i++)
+		if (strcmp(a->v[i], b->v[i]))
+			return false;
+	return true;
+}
+
+/*
+ * A setting the running agent cannot take without a restart, changed in @fresh: its key in
+ * @key (where it was set, when the policy says), or false. The log, the state directory, the
+ * driver and the rules are opened once at start; a reload that half-applied them would say
+ * "reloaded" while the old ones go on, so such a policy is refused whole.
+ */
+static bool needs_restart(const struct config *old, const struct config *fresh, char *key,
+			  size_t len)
+{
+	static const char *const names[] = { "log", "state", "driver", "engine", "rules" };
+	const char *origin;
+	int which = -1;
+
+	if (strcmp(old->log, fresh->log))
+		which = 0;
+	else if (strcmp(old->state, fresh->state))
+		which = 1;
+	else if (old->driver != fresh->driver)
+		which = 2;
+	else if (old->engine != fresh->engine)
+		which = 3;
+	else if (!strlist_same(&old->rules, &fresh->rules))
+		which = 4;
+	if (which < 0)
+		return false;
+	origin = which < 4 ? config_origin(fresh, which == 0 ? "agent.log" : which == 1 ?
+					   "agent.state" : which == 2 ? "agent.driver" :
+					   "agent.engine") : NULL;
+	snprintf(key, len, "%s%s%s", names[which], origin ? " at " : "", origin ? origin : "");
+	return true;
+}
+
 static void reload(struct daemon *d, const struct signalfd_siginfo *si)
 {
 	struct config_errors errs = { 0 };
 	struct config *fresh = calloc(1, sizeof(*fresh));
-	char reason[600];
-	struct config *old;
+	struct config *old, **retired;
+	char reason[600], key[300];
 
 	if (!fresh)
 		return;
@@ -852,6 +924,30 @@ static void reload(struct daemon *d, const struct signalfd_siginfo *si)
 		return;
 	}
 	old = d->cfg;
+	if (needs_restart(old, fresh, key, sizeof(key))) {
+		snprintf(reason, sizeof(reason), "new policy refused, the running one is kept: %s "
+			 "changed, which takes effect only when the agent starts; restart it "
+			 "(systemctl restart pdguard) to apply the new policy", key);
+		fprintf(stderr, "pdguard run: %s\n", reason);
+		log_info(d, "policy-reload", reason, d->opts->config, NULL);
+		config_free(fresh);
+		free(fresh);
+		d->policy_gen++;
+		run_publish(d);
+		return;
+	}
+	retired = realloc(d->retired, (d->nretired + 1) * sizeof(*retired));
+	if (!retired) {
+		snprintf(reason, sizeof(reason), "new policy refused, the running one is kept: "
+			 "out of memory");
+		log_info(d, "policy-reload", reason, d->opts->config, NULL);
+		config_free(fresh);
+		free(fresh);
+		d->policy_gen++;
+		run_publish(d);
+		return;
+	}
+	d->retired = retired;
 	pthread_mutex_lock(&d->st.lock);
 	d->cfg = fresh;
 	d->st.cfg = fresh;
@@ -860,6 +956,7 @@ static void reload(struct daemon *d, const struct signalfd_siginfo *si)
 	pthread_mutex_unlock(&d->st.lock);
 	d->policy_gen++;
 	alerts_policy(d->alerts, fresh);
+	siem_attach(d->log, fresh);
 	seal_attach(d);
 	zones_refresh(d, true);		/* tells the driver too */
 	snprintf(reason, sizeof(reason), "policy reloaded (generation %llu), mode %s",
@@ -870,8 +967,7 @@ static void reload(struct daemon *d, const struct signalfd_siginfo *si)
 	mode_apply(d);		/* publishes the new generation once module and maps have it */
 	printf("%s\n", reason);
 	fflush(stdout);
-	config_free(old);
-	free(old);
+	d->retired[d->nretired++] = old;	/* threads may still read it: freed at stop */
 }
 
 static void log_housekeeping(struct daemon *d, time_t now)
@@ -943,15 +1039,22 @@ static int daemon_start(struct daemon *d, size_t *cached)
 				d->cfg->log);
 		return ret;
 	}
-	eventlog_set_syslog(d->log, true);
+	if (eventlog_set_syslog(d->log, true) == JOURNAL_NONE)
+		fprintf(stderr, "pdguard run: warning: neither journald (%s) nor syslog (/dev/log) "
+			"is listening: events go to %s only, and lines cut from its end are on "
+			"record nowhere else\n", JOURNAL_SOCKET, d->cfg->log);
+	siem_attach(d->log, d->cfg);
 	seal_attach(d);
 	/* enum config_engine has enum classify_engine's values */
 	classify_set_engine(d->opts->engine >= 0 ? d->opts->engine : d->cfg->engine);
-	ret = scanner_open(&d->sc, d->cfg->rules, err, sizeof(err));
+	ret = scanner_open(&d->sc, (const char *const *)d->cfg->rules.v, d->cfg->rules.n, err,
+			   sizeof(err));
 	if (ret) {
 		fprintf(stderr, "pdguard run: %s\n", err);
-		fprintf(stderr, "Hint: check the rules with 'pdguard rules check %s'\n",
-			d->cfg->rules);
+		fprintf(stderr, "Hint: check the rules with 'pdguard rules check");
+		for (i = 0; i < d->cfg->rules.n; i++)
+			fprintf(stderr, " %s", d->cfg->rules.v[i]);
+		fprintf(stderr, "'\n");
 		return ret;
 	}
 	if (mkdir(d->cfg->state, 0700) && errno != EEXIST) {
@@ -1228,6 +1331,11 @@ out:
 		config_free(d->cfg);
 		free(d->cfg);
 	}
+	for (size_t k = 0; k < d->nretired; k++) {
+		config_free(d->retired[k]);
+		free(d->retired[k]);
+	}
+	free(d->retired);
 	free(d);
 	return rc;
 }

@@ -23,6 +23,7 @@
 #include <string.h>
 #include <sys/file.h>
 #include <sys/stat.h>
+#include <sys/sysmacros.h>
 #include <syslog.h>
 #include <time.h>
 #include <unistd.h>
@@ -31,6 +32,8 @@
 
 #include "lib/vocab.h"
 #include "log/events.h"
+#include "log/journal.h"
+#include "log/siem.h"
 #include "log/seal.h"
 
 #define HASH_HEX 64
@@ -48,7 +51,14 @@ struct eventlog {
 	char host[256];
 	uint64_t written, failed;
 	off_t expect_size;	/* the file's size after our last line: another writer changes it */
-	bool syslog;
+	enum journal_sink sink;	/* the copy outside the file (log/journal.h) */
+	int journal_fd;
+	uint64_t sink_failed;
+	/* the ECS/OCSF copy (log/siem.h): its own file, each record naming the native line */
+	int siem_fmt;
+	int siem_fd;
+	char siem_path[PATH_MAX];
+	uint64_t siem_failed;
 	/* sealing (log/seal.h): the key file, and its epoch as last read (no key kept here) */
 	char seal_path[PATH_MAX];
 	uint64_t seal_epoch;
@@ -169,7 +179,7 @@ static const char *user_name(struct eventlog *log, uid_t uid)
 
 /* The line's text up to (not including) ,"hash": — what the hash covers. */
 static int format_body(struct eventlog *log, const struct event *ev, uint64_t seq, char **buf,
-		       size_t *len)
+		       size_t *len, uint64_t *ts_ns)
 {
 	uint64_t ns = ev->ts_ns;
 	char ts[64];
@@ -182,6 +192,7 @@ static int format_body(struct eventlog *log, const struct event *ev, uint64_t se
 		clock_gettime(CLOCK_REALTIME, &now);
 		ns = (uint64_t)now.tv_sec * 1000000000ULL + now.tv_nsec;
 	}
+	*ts_ns = ns;
 	secs = ns / 1000000000ULL;
 	gmtime_r(&secs, &tm);
 	snprintf(ts, sizeof(ts), "%04d-%02d-%02dT%02d:%02d:%02d.%03uZ", tm.tm_year + 1900,
@@ -212,6 +223,21 @@ static int format_body(struct eventlog *log, const struct event *ev, uint64_t se
 	put_categories(f, ev->categories);
 	put_opt_string(f, "zone", ev->zone);
 	put_opt_string(f, "driver", ev->driver);
+	fprintf(f, ",\"v\":%d", EVENTS_SCHEMA_VERSION);
+	/* no full path: say what the kernel named rather than make one up (docs/eventlog.md) */
+	if (!ev->path && ev->file_ino) {
+		if (ev->file_name)
+			put_opt_string(f, "file_name", ev->file_name);
+		fprintf(f, ",\"file_dev\":\"%u:%u\",\"file_ino\":%llu%s", major(ev->file_dev),
+			minor(ev->file_dev), (unsigned long long)ev->file_ino,
+			ev->file_new ? ",\"file_new\":true" : "");
+	}
+	if (!ev->target && ev->target_name && ev->target_dir_ino) {
+		put_opt_string(f, "target_name", ev->target_name);
+		fprintf(f, ",\"target_dir_dev\":\"%u:%u\",\"target_dir_ino\":%llu",
+			major(ev->target_dir_dev), minor(ev->target_dir_dev),
+			(unsigned long long)ev->target_dir_ino);
+	}
 	if (ev->extra && ev->extra[0])
 		fprintf(f, ",%s", ev->extra);
 	fprintf(f, ",\"prev\":\"%s\"", log->prev);
@@ -463,6 +489,8 @@ int eventlog_open(struct eventlog **out, const char *path)
 		return -ENOMEM;
 	strcpy(log->path, path);
 	pthread_mutex_init(&log->lock, NULL);
+	log->journal_fd = -1;
+	log->siem_fd = -1;
 	memcpy(log->prev, zero_hash, sizeof(log->prev));
 	if (gethostname(log->host, sizeof(log->host) - 1))
 		strcpy(log->host, "unknown");
@@ -501,19 +529,75 @@ fail:
 	return ret;
 }
 
+/* The event as journald fields; a failure is counted, the file has the event either way. */
+static void copy_to_journal(struct eventlog *log, const struct event *ev, const char *line,
+			    size_t len, const char *hash)
+{
+	char *dgram = NULL;
+	size_t dlen = 0;
+
+	if (journal_format(ev, line, len, (unsigned long long)log->seq, hash, log->host,
+			   ev->uid != (uint32_t)-1 ? user_name(log, ev->uid) : NULL, &dgram, &dlen) ||
+	    journal_send(&log->journal_fd, JOURNAL_SOCKET, dgram, dlen))
+		log->sink_failed++;
+	free(dgram);
+}
+
+/*
+ * The ECS/OCSF record of the line just written, to its own file: one write(2), as the native
+ * line. A failure is counted (eventlog_counters()), the native log has the event either way.
+ */
+static void copy_to_siem(struct eventlog *log, const struct event *ev, uint64_t ts_ns,
+			 const char *prev, const char *hash)
+{
+	struct siem_chain c = { .ts_ns = ts_ns, .seq = log->seq, .hash = hash, .prev = prev,
+				.host = log->host };
+	char *rec = NULL;
+	size_t len = 0;
+
+	if (ev->uid != (uint32_t)-1)
+		c.user = user_name(log, ev->uid);
+	if (siem_format_line(log->siem_fmt, ev, &c, &rec, &len) ||
+	    write(log->siem_fd, rec, len) != (ssize_t)len)
+		log->siem_failed++;
+	free(rec);
+}
+
+int eventlog_set_siem(struct eventlog *log, int fmt, const char *path)
+{
+	int fd = -1, ret = 0;
+
+	if (fmt != SIEM_NONE) {
+		if (!path || strlen(path) >= sizeof(log->siem_path))
+			return -EINVAL;
+		fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
+		if (fd < 0)
+			return -errno;
+	}
+	pthread_mutex_lock(&log->lock);
+	if (log->siem_fd >= 0)
+		close(log->siem_fd);
+	log->siem_fd = fd;
+	log->siem_fmt = fmt;
+	snprintf(log->siem_path, sizeof(log->siem_path), "%s", fd >= 0 ? path : "");
+	pthread_mutex_unlock(&log->lock);
+	return ret;
+}
+
 /*
  * Append one line. The caller holds log->lock and the file's flock, and the chain is current;
  * @size is the file's size, advanced by the line.
  */
 static int append_locked(struct eventlog *log, const struct event *ev, off_t *size)
 {
-	char hash[HASH_HEX + 1];
+	char hash[HASH_HEX + 1], prev[HASH_HEX + 1];
 	char *body = NULL, *line;
 	size_t len = 0, total;
+	uint64_t ts_ns = 0;
 	ssize_t w;
 	int ret;
 
-	ret = format_body(log, ev, log->seq + 1, &body, &len);
+	ret = format_body(log, ev, log->seq + 1, &body, &len, &ts_ns);
 	if (!ret)
 		ret = sha256_hex(log->prev, HASH_HEX, body, len, hash);
 	if (ret)
@@ -532,12 +616,17 @@ static int append_locked(struct eventlog *log, const struct event *ev, off_t *si
 		goto out;
 	}
 	log->seq++;
+	memcpy(prev, log->prev, sizeof(prev));
 	memcpy(log->prev, hash, sizeof(log->prev));
 	*size += total;
 	log->expect_size = *size;
 	/* the copy outside the file: an anchor for the chain's end, in a root-only facility */
-	if (log->syslog)
+	if (log->sink == JOURNAL_SYSLOG)
 		syslog(LOG_AUTHPRIV | LOG_INFO, "%.*s", (int)(total - 1), line);
+	else if (log->sink == JOURNAL_JOURNALD)
+		copy_to_journal(log, ev, line, total - 1, hash);
+	if (log->siem_fd >= 0)
+		copy_to_siem(log, ev, ts_ns, prev, hash);
 out:
 	if (ret)
 		log->failed++;
@@ -691,6 +780,43 @@ int eventlog_write(struct eventlog *log, const struct event *ev)
 	return ret;
 }
 
+int eventlog_write_many(struct eventlog *log, const struct event *evs, size_t n)
+{
+	eventlog_observer_fn obs;
+	void *obs_ctx;
+	size_t i, done = 0;
+	off_t size;
+	int ret;
+
+	if (!n)
+		return 0;
+	if (n > EVENTLOG_BATCH_MAX)
+		return -EINVAL;
+	pthread_mutex_lock(&log->lock);
+	ret = lock_current(log, &size);
+	if (ret) {
+		log->failed += n;
+		pthread_mutex_unlock(&log->lock);
+		return ret;
+	}
+	bool ok[EVENTLOG_BATCH_MAX];
+
+	for (i = 0; i < n; i++) {
+		seal_if_due(log, &size);
+		/* each failure is counted by append_locked(); the next line may still go */
+		ok[i] = !append_locked(log, &evs[i], &size);
+		done += ok[i];
+	}
+	flock(log->fd, LOCK_UN);
+	obs = log->observer;
+	obs_ctx = log->observer_ctx;
+	pthread_mutex_unlock(&log->lock);
+	for (i = 0; obs && i < n; i++)
+		if (ok[i])
+			obs(obs_ctx, &evs[i]);
+	return done ? (int)done : -EIO;
+}
+
 void eventlog_set_observer(struct eventlog *log, eventlog_observer_fn fn, void *ctx)
 {
 	pthread_mutex_lock(&log->lock);
@@ -738,6 +864,30 @@ int eventlog_seal_attach(struct eventlog *log, const char *keyfile)
 	return 0;
 }
 
+/* The SIEM file turns over with the native log, keeping as many. Caller holds log->lock. */
+static void rotate_siem(struct eventlog *log, unsigned int keep)
+{
+	char from[PATH_MAX + 16], to[PATH_MAX + 16];
+	unsigned int i;
+	int fd;
+
+	for (i = keep; i > 0; i--) {
+		snprintf(to, sizeof(to), "%s.%u", log->siem_path, i);
+		if (i > 1)
+			snprintf(from, sizeof(from), "%s.%u", log->siem_path, i - 1);
+		else
+			snprintf(from, sizeof(from), "%s", log->siem_path);
+		rename(from, to);
+	}
+	fd = open(log->siem_path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
+	if (fd < 0) {
+		log->siem_failed++;
+		return;
+	}
+	close(log->siem_fd);
+	log->siem_fd = fd;
+}
+
 int eventlog_rotate(struct eventlog *log, unsigned int keep)
 {
 	char from[PATH_MAX + 16], to[PATH_MAX + 16], extra[PATH_MAX + 32];
@@ -771,6 +921,8 @@ int eventlog_rotate(struct eventlog *log, unsigned int keep)
 	close(log->fd);
 	log->fd = fd;
 	log->expect_size = 0;
+	if (log->siem_fd >= 0)
+		rotate_siem(log, keep);
 	pthread_mutex_unlock(&log->lock);
 
 	/* the new file opens with the chain's continuation, so it cannot be cut from the front */
@@ -796,13 +948,16 @@ int eventlog_sync(struct eventlog *log)
 	return ret;
 }
 
-void eventlog_set_syslog(struct eventlog *log, bool on)
+enum journal_sink eventlog_set_syslog(struct eventlog *log, bool on)
 {
+	enum journal_sink sink = on ? journal_probe() : JOURNAL_NONE;
+
 	pthread_mutex_lock(&log->lock);
-	if (on && !log->syslog)
+	if (sink == JOURNAL_SYSLOG && log->sink != JOURNAL_SYSLOG)
 		openlog("pdguard", LOG_PID | LOG_NDELAY, LOG_AUTHPRIV);
-	log->syslog = on;
+	log->sink = sink;
 	pthread_mutex_unlock(&log->lock);
+	return sink;
 }
 
 void eventlog_counters(const struct eventlog *log, uint64_t *written, uint64_t *failed)
@@ -817,6 +972,10 @@ void eventlog_close(struct eventlog *log)
 		return;
 	fdatasync(log->fd);
 	close(log->fd);
+	if (log->journal_fd >= 0)
+		close(log->journal_fd);
+	if (log->siem_fd >= 0)
+		close(log->siem_fd);
 	pthread_mutex_destroy(&log->lock);
 	free(log);
 }

@@ -31,10 +31,21 @@
  * @pd_access: a PD file's content was (or would have been, in audit mode) read or refused:
  *             what the alerts count; not written to the log
  * @dev, @ino: the object, for the observers (distinct files); not written to the log
+ * @file_name, @file_dev, @file_ino, @file_new: what the kernel named when no full path could
+ *            be found (@path NULL): the name, and the file's device and inode (@file_new: the
+ *            directory's, the file being created in it); written as file_name, file_dev
+ *            ("major:minor"), file_ino and file_new only when @path is NULL and @file_ino is set
+ * @target_name, @target_dir_dev, @target_dir_ino: the same for a destination (@target NULL)
  *
  * Strings may hold any bytes; they are JSON-escaped on output. PD content never goes into an
  * event: paths and names only.
  */
+/*
+ * The version of docs/events.schema.json the lines follow, written in every line as "v". Members
+ * are only added under one version; renaming, removing or retyping one bumps it.
+ */
+#define EVENTS_SCHEMA_VERSION 1
+
 struct event {
 	uint64_t ts_ns;
 	const char *op;
@@ -54,6 +65,13 @@ struct event {
 	bool pd_access;
 	dev_t dev;
 	ino_t ino;
+	const char *file_name;
+	dev_t file_dev;
+	uint64_t file_ino;
+	bool file_new;
+	const char *target_name;
+	dev_t target_dir_dev;
+	uint64_t target_dir_ino;
 };
 
 /* An event with its op, decision and reason; no process, no object, uid unknown ((uint32_t)-1). */
@@ -66,6 +84,14 @@ struct event event_agent(const char *op, const char *decision, const char *reaso
 
 struct eventlog;
 
+/* Where the copy of every event outside the file goes (log/journal.h). */
+enum journal_sink {
+	JOURNAL_NONE,		/* neither journald nor a syslog socket */
+	JOURNAL_JOURNALD,	/* PDGUARD_* fields to JOURNAL_SOCKET */
+	JOURNAL_SYSLOG,		/* the JSON line to /dev/log, facility authpriv */
+};
+
+
 /**
  * eventlog_open() - open (or create) the log at @path for appending
  *
@@ -76,6 +102,14 @@ struct eventlog;
 int eventlog_open(struct eventlog **out, const char *path);
 /* Append one event (thread-safe). Return: 0 or -errno; a failure is counted, never silent. */
 int eventlog_write(struct eventlog *log, const struct event *ev);
+/*
+ * eventlog_write() of @n events in order, under one lock of the file: a driver's logger
+ * writing a burst pays the locking once; each failed line is counted, and the rest are still
+ * tried. @n is at most EVENTLOG_BATCH_MAX. Return: the number written, or -errno when none
+ * was (-EINVAL for too many).
+ */
+#define EVENTLOG_BATCH_MAX 64
+int eventlog_write_many(struct eventlog *log, const struct event *evs, size_t n);
 /**
  * eventlog_rotate() - start a new file, keeping @keep older ones (path.1 newest ... path.keep)
  *
@@ -89,10 +123,18 @@ int eventlog_rotate(struct eventlog *log, unsigned int keep);
  */
 int eventlog_sync(struct eventlog *log);
 /*
- * Also send every line to syslog (facility authpriv, root-only on Debian; journald keeps it):
- * a copy outside the file, so lines cut from its end are still on record.
+ * Also send every event outside the file, so lines cut from its end are still on record: to
+ * journald as PDGUARD_* fields with the line itself (log/journal.h) when its socket exists,
+ * else the line to syslog (facility authpriv, root-only on Debian). Return: the sink chosen,
+ * JOURNAL_NONE when neither listens (the caller warns).
  */
-void eventlog_set_syslog(struct eventlog *log, bool on);
+enum journal_sink eventlog_set_syslog(struct eventlog *log, bool on);
+/**
+ * eventlog_set_siem() - also write every event as ECS or OCSF (log/siem.h) to @path
+ * @fmt: enum siem_format; SIEM_NONE stops it. The file is created 0600; it turns over with the
+ *       native log at rotation. Return: 0 or -errno (the native log goes on either way).
+ */
+int eventlog_set_siem(struct eventlog *log, int fmt, const char *path);
 /**
  * eventlog_seal_attach() - seal the log with the key in @keyfile (log/seal.h)
  * From then on, when a sealing epoch has ended, the next write (or eventlog_seal_tick()) first

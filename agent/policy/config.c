@@ -7,17 +7,26 @@
  * ini_reader, which counts them (inih calls it once per line, then the handler for that line),
  * checks the syntax inih would reject without telling the handler, and refuses over-long lines
  * instead of letting inih cut them in two.
+ *
+ * Drop-ins (the *.conf files of FILE.d) go through the same parser one after another into the same struct
+ * config: a later line overrides a single value or adds to a list, as if the files were one.
  */
 #include <ctype.h>
+#include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <ini.h>
+#include <limits.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include <uapi/pdguard.h>
 
 #include "lib/vocab.h"
+#include "log/siem.h"
 #include "policy/config.h"
 
 #define LINE_LIMIT 200	/* inih 55's INI_MAX_LINE, including the newline and NUL */
@@ -30,6 +39,7 @@ struct parse {
 	struct config_errors *errs;
 	char last_bad_section[64];
 	int oom;
+	char where[PATH_MAX + 16];
 };
 
 static void add_error(struct parse *p, const char *fmt, ...)
@@ -57,29 +67,111 @@ static void add_error(struct parse *p, const char *fmt, ...)
 	p->errs->n++;
 }
 
-int strlist_add(struct strlist *l, const char *s)
+int strlist_add_from(struct strlist *l, const char *s, const char *from)
 {
 	char **v = realloc(l->v, (l->n + 1) * sizeof(*v));
+	char **f;
 
 	if (!v)
 		return -ENOMEM;
 	l->v = v;
-	v[l->n] = strdup(s);
-	if (!v[l->n])
+	f = realloc(l->from, (l->n + 1) * sizeof(*f));
+	if (!f)
 		return -ENOMEM;
+	l->from = f;
+	v[l->n] = strdup(s);
+	f[l->n] = from ? strdup(from) : NULL;
+	if (!v[l->n] || (from && !f[l->n])) {
+		free(v[l->n]);
+		free(f[l->n]);
+		return -ENOMEM;
+	}
 	l->n++;
 	return 0;
+}
+
+int strlist_add(struct strlist *l, const char *s)
+{
+	return strlist_add_from(l, s, NULL);
 }
 
 void strlist_free(struct strlist *l)
 {
 	size_t i;
 
-	for (i = 0; i < l->n; i++)
+	for (i = 0; i < l->n; i++) {
 		free(l->v[i]);
+		if (l->from)
+			free(l->from[i]);
+	}
 	free(l->v);
+	free(l->from);
 	l->v = NULL;
+	l->from = NULL;
 	l->n = 0;
+}
+
+/* "FILE:LINE" of the line being read */
+static const char *here(struct parse *p)
+{
+	snprintf(p->where, sizeof(p->where), "%s:%u", p->file, p->line);
+	return p->where;
+}
+
+/*
+ * A repeatable key: an empty value empties the list (so a drop-in can replace what the policy
+ * or an earlier drop-in listed), any other value is checked by @ok and added.
+ */
+static void list_value(struct parse *p, struct strlist *l, const char *v, bool ok)
+{
+	if (!*v)
+		strlist_free(l);
+	else if (ok && strlist_add_from(l, v, here(p)))
+		p->oom = 1;
+}
+
+static int set_origin(struct config *c, const char *key, const char *from, bool append)
+{
+	struct config_origin *o;
+	char *n;
+	size_t i;
+
+	for (i = 0; i < c->norigins; i++)
+		if (!strcmp(c->origins[i].key, key))
+			break;
+	if (i == c->norigins) {
+		o = realloc(c->origins, (c->norigins + 1) * sizeof(*o));
+		if (!o)
+			return -ENOMEM;
+		c->origins = o;
+		o[i].key = strdup(key);
+		o[i].from = NULL;
+		if (!o[i].key)
+			return -ENOMEM;
+		c->norigins++;
+	}
+	o = &c->origins[i];
+	if (append && o->from) {
+		if (asprintf(&n, "%s %s", o->from, from) < 0)
+			return -ENOMEM;
+	} else {
+		n = strdup(from);
+		if (!n)
+			return -ENOMEM;
+	}
+	free(o->from);
+	o->from = n;
+	return 0;
+}
+
+const char *config_origin(const struct config *c, const char *key)
+{
+	size_t i;
+
+	for (i = 0; i < c->norigins; i++)
+		if (!strcmp(c->origins[i].key, key))
+			return c->origins[i].from;
+	return NULL;
 }
 
 int config_parse_categories(const char *s, uint32_t *cats, char *bad, size_t badlen)
@@ -192,24 +284,42 @@ static int handle_agent(struct parse *p, const char *key, const char *v)
 				  "fanotify", v);
 		else
 			c->driver = i;
-	} else if (!strcmp(key, "rules") || !strcmp(key, "log") || !strcmp(key, "state")) {
-		char **dst = key[0] == 'r' ? &c->rules : key[0] == 'l' ? &c->log : &c->state;
+	} else if (!strcmp(key, "rules")) {
+		/* the built-in default is no layer of the admin's: the first rules line replaces it */
+		if (c->rules.n && !c->rules.from[0])
+			strlist_free(&c->rules);
+		if (*v && v[0] != '/')
+			add_error(p, "rules = %s: an absolute path is required", v);
+		list_value(p, &c->rules, v, v[0] == '/');
+	} else if (!strcmp(key, "log") || !strcmp(key, "state")) {
+		char **dst = key[0] == 'l' ? &c->log : &c->state;
 
 		if (v[0] != '/')
 			add_error(p, "%s = %s: an absolute path is required", key, v);
 		else if (set_string(dst, v))
 			p->oom = 1;
 	} else if (!strcmp(key, "scan")) {
-		if (v[0] != '/')
+		if (*v && v[0] != '/')
 			add_error(p, "scan = %s: an absolute path is required", v);
-		else if (strlist_add(&c->scan, v))
-			p->oom = 1;
+		list_value(p, &c->scan, v, v[0] == '/');
 	} else if (!strcmp(key, "log_max_mb")) {
 		if (parse_uint(v, 1, 100000, &c->log_max_mb))
 			add_error(p, "log_max_mb = %s: a size in MiB from 1 to 100000 is allowed", v);
 	} else if (!strcmp(key, "log_keep")) {
 		if (parse_uint(v, 1, 1000, &c->log_keep))
 			add_error(p, "log_keep = %s: a number of files from 1 to 1000 is allowed", v);
+	} else if (!strcmp(key, "siem_format")) {
+		int fmt = siem_format_find(v);
+
+		if (fmt < 0)
+			add_error(p, "siem_format = %s: allowed values are none, ecs and ocsf", v);
+		else
+			c->siem_format = fmt;
+	} else if (!strcmp(key, "siem_log")) {
+		if (v[0] != '/')
+			add_error(p, "siem_log = %s: an absolute path is required", v);
+		else if (set_string(&c->siem_log, v))
+			p->oom = 1;
 	} else if (!strcmp(key, "retention_days")) {
 		if (parse_uint(v, 1, 3650, &c->retention_days))
 			add_error(p, "retention_days = %s: a number of days from 1 to 3650 is allowed "
@@ -247,7 +357,8 @@ static int handle_agent(struct parse *p, const char *key, const char *v)
 	} else {
 		add_error(p, "unknown key '%s' in [agent]: allowed keys are mode, driver, rules, log, "
 			  "state, scan, log_max_mb, log_keep, retention_days, fail, "
-			  "decision_timeout_ms, unknown, engine, export_approvers", key);
+			  "decision_timeout_ms, unknown, engine, siem_format, siem_log, "
+			  "export_approvers", key);
 	}
 	return 0;
 }
@@ -258,10 +369,9 @@ static int handle_usb(struct parse *p, const char *key, const char *v)
 		if (parse_bool(v, &p->cfg->usb_removable))
 			add_error(p, "removable = %s: allowed values are yes and no", v);
 	} else if (!strcmp(key, "path")) {
-		if (v[0] != '/')
+		if (*v && v[0] != '/')
 			add_error(p, "path = %s: an absolute mount point is required", v);
-		else if (strlist_add(&p->cfg->usb_paths, v))
-			p->oom = 1;
+		list_value(p, &p->cfg->usb_paths, v, v[0] == '/');
 	} else {
 		add_error(p, "unknown key '%s' in [zone usb]: allowed keys are removable and path",
 			  key);
@@ -271,18 +381,18 @@ static int handle_usb(struct parse *p, const char *key, const char *v)
 
 static int handle_cloud(struct parse *p, const char *key, const char *v)
 {
+	bool ok = v[0] == '/' || !strncmp(v, "~/", 2);
+
 	if (!strcmp(key, "path")) {
-		if (v[0] != '/' && strncmp(v, "~/", 2))
+		if (*v && !ok)
 			add_error(p, "path = %s: an absolute path or one starting with ~/ (in every "
 				  "user's home) is required", v);
-		else if (strlist_add(&p->cfg->cloud_paths, v))
-			p->oom = 1;
+		list_value(p, &p->cfg->cloud_paths, v, ok);
 	} else if (!strcmp(key, "client")) {
-		if (v[0] != '/' && strncmp(v, "~/", 2))
+		if (*v && !ok)
 			add_error(p, "client = %s: the absolute path of the sync program (or one "
 				  "starting with ~/) is required", v);
-		else if (strlist_add(&p->cfg->cloud_clients, v))
-			p->oom = 1;
+		list_value(p, &p->cfg->cloud_clients, v, ok);
 	} else {
 		add_error(p, "unknown key '%s' in [zone cloud]: allowed keys are path and client",
 			  key);
@@ -366,20 +476,21 @@ static int handle_role(struct parse *p, const char *name, const char *key, const
 	}
 	if (!strcmp(key, "group") || !strcmp(key, "user")) {
 		/* AD names via SSSD/winbind may carry '@' or '\': accept anything without blanks */
-		if (!*v || strpbrk(v, " \t"))
+		bool ok = !strpbrk(v, " \t");
+
+		if (!ok)
 			add_error(p, "%s = %s: one %s name per line", key, v, key);
-		else if (strlist_add(key[0] == 'g' ? &r->groups : &r->users, v))
-			p->oom = 1;
+		list_value(p, key[0] == 'g' ? &r->groups : &r->users, v, ok);
 	} else if (!strcmp(key, "read") || !strcmp(key, "export")) {
-		uint32_t cats;
+		uint32_t cats, *dst = key[0] == 'r' ? &r->read : &r->export;
 
 		if (config_parse_categories(v, &cats, bad, sizeof(bad)))
 			add_error(p, "%s = %s: unknown category '%s'; allowed are basic, personnel, "
 				  "financial, medical, biometric, all and none", key, v, bad);
-		else if (key[0] == 'r')
-			r->read |= cats;
+		else if (!*v)
+			*dst = 0;	/* `read =` empties, as for every repeatable key */
 		else
-			r->export |= cats;
+			*dst |= cats;
 	} else {
 		add_error(p, "unknown key '%s' in [role %s]: allowed keys are group, user, read and "
 			  "export", key, name);
@@ -404,8 +515,9 @@ static struct config_service *find_service(struct parse *p, const char *name)
 	memset(sv, 0, sizeof(*sv));
 	sv->taint = true;
 	sv->line = p->line;
+	sv->file = strdup(p->file);
 	sv->name = strdup(name);
-	if (!sv->name)
+	if (!sv->name || !sv->file)
 		return NULL;
 	c->nservices++;
 	return sv;
@@ -435,12 +547,17 @@ static int handle_service(struct parse *p, const char *name, const char *key, co
 	if (!strcmp(key, "user")) {
 		if (!*v || strpbrk(v, " \t"))
 			add_error(p, "user = %s: one user name per line", v);
-		else if (strlist_add(&sv->users, v))
+		else if (strlist_add_from(&sv->users, v, here(p)))
 			p->oom = 1;
 	} else if (!strcmp(key, "read")) {
-		if (config_parse_categories(v, &sv->read, bad, sizeof(bad)))
+		uint32_t cats;
+
+		/* adds up, as a role's read = does (a drop-in may add categories) */
+		if (config_parse_categories(v, &cats, bad, sizeof(bad)))
 			add_error(p, "read = %s: unknown category '%s'; allowed are basic, personnel, "
 				  "financial, medical, biometric, all and none", v, bad);
+		else
+			sv->read |= cats;
 	} else if (!strcmp(key, "taint")) {
 		if (parse_bool(v, &sv->taint))
 			add_error(p, "taint = %s: allowed values are yes and no", v);
@@ -448,7 +565,7 @@ static int handle_service(struct parse *p, const char *name, const char *key, co
 		if (!valid_export_zone(v))
 			add_error(p, "export = %s: a zone kind and a folder on it, usb:/PATH or "
 				  "cloud:/PATH, is allowed", v);
-		else if (strlist_add(&sv->export, v))
+		else if (strlist_add_from(&sv->export, v, here(p)))
 			p->oom = 1;
 	} else {
 		add_error(p, "unknown key '%s' in [service %s]: allowed keys are user, read, taint "
@@ -457,22 +574,40 @@ static int handle_service(struct parse *p, const char *name, const char *key, co
 	return 0;
 }
 
+/* Keys that add up rather than replace: their origin lists every line that added. */
+static bool adds_up(const char *section, const char *key)
+{
+	return (!strncmp(section, "role ", 5) && (!strcmp(key, "read") || !strcmp(key, "export"))) ||
+	       (!strncmp(section, "service ", 8) && !strcmp(key, "read"));
+}
+
 static int handler(void *user, const char *section, const char *key, const char *value)
 {
 	struct parse *p = user;
+	size_t before = p->errs->n;
+	char name[128];
 
 	if (!strcmp(section, "agent"))
-		return handle_agent(p, key, value);
-	if (!strcmp(section, "zone usb"))
-		return handle_usb(p, key, value);
-	if (!strcmp(section, "zone cloud"))
-		return handle_cloud(p, key, value);
-	if (!strcmp(section, "alerts"))
-		return handle_alerts(p, key, value);
-	if (!strncmp(section, "role ", 5))
-		return handle_role(p, section + 5, key, value);
-	if (!strncmp(section, "service ", 8))
-		return handle_service(p, section + 8, key, value);
+		handle_agent(p, key, value);
+	else if (!strcmp(section, "zone usb"))
+		handle_usb(p, key, value);
+	else if (!strcmp(section, "zone cloud"))
+		handle_cloud(p, key, value);
+	else if (!strcmp(section, "alerts"))
+		handle_alerts(p, key, value);
+	else if (!strncmp(section, "role ", 5))
+		handle_role(p, section + 5, key, value);
+	else if (!strncmp(section, "service ", 8))
+		handle_service(p, section + 8, key, value);
+	else
+		goto bad_section;
+	if (p->errs->n == before) {
+		snprintf(name, sizeof(name), "%s.%s", section, key);
+		if (set_origin(p->cfg, name, here(p), adds_up(section, key) && *value))
+			p->oom = 1;
+	}
+	return 0;
+bad_section:
 	if (strcmp(p->last_bad_section, section)) {
 		snprintf(p->last_bad_section, sizeof(p->last_bad_section), "%s", section);
 		if (!section[0])
@@ -525,10 +660,15 @@ static char *reader(char *str, int num, void *stream)
 
 void config_defaults(struct config *cfg)
 {
+	struct stat st;
+
 	memset(cfg, 0, sizeof(*cfg));
 	cfg->mode = PDGUARD_MODE_AUDIT;
 	cfg->driver = DRIVER_AUTO;
-	cfg->rules = strdup("/etc/pdguard/rules.d");
+	/* the packaged layout (shipped rules, then the admin's) when installed, else one directory */
+	if (!stat(CONFIG_RULES_SHIPPED, &st) && S_ISDIR(st.st_mode))
+		strlist_add(&cfg->rules, CONFIG_RULES_SHIPPED);
+	strlist_add(&cfg->rules, CONFIG_RULES_LOCAL);
 	cfg->log = strdup("/var/log/pdguard/events.jsonl");
 	cfg->state = strdup("/var/lib/pdguard");
 	cfg->log_max_mb = 100;
@@ -555,6 +695,7 @@ static void check_services(struct parse *p)
 	for (i = 0; i < p->cfg->nservices; i++) {
 		const struct config_service *sv = &p->cfg->services[i];
 
+		p->file = sv->file;
 		p->line = sv->line;
 		if (!sv->users.n)
 			add_error(p, "[service %s]: no user = line: name the account it runs as",
@@ -566,25 +707,158 @@ static void check_services(struct parse *p)
 	}
 }
 
+void config_dropin_dir(const char *path, char *buf, size_t len)
+{
+	snprintf(buf, len, "%s.d", path);
+}
+
+/*
+ * A drop-in changes the policy of a root daemon: one that others may write (or that belongs to
+ * another user than root and us) would let them relax it. The policy file itself is the
+ * administrator's to place; its drop-ins are checked because they are easy to get wrong.
+ */
+static bool safe_owner(struct parse *p, const struct stat *st, const char *what)
+{
+	if (st->st_mode & S_IWOTH) {
+		add_error(p, "%s is writable by every user: a drop-in must be writable only by "
+			  "root (chmod o-w)", what);
+		return false;
+	}
+	if ((st->st_mode & S_IWGRP) && st->st_gid != 0) {
+		add_error(p, "%s is writable by group %u: a drop-in must be writable only by root "
+			  "(chmod g-w)", what, (unsigned int)st->st_gid);
+		return false;
+	}
+	if (st->st_uid != 0 && st->st_uid != geteuid()) {
+		add_error(p, "%s belongs to uid %u: a drop-in must belong to root", what,
+			  (unsigned int)st->st_uid);
+		return false;
+	}
+	return true;
+}
+
+/* Parse one file into p->cfg; @dropin: check it as a drop-in. -errno when it cannot be read. */
+static int load_one(struct parse *p, const char *path, bool dropin)
+{
+	struct stat st;
+	int ret;
+
+	p->file = path;
+	p->line = 0;
+	/* a section name no file has, so keys before any section count in every file */
+	snprintf(p->last_bad_section, sizeof(p->last_bad_section), "\n");
+	p->f = fopen(path, "re");
+	if (!p->f) {
+		ret = -errno;
+		add_error(p, "cannot open: %s", strerror(-ret));
+		return ret;
+	}
+	if (dropin) {
+		if (fstat(fileno(p->f), &st)) {
+			ret = -errno;
+			add_error(p, "cannot stat: %s", strerror(-ret));
+			fclose(p->f);
+			return ret;
+		}
+		if (!S_ISREG(st.st_mode)) {
+			add_error(p, "not a regular file: a drop-in is a policy file named *.conf");
+			fclose(p->f);
+			return -EINVAL;
+		}
+		if (!safe_owner(p, &st, "the file")) {
+			fclose(p->f);
+			return -EPERM;
+		}
+	}
+	if (strlist_add(&p->cfg->files, path))
+		p->oom = 1;
+	ret = ini_parse_stream(reader, p, handler, p);
+	fclose(p->f);
+	p->f = NULL;
+	return ret < 0 ? -EIO : 0;
+}
+
+static int cmp_names(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* The *.conf files of FILE.d in byte order (the C locale's, whatever the machine's). */
+static void load_dropins(struct parse *p, const char *path)
+{
+	char dir[PATH_MAX], **names = NULL, **v;
+	size_t n = 0, i, len;
+	struct dirent *de;
+	struct stat st;
+	DIR *d;
+
+	config_dropin_dir(path, dir, sizeof(dir));
+	p->file = dir;
+	p->line = 0;
+	d = opendir(dir);
+	if (!d) {
+		if (errno != ENOENT)
+			add_error(p, "cannot read the drop-in directory: %s%s", strerror(errno),
+				  errno == ENOTDIR ? " (FILE.d must be a directory of *.conf files)"
+						   : "");
+		return;
+	}
+	if (fstat(dirfd(d), &st) || !safe_owner(p, &st, "the directory")) {
+		closedir(d);
+		return;
+	}
+	while ((de = readdir(d))) {
+		len = strlen(de->d_name);
+		/* *.conf only: dpkg's .conf.dpkg-old and editors' .swp and ~ files are not read */
+		if (de->d_name[0] == '.' || len < 6 || strcmp(de->d_name + len - 5, ".conf"))
+			continue;
+		v = realloc(names, (n + 1) * sizeof(*names));
+		if (!v || asprintf(&v[n], "%s/%s", dir, de->d_name) < 0) {
+			names = v ? v : names;
+			p->oom = 1;
+			break;
+		}
+		names = v;
+		n++;
+	}
+	closedir(d);
+	qsort(names, n, sizeof(*names), cmp_names);
+	for (i = 0; i < n; i++) {
+		if (!p->oom)
+			load_one(p, names[i], true);
+		free(names[i]);
+	}
+	free(names);
+}
+
 int config_load(const char *path, struct config *cfg, struct config_errors *errs)
 {
-	/* last_bad_section starts as a name no section has, so keys before any section count */
-	struct parse p = { .file = path, .cfg = cfg, .errs = errs, .last_bad_section = "\n" };
+	struct parse p = { .cfg = cfg, .errs = errs };
 	int ret;
 
 	config_defaults(cfg);
-	p.f = fopen(path, "re");
-	if (!p.f) {
-		ret = -errno;
-		add_error(&p, "cannot open: %s", strerror(-ret));
-		return ret;
-	}
-	ret = ini_parse_stream(reader, &p, handler, &p);
-	fclose(p.f);
+	ret = load_one(&p, path, false);
+	if (ret)
+		return ret;	/* the policy itself cannot be read: no drop-ins without it */
+	load_dropins(&p, path);
 	if (p.oom)
 		return -ENOMEM;
-	if (ret < 0)
-		return -EIO;
+	if (!cfg->rules.n) {
+		/* `rules =` emptied the list and no directory followed: there would be no rules */
+		const char *from = config_origin(cfg, "agent.rules");
+		char file[PATH_MAX];
+		unsigned int line = 0;
+		const char *colon = from ? strrchr(from, ':') : NULL;
+
+		snprintf(file, sizeof(file), "%.*s", colon ? (int)(colon - from) : (int)strlen(path),
+			 colon ? from : path);
+		if (colon)
+			line = strtoul(colon + 1, NULL, 10);
+		p.file = file;
+		p.line = line;
+		add_error(&p, "rules = (empty) and no rules = DIR after it: name at least one rules "
+			  "directory");
+	}
 	check_services(&p);
 	return errs->n ? -EINVAL : 0;
 }
@@ -602,8 +876,9 @@ void config_free(struct config *cfg)
 
 	if (!cfg)
 		return;
-	free(cfg->rules);
+	strlist_free(&cfg->rules);
 	free(cfg->log);
+	free(cfg->siem_log);
 	free(cfg->state);
 	strlist_free(&cfg->scan);
 	strlist_free(&cfg->usb_paths);
@@ -614,10 +889,17 @@ void config_free(struct config *cfg)
 	free(cfg->roles);
 	for (i = 0; i < cfg->nservices; i++) {
 		free(cfg->services[i].name);
+		free(cfg->services[i].file);
 		strlist_free(&cfg->services[i].users);
 		strlist_free(&cfg->services[i].export);
 	}
 	free(cfg->services);
+	strlist_free(&cfg->files);
+	for (i = 0; i < cfg->norigins; i++) {
+		free(cfg->origins[i].key);
+		free(cfg->origins[i].from);
+	}
+	free(cfg->origins);
 	memset(cfg, 0, sizeof(*cfg));
 }
 
@@ -634,61 +916,136 @@ void config_errors_free(struct config_errors *errs)
 	errs->n = 0;
 }
 
-static void dump_list(FILE *f, const char *key, const struct strlist *l)
+/*
+ * One "key = value" line; with @origins, where it came from as an inline comment, or on a comment
+ * line of its own above when the two would not fit in inih's 200 bytes.
+ */
+static void __attribute__((format(printf, 5, 6)))
+kv(FILE *f, bool origins, const char *key, const char *from, const char *fmt, ...)
+{
+	char value[LINE_LIMIT * 4], line[LINE_LIMIT * 6];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(value, sizeof(value), fmt, ap);
+	va_end(ap);
+	snprintf(line, sizeof(line), "%s = %s", key, value);
+	if (!origins) {
+		fprintf(f, "%s\n", line);
+		return;
+	}
+	if (strlen(line) + strlen(" ; ") + strlen(from ? from : "default") + 2 > LINE_LIMIT)
+		fprintf(f, "; %s\n%s\n", from ? from : "default", line);
+	else
+		fprintf(f, "%s ; %s\n", line, from ? from : "default");
+}
+
+static void dump_list(FILE *f, bool o, const char *key, const struct strlist *l)
 {
 	size_t i;
 
 	for (i = 0; i < l->n; i++)
-		fprintf(f, "%s = %s\n", key, l->v[i]);
+		kv(f, o, key, l->from ? l->from[i] : NULL, "%s", l->v[i]);
 }
 
-void config_dump(const struct config *c, FILE *f)
+int config_siem_path(const struct config *cfg, char *buf, size_t len)
+{
+	size_t n = strlen(cfg->log);
+	int w;
+
+	if (cfg->siem_log)
+		w = snprintf(buf, len, "%s", cfg->siem_log);
+	else if (n > 6 && !strcmp(cfg->log + n - 6, ".jsonl"))
+		w = snprintf(buf, len, "%.*s.%s.jsonl", (int)(n - 6), cfg->log,
+			     siem_format_name(cfg->siem_format));
+	else
+		w = snprintf(buf, len, "%s.%s", cfg->log, siem_format_name(cfg->siem_format));
+	return w < 0 || (size_t)w >= len ? -ENAMETOOLONG : 0;
+}
+
+void config_dump(const struct config *c, FILE *f, unsigned int flags)
 {
 	static const char *const drivers[] = { "auto", "bpf-lsm", "fmod-ret", "fanotify" };
-	char cats[128];
+	bool o = flags & CONFIG_DUMP_ORIGINS;
+	char cats[128], key[128];
 	size_t i;
 
-	fprintf(f, "[agent]\nmode = %s\ndriver = %s\nrules = %s\nlog = %s\nstate = %s\n",
-		c->mode == PDGUARD_MODE_ENFORCE ? "enforce" : "audit", drivers[c->driver],
-		c->rules, c->log, c->state);
-	dump_list(f, "scan", &c->scan);
-	fprintf(f, "log_max_mb = %u\nlog_keep = %u\nretention_days = %u\nfail = %s\n"
-		"decision_timeout_ms = %u\nunknown = %s\nengine = %s\n",
-		c->log_max_mb, c->log_keep, c->retention_days, c->fail_open ? "open" : "closed",
-		c->decision_timeout_ms, c->unknown_none ? "none" : "pd",
-		c->engine == CONFIG_ENGINE_PCRE2 ? "pcre2" :
-		c->engine == CONFIG_ENGINE_HYPERSCAN ? "hyperscan" : "auto");
-	fprintf(f, "export_approvers = %u\n", c->export_approvers);
-	fprintf(f, "\n[zone usb]\nremovable = %s\n", c->usb_removable ? "yes" : "no");
-	dump_list(f, "path", &c->usb_paths);
+#define FROM(k) config_origin(c, k)
+	if (o) {
+		fprintf(f, "; the effective policy, read from:\n");
+		for (i = 0; i < c->files.n; i++)
+			fprintf(f, ";   %s\n", c->files.v[i]);
+		fprintf(f, "; each value: the file and line that set it, or default\n\n");
+	}
+	fprintf(f, "[agent]\n");
+	kv(f, o, "mode", FROM("agent.mode"), "%s",
+	   c->mode == PDGUARD_MODE_ENFORCE ? "enforce" : "audit");
+	kv(f, o, "driver", FROM("agent.driver"), "%s", drivers[c->driver]);
+	dump_list(f, o, "rules", &c->rules);
+	kv(f, o, "log", FROM("agent.log"), "%s", c->log);
+	kv(f, o, "state", FROM("agent.state"), "%s", c->state);
+	dump_list(f, o, "scan", &c->scan);
+	if (c->siem_format != SIEM_NONE) {
+		char siem[PATH_MAX];
+
+		kv(f, o, "siem_format", FROM("agent.siem_format"), "%s",
+		   siem_format_name(c->siem_format));
+		if (!config_siem_path(c, siem, sizeof(siem)))
+			kv(f, o, "siem_log", FROM("agent.siem_log"), "%s", siem);
+	}
+	kv(f, o, "log_max_mb", FROM("agent.log_max_mb"), "%u", c->log_max_mb);
+	kv(f, o, "log_keep", FROM("agent.log_keep"), "%u", c->log_keep);
+	kv(f, o, "retention_days", FROM("agent.retention_days"), "%u", c->retention_days);
+	kv(f, o, "fail", FROM("agent.fail"), "%s", c->fail_open ? "open" : "closed");
+	kv(f, o, "decision_timeout_ms", FROM("agent.decision_timeout_ms"), "%u",
+	   c->decision_timeout_ms);
+	kv(f, o, "unknown", FROM("agent.unknown"), "%s", c->unknown_none ? "none" : "pd");
+	kv(f, o, "engine", FROM("agent.engine"), "%s",
+	   c->engine == CONFIG_ENGINE_PCRE2 ? "pcre2" :
+	   c->engine == CONFIG_ENGINE_HYPERSCAN ? "hyperscan" : "auto");
+	kv(f, o, "export_approvers", FROM("agent.export_approvers"), "%u", c->export_approvers);
+	fprintf(f, "\n[zone usb]\n");
+	kv(f, o, "removable", FROM("zone usb.removable"), "%s", c->usb_removable ? "yes" : "no");
+	dump_list(f, o, "path", &c->usb_paths);
 	fprintf(f, "\n[zone cloud]\n");
-	dump_list(f, "path", &c->cloud_paths);
-	dump_list(f, "client", &c->cloud_clients);
-	fprintf(f, "\n[alerts]\nmass_export_files = %u\nmass_export_window = %u\n",
-		c->mass_export_files, c->mass_export_window_s);
+	dump_list(f, o, "path", &c->cloud_paths);
+	dump_list(f, o, "client", &c->cloud_clients);
+	fprintf(f, "\n[alerts]\n");
+	kv(f, o, "mass_export_files", FROM("alerts.mass_export_files"), "%u",
+	   c->mass_export_files);
+	kv(f, o, "mass_export_window", FROM("alerts.mass_export_window"), "%u",
+	   c->mass_export_window_s);
 	if (c->work_start_min >= 0)
-		fprintf(f, "working_hours = %02d:%02d-%02d:%02d\n", c->work_start_min / 60,
-			c->work_start_min % 60, c->work_end_min / 60, c->work_end_min % 60);
-	fprintf(f, "deny_burst = %u\ndeny_burst_window = %u\n", c->deny_burst,
-		c->deny_burst_window_s);
+		kv(f, o, "working_hours", FROM("alerts.working_hours"), "%02d:%02d-%02d:%02d",
+		   c->work_start_min / 60, c->work_start_min % 60, c->work_end_min / 60,
+		   c->work_end_min % 60);
+	kv(f, o, "deny_burst", FROM("alerts.deny_burst"), "%u", c->deny_burst);
+	kv(f, o, "deny_burst_window", FROM("alerts.deny_burst_window"), "%u",
+	   c->deny_burst_window_s);
 	for (i = 0; i < c->nroles; i++) {
 		const struct config_role *r = &c->roles[i];
 
 		fprintf(f, "\n[role %s]\n", r->name);
-		dump_list(f, "group", &r->groups);
-		dump_list(f, "user", &r->users);
+		dump_list(f, o, "group", &r->groups);
+		dump_list(f, o, "user", &r->users);
 		config_format_categories(r->read, cats, sizeof(cats));
-		fprintf(f, "read = %s\n", cats);
+		snprintf(key, sizeof(key), "role %s.read", r->name);
+		kv(f, o, "read", FROM(key), "%s", cats);
 		config_format_categories(r->export, cats, sizeof(cats));
-		fprintf(f, "export = %s\n", cats);
+		snprintf(key, sizeof(key), "role %s.export", r->name);
+		kv(f, o, "export", FROM(key), "%s", cats);
 	}
 	for (i = 0; i < c->nservices; i++) {
 		const struct config_service *sv = &c->services[i];
 
 		fprintf(f, "\n[service %s]\n", sv->name);
-		dump_list(f, "user", &sv->users);
+		dump_list(f, o, "user", &sv->users);
 		config_format_categories(sv->read, cats, sizeof(cats));
-		fprintf(f, "read = %s\ntaint = %s\n", cats, sv->taint ? "yes" : "no");
-		dump_list(f, "export", &sv->export);
+		snprintf(key, sizeof(key), "service %s.read", sv->name);
+		kv(f, o, "read", FROM(key), "%s", cats);
+		snprintf(key, sizeof(key), "service %s.taint", sv->name);
+		kv(f, o, "taint", FROM(key), "%s", sv->taint ? "yes" : "no");
+		dump_list(f, o, "export", &sv->export);
 	}
+#undef FROM
 }

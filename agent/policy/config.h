@@ -1,7 +1,9 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * The agent's policy file (inih format, DESIGN.md "Configuration"). Every key is validated;
- * errors carry the file, the line, what is wrong and what is allowed.
+ * The agent's policy file (inih format, DESIGN.md "Configuration") and its drop-ins (the *.conf files of FILE.d)
+ * read after it in byte order (docs/policy.md "Drop-ins"). Every key is validated; errors carry
+ * the file, the line, what is wrong and what is allowed. Every value remembers the file and line
+ * it came from, for `pdguard config dump --origins`.
  */
 #ifndef PDGUARD_CONFIG_H
 #define PDGUARD_CONFIG_H
@@ -12,6 +14,12 @@
 #include <stdio.h>
 
 #define CONFIG_DEFAULT_PATH "/etc/pdguard/pdguard.conf"
+/*
+ * Rule directories when the policy names none: the packaged rules, when installed, then the
+ * administrator's, whose files override the shipped ones of the same rule name.
+ */
+#define CONFIG_RULES_SHIPPED "/usr/share/pdguard/rules.d"
+#define CONFIG_RULES_LOCAL "/etc/pdguard/rules.d"
 
 /* [agent] engine = ...: the same values as enum classify_engine (classify.h) */
 enum config_engine {
@@ -27,13 +35,25 @@ enum config_driver {
 	DRIVER_FANOTIFY,
 };
 
+/*
+ * A repeatable key's values; @from, when set, holds "FILE:LINE" for each value (NULL for a
+ * built-in default).
+ */
 struct strlist {
 	char **v;
 	size_t n;
+	char **from;
 };
 
 int strlist_add(struct strlist *l, const char *s);
+int strlist_add_from(struct strlist *l, const char *s, const char *from);
 void strlist_free(struct strlist *l);
+
+/* Where a single-valued key got its value: "agent.mode" -> "FILE:LINE". */
+struct config_origin {
+	char *key;
+	char *from;
+};
 
 /**
  * struct config_role - [role NAME]
@@ -56,7 +76,7 @@ struct config_role {
  *	indexer that reads every file and writes none of it out)
  * @export: zones it may write what it read to, "usb:/mnt/backup", "cloud:/srv/sync" (a zone
  *	kind, then the folder on it); only with taint = yes
- * @line: the line of its first key, for errors about the whole section
+ * @line, @file: where its first key is, for errors about the whole section
  */
 struct config_service {
 	char *name;
@@ -65,18 +85,21 @@ struct config_service {
 	bool taint;
 	struct strlist export;
 	unsigned int line;
+	char *file;
 };
 
 struct config {
 	/* [agent] */
 	int mode;			/* enum pdguard_mode */
 	int driver;			/* enum config_driver */
-	char *rules;
+	struct strlist rules;		/* rule directories, later layers override earlier */
 	char *log;
 	char *state;
 	struct strlist scan;
 	unsigned int log_max_mb;
 	unsigned int log_keep;
+	int siem_format;		/* enum siem_format: ECS/OCSF copy of the log (log/siem.h) */
+	char *siem_log;			/* its file; NULL: beside log (config_siem_path()) */
 	unsigned int retention_days;
 	bool fail_open;			/* fanotify: answer allow when no decision in time */
 	bool unknown_none;		/* unknown = none: a file not read whole is not PD */
@@ -101,6 +124,10 @@ struct config {
 	/* [service NAME]... */
 	struct config_service *services;
 	size_t nservices;
+	/* where values came from: the files read, in order, and each single value's line */
+	struct strlist files;
+	struct config_origin *origins;
+	size_t norigins;
 };
 
 /* One problem found in a policy file. */
@@ -116,16 +143,35 @@ struct config_errors {
 };
 
 void config_defaults(struct config *cfg);
+/*
+ * The ECS/OCSF file: siem_log, else beside the log with the format in its name
+ * (events.jsonl -> events.ecs.jsonl). Return: 0, -ENAMETOOLONG.
+ */
+int config_siem_path(const struct config *cfg, char *buf, size_t len);
 /**
- * config_load() - read @path into @cfg (defaults first)
- * Return: 0 when the file is valid; -EINVAL with every problem in @errs; other -errno when the
- * file cannot be read (then @errs holds one entry saying so).
+ * config_load() - read @path, then its drop-ins, into @cfg (defaults first)
+ *
+ * The drop-ins are @path with ".d" appended, a directory of *.conf files read in byte order
+ * after @path; a missing directory means none. Single-valued keys: the last line read wins.
+ * Repeatable keys add to what earlier lines and files gave; an empty value (`scan =`) empties
+ * the list first.
+ *
+ * Return: 0 when every file is valid; -EINVAL with every problem in @errs; other -errno when the
+ * policy itself cannot be read (then @errs holds one entry saying so).
  */
 int config_load(const char *path, struct config *cfg, struct config_errors *errs);
+/* The drop-in directory of the policy @path ("@path.d") into @buf. */
+void config_dropin_dir(const char *path, char *buf, size_t len);
 void config_free(struct config *cfg);
 void config_errors_free(struct config_errors *errs);
-/* The effective configuration, in the file's own format. */
-void config_dump(const struct config *cfg, FILE *f);
+/* "FILE:LINE" that set the single-valued @key ("agent.mode", "role hr.read"), NULL: default. */
+const char *config_origin(const struct config *cfg, const char *key);
+
+/* config_dump() flags */
+#define CONFIG_DUMP_ORIGINS (1U << 0)	/* "; FILE:LINE" (or "; default") after each value */
+
+/* The effective configuration, in the file's own format: it loads back as the same policy. */
+void config_dump(const struct config *cfg, FILE *f, unsigned int flags);
 
 /* "basic personnel" or "basic,personnel" -> PDGUARD_CAT_* bits; -EINVAL names the bad word. */
 int config_parse_categories(const char *s, uint32_t *cats, char *bad, size_t badlen);

@@ -920,6 +920,20 @@ int grants_export_sources(struct grants *g, const struct export_ask *q, const ch
 	return n;
 }
 
+bool grants_export_any_path(struct grants *g, time_t now)
+{
+	bool any = false;
+	size_t i;
+
+	pthread_mutex_lock(&g->lock);
+	refresh_locked(g);
+	for (i = 0; i < g->n && !any; i++)
+		any = g->v[i].export && g->v[i].path && *g->v[i].path && !g->v[i].revoked &&
+		      g->v[i].until > now;
+	pthread_mutex_unlock(&g->lock);
+	return any;
+}
+
 bool grants_export_by_ids(struct grants *g, const unsigned int *ids, int n,
 			  const struct export_ask *q, time_t now, struct export_match *m)
 {

@@ -179,6 +179,9 @@ bool grants_export_match(struct grants *g, const struct export_ask *q, time_t no
 int grants_export_sources(struct grants *g, const struct export_ask *q, const char *src,
 			  time_t changed, time_t now, unsigned int *ids, int max);
 
+/* Whether an export grant with a --path is active at @now (the file is checked for changes). */
+bool grants_export_any_path(struct grants *g, time_t now);
+
 /**
  * grants_export_by_ids() - whether one of the path grants @ids (from grants_export_sources())
  * is still active and covers @q (categories, zone, zone path); fills @m with it

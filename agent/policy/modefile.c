@@ -89,6 +89,21 @@ int config_set_mode(const char *path, int mode, int *old_mode, char *err, size_t
 		return ret;
 	}
 	*old_mode = cur.mode;
+	/* a drop-in read after the policy would override the line we write: say where it is */
+	{
+		const char *from = config_origin(&cur, "agent.mode");
+		char dir[PATH_MAX];
+
+		config_dropin_dir(path, dir, sizeof(dir));
+		if (from && !strncmp(from, dir, strlen(dir)) && from[strlen(dir)] == '/') {
+			if (*old_mode != mode)
+				snprintf(err, errlen, "the mode is set by the drop-in %s, read after "
+					 "%s: change it there or remove that line", from, path);
+			config_free(&cur);
+			/* already so, and the drop-in keeps it so: nothing to write */
+			return *old_mode == mode ? 0 : -EBUSY;
+		}
+	}
 	config_free(&cur);
 	/* a policy reached through a symbolic link is changed where it lives, the link kept */
 	if (realpath(path, real))

@@ -20,7 +20,8 @@
  * checked (config_load()) before it replaces the old one atomically with the same owner and
  * permissions, so a failed change leaves the old policy in force.
  * Return: 0 changed (or already so), -EINVAL when the policy has errors (@err names the first),
- * -EPERM/-EACCES when it may not be written, other -errno.
+ * -EPERM/-EACCES when it may not be written, -EBUSY when a drop-in (@path.d/NAME.conf) sets the
+ * mode and would override the line written (@err names it), other -errno.
  */
 int config_set_mode(const char *path, int mode, int *old_mode, char *err, size_t errlen);
 

@@ -108,35 +108,44 @@ static int rules_filter(const struct dirent *e)
 	return n > 5 && !strcmp(e->d_name + n - 5, ".conf");
 }
 
-/* The rules' version: a hash over the names and bytes of rules.d/NN-name.conf files in order. */
-static int rules_version(const char *dir, char hex[65], int *count)
+/*
+ * The rules' version: a hash over the names and bytes of rules.d/NN-name.conf files in order,
+ * layer after layer (shipped, then local).
+ */
+static int rules_version(const struct strlist *dirs, char hex[65], int *count)
 {
 	struct dirent **names;
 	char path[PATH_MAX];
 	EVP_MD_CTX *ctx;
 	int n, i, ret = 0;
+	size_t l;
 
-	n = scandir(dir, &names, rules_filter, cmp_name);
-	if (n < 0)
-		return -errno;
 	ctx = EVP_MD_CTX_new();
-	if (ctx)
-		EVP_DigestInit_ex(ctx, EVP_sha256(), NULL);
-	for (i = 0; i < n; i++) {
-		if (ctx && !ret) {
-			EVP_DigestUpdate(ctx, names[i]->d_name, strlen(names[i]->d_name) + 1);
-			snprintf(path, sizeof(path), "%s/%s", dir, names[i]->d_name);
-			ret = hash_file(ctx, path);
-		}
-		free(names[i]);
-	}
-	free(names);
 	if (!ctx)
 		return -ENOMEM;
+	EVP_DigestInit_ex(ctx, EVP_sha256(), NULL);
+	*count = 0;
+	for (l = 0; l < dirs->n && !ret; l++) {
+		n = scandir(dirs->v[l], &names, rules_filter, cmp_name);
+		if (n < 0) {
+			ret = -errno;
+			break;
+		}
+		for (i = 0; i < n; i++) {
+			if (!ret) {
+				EVP_DigestUpdate(ctx, names[i]->d_name,
+						 strlen(names[i]->d_name) + 1);
+				snprintf(path, sizeof(path), "%s/%s", dirs->v[l], names[i]->d_name);
+				ret = hash_file(ctx, path);
+			}
+			free(names[i]);
+		}
+		free(names);
+		*count += n;
+	}
 	if (!ret)
 		hex_final(ctx, hex);
 	EVP_MD_CTX_free(ctx);
-	*count = n;
 	return ret;
 }
 
@@ -523,12 +532,27 @@ int report_audit(const struct report_ctx *c, struct doc *d)
 	line(&sh, "policy_changes", "info", "policy-reload events", "%llu reload(s)%s%s",
 	     (unsigned long long)ls.policy_reloads, ls.policy_reloads ? ", last " : "",
 	     ls.policy_reloads ? t1 : "");
-	snprintf(ev, sizeof(ev), "sha256 over the names and bytes of %s/*.conf", c->cfg.rules);
-	if (!rules_version(c->cfg.rules, hex, &nrules)) {
+	/* drop-ins change the policy too: each is named with its own hash */
+	for (size_t f = 1; f < c->cfg.files.n; f++) {
+		if (sha256_of_file(c->cfg.files.v[f], hex))
+			continue;
+		snprintf(ev, sizeof(ev), "sha256 of %s", c->cfg.files.v[f]);
+		line(&sh, "policy_dropin", "info", ev, "%s", hex);
+	}
+	{
+		size_t len = 0;
+
+		len = snprintf(ev, sizeof(ev), "sha256 over the names and bytes of");
+		for (size_t l = 0; l < c->cfg.rules.n && len < sizeof(ev); l++)
+			len += snprintf(ev + len, sizeof(ev) - len, "%s %s/*.conf", l ? " +" : "",
+					c->cfg.rules.v[l]);
+	}
+	if (!rules_version(&c->cfg.rules, hex, &nrules)) {
 		line(&sh, "rules_version", "info", ev, "%.16s (%d rule files)", hex, nrules);
 		doc_sum_str(d, "rules_sha256", hex);
 	} else {
-		line(&sh, "rules_version", "fail", ev, "cannot read %s", c->cfg.rules);
+		line(&sh, "rules_version", "fail", ev, "cannot read %s",
+		     c->cfg.rules.n ? c->cfg.rules.v[c->cfg.rules.n - 1] : "the rules");
 	}
 
 	/* the log: chain, seals, retention */

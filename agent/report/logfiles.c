@@ -13,8 +13,7 @@ int report_log_files(const struct config *cfg, struct strlist *out)
 	struct stat st;
 	unsigned int i, keep = cfg->log_keep ? cfg->log_keep : 0;
 
-	out->v = NULL;
-	out->n = 0;
+	*out = (struct strlist){ 0 };
 	/* rotation keeps log.1 (newest) ... log.keep; look a little further for a changed keep */
 	for (i = keep + 8; i >= 1; i--) {
 		snprintf(path, sizeof(path), "%s.%u", cfg->log, i);

@@ -202,16 +202,24 @@ static bool xattr_agrees(int fd, const char *path, const struct label_entry *e)
 int labels_lookup(struct state *st, struct eventlog *log, int fd, const char *path,
 		  struct label_entry *out)
 {
-	struct file_id now, was;
-	struct label_entry e;
+	struct file_id now;
 	struct stat sb;
-	bool other, agrees;
-	char reason[200];
 	int ret;
 
 	ret = fd >= 0 ? fileid_of_fd(fd, &now, &sb) : fileid_of_path(path, true, &now, &sb);
 	if (ret)
 		return ret;
+	return labels_lookup_id(st, log, fd, path, &now, out);
+}
+
+int labels_lookup_id(struct state *st, struct eventlog *log, int fd, const char *path,
+		     const struct file_id *nowp, struct label_entry *out)
+{
+	struct file_id was, now = *nowp;
+	struct label_entry e;
+	bool other, agrees;
+	char reason[200];
+
 	if (state_label_get(st, now.dev, now.ino, &e))
 		return -ENOENT;
 	was = (struct file_id){ .dev = e.dev, .ino = e.ino, .ctime_ns = e.ctime_ns,

@@ -102,5 +102,9 @@ int labels_record(struct state *st, struct eventlog *log, struct label_record *r
  */
 int labels_lookup(struct state *st, struct eventlog *log, int fd, const char *path,
 		  struct label_entry *out);
+/* labels_lookup() of a file whose identity the caller has just taken (fileid_of_fd on @fd). */
+struct file_id;
+int labels_lookup_id(struct state *st, struct eventlog *log, int fd, const char *path,
+		     const struct file_id *now, struct label_entry *out);
 
 #endif /* PDGUARD_LABELS_H */

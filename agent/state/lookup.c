@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include <uapi/pdguard.h>
 
@@ -59,6 +60,11 @@ int state_export_sources(struct state *st, const struct export_ask *q, const cha
 {
 	return st->grants ? grants_export_sources(st->grants, q, src, changed, time(NULL), ids,
 						  max) : 0;
+}
+
+bool state_export_any_path(struct state *st)
+{
+	return st->grants && grants_export_any_path(st->grants, time(NULL));
 }
 
 bool state_export_by_ids(struct state *st, const unsigned int *ids, int n,
@@ -186,4 +192,61 @@ int state_zones_copy(struct state *st, struct zone **out, size_t *n)
 	*out = v;
 	*n = k;
 	return 0;
+}
+
+/* Is @path the file (@dev, @ino) now? */
+static bool path_is(const char *path, dev_t dev, uint64_t ino)
+{
+	struct stat sb;
+
+	return !lstat(path, &sb) && sb.st_dev == dev && (uint64_t)sb.st_ino == ino;
+}
+
+/* @dir, or @dir/@name, into @out when it is (@dev, @ino): 0, else -ENOENT. */
+static int try_candidate(const char *dir, const char *name, bool in_dir, dev_t dev, uint64_t ino,
+			 char *out, size_t len)
+{
+	size_t n;
+
+	if (in_dir) {
+		if (!path_is(dir, dev, ino) || !name || !name[0] || strchr(name, '/'))
+			return -ENOENT;
+	} else if (!name || !name[0] || strchr(name, '/')) {
+		return -ENOENT;
+	}
+	n = strlen(dir);
+	while (n > 1 && dir[n - 1] == '/')
+		n--;
+	if ((size_t)snprintf(out, len, "%.*s/%s", (int)n, n == 1 && dir[0] == '/' ? "" : dir,
+			     name) >= len)
+		return -ENOENT;
+	return in_dir || path_is(out, dev, ino) ? 0 : -ENOENT;
+}
+
+int state_resolve_path(struct state *st, dev_t dev, uint64_t ino, const char *name, bool in_dir,
+		       char *out, size_t len)
+{
+	const struct config *cfg;
+	struct zone *z = NULL;
+	size_t nz = 0, i;
+	int ret = -ENOENT;
+
+	if (!ino || !len)
+		return -ENOENT;
+	/* a labelled file: where the agent labelled it, if it is still there */
+	if (!in_dir && !state_label_path(st, dev, (ino_t)ino, out, len) &&
+	    path_is(out, dev, ino))
+		return 0;
+	/* the zones' and the scan roots' own directories: a file copied onto a stick's root */
+	if (!state_zones_copy(st, &z, &nz)) {
+		for (i = 0; ret && i < nz; i++)
+			ret = try_candidate(z[i].path, name, in_dir, dev, ino, out, len);
+		state_zones_release(z, nz);
+	}
+	cfg = state_policy(st);
+	for (i = 0; ret && cfg && i < cfg->scan.n; i++)
+		ret = try_candidate(cfg->scan.v[i], name, in_dir, dev, ino, out, len);
+	if (ret && len)
+		out[0] = '\0';
+	return ret;
 }

@@ -136,6 +136,19 @@ int state_label_get(struct state *st, dev_t dev, ino_t ino, struct label_entry *
 	return ret;
 }
 
+int state_label_path(struct state *st, dev_t dev, ino_t ino, char *buf, size_t len)
+{
+	struct label_entry *slot;
+	int ret = -ENOENT;
+
+	pthread_mutex_lock(&st->lock);
+	slot = lookup(st, dev, ino);
+	if (slot->used && slot->path && (size_t)snprintf(buf, len, "%s", slot->path) < len)
+		ret = 0;
+	pthread_mutex_unlock(&st->lock);
+	return ret;
+}
+
 /* Remove @slot. Caller holds the lock. */
 static void del_slot(struct state *st, struct label_entry *slot)
 {

@@ -81,6 +81,8 @@ void state_free(struct state *st);
 int state_label_put(struct state *st, const struct label_entry *e);
 /* Copy the entry for (dev, ino) into @out; -ENOENT when unknown. */
 int state_label_get(struct state *st, dev_t dev, ino_t ino, struct label_entry *out);
+/* Where the file (@dev, @ino) was labelled, copied into @buf; -ENOENT when unknown. */
+int state_label_path(struct state *st, dev_t dev, ino_t ino, char *buf, size_t len);
 int state_label_del(struct state *st, dev_t dev, ino_t ino);
 /*
  * Drop the entry for @e's (dev, ino) if it is still the one @e copied (same ctime, birth time
@@ -116,6 +118,8 @@ bool state_export_match(struct state *st, const struct export_ask *q, time_t now
 			struct export_match *m);
 int state_export_sources(struct state *st, const struct export_ask *q, const char *src,
 			 time_t changed, unsigned int *ids, int max);
+/* Whether any export grant by --path is active: only then is a PD file's path looked up. */
+bool state_export_any_path(struct state *st);
 bool state_export_by_ids(struct state *st, const unsigned int *ids, int n,
 			 const struct export_ask *q, time_t now, struct export_match *m);
 /* The policy's roles as uids and gids (free with free()); a count or -errno. */
@@ -138,6 +142,19 @@ void state_labels_each(struct state *st, void (*fn)(void *ctx, const struct labe
 unsigned int state_zone_of(struct state *st, dev_t dev, const char *path, bool *need_path);
 /* The cloud folder that is or holds @path (copied into @folder), or -ENOENT. */
 int state_cloud_folder(struct state *st, const char *path, char *folder, size_t len);
+/**
+ * state_resolve_path() - a full path for what the kernel named by device and inode
+ * @dev, @ino: the file, or with @in_dir the directory @name is being created in
+ * @name: the name the kernel gave (the last component), may be NULL
+ *
+ * The kernel side cannot always build a path (bpf_d_path is allowed in few hooks). The agent
+ * knows where it labelled each file, where the zones and the scan roots are: a candidate is
+ * taken only when lstat() shows it is that very (dev, ino) now, so a renamed or replaced file
+ * is never given another file's path.
+ * Return: 0 with the path in @out, -ENOENT when no candidate is the file.
+ */
+int state_resolve_path(struct state *st, dev_t dev, uint64_t ino, const char *name, bool in_dir,
+		       char *out, size_t len);
 /* A copy of the zones (free with state_zones_release()). */
 int state_zones_copy(struct state *st, struct zone **out, size_t *n);
 void state_zones_release(struct zone *v, size_t n);

@@ -22,7 +22,7 @@ cleanup() {
 	rmdir "$d"
 }
 trap cleanup EXIT
-echo "1..14"
+echo "1..17"
 has_label() { "$pd" label get "$1" 2>/dev/null | grep -q ": $2"; }
 log=$d/log/events.jsonl
 cat >"$d/policy.conf" <<CONF
@@ -59,6 +59,22 @@ check "a broken policy on SIGHUP is reported with file:line and kept out" \
 sed 's/mode = audit/mode = enforce/' "$d/good.conf" >"$d/policy.conf"
 kill -HUP "$agent"
 check "a good policy on SIGHUP is applied" wait_for grep -q "mode enforce" "$d/out1.txt"
+# a setting opened once at start: the whole new policy is refused, with the reason, and the
+# running one (enforce, this log) goes on
+cp "$d/policy.conf" "$d/enforce.conf"
+sed -e "s|^log = .*|log = $d/elsewhere.jsonl|" -e 's/mode = enforce/mode = audit/' \
+	"$d/enforce.conf" >"$d/policy.conf"
+kill -HUP "$agent"
+check "a new log path on SIGHUP: the whole policy refused, saying to restart" \
+	wait_for grep -q "new policy refused, the running one is kept: log at $d/policy.conf:4 changed.*restart" "$log"
+check "...and nothing of it applied (still enforce, nothing written elsewhere)" \
+	bash -c "! grep -q 'policy reloaded.*mode audit' '$d/out1.txt' && ! test -e '$d/elsewhere.jsonl'"
+sed "s|^rules = .*|rules = $d/rules.d|" "$d/enforce.conf" >"$d/policy.conf"
+mkdir -p "$d/rules.d"
+kill -HUP "$agent"
+check "a new rules directory on SIGHUP: refused whole, saying to restart" \
+	wait_for grep -q "new policy refused, the running one is kept: rules changed.*restart" "$log"
+cp "$d/enforce.conf" "$d/policy.conf"
 kill -INT "$agent"
 wait "$agent"
 rc=$?

@@ -70,7 +70,7 @@ check "the start-up line counts them" grep -q "2 unknown (not read whole: unknow
 check "the log's chain is intact" bash -c "'$pd' log verify '$d/log1.jsonl' >/dev/null"
 
 # unknown = none: the administrator accepts the risk; still flagged unknown, never silently clean
-for f in "$d"/shares/*; do setfattr -x security.bpf.pdguard "$f" 2>/dev/null || "$pd" label clear "$f" >/dev/null 2>&1; done
+for f in "$d"/shares/*; do setfattr -x security.bpf.pdguard "$f" 2>/dev/null || "$pd" label clear --log "$d/cli-events.jsonl" "$f" >/dev/null 2>&1; done
 policy "$d/p2.conf" "$d/state2" "$d/log2.jsonl" none
 "$pd" run --config "$d/p2.conf" --once --engine pcre2 >"$d/out2.txt" 2>&1
 check "unknown = none: the gzip is labelled none, flagged unknown" \

@@ -89,7 +89,7 @@ start_agent() {
 		wait_for bash -c "'$pd' label get '$f' | grep -q ': pd '"
 }
 
-echo "1..15"
+echo "1..18"
 check "the agent runs on the fanotify driver with the PD file labelled" start_agent
 check "HR reads the file" as pdga-hr cat "$f"
 check "a plain copy to the stick is refused" refused usb as pdga-hr cp "$f" "$d/usb/"
@@ -150,6 +150,45 @@ touch "$d/go2"
 wait "$holder"
 check "a descriptor held from before the label, after an earlier zone open: refused" \
 	wait_for denied_since usb "$before_held"
+
+# a shell that wrote the stick once (holding a harmless pipe then) takes a new pipe from a
+# reader of PD in another session and writes what comes through it onto the stick itself
+check "a shell's later pipe from a PD reader, written to the stick by the shell: refused" \
+	refused usb as pdga-hr bash -c "exec 3< <(echo harmless; sleep 5)
+		: > '$d/usb/first'
+		exec 4< <(setsid cat '$f')
+		sleep 1
+		while IFS= read -r l <&4; do printf '%s\\n' \"\$l\"; done > '$d/usb/later'"
+
+# the pipe behind 940 other descriptors (the shell reads it where it is, at 999): the driver
+# reads the whole descriptor list
+check "a pipe from a PD reader held after 940 other descriptors, copied to the stick: refused" \
+	refused usb as pdga-hr bash -c "for i in \$(seq 10 950); do eval \"exec \$i</dev/null\"; done
+		exec 999< <(setsid cat '$f')
+		sleep 1
+		while IFS= read -r -u 999 l; do printf '%s\\n' \"\$l\"; done > '$d/usb/many'"
+
+# one process, two users: HR reads, then (root underneath) it becomes a user without the role.
+# The driver keeps the opener's /proc status open between requests; what it reads must be the
+# process's uid now, not the one it had at its first request.
+uid_switch() {
+	perl -e '
+		my ($f, $hr, $it) = @ARGV;
+		my @h = getpwnam($hr) or die; my @i = getpwnam($it) or die;
+		$) = "$h[3] $h[3]"; $> = $h[2];
+		open(my $a, "<", $f) or exit 3; close($a);
+		$> = 0; $) = "$i[3] $i[3]"; $> = $i[2];
+		exit(open(my $b, "<", $f) ? 1 : 0);' "$f" pdga-hr pdga-it
+}
+denied_more() { test "$(denies "$1")" -gt "$2"; }
+uid_switch_refused() {
+	local before
+	before=$(denies '"user":"pdga-it"')
+	uid_switch || return 1
+	wait_for denied_more '"user":"pdga-it"' "$before"
+}
+check "a process that read as HR and then became a user without the role is refused" \
+	uid_switch_refused
 
 # root: another mount of the stick is the same stick
 mount --bind "$d/usb" "$d/usb-bind"

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/sysmacros.h>
 #include <unistd.h>
 
 #include <uapi/pdguard.h>
@@ -130,6 +131,50 @@ TEST_F(log, intact_log_verifies_and_resumes)
 	EXPECT_EQ(0600, st.st_mode & 0777);
 }
 
+static int observed;
+
+static void count_observed(void *ctx, const struct event *ev)
+{
+	observed++;
+}
+
+/* A logger's burst: one lock of the file, the same chain as one write at a time. */
+TEST_F(log, a_burst_written_at_once_chains_like_single_writes)
+{
+	struct event evs[EVENTLOG_BATCH_MAX + 1];
+	struct eventlog *log;
+	uint64_t lines, bad;
+	char p[EVENTLOG_BATCH_MAX][64];
+	int i;
+
+	ASSERT_EQ(0, write_events(self->path, 3, 0));
+	ASSERT_EQ(0, eventlog_open(&log, self->path));
+	eventlog_set_observer(log, count_observed, NULL);
+	for (i = 0; i <= EVENTLOG_BATCH_MAX; i++) {
+		evs[i] = (struct event){ .op = "open", .decision = "allow", .reason = "role hr",
+					 .uid = 1000, .pid = 77, .comm = "cp", .exe = "/usr/bin/cp",
+					 .label = "pd", .categories = PDGUARD_CAT_BASIC,
+					 .driver = "fanotify" };
+		if (i < EVENTLOG_BATCH_MAX) {
+			snprintf(p[i], sizeof(p[i]), "/srv/hr/burst-%d.csv", i);
+			evs[i].path = p[i];
+		}
+	}
+	observed = 0;
+	EXPECT_EQ(-EINVAL, eventlog_write_many(log, evs, EVENTLOG_BATCH_MAX + 1));
+	EXPECT_EQ(0, observed);
+	EXPECT_EQ(EVENTLOG_BATCH_MAX, eventlog_write_many(log, evs, EVENTLOG_BATCH_MAX));
+	EXPECT_EQ(EVENTLOG_BATCH_MAX, observed);
+	EXPECT_EQ(0, eventlog_write_many(log, evs, 0));
+	eventlog_close(log);
+	ASSERT_EQ(0, write_events(self->path, 2, 3));	/* and single writes go on after it */
+	ASSERT_EQ(0, eventlog_verify(self->path, NULL, &lines, &bad, NULL));
+	EXPECT_EQ(3 + EVENTLOG_BATCH_MAX + 2, lines);
+	/* in order: the burst's last path just before the single writes */
+	ASSERT_EQ(0, pdg_system_f("grep -n burst-63.csv %s | grep -q '^%d:'", self->path,
+				3 + EVENTLOG_BATCH_MAX));
+}
+
 TEST_F(log, rotated_files_verify_as_one_chain)
 {
 	char p1[160], p2[160], last[65];
@@ -200,6 +245,43 @@ TEST_F(log, every_line_has_the_contract_fields)
 	fclose(f);
 	for (i = 0; i < sizeof(fields) / sizeof(fields[0]); i++)
 		EXPECT_NE(NULL, strstr(buf, fields[i])) TH_LOG("missing %s in %s", fields[i], buf);
+}
+
+/* No full path from the kernel: the line says null and names what the kernel gave, no fake path. */
+TEST_F(log, unresolved_path_is_named_not_faked)
+{
+	struct event ev = event_make("rename", "deny", "a file labelled financial may not be "
+				     "moved into a usb zone");
+	struct eventlog *log;
+	char buf[8192];
+	FILE *f;
+
+	ev.file_name = "salary.csv";
+	ev.file_dev = makedev(8, 1);
+	ev.file_ino = 12;
+	ev.target_name = "copy.csv";
+	ev.target_dir_dev = makedev(259, 3);
+	ev.target_dir_ino = 2;
+	ev.driver = "bpf-lsm";
+	ASSERT_EQ(0, eventlog_open(&log, self->path));
+	ASSERT_EQ(0, eventlog_write(log, &ev));
+	/* resolved: the path alone, the kernel's names are not repeated */
+	ev.path = "/srv/hr/salary.csv";
+	ev.target = "/media/stick/copy.csv";
+	ASSERT_EQ(0, eventlog_write(log, &ev));
+	eventlog_close(log);
+	f = fopen(self->path, "r");
+	ASSERT_NE(NULL, fgets(buf, sizeof(buf), f));
+	EXPECT_NE(NULL, strstr(buf, "\"path\":null,\"target\":null,")) TH_LOG("%s", buf);
+	EXPECT_NE(NULL, strstr(buf, ",\"file_name\":\"salary.csv\",\"file_dev\":\"8:1\","
+			       "\"file_ino\":12,\"target_name\":\"copy.csv\","
+			       "\"target_dir_dev\":\"259:3\",\"target_dir_ino\":2,")) TH_LOG("%s", buf);
+	EXPECT_EQ(NULL, strstr(buf, "(dev"));
+	ASSERT_NE(NULL, fgets(buf, sizeof(buf), f));
+	fclose(f);
+	EXPECT_NE(NULL, strstr(buf, "\"path\":\"/srv/hr/salary.csv\"")) TH_LOG("%s", buf);
+	EXPECT_EQ(NULL, strstr(buf, "file_name")) TH_LOG("%s", buf);
+	EXPECT_EQ(NULL, strstr(buf, "target_name")) TH_LOG("%s", buf);
 }
 
 FIXTURE_VARIANT(tamper) {

@@ -39,9 +39,11 @@ check "the agent, the unit, the man pages and the completion are in pdguard" bas
 dpkg-deb --ctrl-tarfile "$deb" | tar -xO ./conffiles >"$scratch/conffiles" 2>/dev/null
 check "every file under /etc is a conffile (admin edits survive upgrades)" bash -c \
 	"diff <(grep '^/etc/.*[^/]\$' '$scratch/files' | sort) <(sort '$scratch/conffiles')"
-check "the policy and every shipped rule file are among them" bash -c \
-	"grep -qx /etc/pdguard/pdguard.conf '$scratch/conffiles' &&
-	 [ \$(grep -c '^/etc/pdguard/rules.d/.*\.conf\$' '$scratch/conffiles') -eq $(ls "$top"/policies/rules.d/*.conf | wc -l) ]"
+check "the policy is among them; the shipped rules are in /usr/share, /etc's directories are empty" bash -c \
+	"$(declare -f has); scratch='$scratch'; grep -qx /etc/pdguard/pdguard.conf '$scratch/conffiles' &&
+	 [ \$(grep -c '^/usr/share/pdguard/rules.d/.*\.conf\$' '$scratch/files') -eq $(ls "$top"/policies/rules.d/*.conf | wc -l) ] &&
+	 has /etc/pdguard/rules.d/ && has /etc/pdguard/pdguard.conf.d/ &&
+	 ! grep -q '^/etc/pdguard/rules.d/.' '$scratch/files' && ! grep -q '^/etc/pdguard/pdguard.conf.d/.' '$scratch/files'"
 dpkg-deb --ctrl-tarfile "$deb" | tar -xO ./postinst >"$scratch/postinst" 2>/dev/null
 check "the service is enabled and started by postinst" bash -c \
 	"grep -q \"deb-systemd-helper enable 'pdguard.service'\" '$scratch/postinst' &&

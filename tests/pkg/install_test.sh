@@ -6,8 +6,9 @@
 # /etc) lands in the tmpfs and goes with it, inside a private mount namespace. The unit is
 # enabled but not started (no systemd runs here; a VM image with systemd is the next step).
 # The upgrade is the same package repacked as VERSION+upgrade1 with one shipped rule file
-# changed: the administrator's edit of the policy is kept, the untouched rule file is replaced,
-# and dpkg asks nothing (stdin is /dev/null: a conffile prompt would fail the upgrade).
+# changed: the administrator's edit of the policy, drop-in and local rule file are kept, the
+# shipped rule file is replaced, the local rule still overrides the shipped one, and dpkg asks
+# nothing (stdin is /dev/null: a conffile prompt would fail the upgrade).
 set -u
 top=$(cd "$(dirname "$0")/../.." && pwd)
 . "$top/tests/tap.sh"
@@ -23,7 +24,7 @@ grep -qw overlay /proc/filesystems || modprobe overlay 2>/dev/null ||
 	pdg_skip_all "no overlayfs in this kernel"
 PDG_NS_TIMEOUT=1500 pdg_private_ns "$0" "$@"
 tap_version
-echo "1..16"
+echo "1..19"
 R=$(mktemp -d /tmp/pdg-install-XXXXXX)
 mount -t tmpfs -o size=3g pdg-install "$R"
 mkdir -p "$R/up" "$R/work" "$R/root"
@@ -45,7 +46,7 @@ in_root() { chroot "$R/root" /usr/bin/env DEBIAN_FRONTEND=noninteractive "$@" </
 up=$R/root/tmp/upgrade
 dpkg-deb -R "$deb" "$up"
 sed -i "s/^Version: .*/Version: $version+upgrade1/" "$up/DEBIAN/control"
-echo "; changed by the upgrade" >>"$up/etc/pdguard/rules.d/50-medical.conf"
+echo "; changed by the upgrade" >>"$up/usr/share/pdguard/rules.d/50-medical.conf"
 (cd "$up" && find etc usr lib -type f ! -path 'etc/*' -exec md5sum {} + >DEBIAN/md5sums)
 dpkg-deb -b "$up" "$R/root/tmp/debs/pdguard-upgrade.deb" >/dev/null
 rm -rf "$up"
@@ -67,14 +68,20 @@ else
 	skip_check "DKMS built pdguard.ko" "no kernel headers installed"
 fi
 
-# the administrator tunes the policy, then upgrades
+# the administrator tunes the policy, adds a drop-in and a local rule file, then upgrades
 sed -i 's/^mode = audit/mode = enforce/' "$R/root/etc/pdguard/pdguard.conf"
+printf '[agent]\nlog_keep = 30\n' >"$R/root/etc/pdguard/pdguard.conf.d/50-local.conf"
+printf '[rule phone-kz]\nenabled = no\n' >"$R/root/etc/pdguard/rules.d/50-local.conf"
 in_root dpkg -i /tmp/debs/pdguard-upgrade.deb >"$R/upgrade.out" 2>&1
 check "the upgrade installs without a question" test $? -eq 0 || diag "$R/upgrade.out"
 check "to the new version" bash -c "chroot '$R/root' dpkg-query -W -f '\${Version}' pdguard | grep -qx '$version+upgrade1'"
 check "the administrator's policy edit is kept" grep -qx 'mode = enforce' "$R/root/etc/pdguard/pdguard.conf"
-check "the rule file nobody touched is the new one" \
-	grep -qx '; changed by the upgrade' "$R/root/etc/pdguard/rules.d/50-medical.conf"
+check "the shipped rule file is the new one" \
+	grep -qx '; changed by the upgrade' "$R/root/usr/share/pdguard/rules.d/50-medical.conf"
+check "the drop-in is kept and read after the policy" bash -c \
+	"chroot '$R/root' pdguard config dump --origins | grep -qx 'log_keep = 30 ; /etc/pdguard/pdguard.conf.d/50-local.conf:2'"
+check "the local rule file is kept and switches the shipped rule off" bash -c \
+	"chroot '$R/root' pdguard rules check 2>&1 | grep -qx \"disabled: rule 'phone-kz': by /etc/pdguard/rules.d/50-local.conf:1 (defined at /usr/share/pdguard/rules.d/40-contacts.conf:5)\""
 check "no .dpkg-new or .dpkg-old left beside the policy" bash -c \
 	"! ls '$R'/root/etc/pdguard/*.dpkg-* '$R'/root/etc/pdguard/rules.d/*.dpkg-* 2>/dev/null | grep -q ."
 
@@ -85,7 +92,12 @@ check "remove takes the agent and the module, keeps the policy" bash -c \
 	 ! ls '$R'/root/lib/modules/*/updates/dkms/pdguard.ko* >/dev/null 2>&1"
 in_root dpkg -P pdguard pdguard-dkms >"$R/purge.out" 2>&1
 check "purge works" test $? -eq 0 || diag "$R/purge.out"
-check "purge takes the policy and the unit's enablement" bash -c \
-	"[ ! -e '$R/root/etc/pdguard' ] &&
-	 [ ! -e '$R/root/etc/systemd/system/multi-user.target.wants/pdguard.service' ]"
+# dpkg removes what the package shipped; files the administrator wrote there stay (dpkg says so)
+check "purge takes the policy and the unit's enablement, not the administrator's own files" bash -c \
+	"[ ! -e '$R/root/etc/pdguard/pdguard.conf' ] &&
+	 [ ! -e '$R/root/etc/systemd/system/multi-user.target.wants/pdguard.service' ] &&
+	 [ -f '$R/root/etc/pdguard/pdguard.conf.d/50-local.conf' ] &&
+	 [ -f '$R/root/etc/pdguard/rules.d/50-local.conf' ]"
+check "nothing else is left in /etc/pdguard" bash -c \
+	"[ \"\$(cd '$R/root/etc/pdguard' && find . -type f | sort | tr '\n' ' ')\" = './pdguard.conf.d/50-local.conf ./rules.d/50-local.conf ' ]"
 exit $((nfail > 0))

@@ -86,7 +86,13 @@ FIXTURE_VARIANT_ADD(bad, unknown_key) {
 	"[agent]\nmode = audit\nmdoe = enforce\n", 3,
 	"unknown key 'mdoe' in [agent]: allowed keys are mode, driver, rules, log, state, scan, "
 	"log_max_mb, log_keep, retention_days, fail, decision_timeout_ms, unknown, engine, "
-	"export_approvers"
+	"siem_format, siem_log, export_approvers"
+};
+FIXTURE_VARIANT_ADD(bad, siem_format) {
+	"[agent]\nsiem_format = cef\n", 2, "siem_format = cef: allowed values are none, ecs and ocsf"
+};
+FIXTURE_VARIANT_ADD(bad, relative_siem_log) {
+	"[agent]\nsiem_log = ecs.jsonl\n", 2, "siem_log = ecs.jsonl: an absolute path is required"
 };
 FIXTURE_VARIANT_ADD(bad, unknown_label) {
 	"[agent]\nunknown = maybe\n", 2, "unknown = maybe: allowed values are pd and none"

@@ -17,7 +17,7 @@ g=$d/g	# the command with this test's state and log
 printf '#!/bin/sh\nexec "%s" grant --config /dev/null --state "%s" --log "%s" "$@"\n' \
 	"$pd" "$st" "$log" >"$g"
 chmod +x "$g"
-echo "1..10"
+echo "1..11"
 check "add prints the grant's id" bash -c "out=\$(SUDO_USER=boss '$g' add nobody financial,basic --until +7d --approver 'A. Seitkali' --reason 'client database, ticket 1234'); grep -q '^grant 1: nobody' <<<\"\$out\""
 check "list shows it active" bash -c "'$g' list | grep -q '^1 .*nobody.*basic financial.*active.*A. Seitkali.*boss'"
 check "the file is root's only" bash -c "[ \"\$(stat -c %a '$st/grants')\" = 600 ]"
@@ -29,6 +29,8 @@ check "only root may add, and is told so" bash -c \
 	"out=\$(setpriv --reuid=65534 --regid=65534 --clear-groups -- '$pd' grant --config /dev/null --state '$st' --log /dev/null add nobody basic --until +1d --approver x --reason y 2>&1); [ \$? -eq 2 ] && grep -q 'only root may give grants' <<<\"\$out\""
 check "revoke ends it" bash -c "'$g' revoke 1 >/dev/null && ! '$g' list | grep -q '^1 ' && '$g' list --all | grep -q '^1 .*revoked'"
 check "revoking twice is an error" bash -c "! '$g' revoke 1 2>/dev/null"
+check "a policy named with --config that does not exist: an error, and nothing is written" \
+	bash -c "out=\$('$pd' grant --config '$st/no-such.conf' add nobody basic --until +1d --approver x --reason y 2>&1); [ \$? -eq 2 ] && grep -q 'no policy file' <<<\"\$out\" && ! '$g' list --all | grep -q '^2 '"
 check "every change is chained in the log" bash -c \
 	"[ \$(grep -c '\"op\":\"grant-' '$log') -eq 2 ] && '$pd' log verify '$log' >/dev/null"
 exit 0

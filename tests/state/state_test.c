@@ -165,6 +165,63 @@ TEST(cache_round_trip)
 	rmdir(dir);
 }
 
+/*
+ * A name and an inode from the kernel become a full path only when that path is the very file
+ * now: where it was labelled, or under a scan root or zone; a renamed or unknown file stays
+ * unresolved rather than get a wrong path.
+ */
+TEST(resolve_path_only_to_the_same_file)
+{
+	char dir[] = "/tmp/pdg-resolve-XXXXXX", a[128], b[128], out[256];
+	struct stat sa, sd;
+	struct config cfg;
+	struct state st;
+
+	ASSERT_NE(NULL, mkdtemp(dir));
+	snprintf(a, sizeof(a), "%s/salary.csv", dir);
+	snprintf(b, sizeof(b), "%s/renamed.csv", dir);
+	make_file(a, "x");
+	ASSERT_EQ(0, lstat(a, &sa));
+	ASSERT_EQ(0, lstat(dir, &sd));
+	ASSERT_EQ(0, state_init(&st));
+	ASSERT_LE(0, record(&st, a, PDGUARD_LEVEL_PD, PDGUARD_CAT_FINANCIAL));
+	/* a labelled file: its path, whatever name the kernel gave */
+	EXPECT_EQ(0, state_resolve_path(&st, sa.st_dev, sa.st_ino, NULL, false, out, sizeof(out)));
+	EXPECT_STREQ(a, out);
+	/* renamed: the labelled path is no longer it, and no root holds it by that name */
+	ASSERT_EQ(0, rename(a, b));
+	EXPECT_EQ(-ENOENT, state_resolve_path(&st, sa.st_dev, sa.st_ino, "renamed.csv", false, out,
+					      sizeof(out)));
+	EXPECT_STREQ("", out);
+	/* ... until its directory is a scan root: then root/name, checked against the inode */
+	config_defaults(&cfg);
+	strlist_add(&cfg.scan, dir);
+	st.cfg = &cfg;
+	EXPECT_EQ(0, state_resolve_path(&st, sa.st_dev, sa.st_ino, "renamed.csv", false, out,
+					sizeof(out)));
+	EXPECT_STREQ(b, out);
+	/* the wrong name, or a name with a slash, for that inode: nothing */
+	EXPECT_EQ(-ENOENT, state_resolve_path(&st, sa.st_dev, sa.st_ino, "salary.csv", false, out,
+					      sizeof(out)));
+	EXPECT_EQ(-ENOENT, state_resolve_path(&st, sa.st_dev, sa.st_ino, "../renamed.csv", false,
+					      out, sizeof(out)));
+	/* a file being created in a known directory: directory/name */
+	EXPECT_EQ(0, state_resolve_path(&st, sd.st_dev, sd.st_ino, "new.txt", true, out,
+					sizeof(out)));
+	snprintf(a, sizeof(a), "%s/new.txt", dir);
+	EXPECT_STREQ(a, out);
+	/* an inode the agent cannot place */
+	EXPECT_EQ(-ENOENT, state_resolve_path(&st, sd.st_dev, sd.st_ino + 1000003, "new.txt", true,
+					      out, sizeof(out)));
+	EXPECT_EQ(-ENOENT, state_resolve_path(&st, sa.st_dev, 0, "renamed.csv", false, out,
+					      sizeof(out)));
+	st.cfg = NULL;
+	state_free(&st);
+	config_free(&cfg);
+	unlink(b);
+	rmdir(dir);
+}
+
 TEST(roles_by_user_and_group)
 {
 	struct config cfg;

@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <limits.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -361,7 +362,17 @@ static int on_event(void *ctx, const struct event *ev, const struct pdguard_even
 	struct driver *d = ctx;
 	struct event e = *ev;
 	char reason[640], extra[640];
+	char path[PATH_MAX], target[PATH_MAX];
 
+	/* the kernel gave a name and an inode, not a path: a full path where the agent knows it */
+	if (!e.path && e.file_ino &&
+	    !state_resolve_path(d->env.st, e.file_dev, e.file_ino, e.file_name, e.file_new, path,
+				sizeof(path)))
+		e.path = path;
+	if (!e.target && e.target_name &&
+	    !state_resolve_path(d->env.st, e.target_dir_dev, e.target_dir_ino, e.target_name, true,
+				target, sizeof(target)))
+		e.target = target;
 	e.pd_access = raw->cats && raw->op == PDGUARD_OP_OPEN &&
 		      raw->decision != PDGUARD_DECISION_INFO;
 	e.dev = raw->dev;

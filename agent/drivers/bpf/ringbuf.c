@@ -7,6 +7,7 @@
 #include <limits.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/sysmacros.h>
 #include <unistd.h>
 
 #include <bpf/libbpf.h>
@@ -45,6 +46,12 @@ static void reason_of(struct pdg_bpf *b, const struct pdguard_event *e, const ch
 	vocab_reason_format(buf, len, e->reason, &a);
 }
 
+/* The kernel's dev_t (major << 20 | minor) as userspace's. */
+static dev_t kdev(uint64_t d)
+{
+	return makedev((unsigned int)(d >> 20), (unsigned int)(d & 0xfffff));
+}
+
 static int on_record(void *ctx, void *data, size_t size)
 {
 	struct pdg_bpf *b = ctx;
@@ -72,25 +79,28 @@ static int on_record(void *ctx, void *data, size_t size)
 	}
 	reason_of(b, e, ev.exe ? ev.exe : comm, reason, sizeof(reason));
 	ev.reason = reason;
-	/* A full path when bpf_d_path was allowed, else the name, with the inode either way. */
-	if (e->flags & PDGUARD_EV_PATH_FULL)
+	/*
+	 * A full path when bpf_d_path was allowed. Else the name (when the hook had one) and the
+	 * device and inode, in fields of their own: the agent resolves them to a full path where
+	 * it can (drivers/bpf/driver.c), and never writes a made-up path.
+	 */
+	if (e->flags & PDGUARD_EV_PATH_FULL) {
 		snprintf(path, sizeof(path), "%.*s", PDGUARD_EV_PATH_LEN, e->path);
-	else if ((e->flags & PDGUARD_EV_PATH_NAME) && !e->ino && e->target_ino)
-		snprintf(path, sizeof(path), "%.*s (new, in dir dev %u:%u ino %llu)",
-			 PDGUARD_EV_PATH_LEN, e->path, e->target_dev >> 20, e->target_dev & 0xfffff,
-			 (unsigned long long)e->target_ino);
-	else if (e->flags & PDGUARD_EV_PATH_NAME)
-		snprintf(path, sizeof(path), "%.*s (dev %u:%u ino %llu)", PDGUARD_EV_PATH_LEN,
-			 e->path, e->dev >> 20, e->dev & 0xfffff, (unsigned long long)e->ino);
-	else
-		snprintf(path, sizeof(path), "(dev %u:%u ino %llu)", e->dev >> 20, e->dev & 0xfffff,
-			 (unsigned long long)e->ino);
-	ev.path = path;
+		ev.path = path;
+	} else {
+		if (e->flags & PDGUARD_EV_PATH_NAME) {
+			snprintf(path, sizeof(path), "%.*s", PDGUARD_EV_PATH_LEN, e->path);
+			ev.file_name = path;
+		}
+		ev.file_new = (e->flags & PDGUARD_EV_PATH_NAME) && !e->ino && e->target_ino;
+		ev.file_dev = ev.file_new ? kdev(e->target_dev) : kdev(e->dev);
+		ev.file_ino = ev.file_new ? e->target_ino : e->ino;
+	}
 	if (e->flags & PDGUARD_EV_TARGET) {
-		snprintf(target, sizeof(target), "%.*s (dir dev %u:%u ino %llu)",
-			 PDGUARD_EV_TARGET_LEN, e->target, e->target_dev >> 20,
-			 e->target_dev & 0xfffff, (unsigned long long)e->target_ino);
-		ev.target = target;
+		snprintf(target, sizeof(target), "%.*s", PDGUARD_EV_TARGET_LEN, e->target);
+		ev.target_name = target;
+		ev.target_dir_dev = kdev(e->target_dev);
+		ev.target_dir_ino = e->target_ino;
 	}
 	ev.label = e->cats ? "pd" : "none";
 	ev.categories = e->cats;

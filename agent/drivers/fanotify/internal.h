@@ -66,6 +66,7 @@
 #define FAN_MAX_PIPES	16		/* pipes of one process looked at */
 #define ZONE_WRITERS	64		/* pipeline ends writing on a zone, watched for a taint */
 #define FD_SCANS	256		/* processes whose descriptors were looked through */
+#define PROC_CACHE	64		/* openers whose /proc/PID/status the responder holds open */
 #define TAINTED_PIPES	1024		/* pipes of tainted processes remembered */
 #define FAN_MARKS_FILE	"fanotify.marks"	/* in the state directory */
 #define CLIENT_CACHE	128		/* executables compared with the clients by content */
@@ -101,6 +102,8 @@ struct taint {
 	bool src_set;
 	uint8_t nsrc;
 	uint32_t src[4];
+	bool has_uid;		/* @uid: its user when tainted (a writer judged after it exited) */
+	uid_t uid;
 };
 
 struct mark {
@@ -155,6 +158,7 @@ struct verdict {
 	char approver[128];
 	char approver2[128];
 	char service[40];
+	char extra[2048];	/* their JSON members, made by fan_emit() (log.c) */
 	bool deny;		/* by policy; audit mode answers allow and logs would-deny */
 	bool log;
 	bool pd_read;		/* a PD read: the alerts count it */
@@ -276,6 +280,17 @@ struct driver {
 		uint64_t start;
 		uint64_t at_boot_ns;
 	} fdscans[FD_SCANS];
+	/*
+	 * Openers the responder keeps /proc/PID/status open for (responder only, no lock): one
+	 * pread gives their current uid, group, parent and threads. The descriptor holds the
+	 * process, not its number: once it has exited the read fails, even if the number was
+	 * given to another process, and the slot is filled again.
+	 */
+	struct {
+		pid_t pid;
+		uint64_t start;
+		int fd;			/* -1: empty */
+	} procs[PROC_CACHE];
 	size_t next_opener;
 	/* counters */
 	_Atomic uint64_t n_allow, n_deny, n_would, n_overflow, n_watchdog, n_derived, n_moved,
@@ -318,6 +333,9 @@ static inline int fan_unwake(int fd)
 int fan_proc_stat(pid_t pid, struct proc_info *p);
 uint64_t fan_proc_start(pid_t pid);
 int fan_proc_uid(pid_t pid, struct proc_info *p);
+/* fan_proc_stat + fan_proc_uid of an opener, through d->procs (responder only). */
+int fan_proc_opener(struct driver *d, pid_t pid, struct proc_info *p);
+void fan_proc_cache_close(struct driver *d);
 void fan_proc_exe(pid_t pid, char *buf, size_t len);
 /* The pipes @pid holds open for writing (@writing) or reading (inode numbers, at most @max). */
 int fan_proc_pipes(pid_t pid, bool writing, uint64_t *out, int max);
@@ -337,6 +355,8 @@ uint32_t fan_taint_inherited(struct driver *d, const struct proc_info *p, bool d
 /* Its own taint, and the path export grants covering all it read (@ids, up to 4, *@n). */
 uint32_t fan_taint_own(struct driver *d, const struct proc_info *p, bool dead_ok,
 		       unsigned int *ids, int *n);
+/* The user @p (alive, or exited: by pid) had when it was tainted. */
+bool fan_taint_uid(struct driver *d, const struct proc_info *p, uid_t *uid);
 /* @p read a file that the path export grants @ids cover (none: @n 0). */
 void fan_taint_source(struct driver *d, const struct proc_info *p, const unsigned int *ids,
 		      int n);

@@ -7,70 +7,74 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "lib/json.h"
 
 #include "drivers/fanotify/internal.h"
 
 /*
- * The event's members beyond the common ones: what let an export out ("export_by": role, grant,
- * service), the grant and its approvers, a service account. NULL when none (or out of memory:
- * the event is still written).
+ * The event's members beyond the common ones, into v->extra: what let an export out
+ * ("export_by": role, grant, service), the grant and its approvers, a service account. Empty
+ * when none, or when they do not fit (the event is still written).
  */
-static char *verdict_extra(const struct verdict *v)
+static void verdict_extra(struct verdict *v)
 {
-	char *extra = NULL;
-	size_t len = 0;
 	FILE *f;
 	int i;
 
+	v->extra[0] = '\0';
 	if (!v->export_by && !v->service[0])
-		return NULL;
-	f = open_memstream(&extra, &len);
+		return;
+	f = fmemopen(v->extra, sizeof(v->extra), "w");
 	if (!f)
-		return NULL;
-	fputc(' ', f);		/* members follow a comma the writer puts; trimmed below */
+		return;
 	if (v->export_by)
-		fprintf(f, ",\"export_by\":\"%s\"", v->export_by);
+		fprintf(f, "\"export_by\":\"%s\",", v->export_by);
 	if (v->ngrants) {
-		fprintf(f, ",\"grant\":%u", v->grants[0]);
+		fprintf(f, "\"grant\":%u,", v->grants[0]);
 		if (v->ngrants > 1) {
-			fputs(",\"grants\":[", f);
+			fputs("\"grants\":[", f);
 			for (i = 0; i < v->ngrants; i++)
 				fprintf(f, "%s%u", i ? "," : "", v->grants[i]);
-			fputc(']', f);
+			fputs("],", f);
 		}
-		fputs(",\"approver\":", f);
+		fputs("\"approver\":", f);
 		json_put_string(f, v->approver);
+		fputc(',', f);
 		if (v->approver2[0]) {
-			fputs(",\"approver2\":", f);
+			fputs("\"approver2\":", f);
 			json_put_string(f, v->approver2);
+			fputc(',', f);
 		}
 	}
 	if (v->service[0]) {
-		fputs(",\"service\":", f);
+		fputs("\"service\":", f);
 		json_put_string(f, v->service);
+		fputc(',', f);
 	}
-	if (fclose(f)) {
-		free(extra);
-		return NULL;
+	/* a full buffer is not written whole: better no members than broken JSON */
+	if (fflush(f) || ftell(f) >= (long)sizeof(v->extra) - 1) {
+		fclose(f);
+		v->extra[0] = '\0';
+		return;
 	}
-	/* " ,\"a\":1" -> "\"a\":1" */
-	memmove(extra, extra + 2, strlen(extra + 2) + 1);
-	return extra;
+	fclose(f);
+	i = (int)strlen(v->extra);
+	if (i && v->extra[i - 1] == ',')
+		v->extra[i - 1] = '\0';	/* the writer puts the comma before them */
 }
 
-/* Write one event: the logger thread, never the responder. The daemon's alerts hear of it. */
-static void write_event(struct driver *d, struct verdict *v)
+/* The event of @v (@exe: PATH_MAX bytes for its executable). */
+static struct event verdict_event(struct verdict *v, char *exe)
 {
-	char exe[PATH_MAX], *extra;
 	struct event ev = event_make(v->op ? v->op : "open", v->decision, v->reason);
 
-	fan_proc_exe(v->p.pid, exe, sizeof(exe));
+	fan_proc_exe(v->p.pid, exe, PATH_MAX);
 	ev.uid = v->p.have_uid ? v->p.uid : (uint32_t)-1;
 	ev.pid = v->p.pid;
 	ev.comm = v->p.comm[0] ? v->p.comm : NULL;
-	ev.exe = exe;
+	ev.exe = exe[0] ? exe : NULL;	/* the process may be gone by now */
 	ev.path = v->path[0] ? v->path : NULL;
 	ev.target = v->target[0] ? v->target : NULL;
 	ev.label = v->label;
@@ -80,23 +84,32 @@ static void write_event(struct driver *d, struct verdict *v)
 	ev.pd_access = v->pd_read || v->deny;
 	ev.dev = v->dev;
 	ev.ino = v->ino;
-	extra = verdict_extra(v);
-	ev.extra = extra;
+	ev.extra = v->extra[0] ? v->extra : NULL;
+	return ev;
+}
+
+/* Write one event now (no memory to queue it). The daemon's alerts hear of it. */
+static void write_event(struct driver *d, struct verdict *v)
+{
+	char exe[PATH_MAX];
+	struct event ev = verdict_event(v, exe);
+
 	if (d->env.log)
 		eventlog_write(d->env.log, &ev);
-	free(extra);
 }
 
 /*
  * Queue an event for the logger thread: the responder answers the next request while the event
  * is hashed and written. A full queue makes the responder wait (events are never dropped); the
- * watchdog answers requests meanwhile.
+ * watchdog answers requests meanwhile. Only the first event into an empty queue wakes the
+ * logger: the rest of a burst is written with it.
  */
 void fan_emit(struct driver *d, struct verdict *v)
 {
 	struct verdict *copy = malloc(sizeof(*copy));
 
 	v->decision = !v->deny ? "allow" : fan_audit_mode(d) ? "would-deny" : "deny";
+	verdict_extra(v);
 	if (!v->deny)
 		d->n_allow++;
 	else if (fan_audit_mode(d))
@@ -112,14 +125,22 @@ void fan_emit(struct driver *d, struct verdict *v)
 	while (d->qn == LOGQ && !d->qstop)
 		pthread_cond_wait(&d->qspace, &d->qlock);
 	d->q[(d->qhead + d->qn++) % LOGQ] = copy;
-	pthread_cond_signal(&d->qready);
+	if (d->qn == 1)
+		pthread_cond_signal(&d->qready);
 	pthread_mutex_unlock(&d->qlock);
 }
+
+/* How long the logger lets a burst gather once woken: one lock and wake-up for many events. */
+#define LOG_GATHER_NS	2000000LL
 
 void *fan_logger_main(void *arg)
 {
 	struct driver *d = arg;
-	struct verdict *v;
+	struct verdict *batch[EVENTLOG_BATCH_MAX];
+	struct event evs[EVENTLOG_BATCH_MAX];
+	char (*exes)[PATH_MAX] = malloc(sizeof(*exes) * EVENTLOG_BATCH_MAX);
+	struct timespec until;
+	size_t i, k;
 
 	for (;;) {
 		pthread_mutex_lock(&d->qlock);
@@ -129,14 +150,36 @@ void *fan_logger_main(void *arg)
 			pthread_mutex_unlock(&d->qlock);
 			break;
 		}
-		v = d->q[d->qhead];
-		d->qhead = (d->qhead + 1) % LOGQ;
-		d->qn--;
-		pthread_cond_signal(&d->qspace);
+		if (!d->qstop && d->qn < EVENTLOG_BATCH_MAX) {
+			clock_gettime(CLOCK_REALTIME, &until);
+			until.tv_nsec += LOG_GATHER_NS;
+			if (until.tv_nsec >= 1000000000L) {
+				until.tv_sec++;
+				until.tv_nsec -= 1000000000L;
+			}
+			/* woken early only by the stop */
+			pthread_cond_timedwait(&d->qready, &d->qlock, &until);
+		}
+		k = exes ? (d->qn < EVENTLOG_BATCH_MAX ? d->qn : EVENTLOG_BATCH_MAX) : 1;
+		for (i = 0; i < k; i++) {
+			batch[i] = d->q[d->qhead];
+			d->qhead = (d->qhead + 1) % LOGQ;
+		}
+		d->qn -= k;
+		pthread_cond_broadcast(&d->qspace);
 		pthread_mutex_unlock(&d->qlock);
-		write_event(d, v);
-		free(v);
+		if (!exes) {
+			write_event(d, batch[0]);
+		} else {
+			for (i = 0; i < k; i++)
+				evs[i] = verdict_event(batch[i], exes[i]);
+			if (d->env.log)
+				eventlog_write_many(d->env.log, evs, k);
+		}
+		for (i = 0; i < k; i++)
+			free(batch[i]);
 	}
+	free(exes);
 	return NULL;
 }
 

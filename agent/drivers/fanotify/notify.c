@@ -49,8 +49,9 @@ static bool zone_write_exported(struct driver *d, struct verdict *v, uint32_t tc
 
 	pthread_mutex_lock(&d->lock);
 	seen = fan_export_seen(d, v->p.pid, v->dev, v->ino, &uid);
-	if (seen && !v->p.have_uid) {
-		/* the writer exited before its close was read: the uid it opened with */
+	/* the writer exited before its close was read: the uid it opened the zone file with, or
+	 * read PD with */
+	if (!v->p.have_uid && (seen || fan_taint_uid(d, &v->p, &uid))) {
 		v->p.uid = uid;
 		v->p.have_uid = true;
 	}
@@ -289,7 +290,7 @@ static void write_derived(struct driver *d, struct noted *n)
 	cause.uid = v->p.have_uid ? v->p.uid : (uint32_t)-1;
 	cause.pid = v->p.pid;
 	cause.comm = v->p.comm[0] ? v->p.comm : NULL;
-	cause.exe = exe;
+	cause.exe = exe[0] ? exe : NULL;
 	cause.driver = "fanotify";
 	labels_record(d->env.st, d->env.log, &r, &xerr);
 	if (xerr)

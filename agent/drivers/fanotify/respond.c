@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "lib/vocab.h"
+#include "state/fileid.h"
 #include "state/labels.h"
 
 #include "drivers/fanotify/internal.h"
@@ -250,28 +251,31 @@ static unsigned int read_reason(struct driver *d, struct verdict *v, uint32_t ca
 /*
  * A zone opener at one end of a pipeline: the taint of whoever holds its pipes (`cat pd |
  * setsid tee /usb/x`, whatever their session or group). It is also remembered, so a peer that
- * reads PD later taints it then (taint.c): the look through /proc is made once per process,
- * at its first zone open, and only for a process that holds pipes.
+ * reads PD later taints it then (taint.c). The look through /proc is made at every zone open of
+ * a process that holds pipes: a process may take new pipes after its first zone open (`exec 4<
+ * <(cat pd)` in a shell that already wrote the stick), and those carry data as well.
  */
 static uint32_t pipe_peer_cats(struct driver *d, const struct proc_info *p)
 {
 	uint64_t pipes[FAN_MAX_PIPES];
 	pid_t peers[64];
 	uint32_t cats = 0;
-	int n, k, i;
+	int n, k, i, slot = -1;
 
-	pthread_mutex_lock(&d->lock);
-	for (i = 0; i < ZONE_WRITERS; i++)
-		if (d->zwriters[i].used && d->zwriters[i].pid == p->pid &&
-		    d->zwriters[i].start == p->start) {
-			pthread_mutex_unlock(&d->lock);
-			return 0;	/* known: a peer's taint reaches it through taint.c */
-		}
-	pthread_mutex_unlock(&d->lock);
 	/* the pipes it reads from: what a tainted writer put there flows to the zone file */
 	n = fan_proc_pipes(p->pid, false, pipes, FAN_MAX_PIPES);
-	if (!n)
+	pthread_mutex_lock(&d->lock);
+	for (i = 0; i < ZONE_WRITERS && slot < 0; i++)
+		if (d->zwriters[i].used && d->zwriters[i].pid == p->pid &&
+		    d->zwriters[i].start == p->start)
+			slot = i;
+	if (!n) {
+		if (slot >= 0)
+			d->zwriters[slot].used = false;	/* holds none now */
+		pthread_mutex_unlock(&d->lock);
 		return 0;
+	}
+	pthread_mutex_unlock(&d->lock);
 	k = fan_pipe_holders(pipes, n, p->pid, peers, 64);
 	pthread_mutex_lock(&d->lock);
 	cats = fan_pipes_taint(d, pipes, n);
@@ -281,12 +285,13 @@ static uint32_t pipe_peer_cats(struct driver *d, const struct proc_info *p)
 		if (!fan_proc_stat(peers[i], &q))
 			cats |= fan_taint_of(d, &q, false);
 	}
-	i = (int)(d->next_zwriter++ % ZONE_WRITERS);
-	d->zwriters[i].used = true;
-	d->zwriters[i].pid = p->pid;
-	d->zwriters[i].start = p->start;
-	d->zwriters[i].npipes = n;
-	memcpy(d->zwriters[i].pipes, pipes, (size_t)n * sizeof(pipes[0]));
+	if (slot < 0 || !d->zwriters[slot].used || d->zwriters[slot].pid != p->pid)
+		slot = (int)(d->next_zwriter++ % ZONE_WRITERS);
+	d->zwriters[slot].used = true;
+	d->zwriters[slot].pid = p->pid;
+	d->zwriters[slot].start = p->start;
+	d->zwriters[slot].npipes = n;
+	memcpy(d->zwriters[slot].pipes, pipes, (size_t)n * sizeof(pipes[0]));
 	d->any_zwriter = true;
 	pthread_mutex_unlock(&d->lock);
 	return cats;
@@ -301,6 +306,7 @@ static void decide(struct driver *d, int fd, pid_t pid, struct verdict *v)
 	struct reason_args ra = { 0 };
 	struct pdguard_label_xattr x;
 	struct label_entry e;
+	struct file_id id;
 	struct stat st;
 	unsigned int reason;
 	uint32_t cats, noted, tcats;
@@ -308,7 +314,8 @@ static void decide(struct driver *d, int fd, pid_t pid, struct verdict *v)
 	char roles[128];
 
 	v->p.pid = pid;
-	if (fstat(fd, &st) || !S_ISREG(st.st_mode))
+	/* one statx: the type, and the identity a cached label must match */
+	if (fileid_of_fd(fd, &id, &st) || !S_ISREG(st.st_mode))
 		return;
 	v->dev = st.st_dev;
 	v->ino = st.st_ino;
@@ -316,7 +323,7 @@ static void decide(struct driver *d, int fd, pid_t pid, struct verdict *v)
 	noted = fan_noted_cats(d, st.st_dev, st.st_ino);
 	cats = 0;
 	/* the state's label only while it is for this file; else the file's own attribute */
-	if (!labels_lookup(d->env.st, d->env.log, fd, NULL, &e)) {
+	if (!labels_lookup_id(d->env.st, d->env.log, fd, NULL, &id, &e)) {
 		level = e.level;
 		cats = e.categories;
 	} else if (!labels_get_fd(fd, &x)) {
@@ -326,16 +333,13 @@ static void decide(struct driver *d, int fd, pid_t pid, struct verdict *v)
 	if (level == PDGUARD_LEVEL_NONE)
 		cats = 0;
 	cats |= noted;
-	if (cats)
-		fan_fd_path(fd, v->path, sizeof(v->path));
+	/* the path is for the log, resolved after the answer, unless a zone needs it */
 	v->zone = fan_zone_of(d, st.st_dev, fd, v->path, sizeof(v->path));
 	if (!cats && !v->zone)
 		return;		/* a file no longer labelled; its mark goes with the next label() */
 	if (v->zone)
 		fan_drain_notif(d);	/* `cat pd > /tmp/x; cp /tmp/x /usb/`: note /tmp/x first */
-	fan_proc_stat(pid, &v->p);
-	if (cats)
-		fan_proc_uid(pid, &v->p);
+	fan_proc_opener(d, pid, &v->p);
 	pthread_mutex_lock(&d->lock);
 	if (cats) {
 		v->log = true;
@@ -356,8 +360,14 @@ static void decide(struct driver *d, int fd, pid_t pid, struct verdict *v)
 			int nids;
 
 			fan_taint_add(d, &v->p, cats);
-			/* which path export grants cover what it read, for a later export */
-			nids = fan_export_sources(d, v, st.st_ctim.tv_sec, ids, 4);
+			/* which path export grants cover what it read, for a later export (the
+			 * path is read here only while such grants exist) */
+			nids = 0;
+			if (state_export_any_path(d->env.st)) {
+				if (!v->path[0])
+					fan_fd_path(fd, v->path, sizeof(v->path));
+				nids = fan_export_sources(d, v, st.st_ctim.tv_sec, ids, 4);
+			}
 			fan_taint_source(d, &v->p, ids, nids);
 		}
 		vocab_reason_format(v->reason, sizeof(v->reason), reason, &ra);
@@ -386,14 +396,15 @@ static void decide(struct driver *d, int fd, pid_t pid, struct verdict *v)
 		if (tcats) {
 			struct reason_args za = { .cats = tcats, .zone = v->zone };
 
-			if (!v->path[0])
-				fan_fd_path(fd, v->path, sizeof(v->path));
 			if (!v->p.have_uid)
 				fan_proc_uid(pid, &v->p);
 			v->log = true;
 			v->cats |= tcats;
 			v->label = cats ? "pd" : "none";
-			/* an approved way out: a role's export, an export grant, a service */
+			/* an approved way out: a role's export, an export grant, a service;
+			 * they may be limited to a folder of the zone, so the path is needed */
+			if (!v->path[0])
+				fan_fd_path(fd, v->path, sizeof(v->path));
 			exp = fan_export_judge(d, v, tcats, t_pipe, false, &ask);
 			if (exp == FAN_EXPORT_FDS) {
 				pthread_mutex_unlock(&d->lock);
@@ -483,6 +494,9 @@ static void handle_perm(struct driver *d)
 		decide(d, pend[k]->fd, pend[k]->pid, &v);
 		ours = answer(d, pend[k], !v.deny || fan_audit_mode(d));
 		d->busy_since_ns = 0;
+		/* the opener goes on; the name is only for the log */
+		if (v.log && ours > 0 && !v.path[0])
+			fan_fd_path(pend[k]->fd, v.path, sizeof(v.path));
 		pend_done(d, pend[k]);
 		/* answered first, logged after: the opener does not wait for our disk */
 		if (v.log && ours > 0)

@@ -187,7 +187,17 @@ static void taint_put(struct driver *d, const struct proc_info *p, uint32_t cats
 			     .start = p->start,
 			     .pgid_start = p->pgid == p->pid ? p->start : fan_proc_start(p->pgid),
 			     .since_ns = fan_now_ns(CLOCK_MONOTONIC), .cats = cats,
-			     .src_set = !own };
+			     .src_set = !own, .has_uid = p->have_uid, .uid = p->uid };
+}
+
+bool fan_taint_uid(struct driver *d, const struct proc_info *p, uid_t *uid)
+{
+	const struct taint *t = taint_find(d, p->pid);
+
+	if (!t || !t->has_uid || (p->have_stat && t->start != p->start))
+		return false;
+	*uid = t->uid;
+	return true;
 }
 
 void fan_taint_source(struct driver *d, const struct proc_info *p, const unsigned int *ids,
