@@ -51,6 +51,9 @@ static __always_inline int tainted_write(struct pdguard_bpf_config *c, __u32 tai
 	__u32 zone = zone_of(dentry, dev, sb_flags_of(sb));
 
 	v.uid = fsuid();
+	/* an approved export: its open was the event; each write is not one more */
+	if (zone && exportable_cats(v.uid, zone, taint) == taint)
+		return 0;
 	if (zone) {
 		v.zone = zone;
 		v.deny = true;
@@ -141,6 +144,16 @@ static __always_inline int do_file_open(struct file *file, __u32 xcats, const bo
 						     .inode = inode, .file = file };
 
 				v.uid = fsuid();
+				/* a role's export or an export grant: an allow event. Its own
+				 * return: a verdict whose deny is not a constant makes clang
+				 * compute the return in 32 bits, which 6.12's verifier refuses
+				 * as outside [-4095, 0] */
+				if (exportable_cats(v.uid, zone, taint) == taint) {
+					v.deny = false;
+					v.reason = PDGUARD_REASON_EXPORT;
+					pdg_verdict(c, &v, lsm);
+					return 0;
+				}
 				return pdg_verdict(c, &v, lsm);
 			}
 		}
@@ -211,6 +224,9 @@ static __always_inline int do_inode_create(struct inode *dir, struct dentry *den
 	zone = zone_of(BPF_CORE_READ(dentry, d_parent), dev, sbf);
 	if (!zone)
 		return 0;
+	/* an approved export: the open that follows is its event */
+	if (exportable_cats(fsuid(), zone, taint) == taint)
+		return 0;
 	struct verdict v = { .op = PDGUARD_OP_CREATE, .deny = true, .zone = zone,
 			     .reason = PDGUARD_REASON_TAINT_TO_ZONE, .detail = taint,
 			     .taint = taint, .name = dentry, .target_dir = dir };
@@ -253,6 +269,14 @@ static __always_inline int do_move(__u16 op, struct dentry *old_dentry, struct d
 			     .target_dir = BPF_CORE_READ(dir, d_inode) };
 
 	v.uid = fsuid();
+	/* an unlabelled file moved by a caller that may export what it carries (a labelled one is
+	 * never: a rename is not an export) */
+	if (!cats && exportable_cats(v.uid, zone, taint) == taint) {
+		v.deny = false;
+		v.reason = PDGUARD_REASON_EXPORT;
+		pdg_verdict(c, &v, lsm);
+		return 0;	/* a constant: see do_file_open */
+	}
 	return pdg_verdict(c, &v, lsm);
 }
 

@@ -2,10 +2,13 @@
 /* `pdguard grant add|list|revoke`: time-limited access to PD categories, with an approver. */
 #include <errno.h>
 #include <getopt.h>
+#include <grp.h>
+#include <limits.h>
 #include <pwd.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -19,6 +22,10 @@
 static const char grant_help[] =
 	"Usage: pdguard grant add USER CATEGORY[,CATEGORY...] --until TIME --approver NAME\n"
 	"                         --reason TEXT\n"
+	"       pdguard grant add --export (--user USER | --group GROUP)\n"
+	"                         (--category CATEGORY[,...] | --path FILE-OR-FOLDER)\n"
+	"                         --zone ZONE --until TIME --approver NAME [--approver2 NAME]\n"
+	"                         --reason TEXT\n"
 	"       pdguard grant list [--all]\n"
 	"       pdguard grant revoke ID\n"
 	"\n"
@@ -28,8 +35,23 @@ static const char grant_help[] =
 	"        (or all). TIME is relative (+90s, +30m, +2h, +7d, +2w) or ISO 8601\n"
 	"        (2025-06-30, 2025-06-30T18:00, 2025-06-30T18:00:00+05:00); a date alone means\n"
 	"        the end of that day, local time. Prints the new grant's ID.\n"
-	"list    active grants; --all also expired and revoked ones\n"
+	"add --export\n"
+	"        let a user, or every member of a group, copy PD to a USB or cloud zone (an\n"
+	"        export grant never widens what they may read). --category: PD of these\n"
+	"        categories, from any file; --path: only PD read from this file or from files\n"
+	"        under this folder (with --category too: only those categories of it).\n"
+	"        ZONE is usb, cloud or any, or usb:FOLDER / cloud:FOLDER for one stick's mount\n"
+	"        point or one sync folder. When the policy says [agent] export_approvers = 2,\n"
+	"        --approver2 (another person) is required. --expires is --until.\n"
+	"        A --path grant covers its files as they were when it was given (a file\n"
+	"        changed since is not covered). The BPF drivers honour grants by category for\n"
+	"        a whole zone kind; --path and zone-folder grants only the fanotify driver.\n"
+	"list    active grants; --all also expired and revoked ones; export grants in a\n"
+	"        second table\n"
 	"revoke  end grant ID now\n"
+	"\n"
+	"Each copy under an export grant is an \"allow\" event naming the grant and its\n"
+	"approvers.\n"
 	"\n"
 	"add and revoke need root. Every change is written to the event log with who gave it\n"
 	"(SUDO_USER, or the login user), to whom, what, until when, the approver and the reason.\n"
@@ -37,6 +59,10 @@ static const char grant_help[] =
 	"expires or is revoked.\n"
 	"\n"
 	"Options:\n"
+	"  --until TIME, --expires TIME    when the grant ends\n"
+	"  --approver NAME, --approver2 NAME, --reason TEXT\n"
+	"  --export       an export grant (with --user or --group, --category or --path, --zone)\n"
+	"  --user USER, --category CATS    the words of a read grant, as options\n"
 	"  --config FILE  policy file (default " CONFIG_DEFAULT_PATH "): where state and log are\n"
 	"  --state DIR    the agent's state directory (default: the policy's state)\n"
 	"  --log FILE     the event log (default: the policy's log)\n"
@@ -72,6 +98,45 @@ static void actor_name(char *buf, size_t len)
 		snprintf(buf, len, "uid %u", (unsigned int)getuid());
 }
 
+static const char *grant_status(const struct grant *gr, time_t now)
+{
+	return gr->revoked ? "revoked" : gr->until <= now ? "expired" : "active";
+}
+
+/* Export grants, after the read grants' table (which stays as it always was). */
+static void print_exports(const struct grant *v, int n, time_t now)
+{
+	char cats[128], until[32], zone[PATH_MAX + 16], who[160], approvers[300];
+	int i, k = 0;
+
+	for (i = 0; i < n; i++)
+		k += v[i].export;
+	if (!k)
+		return;
+	printf("\nEXPORT GRANTS\n%-5s %-16s %-28s %-24s %-21s %-9s %-24s %-16s %s\n", "ID",
+	       "USER/GROUP", "CATEGORIES/PATH", "ZONE", "UNTIL", "STATUS", "APPROVERS",
+	       "GRANTED BY", "REASON");
+	for (i = 0; i < n; i++) {
+		const struct grant *gr = &v[i];
+
+		if (!gr->export)
+			continue;
+		snprintf(who, sizeof(who), "%s%s", gr->group ? "@" : "", gr->user);
+		config_format_categories(gr->categories, cats, sizeof(cats));
+		if (*gr->path && gr->categories == PDGUARD_CAT_ALL)
+			snprintf(cats, sizeof(cats), "%s", gr->path);
+		else if (*gr->path)
+			snprintf(cats + strlen(cats), sizeof(cats) - strlen(cats), " of %s",
+				 gr->path);
+		grants_format_zone(gr, zone, sizeof(zone));
+		grants_format_time(gr->until, until, sizeof(until));
+		snprintf(approvers, sizeof(approvers), "%s%s%s", gr->approver,
+			 *gr->approver2 ? ", " : "", gr->approver2);
+		printf("%-5u %-16s %-28s %-24s %-21s %-9s %-24s %-16s %s\n", gr->id, who, cats,
+		       zone, until, grant_status(gr, now), approvers, gr->by, gr->reason);
+	}
+}
+
 static void print_grants(const struct grant *v, int n, time_t now)
 {
 	char cats[128], until[32];
@@ -82,12 +147,15 @@ static void print_grants(const struct grant *v, int n, time_t now)
 	for (i = 0; i < n; i++) {
 		const struct grant *gr = &v[i];
 
+		if (gr->export)
+			continue;
+
 		config_format_categories(gr->categories, cats, sizeof(cats));
 		grants_format_time(gr->until, until, sizeof(until));
 		printf("%-5u %-16s %-28s %-21s %-9s %-16s %-16s %s\n", gr->id, gr->user, cats,
-		       until, gr->revoked ? "revoked" : gr->until <= now ? "expired" : "active",
-		       gr->approver, gr->by, gr->reason);
+		       until, grant_status(gr, now), gr->approver, gr->by, gr->reason);
 	}
+	print_exports(v, n, now);
 }
 
 /* the policy named by --config: its log is sealed with its key */
@@ -170,6 +238,158 @@ static int grant_add(struct grants *g, const char *logpath, int argc, char **arg
 	return log_change(logpath, "grant-add", &gr, actor) ? EXIT_ERROR : EXIT_OK;
 }
 
+/* What `grant add` was given besides its words. */
+struct add_opts {
+	const char *until, *approver, *approver2, *reason;
+	const char *user, *group, *category, *path, *zone;
+	bool export;
+};
+
+/* `grant add --export`: see the help. @approvers: what the policy asks for (1 or 2). */
+static int grant_add_export(struct grants *g, const char *logpath, int argc, char **argv,
+			    const struct add_opts *o, unsigned int approvers)
+{
+	char bad[64], actor[256], when[32], zone[PATH_MAX + 16], what[PATH_MAX + 160];
+	char *src = NULL, *zpath = NULL, *real;
+	const char *user = o->user, *cats_s = o->category;
+	struct grant gr = { 0 };
+	time_t now = time(NULL);
+	unsigned int id;
+	int ret, rc = EXIT_USAGE;
+
+	if (argc > 0 && !user && !o->group) {
+		user = argv[0];
+		argc--;
+		argv++;
+	}
+	if (argc > 0 && !cats_s && !o->path) {
+		cats_s = argv[0];
+		argc--;
+		argv++;
+	}
+	if (argc > 0) {
+		cli_error("grant", "unexpected '%s'", argv[0]);
+		return EXIT_USAGE;
+	}
+	if ((!user == !o->group) || (!cats_s && !o->path) || !o->zone || !o->until ||
+	    !o->approver || !*o->approver || !o->reason || !*o->reason) {
+		cli_error("grant", "add --export needs --user or --group (one), --category or --path, "
+			  "--zone, --until, --approver and --reason");
+		cli_hint("pdguard grant add --export --user alice --path /srv/payroll/2025-06.xlsx "
+			 "--zone usb --until +1d --approver 'A. Seitkali' --reason 'bank, ticket 1234'");
+		return EXIT_USAGE;
+	}
+	if (approvers > 1 && (!o->approver2 || !*o->approver2)) {
+		cli_error("grant", "the policy asks for two approvers of an export "
+			  "(export_approvers = 2): --approver2 is missing");
+		cli_hint("name the second person who approved it with --approver2 NAME.");
+		return EXIT_USAGE;
+	}
+	if (o->approver2 && *o->approver2 && !strcasecmp(o->approver2, o->approver)) {
+		cli_error("grant", "--approver2 must be another person than --approver");
+		return EXIT_USAGE;
+	}
+	if (user) {
+		struct passwd *pw = getpwnam(user);
+
+		if (!pw) {
+			cli_error("grant", "no such user '%s'", user);
+			cli_hint("give the login name as 'getent passwd NAME' knows it.");
+			return EXIT_USAGE;
+		}
+		gr.uid = pw->pw_uid;
+		gr.user = strdup(pw->pw_name);
+	} else {
+		struct group *grp = getgrnam(o->group);
+
+		if (!grp) {
+			cli_error("grant", "no such group '%s'", o->group);
+			cli_hint("give the group name as 'getent group NAME' knows it.");
+			return EXIT_USAGE;
+		}
+		gr.group = true;
+		gr.uid = grp->gr_gid;
+		gr.user = strdup(grp->gr_name);
+	}
+	if (!gr.user)
+		goto oom;
+	if (cats_s && (config_parse_categories(cats_s, &gr.categories, bad, sizeof(bad)) ||
+		       !gr.categories)) {
+		cli_error("grant", "unknown category '%s'", gr.categories ? bad : cats_s);
+		cli_hint("categories are basic, personnel, financial, medical, biometric, all.");
+		goto out;
+	}
+	if (!cats_s)
+		gr.categories = PDGUARD_CAT_ALL;	/* what the file holds, whatever it is */
+	if (o->path) {
+		/* by its real name: that is the name the driver sees the file opened by */
+		src = realpath(o->path, NULL);
+		if (!src) {
+			cli_error("grant", "--path %s: %s", o->path, strerror(errno));
+			cli_hint("give the file or folder the PD is exported from; it must exist.");
+			goto out;
+		}
+	}
+	ret = grants_parse_zone(o->zone, &gr.zones, &zpath);
+	if (ret == -ENOMEM)
+		goto oom;
+	if (ret) {
+		cli_error("grant", "--zone %s: not a zone", o->zone);
+		cli_hint("use usb, cloud, any, or usb:/media/stick, cloud:/home/alice/Dropbox.");
+		goto out;
+	}
+	/* a stick that is not plugged in yet keeps the name it will be mounted at */
+	if (*zpath && (real = realpath(zpath, NULL))) {
+		free(zpath);
+		zpath = real;
+	}
+	if (grants_parse_time(o->until, now, &gr.until)) {
+		cli_error("grant", "--until %s: not a time", o->until);
+		cli_hint("use +90s, +30m, +2h, +7d, +2w, or 2025-06-30, 2025-06-30T18:00.");
+		goto out;
+	}
+	if (gr.until <= now) {
+		grants_format_time(gr.until, when, sizeof(when));
+		cli_error("grant", "--until %s is in the past (%s)", o->until, when);
+		goto out;
+	}
+	actor_name(actor, sizeof(actor));
+	gr.export = true;
+	gr.path = src ? src : (char *)"";
+	gr.zone_path = zpath;
+	gr.by = actor;
+	gr.approver = (char *)o->approver;
+	gr.approver2 = (char *)(o->approver2 ? o->approver2 : "");
+	gr.reason = (char *)o->reason;
+	ret = grants_add(g, &gr, now, &id);
+	if (ret) {
+		cli_error("grant", "cannot save the grant in %s: %s", g->path, strerror(-ret));
+		rc = EXIT_ERROR;
+		goto out;
+	}
+	gr.id = id;
+	gr.created = now;
+	grants_format_time(gr.until, when, sizeof(when));
+	grants_format_zone(&gr, zone, sizeof(zone));
+	config_format_categories(gr.categories, bad, sizeof(bad));
+	if (src)
+		snprintf(what, sizeof(what), "%s%s%s", cats_s ? bad : "", cats_s ? " of " : "", src);
+	else
+		snprintf(what, sizeof(what), "%s", bad);
+	printf("grant %u: %s%s may export %s to %s until %s\n", id,
+	       gr.group ? "members of group " : "", gr.user, what, zone, when);
+	rc = log_change(logpath, "grant-add", &gr, actor) ? EXIT_ERROR : EXIT_OK;
+	goto out;
+oom:
+	cli_error("grant", "out of memory");
+	rc = EXIT_ERROR;
+out:
+	free(gr.user);
+	free(src);
+	free(zpath);
+	return rc;
+}
+
 static int grant_revoke(struct grants *g, const char *logpath, int argc, char **argv)
 {
 	char actor[256], *end;
@@ -215,7 +435,15 @@ int cli_grant(int argc, char **argv)
 {
 	static const struct option opts[] = {
 		{ "until", required_argument, NULL, 'u' },
+		{ "expires", required_argument, NULL, 'u' },
 		{ "approver", required_argument, NULL, 'a' },
+		{ "approver2", required_argument, NULL, '2' },
+		{ "export", no_argument, NULL, 'E' },
+		{ "user", required_argument, NULL, 'U' },
+		{ "group", required_argument, NULL, 'G' },
+		{ "category", required_argument, NULL, 'C' },
+		{ "path", required_argument, NULL, 'P' },
+		{ "zone", required_argument, NULL, 'Z' },
 		{ "reason", required_argument, NULL, 'r' },
 		{ "all", no_argument, NULL, 'A' },
 		{ "state", required_argument, NULL, 's' },
@@ -225,6 +453,7 @@ int cli_grant(int argc, char **argv)
 		{ 0 },
 	};
 	const char *until = NULL, *approver = NULL, *reason = NULL, *state = NULL, *logp = NULL;
+	struct add_opts ao = { 0 };
 	const char *cfgpath = CONFIG_DEFAULT_PATH, *sub;
 	struct config_errors errs = { 0 };
 	struct grant *v;
@@ -244,6 +473,13 @@ int cli_grant(int argc, char **argv)
 		case 'u': until = optarg; break;
 		case 'a': approver = optarg; break;
 		case 'r': reason = optarg; break;
+		case '2': ao.approver2 = optarg; break;
+		case 'E': ao.export = true; break;
+		case 'U': ao.user = optarg; break;
+		case 'G': ao.group = optarg; break;
+		case 'C': ao.category = optarg; break;
+		case 'P': ao.path = optarg; break;
+		case 'Z': ao.zone = optarg; break;
 		case 'A': all = true; break;
 		case 's': state = optarg; break;
 		case 'l': logp = optarg; break;
@@ -265,6 +501,25 @@ int cli_grant(int argc, char **argv)
 		cli_error("grant", "unknown subcommand '%s'", sub);
 		cli_hint("pdguard grant add|list|revoke; 'pdguard grant --help' explains them.");
 		return EXIT_USAGE;
+	}
+	if ((ao.group || ao.path || ao.zone || ao.approver2) && !ao.export) {
+		cli_error("grant", "--group, --path, --zone and --approver2 are for export grants: "
+			  "add --export");
+		return EXIT_USAGE;
+	}
+	/* a read grant may name its user and categories by option too */
+	if (!strcmp(sub, "add") && !ao.export && (ao.user || ao.category)) {
+		static char *words[2];
+
+		if (argc != 0 || !ao.user || !ao.category) {
+			cli_error("grant", "give USER and CATEGORY either as words or as --user and "
+				  "--category, both");
+			return EXIT_USAGE;
+		}
+		words[0] = (char *)ao.user;
+		words[1] = (char *)ao.category;
+		argv = words;
+		argc = 2;
 	}
 	if (strcmp(sub, "list") && geteuid() != 0) {
 		cli_error("grant", "only root may %s grants", !strcmp(sub, "add") ? "give" : "revoke");
@@ -299,7 +554,12 @@ int cli_grant(int argc, char **argv)
 		config_free(&cfg);
 		return EXIT_ERROR;
 	}
-	if (!strcmp(sub, "add")) {
+	if (!strcmp(sub, "add") && ao.export) {
+		ao.until = until;
+		ao.approver = approver;
+		ao.reason = reason;
+		rc = grant_add_export(g, logp, argc, argv, &ao, cfg.export_approvers);
+	} else if (!strcmp(sub, "add")) {
 		rc = grant_add(g, logp, argc, argv, until, approver, reason);
 	} else if (!strcmp(sub, "revoke")) {
 		rc = grant_revoke(g, logp, argc, argv);

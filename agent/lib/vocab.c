@@ -178,6 +178,9 @@ static const struct {
 	[PDGUARD_REASON_TAMPER] = { "only the pdguard agent may touch pdguard's BPF maps, programs, "
 				    "links and pins", NULL },
 	[PDGUARD_REASON_ADMIN] = { "enforcement changed by an administrator", NULL },
+	[PDGUARD_REASON_EXPORT] = { "export of %C to a %Z zone allowed", NULL },
+	[PDGUARD_REASON_SERVICE] = { "service account %R may read %C",
+				      "a service account may read %C" },
 };
 
 void vocab_reason_format(char *buf, size_t len, unsigned int reason,

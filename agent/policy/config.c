@@ -364,10 +364,14 @@ static int handle_agent(struct parse *p, const char *key, const char *v)
 	} else if (!strcmp(key, "decision_timeout_ms")) {
 		if (parse_uint(v, 10, 60000, &c->decision_timeout_ms))
 			add_error(p, "decision_timeout_ms = %s: from 10 to 60000 is allowed", v);
+	} else if (!strcmp(key, "export_approvers")) {
+		if (parse_uint(v, 1, 2, &c->export_approvers))
+			add_error(p, "export_approvers = %s: 1 or 2 is allowed", v);
 	} else {
 		add_error(p, "unknown key '%s' in [agent]: allowed keys are mode, driver, rules, log, "
 			  "log_group, state, scan, log_max_mb, log_keep, retention_days, fail, "
-			  "decision_timeout_ms, unknown, engine, siem_format, siem_log", key);
+			  "decision_timeout_ms, unknown, engine, siem_format, siem_log, "
+			  "export_approvers", key);
 	}
 	return 0;
 }
@@ -507,10 +511,87 @@ static int handle_role(struct parse *p, const char *name, const char *key, const
 	return 0;
 }
 
+static struct config_service *find_service(struct parse *p, const char *name)
+{
+	struct config *c = p->cfg;
+	struct config_service *sv;
+	size_t i;
+
+	for (i = 0; i < c->nservices; i++)
+		if (!strcmp(c->services[i].name, name))
+			return &c->services[i];
+	sv = realloc(c->services, (c->nservices + 1) * sizeof(*sv));
+	if (!sv)
+		return NULL;
+	c->services = sv;
+	sv = &c->services[c->nservices];
+	memset(sv, 0, sizeof(*sv));
+	sv->taint = true;
+	sv->line = p->line;
+	sv->file = strdup(p->file);
+	sv->name = strdup(name);
+	if (!sv->name || !sv->file)
+		return NULL;
+	c->nservices++;
+	return sv;
+}
+
+/* "usb:/mnt/backup" or "cloud:/srv/sync": a zone kind and an absolute folder on it. */
+static bool valid_export_zone(const char *v)
+{
+	return (!strncmp(v, "usb:/", 5) || !strncmp(v, "cloud:/", 7)) && !strpbrk(v, " \t");
+}
+
+static int handle_service(struct parse *p, const char *name, const char *key, const char *v)
+{
+	struct config_service *sv;
+	char bad[64];
+
+	if (!valid_name(name)) {
+		add_error(p, "[service %s]: a service name is letters, digits, '_', '-' and '.', up "
+			  "to 32", name);
+		return 0;
+	}
+	sv = find_service(p, name);
+	if (!sv) {
+		p->oom = 1;
+		return 0;
+	}
+	if (!strcmp(key, "user")) {
+		if (!*v || strpbrk(v, " \t"))
+			add_error(p, "user = %s: one user name per line", v);
+		else if (strlist_add_from(&sv->users, v, here(p)))
+			p->oom = 1;
+	} else if (!strcmp(key, "read")) {
+		uint32_t cats;
+
+		/* adds up, as a role's read = does (a drop-in may add categories) */
+		if (config_parse_categories(v, &cats, bad, sizeof(bad)))
+			add_error(p, "read = %s: unknown category '%s'; allowed are basic, personnel, "
+				  "financial, medical, biometric, all and none", v, bad);
+		else
+			sv->read |= cats;
+	} else if (!strcmp(key, "taint")) {
+		if (parse_bool(v, &sv->taint))
+			add_error(p, "taint = %s: allowed values are yes and no", v);
+	} else if (!strcmp(key, "export")) {
+		if (!valid_export_zone(v))
+			add_error(p, "export = %s: a zone kind and a folder on it, usb:/PATH or "
+				  "cloud:/PATH, is allowed", v);
+		else if (strlist_add_from(&sv->export, v, here(p)))
+			p->oom = 1;
+	} else {
+		add_error(p, "unknown key '%s' in [service %s]: allowed keys are user, read, taint "
+			  "and export", key, name);
+	}
+	return 0;
+}
+
 /* Keys that add up rather than replace: their origin lists every line that added. */
 static bool adds_up(const char *section, const char *key)
 {
-	return !strncmp(section, "role ", 5) && (!strcmp(key, "read") || !strcmp(key, "export"));
+	return (!strncmp(section, "role ", 5) && (!strcmp(key, "read") || !strcmp(key, "export"))) ||
+	       (!strncmp(section, "service ", 8) && !strcmp(key, "read"));
 }
 
 static int handler(void *user, const char *section, const char *key, const char *value)
@@ -529,6 +610,8 @@ static int handler(void *user, const char *section, const char *key, const char 
 		handle_alerts(p, key, value);
 	else if (!strncmp(section, "role ", 5))
 		handle_role(p, section + 5, key, value);
+	else if (!strncmp(section, "service ", 8))
+		handle_service(p, section + 8, key, value);
 	else
 		goto bad_section;
 	if (p->errs->n == before) {
@@ -544,7 +627,7 @@ bad_section:
 			add_error(p, "'%s' is outside any section: put it under [agent]", key);
 		else
 			add_error(p, "unknown section [%s]: allowed are [agent], [zone usb], "
-				  "[zone cloud], [alerts] and [role NAME]", section);
+				  "[zone cloud], [alerts], [role NAME] and [service NAME]", section);
 	}
 	return 0;
 }
@@ -607,6 +690,7 @@ void config_defaults(struct config *cfg)
 	cfg->retention_days = 365;
 	cfg->fail_open = true;
 	cfg->decision_timeout_ms = 2000;
+	cfg->export_approvers = 1;
 	cfg->usb_removable = true;
 	cfg->mass_export_files = 500;
 	cfg->mass_export_window_s = 3600;
@@ -614,6 +698,27 @@ void config_defaults(struct config *cfg)
 	cfg->work_end_min = -1;
 	cfg->deny_burst = 20;
 	cfg->deny_burst_window_s = 60;
+}
+
+/* What only the whole section can tell: a service names its accounts, and one whose reads are
+ * not carried has nothing to export (its exports would not be seen as PD at all). */
+static void check_services(struct parse *p)
+{
+	size_t i;
+
+	for (i = 0; i < p->cfg->nservices; i++) {
+		const struct config_service *sv = &p->cfg->services[i];
+
+		p->file = sv->file;
+		p->line = sv->line;
+		if (!sv->users.n)
+			add_error(p, "[service %s]: no user = line: name the account it runs as",
+				  sv->name);
+		if (!sv->taint && sv->export.n)
+			add_error(p, "[service %s]: taint = no and export = together: what it reads "
+				  "is not carried, so an export could not be told from any write; "
+				  "choose one", sv->name);
+	}
 }
 
 void config_dropin_dir(const char *path, char *buf, size_t len)
@@ -768,6 +873,7 @@ int config_load(const char *path, struct config *cfg, struct config_errors *errs
 		add_error(&p, "rules = (empty) and no rules = DIR after it: name at least one rules "
 			  "directory");
 	}
+	check_services(&p);
 	return errs->n ? -EINVAL : 0;
 }
 
@@ -796,6 +902,13 @@ void config_free(struct config *cfg)
 	for (i = 0; i < cfg->nroles; i++)
 		role_free(&cfg->roles[i]);
 	free(cfg->roles);
+	for (i = 0; i < cfg->nservices; i++) {
+		free(cfg->services[i].name);
+		free(cfg->services[i].file);
+		strlist_free(&cfg->services[i].users);
+		strlist_free(&cfg->services[i].export);
+	}
+	free(cfg->services);
 	strlist_free(&cfg->files);
 	for (i = 0; i < cfg->norigins; i++) {
 		free(cfg->origins[i].key);
@@ -907,6 +1020,7 @@ void config_dump(const struct config *c, FILE *f, unsigned int flags)
 	kv(f, o, "engine", FROM("agent.engine"), "%s",
 	   c->engine == CONFIG_ENGINE_PCRE2 ? "pcre2" :
 	   c->engine == CONFIG_ENGINE_HYPERSCAN ? "hyperscan" : "auto");
+	kv(f, o, "export_approvers", FROM("agent.export_approvers"), "%u", c->export_approvers);
 	fprintf(f, "\n[zone usb]\n");
 	kv(f, o, "removable", FROM("zone usb.removable"), "%s", c->usb_removable ? "yes" : "no");
 	dump_list(f, o, "path", &c->usb_paths);
@@ -937,6 +1051,18 @@ void config_dump(const struct config *c, FILE *f, unsigned int flags)
 		config_format_categories(r->export, cats, sizeof(cats));
 		snprintf(key, sizeof(key), "role %s.export", r->name);
 		kv(f, o, "export", FROM(key), "%s", cats);
+	}
+	for (i = 0; i < c->nservices; i++) {
+		const struct config_service *sv = &c->services[i];
+
+		fprintf(f, "\n[service %s]\n", sv->name);
+		dump_list(f, o, "user", &sv->users);
+		config_format_categories(sv->read, cats, sizeof(cats));
+		snprintf(key, sizeof(key), "service %s.read", sv->name);
+		kv(f, o, "read", FROM(key), "%s", cats);
+		snprintf(key, sizeof(key), "service %s.taint", sv->name);
+		kv(f, o, "taint", FROM(key), "%s", sv->taint ? "yes" : "no");
+		dump_list(f, o, "export", &sv->export);
 	}
 #undef FROM
 }

@@ -69,6 +69,26 @@ struct config_role {
 	uint32_t export;
 };
 
+/**
+ * struct config_service - [service NAME]: a service account (backup, antivirus, indexer)
+ * @users: the accounts (login names) it runs as
+ * @read: PDGUARD_CAT_* its accounts may open, besides any role of theirs
+ * @taint: what they read is carried (yes, the default) or not (taint = no: an antivirus or
+ *	indexer that reads every file and writes none of it out)
+ * @export: zones it may write what it read to, "usb:/mnt/backup", "cloud:/srv/sync" (a zone
+ *	kind, then the folder on it); only with taint = yes
+ * @line, @file: where its first key is, for errors about the whole section
+ */
+struct config_service {
+	char *name;
+	struct strlist users;
+	uint32_t read;
+	bool taint;
+	struct strlist export;
+	unsigned int line;
+	char *file;
+};
+
 struct config {
 	/* [agent] */
 	int mode;			/* enum pdguard_mode */
@@ -88,6 +108,7 @@ struct config {
 	bool unknown_none;		/* unknown = none: a file not read whole is not PD */
 	int engine;			/* enum config_engine */
 	unsigned int decision_timeout_ms;
+	unsigned int export_approvers;	/* approvers an export grant needs: 1 or 2 */
 	/* [zone usb] */
 	bool usb_removable;
 	struct strlist usb_paths;
@@ -103,6 +124,9 @@ struct config {
 	/* [role NAME]... */
 	struct config_role *roles;
 	size_t nroles;
+	/* [service NAME]... */
+	struct config_service *services;
+	size_t nservices;
 	/* where values came from: the files read, in order, and each single value's line */
 	struct strlist files;
 	struct config_origin *origins;

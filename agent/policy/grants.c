@@ -5,6 +5,12 @@
  *   pdguard-grants 1
  *   next 4
  *   grant ID UID CATS CREATED UNTIL REVOKED EXPIRE_LOGGED USER BY APPROVER REASON
+ *   export ID GROUP CATS ZONES CREATED UNTIL REVOKED EXPIRE_LOGGED UID NAME BY APPROVER
+ *          APPROVER2 REASON ZONE_PATH PATH
+ *
+ * ("export" lines, all on one line, are export grants: GROUP is 1 when UID is a gid and NAME a
+ * group; ZONES in hex, GRANT_ZONE_*.) A file with only "grant" lines is what every earlier
+ * version wrote and still reads.
  *
  * Numbers in decimal (CATS in hex); strings %-escaped (space, '%', controls) so every field is
  * one word, "-" for an empty string. Text, so an administrator can read it with less; written
@@ -25,6 +31,7 @@
 #include "lib/atomicfile.h"
 #include "log/events.h"
 #include "policy/grants.h"
+#include "policy/roles.h"
 
 #define GRANTS_MAGIC "pdguard-grants 1"
 
@@ -36,6 +43,9 @@ void grant_free(struct grant *gr)
 	free(gr->by);
 	free(gr->approver);
 	free(gr->reason);
+	free(gr->zone_path);
+	free(gr->path);
+	free(gr->approver2);
 	memset(gr, 0, sizeof(*gr));
 }
 
@@ -62,7 +72,11 @@ static int grant_copy(struct grant *dst, const struct grant *src)
 	dst->by = strdup(src->by ? src->by : "");
 	dst->approver = strdup(src->approver ? src->approver : "");
 	dst->reason = strdup(src->reason ? src->reason : "");
-	if (!dst->user || !dst->by || !dst->approver || !dst->reason) {
+	dst->zone_path = strdup(src->zone_path ? src->zone_path : "");
+	dst->path = strdup(src->path ? src->path : "");
+	dst->approver2 = strdup(src->approver2 ? src->approver2 : "");
+	if (!dst->user || !dst->by || !dst->approver || !dst->reason || !dst->zone_path ||
+	    !dst->path || !dst->approver2) {
 		grant_free(dst);
 		return -ENOMEM;
 	}
@@ -110,16 +124,65 @@ static int unescape(const char *w, char **out)
 	return 0;
 }
 
+/* An "export" line (see the top of the file); @line was cut into @w, 17 words. */
+static int parse_export(char **w, struct grant *gr)
+{
+	unsigned long long n[9];
+	int i, ret;
+
+	for (i = 0; i < 9; i++) {
+		char *end;
+
+		errno = 0;
+		n[i] = strtoull(w[i + 1], &end, i == 2 || i == 3 ? 16 : 10);
+		if (errno || *end)
+			return -EBADMSG;
+	}
+	if (n[1] > 1 || !n[3] || n[3] > (GRANT_ZONE_USB | GRANT_ZONE_CLOUD))
+		return -EBADMSG;
+	memset(gr, 0, sizeof(*gr));
+	gr->export = true;
+	gr->id = n[0];
+	gr->group = n[1];
+	gr->categories = n[2];
+	gr->zones = n[3];
+	gr->created = n[4];
+	gr->until = n[5];
+	gr->revoked = n[6];
+	gr->expire_logged = n[7] != 0;
+	gr->uid = n[8];
+	ret = unescape(w[10], &gr->user);
+	if (!ret)
+		ret = unescape(w[11], &gr->by);
+	if (!ret)
+		ret = unescape(w[12], &gr->approver);
+	if (!ret)
+		ret = unescape(w[13], &gr->approver2);
+	if (!ret)
+		ret = unescape(w[14], &gr->reason);
+	if (!ret)
+		ret = unescape(w[15], &gr->zone_path);
+	if (!ret)
+		ret = unescape(w[16], &gr->path);
+	if (ret)
+		grant_free(gr);
+	return ret;
+}
+
 static int parse_line(char *line, struct grant *gr)
 {
-	char *w[12], *save = NULL, *tok;
+	char *w[17], *save = NULL, *tok;
 	unsigned long long n[7];
 	int i, ret;
 
-	for (i = 0, tok = strtok_r(line, " \n", &save); tok && i < 12;
+	for (i = 0, tok = strtok_r(line, " \n", &save); tok && i < 17;
 	     tok = strtok_r(NULL, " \n", &save))
 		w[i++] = tok;
-	if (i != 12 || tok || strcmp(w[0], "grant"))
+	if (tok)
+		return -EBADMSG;
+	if (i == 17 && !strcmp(w[0], "export"))
+		return parse_export(w, gr);
+	if (i != 12 || strcmp(w[0], "grant"))
 		return -EBADMSG;
 	for (i = 0; i < 7; i++) {
 		char *end;
@@ -213,6 +276,22 @@ out:
 	return ret;
 }
 
+static void save_export(FILE *f, const struct grant *gr)
+{
+	const char *const str[] = { gr->user, gr->by, gr->approver, gr->approver2, gr->reason,
+				    gr->zone_path, gr->path };
+	size_t i;
+
+	fprintf(f, "export %u %d %x %x %lld %lld %lld %d %u", gr->id, gr->group, gr->categories,
+		gr->zones, (long long)gr->created, (long long)gr->until, (long long)gr->revoked,
+		gr->expire_logged, (unsigned int)gr->uid);
+	for (i = 0; i < sizeof(str) / sizeof(str[0]); i++) {
+		fputc(' ', f);
+		put_escaped(f, str[i]);
+	}
+	fputc('\n', f);
+}
+
 /* Write @g to a temp file beside the real one, fsync it, rename it over (caller: both locks). */
 static int save_locked(struct grants *g)
 {
@@ -230,6 +309,10 @@ static int save_locked(struct grants *g)
 	for (i = 0; i < g->n; i++) {
 		const struct grant *gr = &g->v[i];
 
+		if (gr->export) {
+			save_export(f, gr);
+			continue;
+		}
 		fprintf(f, "grant %u %u %x %lld %lld %lld %d ", gr->id, (unsigned int)gr->uid,
 			gr->categories, (long long)gr->created, (long long)gr->until,
 			(long long)gr->revoked, gr->expire_logged);
@@ -369,7 +452,8 @@ uint32_t grants_allowed(struct grants *g, uid_t uid, time_t now)
 			load_locked(g);
 	}
 	for (i = 0; i < g->n; i++)
-		if (g->v[i].uid == uid && !g->v[i].revoked && g->v[i].until > now)
+		if (!g->v[i].export && g->v[i].uid == uid && !g->v[i].revoked &&
+		    g->v[i].until > now)
 			cats |= g->v[i].categories;
 	pthread_mutex_unlock(&g->lock);
 	return cats;
@@ -381,7 +465,8 @@ int grants_add(struct grants *g, const struct grant *gr, time_t now, unsigned in
 	struct grant *nv;
 	int lockfd, ret;
 
-	if (gr->until <= now || !gr->categories)
+	if (gr->until <= now || !gr->categories ||
+	    (gr->export && !(gr->zones & (GRANT_ZONE_USB | GRANT_ZONE_CLOUD))))
 		return -EINVAL;
 	pthread_mutex_lock(&g->lock);
 	/* the state directory may not exist yet: the first grant creates it */
@@ -631,8 +716,8 @@ int grants_log(struct eventlog *log, const char *op, const struct grant *gr, con
 	struct event ev = event_agent(op, "info", gr->reason && *gr->reason ? gr->reason :
 				      "(no reason given)");
 
-	/* the grant's subject; who acted is in "by" (extra) */
-	ev.uid = gr->uid;
+	/* the grant's subject; who acted is in "by" (extra); a group's grant has no one user */
+	ev.uid = gr->group ? (uint32_t)-1 : gr->uid;
 	ev.categories = gr->categories;
 	grants_format_time(gr->until, until, sizeof(until));
 	grants_format_time(gr->created, created, sizeof(created));
@@ -648,6 +733,25 @@ int grants_log(struct eventlog *log, const char *op, const struct grant *gr, con
 	fputs(",\"approver\":", f);
 	json_put_string(f, gr->approver);
 	fprintf(f, ",\"created\":\"%s\",\"until\":\"%s\"", created, until);
+	if (gr->export) {
+		char zone[PATH_MAX + 16];
+
+		grants_format_zone(gr, zone, sizeof(zone));
+		fputs(",\"export\":true,\"export_zone\":", f);
+		json_put_string(f, zone);
+		if (gr->group) {
+			fputs(",\"group\":", f);
+			json_put_string(f, gr->user);
+		}
+		if (gr->path && *gr->path) {
+			fputs(",\"export_path\":", f);
+			json_put_string(f, gr->path);
+		}
+		if (gr->approver2 && *gr->approver2) {
+			fputs(",\"approver2\":", f);
+			json_put_string(f, gr->approver2);
+		}
+	}
 	if (gr->revoked) {
 		grants_format_time(gr->revoked, revoked, sizeof(revoked));
 		fprintf(f, ",\"revoked\":\"%s\"", revoked);
@@ -660,4 +764,202 @@ int grants_log(struct eventlog *log, const char *op, const struct grant *gr, con
 	ret = eventlog_write(log, &ev);
 	free(extra);
 	return ret;
+}
+
+void grants_format_zone(const struct grant *gr, char *buf, size_t len)
+{
+	const char *kind = gr->zones == GRANT_ZONE_USB ? "usb" :
+			   gr->zones == GRANT_ZONE_CLOUD ? "cloud" : "usb,cloud";
+
+	if (gr->zone_path && *gr->zone_path)
+		snprintf(buf, len, "%s:%s", kind, gr->zone_path);
+	else
+		snprintf(buf, len, "%s", kind);
+}
+
+int grants_parse_zone(const char *s, unsigned int *zones, char **path)
+{
+	const char *colon = strchr(s, ':');
+	size_t n = colon ? (size_t)(colon - s) : strlen(s);
+
+	*path = NULL;
+	if (n == 3 && !strncmp(s, "usb", 3))
+		*zones = GRANT_ZONE_USB;
+	else if (n == 5 && !strncmp(s, "cloud", 5))
+		*zones = GRANT_ZONE_CLOUD;
+	else if (n == 3 && !strncmp(s, "any", 3) && !colon)
+		*zones = GRANT_ZONE_USB | GRANT_ZONE_CLOUD;
+	else
+		return -EINVAL;
+	if (colon && colon[1] != '/')
+		return -EINVAL;		/* a zone's folder is an absolute path */
+	*path = strdup(colon ? colon + 1 : "");
+	if (!*path)
+		return -ENOMEM;
+	/* "/media/stick/" and "/media/stick" are one folder */
+	for (n = strlen(*path); n > 1 && (*path)[n - 1] == '/'; n--)
+		(*path)[n - 1] = '\0';
+	return 0;
+}
+
+/* @path is @dir or inside it ("/" holds everything). */
+static bool under(const char *path, const char *dir)
+{
+	size_t n = strlen(dir);
+
+	if (n == 1 && dir[0] == '/')
+		return path[0] == '/';
+	return !strncmp(path, dir, n) && (path[n] == '/' || path[n] == '\0');
+}
+
+/* Is the active export grant @gr for the user or one of the groups of @q? */
+static bool export_holder(const struct grant *gr, const struct export_ask *q, time_t now)
+{
+	int i;
+
+	if (!gr->export || gr->revoked || gr->until <= now)
+		return false;
+	if (!gr->group)
+		return gr->uid == q->uid;
+	for (i = 0; i < q->ngids; i++)
+		if (q->gids[i] == gr->uid)
+			return true;
+	return false;
+}
+
+/* Does @gr (held by @q's user) let @q's export out, zone and approvers wise? */
+static bool export_fits(const struct grant *gr, const struct export_ask *q)
+{
+	if (!(gr->zones & q->zone))
+		return false;
+	if (q->approvers > 1 && (!gr->approver2 || !*gr->approver2))
+		return false;	/* given before the policy asked for two */
+	if (gr->zone_path && *gr->zone_path && (!q->dest || !under(q->dest, gr->zone_path)))
+		return false;
+	return true;
+}
+
+static void match_add(struct export_match *m, const struct grant *gr)
+{
+	if (!m->n) {
+		snprintf(m->approver, sizeof(m->approver), "%s", gr->approver ? gr->approver : "");
+		snprintf(m->approver2, sizeof(m->approver2), "%s",
+			 gr->approver2 ? gr->approver2 : "");
+	}
+	if (m->n < EXPORT_MATCH_IDS)
+		m->ids[m->n++] = gr->id;
+	m->cats |= gr->categories;
+}
+
+/*
+ * Reload the file if it changed. Unlike grants_allowed() (at most one stat a second, on every PD
+ * read) export decisions look every time: one stat, and an export grant counts from the first
+ * copy after `grant add` returns. A damaged file keeps what was read before. Caller holds
+ * g->lock.
+ */
+static void refresh_locked(struct grants *g)
+{
+	if (changed_locked(g))
+		load_locked(g);
+}
+
+bool grants_export_match(struct grants *g, const struct export_ask *q, time_t now,
+			 struct export_match *m)
+{
+	size_t i;
+
+	memset(m, 0, sizeof(*m));
+	if (!g)
+		return !q->cats;
+	pthread_mutex_lock(&g->lock);
+	refresh_locked(g);
+	for (i = 0; i < g->n && (q->cats & ~m->cats); i++) {
+		const struct grant *gr = &g->v[i];
+
+		/* a grant that adds nothing the export still needs is not named in the event */
+		if (gr->path && *gr->path)
+			continue;
+		if (!export_holder(gr, q, now) || !export_fits(gr, q) ||
+		    !(gr->categories & q->cats & ~m->cats))
+			continue;
+		match_add(m, gr);
+	}
+	pthread_mutex_unlock(&g->lock);
+	return !(q->cats & ~m->cats);
+}
+
+int grants_export_sources(struct grants *g, const struct export_ask *q, const char *src,
+			  time_t changed, time_t now, unsigned int *ids, int max)
+{
+	struct export_ask qq = *q;
+	gid_t gids[256];
+	size_t i;
+	int n = 0;
+
+	if (!g || !src || src[0] != '/')
+		return 0;
+	pthread_mutex_lock(&g->lock);
+	refresh_locked(g);
+	for (i = 0; i < g->n && n < max; i++) {
+		const struct grant *gr = &g->v[i];
+
+		/* the grant covers its files as they were when it was given: a file changed since
+		 * (PD appended, a link or a rename into the folder) could hold anything. Times are
+		 * seconds: a change within the grant's own second counts as after it */
+		if (!gr->path || !*gr->path || !under(src, gr->path) || changed >= gr->created)
+			continue;
+		/* no groups given: asked of NSS only when a group's grant would count */
+		if (gr->group && !qq.gids) {
+			qq.ngids = roles_uid_groups(q->uid, gids, 256);
+			qq.gids = gids;
+		}
+		if (export_holder(gr, &qq, now))
+			ids[n++] = gr->id;
+	}
+	pthread_mutex_unlock(&g->lock);
+	return n;
+}
+
+bool grants_export_any_path(struct grants *g, time_t now)
+{
+	bool any = false;
+	size_t i;
+
+	pthread_mutex_lock(&g->lock);
+	refresh_locked(g);
+	for (i = 0; i < g->n && !any; i++)
+		any = g->v[i].export && g->v[i].path && *g->v[i].path && !g->v[i].revoked &&
+		      g->v[i].until > now;
+	pthread_mutex_unlock(&g->lock);
+	return any;
+}
+
+bool grants_export_by_ids(struct grants *g, const unsigned int *ids, int n,
+			  const struct export_ask *q, time_t now, struct export_match *m)
+{
+	bool ok = false;
+	size_t i;
+	int k;
+
+	memset(m, 0, sizeof(*m));
+	if (!g)
+		return false;
+	pthread_mutex_lock(&g->lock);
+	refresh_locked(g);
+	for (k = 0; k < n && !ok; k++)
+		for (i = 0; i < g->n; i++) {
+			const struct grant *gr = &g->v[i];
+
+			if (gr->id != ids[k])
+				continue;
+			/* the whole export under one grant: its file and its categories */
+			if (export_holder(gr, q, now) && export_fits(gr, q) &&
+			    !(q->cats & ~gr->categories)) {
+				match_add(m, gr);
+				ok = true;
+			}
+			break;
+		}
+	pthread_mutex_unlock(&g->lock);
+	return ok;
 }

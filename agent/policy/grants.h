@@ -30,11 +30,28 @@
  * @expire_logged: its expiry was handed out by grants_take_expired()
  * @by: who gave it (SUDO_USER, else the login uid's name)
  * @approver, @reason: as given with --approver and --reason
+ * @export: an export grant (`grant add --export`): it lets PD out to a zone and never widens
+ *	reads; the fields below are for export grants only (empty strings, 0, false otherwise)
+ * @group: @uid is a gid and @user a group name: every member of the group holds the grant
+ * @zones: GRANT_ZONE_* kinds the export may go to
+ * @zone_path: when not empty, only files under this folder of the zone (a named stick or
+ *	cloud folder)
+ * @path: when not empty, only PD read from this file or from files under this folder
+ * @approver2: the second approver ([agent] export_approvers = 2)
  */
+#define GRANT_ZONE_USB		(1U << 0)
+#define GRANT_ZONE_CLOUD	(1U << 1)
+
 struct grant {
 	unsigned int id;
 	uid_t uid;
 	uint32_t categories;
+	bool export;
+	bool group;
+	unsigned int zones;
+	char *zone_path;
+	char *path;
+	char *approver2;
 	time_t created;
 	time_t until;
 	time_t revoked;
@@ -78,7 +95,8 @@ void grants_close(struct grants *g);
 int grants_reload(struct grants *g);
 
 /*
- * PD categories granted to @uid at @now: grants not revoked with until > now. Checks (at most once
+ * PD categories granted to @uid at @now: read grants (not export ones) not revoked with
+ * until > now. Checks (at most once
  * a second) whether the file changed, so a revoke or a new grant counts without a restart.
  */
 uint32_t grants_allowed(struct grants *g, uid_t uid, time_t now);
@@ -104,6 +122,77 @@ int grants_take_expired(struct grants *g, time_t now, struct grant **out);
 
 /* Copies of every grant (@all) or only of those active at @now. Return: count or -errno. */
 int grants_list(struct grants *g, bool all, time_t now, struct grant **out);
+
+/**
+ * struct export_ask - an export to be judged
+ * @uid, @gids, @ngids: who exports (the user and every group it is in)
+ * @cats: the PD categories it carries and the grants must cover
+ * @zone: GRANT_ZONE_USB or GRANT_ZONE_CLOUD
+ * @dest: the file written on the zone (its path), or NULL when unknown (then a grant limited to
+ *	a zone path does not count)
+ * @approvers: how many approvers the policy asks for (1 or 2); grants with fewer do not count
+ */
+struct export_ask {
+	uid_t uid;
+	const gid_t *gids;
+	int ngids;
+	uint32_t cats;
+	unsigned int zone;
+	const char *dest;
+	unsigned int approvers;
+};
+
+#define EXPORT_MATCH_IDS 4
+
+/**
+ * struct export_match - the grants that let an export out
+ * @cats: the categories they cover together
+ * @ids, @n: the grants, in the order they were given
+ * @approver, @approver2: of the first one
+ */
+struct export_match {
+	uint32_t cats;
+	unsigned int ids[EXPORT_MATCH_IDS];
+	int n;
+	char approver[128];
+	char approver2[128];
+};
+
+/**
+ * grants_export_match() - active export grants by category (no --path) that cover @q
+ * Fills @m with the grants that count (m->cats may cover only part of q->cats).
+ * Return: true when m->cats covers every category of q->cats.
+ */
+bool grants_export_match(struct grants *g, const struct export_ask *q, time_t now,
+			 struct export_match *m);
+
+/**
+ * grants_export_sources() - active export grants with a --path that covers the file @src, for
+ * the user and groups of @q (q->cats, zone and dest are not looked at; q->gids NULL: the
+ * user's groups are looked up when a group's grant covers @src)
+ * @changed: @src's ctime: a grant covers the file as it was when the grant was given, so one
+ *	changed since, or within the same second (written, linked, renamed into the folder), is
+ *	not covered
+ * @ids: receives up to @max grant ids
+ * Return: how many.
+ */
+int grants_export_sources(struct grants *g, const struct export_ask *q, const char *src,
+			  time_t changed, time_t now, unsigned int *ids, int max);
+
+/* Whether an export grant with a --path is active at @now (the file is checked for changes). */
+bool grants_export_any_path(struct grants *g, time_t now);
+
+/**
+ * grants_export_by_ids() - whether one of the path grants @ids (from grants_export_sources())
+ * is still active and covers @q (categories, zone, zone path); fills @m with it
+ */
+bool grants_export_by_ids(struct grants *g, const unsigned int *ids, int n,
+			  const struct export_ask *q, time_t now, struct export_match *m);
+
+/* "usb", "cloud", "usb cloud"; with ":PATH" when @gr has a zone path. */
+void grants_format_zone(const struct grant *gr, char *buf, size_t len);
+/* "usb", "cloud", "any", "usb:PATH", "cloud:PATH" -> @zones and @path (malloc'ed, "" if none). */
+int grants_parse_zone(const char *s, unsigned int *zones, char **path);
 
 void grant_free(struct grant *gr);
 void grants_free_array(struct grant *v, size_t n);

@@ -87,6 +87,36 @@ ssize_t roles_resolve(const struct config *cfg, struct role_id **out)
 				v[n++] = (struct role_id){ .id = id, .group = group };
 			}
 			v[k].read |= role->read;
+			v[k].export |= role->export;
+		}
+	}
+	/* a service account's read = works as a role's (its taint = and export = are decided by
+	 * the fanotify driver alone) */
+	for (r = 0; r < cfg->nservices; r++) {
+		const struct config_service *sv = &cfg->services[r];
+
+		for (i = 0; i < sv->users.n; i++) {
+			int ret = name_to_id(sv->users.v[i], false, &id);
+
+			if (ret == -ENOMEM) {
+				free(v);
+				return ret;
+			}
+			if (ret)
+				continue;
+			for (k = 0; k < n; k++)
+				if (v[k].id == id && !v[k].group)
+					break;
+			if (k == n) {
+				nv = realloc(v, (n + 1) * sizeof(*v));
+				if (!nv) {
+					free(v);
+					return -ENOMEM;
+				}
+				v = nv;
+				v[n++] = (struct role_id){ .id = id };
+			}
+			v[k].read |= sv->read;
 		}
 	}
 	*out = v;
@@ -103,7 +133,9 @@ static bool in_list(const struct strlist *l, const char *name)
 	return false;
 }
 
-uint32_t roles_uid_categories(const struct config *cfg, uid_t uid, char *names, size_t len)
+/* Read (@export false) or export categories of @uid's roles; @names as roles_uid_categories. */
+static uint32_t uid_roles(const struct config *cfg, uid_t uid, bool export, char *names,
+			  size_t len)
 {
 	char buf[4096], gbuf[4096];
 	struct passwd pw, *pwp = NULL;
@@ -130,9 +162,46 @@ uint32_t roles_uid_categories(const struct config *cfg, uid_t uid, char *names, 
 		}
 		if (!member)
 			continue;
-		cats |= role->read;
+		cats |= export ? role->export : role->read;
 		if (names && off < len)
 			off += snprintf(names + off, len - off, "%s%s", off ? "," : "", role->name);
 	}
 	return cats;
+}
+
+uint32_t roles_uid_categories(const struct config *cfg, uid_t uid, char *names, size_t len)
+{
+	return uid_roles(cfg, uid, false, names, len);
+}
+
+uint32_t roles_uid_export(const struct config *cfg, uid_t uid, char *names, size_t len)
+{
+	return uid_roles(cfg, uid, true, names, len);
+}
+
+const struct config_service *roles_uid_service(const struct config *cfg, uid_t uid)
+{
+	struct passwd pw, *pwp = NULL;
+	char buf[4096];
+	size_t i;
+
+	if (!cfg->nservices || getpwuid_r(uid, &pw, buf, sizeof(buf), &pwp) || !pwp)
+		return NULL;
+	for (i = 0; i < cfg->nservices; i++)
+		if (in_list(&cfg->services[i].users, pw.pw_name))
+			return &cfg->services[i];
+	return NULL;
+}
+
+int roles_uid_groups(uid_t uid, gid_t *gids, int max)
+{
+	struct passwd pw, *pwp = NULL;
+	char buf[4096];
+	int n = max;
+
+	if (getpwuid_r(uid, &pw, buf, sizeof(buf), &pwp) || !pwp)
+		return 0;
+	if (getgrouplist(pw.pw_name, pw.pw_gid, gids, &n) < 0)
+		n = max;	/* more groups than room: the first @max were filled */
+	return n;
 }

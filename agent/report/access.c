@@ -169,7 +169,8 @@ static void users_section(const struct report_ctx *c, struct doc *d, const struc
 			}
 		}
 		for (k = 0; k < gn; k++)
-			if (gv[k].uid == uids[i] && !gv[k].revoked && gv[k].until > c->now)
+			if (!gv[k].export && gv[k].uid == uids[i] && !gv[k].revoked &&
+			    gv[k].until > c->now)
 				granted |= gv[k].categories;
 		svc = pw && (pw->pw_uid < 1000 || strstr(pw->pw_shell, "nologin") ||
 			     strstr(pw->pw_shell, "/false"));

@@ -412,7 +412,14 @@ static void grants_open_section(const struct report_ctx *c, struct doc *d, struc
 			continue;
 		cell_int(&r[0], gv[i].id);
 		cell_str(&r[1], gv[i].user);
-		vocab_categories_format(gv[i].categories, " ", "", cats, sizeof(cats));
+		/* an export grant says so: it lets PD out, it does not widen reads */
+		if (gv[i].export) {
+			memcpy(cats, "export ", 8);
+			vocab_categories_format(gv[i].categories, " ", "", cats + 7,
+						sizeof(cats) - 7);
+		} else {
+			vocab_categories_format(gv[i].categories, " ", "", cats, sizeof(cats));
+		}
 		cell_str(&r[2], cats);
 		cell_time(&r[3], gv[i].until);
 		cell_str(&r[4], gv[i].approver);

@@ -46,6 +46,36 @@ int state_grants_active(struct state *st, time_t now, struct grant **out)
 	return st->grants ? grants_list(st->grants, false, now, out) : 0;
 }
 
+bool state_export_match(struct state *st, const struct export_ask *q, time_t now,
+			struct export_match *m)
+{
+	if (st->grants)
+		return grants_export_match(st->grants, q, now, m);
+	memset(m, 0, sizeof(*m));
+	return !q->cats;
+}
+
+int state_export_sources(struct state *st, const struct export_ask *q, const char *src,
+			 time_t changed, unsigned int *ids, int max)
+{
+	return st->grants ? grants_export_sources(st->grants, q, src, changed, time(NULL), ids,
+						  max) : 0;
+}
+
+bool state_export_any_path(struct state *st)
+{
+	return st->grants && grants_export_any_path(st->grants, time(NULL));
+}
+
+bool state_export_by_ids(struct state *st, const unsigned int *ids, int n,
+			 const struct export_ask *q, time_t now, struct export_match *m)
+{
+	if (st->grants)
+		return grants_export_by_ids(st->grants, ids, n, q, now, m);
+	memset(m, 0, sizeof(*m));
+	return false;
+}
+
 ssize_t state_role_ids(struct state *st, struct role_id **out)
 {
 	const struct config *cfg = state_policy(st);

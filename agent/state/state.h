@@ -116,6 +116,15 @@ uint32_t state_user_roles(struct state *st, uid_t uid, char *names, size_t len);
 uint32_t state_user_grants(struct state *st, uid_t uid, time_t now);
 /* The grants in force at @now (free with grants_free_array()); a count or -errno. */
 int state_grants_active(struct state *st, time_t now, struct grant **out);
+/* Export grants (policy/grants.h: grants_export_match, _sources, _by_ids) for the drivers. */
+bool state_export_match(struct state *st, const struct export_ask *q, time_t now,
+			struct export_match *m);
+int state_export_sources(struct state *st, const struct export_ask *q, const char *src,
+			 time_t changed, unsigned int *ids, int max);
+/* Whether any export grant by --path is active: only then is a PD file's path looked up. */
+bool state_export_any_path(struct state *st);
+bool state_export_by_ids(struct state *st, const unsigned int *ids, int n,
+			 const struct export_ask *q, time_t now, struct export_match *m);
 /* The policy's roles as uids and gids (free with free()); a count or -errno. */
 ssize_t state_role_ids(struct state *st, struct role_id **out);
 /* enum pdguard_mode in force. */

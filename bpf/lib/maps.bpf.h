@@ -105,6 +105,15 @@ struct {
 	__type(value, __u64);
 } pdguard_grants SEC(".maps");
 
+/* Export grants: (uid or gid, zone kind) -> per category, the end (CLOCK_BOOTTIME ns). */
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, 4096);
+	__uint(map_flags, BPF_F_RDONLY_PROG);
+	__type(key, struct pdguard_export_key);
+	__type(value, struct pdguard_export);
+} pdguard_exports SEC(".maps");
+
 /* Sync-client executables by (dev, ino): refused every labelled file. */
 struct {
 	__uint(type, BPF_MAP_TYPE_HASH);

@@ -44,6 +44,70 @@ static __always_inline __u32 readable_cats(__u32 uid)
 	return cats;
 }
 
+/* Of @want, the categories an unexpired export grant of @e covers at @now. */
+static __always_inline __u32 export_entry_cats(struct pdguard_export *e, __u32 want, __u64 now)
+{
+	__u32 out = 0;
+	int i;
+
+	if (!e)
+		return 0;
+	for (i = 0; i < PDG_NCATS; i++)
+		if ((want & (1U << i)) && e->until[i] > now)
+			out |= 1U << i;
+	return out;
+}
+
+/*
+ * Of @taint, the categories the caller may write to a @zone zone: its roles' export (fsuid,
+ * fsgid, supplementary groups) and unexpired export grants by category for any of those ids and
+ * that zone kind. The grant's end is checked here against CLOCK_BOOTTIME, so an expired grant
+ * stops counting at once, whenever the agent prunes it. Export grants limited to a file, folder
+ * or zone folder are not in the map: only the fanotify driver knows paths well enough for them.
+ */
+static __always_inline __u32 exportable_cats(__u32 uid, __u8 zone, __u32 taint)
+{
+	struct task_struct *task = bpf_get_current_task_btf();
+	struct pdguard_export_key key = { .id = uid, .zone = zone };
+	__u64 now = bpf_ktime_get_boot_ns();
+	struct pdguard_role *r;
+	struct group_info *gi;
+	__u32 cats = 0, gid;
+	int i, n;
+
+	r = bpf_map_lookup_elem(&pdguard_uroles, &uid);
+	if (r)
+		cats |= r->export_cats;
+	cats |= export_entry_cats(bpf_map_lookup_elem(&pdguard_exports, &key), taint & ~cats, now);
+	gid = BPF_CORE_READ(task, cred, fsgid.val);
+	r = bpf_map_lookup_elem(&pdguard_groles, &gid);
+	if (r)
+		cats |= r->export_cats;
+	key.id = gid;
+	key.group = 1;
+	cats |= export_entry_cats(bpf_map_lookup_elem(&pdguard_exports, &key), taint & ~cats, now);
+	gi = BPF_CORE_READ(task, cred, group_info);
+	if (!gi)
+		return cats & taint;
+	n = BPF_CORE_READ(gi, ngroups);
+	for (i = 0; i < PDG_MAX_GROUPS; i++) {
+		kgid_t g;
+
+		if (i >= n || !(taint & ~cats))
+			break;
+		if (bpf_core_read(&g, sizeof(g), &gi->gid[i]))
+			break;
+		gid = g.val;
+		r = bpf_map_lookup_elem(&pdguard_groles, &gid);
+		if (r)
+			cats |= r->export_cats;
+		key.id = gid;
+		cats |= export_entry_cats(bpf_map_lookup_elem(&pdguard_exports, &key),
+					  taint & ~cats, now);
+	}
+	return cats & taint;
+}
+
 /* Of @cats, those an unexpired grant gives @uid. */
 static __always_inline __u32 granted_cats(__u32 uid, __u32 cats)
 {

@@ -19,7 +19,7 @@
 #endif
 
 #define PDGUARD_ABI_MAJOR 1
-#define PDGUARD_ABI_MINOR 4
+#define PDGUARD_ABI_MINOR 5
 
 /* PD categories: a label carries a set of them. */
 #define PDGUARD_CAT_BASIC	(1U << 0)	/* identity: IIN, passport, ID card, phone */
@@ -194,10 +194,32 @@ struct pdguard_sb {
 /**
  * struct pdguard_role - value of the role maps (by uid, by gid)
  * @read_cats: PD categories that members may open
+ * @export_cats: PD categories that members may write to USB and cloud zones (ABI 1.5; the
+ *	padding before, always 0)
  */
 struct pdguard_role {
 	__u32 read_cats;
-	__u32 __pad;
+	__u32 export_cats;
+};
+
+/**
+ * struct pdguard_export_key - key of the export grants map (ABI 1.5): a uid or a gid, a zone kind
+ * @group: @id is a gid
+ * @zone: PDGUARD_ZONE_USB or PDGUARD_ZONE_CLOUD
+ */
+struct pdguard_export_key {
+	__u32 id;
+	__u8 group;
+	__u8 zone;
+	__u16 __pad;
+};
+
+/**
+ * struct pdguard_export - value of the export grants map: for each category bit (0 = basic ...
+ * 4 = biometric) the end of the latest grant exporting it, CLOCK_BOOTTIME ns (0: none)
+ */
+struct pdguard_export {
+	__u64 until[5];
 };
 
 /**
@@ -332,6 +354,8 @@ enum pdguard_reason {
 	PDGUARD_REASON_MOVED_TO_ZONE = 12,	/* a labelled file moved into a zone: seen after */
 	PDGUARD_REASON_TAMPER = 13,		/* only the agent may touch pdguard's BPF objects */
 	PDGUARD_REASON_ADMIN = 14,		/* an administrator changed enforcement by hand */
+	PDGUARD_REASON_EXPORT = 15,		/* PD to a zone allowed: role export, grant, service */
+	PDGUARD_REASON_SERVICE = 16,		/* a service account's read, per its [service] */
 	__PDGUARD_REASON_MAX,
 };
 
@@ -410,6 +434,8 @@ _Static_assert(sizeof(struct pdguard_label) == 8, "pdguard_label ABI");
 _Static_assert(sizeof(struct pdguard_sb) == 8, "pdguard_sb ABI");
 _Static_assert(sizeof(struct pdguard_role) == 8, "pdguard_role ABI");
 _Static_assert(sizeof(struct pdguard_grant_key) == 8, "pdguard_grant_key ABI");
+_Static_assert(sizeof(struct pdguard_export_key) == 8, "pdguard_export_key ABI");
+_Static_assert(sizeof(struct pdguard_export) == 40, "pdguard_export ABI");
 _Static_assert(sizeof(struct pdguard_bpf_config) == 32, "pdguard_bpf_config ABI");
 _Static_assert(sizeof(struct pdguard_guard) == 24, "pdguard_guard ABI");
 _Static_assert(sizeof(struct pdguard_guard_exe) == 16, "pdguard_guard_exe ABI");

@@ -86,7 +86,7 @@ FIXTURE_VARIANT_ADD(bad, unknown_key) {
 	"[agent]\nmode = audit\nmdoe = enforce\n", 3,
 	"unknown key 'mdoe' in [agent]: allowed keys are mode, driver, rules, log, log_group, "
 	"state, scan, log_max_mb, log_keep, retention_days, fail, decision_timeout_ms, unknown, engine, "
-	"siem_format, siem_log"
+	"siem_format, siem_log, export_approvers"
 };
 FIXTURE_VARIANT_ADD(bad, siem_format) {
 	"[agent]\nsiem_format = cef\n", 2, "siem_format = cef: allowed values are none, ecs and ocsf"
@@ -107,8 +107,8 @@ FIXTURE_VARIANT_ADD(bad, engine) {
 };
 FIXTURE_VARIANT_ADD(bad, unknown_section) {
 	"[agent]\nmode = audit\n[zone ftp]\npath = /x\n", 4,
-	"unknown section [zone ftp]: allowed are [agent], [zone usb], [zone cloud], [alerts] and "
-	"[role NAME]"
+	"unknown section [zone ftp]: allowed are [agent], [zone usb], [zone cloud], [alerts], "
+	"[role NAME] and [service NAME]"
 };
 FIXTURE_VARIANT_ADD(bad, category) {
 	"[role hr]\ngroup = hr\nread = basic salary\n", 3,
@@ -143,6 +143,22 @@ FIXTURE_VARIANT_ADD(bad, long_line) {
 	"aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa\nmode = audit\n", 2,
 	"line longer than 198 characters: inih cannot read it; split the value over several lines "
 	"of the same key where the key is repeatable"
+};
+FIXTURE_VARIANT_ADD(bad, export_approvers) {
+	"[agent]\nexport_approvers = 3\n", 2, "export_approvers = 3: 1 or 2 is allowed"
+};
+FIXTURE_VARIANT_ADD(bad, service_no_user) {
+	"[agent]\nmode = audit\n[service av]\nread = all\ntaint = no\n", 4,
+	"[service av]: no user = line: name the account it runs as"
+};
+FIXTURE_VARIANT_ADD(bad, service_export_zone) {
+	"[service backup]\nuser = backup\nexport = /mnt/backup\n", 3,
+	"export = /mnt/backup: a zone kind and a folder on it, usb:/PATH or cloud:/PATH, is allowed"
+};
+FIXTURE_VARIANT_ADD(bad, service_untainted_export) {
+	"[service backup]\nuser = backup\ntaint = no\nexport = usb:/mnt/backup\n", 2,
+	"[service backup]: taint = no and export = together: what it reads is not carried, so an "
+	"export could not be told from any write; choose one"
 };
 FIXTURE_VARIANT_ADD(bad, role_name) {
 	"[role h r!]\nread = basic\n", 2,

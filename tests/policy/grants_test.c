@@ -160,4 +160,96 @@ TEST_F(file, damaged_file_is_refused)
 	EXPECT_EQ(-EBADMSG, grants_open(&g2, self->dir));
 }
 
+TEST_F(file, export_grants)
+{
+	struct grant by_path = { .uid = 5001, .user = "alice", .categories = PDGUARD_CAT_ALL,
+				 .export = true, .zones = GRANT_ZONE_USB, .zone_path = "",
+				 .path = "/srv/payroll", .until = NOW + 3600, .by = "root",
+				 .approver = "A B", .approver2 = "C", .reason = "bank 1" };
+	struct grant by_cat = { .uid = 7000, .group = true, .user = "treasury",
+				.categories = PDGUARD_CAT_FINANCIAL, .export = true,
+				.zones = GRANT_ZONE_USB | GRANT_ZONE_CLOUD,
+				.zone_path = "/media/bank", .path = "", .until = NOW + 3600,
+				.by = "root", .approver = "A", .reason = "r" };
+	gid_t gids[] = { 100, 7000 };
+	struct export_ask q = { .uid = 5001, .gids = gids, .ngids = 2,
+				.cats = PDGUARD_CAT_FINANCIAL, .zone = GRANT_ZONE_USB,
+				.dest = "/media/bank/x.csv", .approvers = 1 };
+	struct export_match m;
+	struct grants *again;
+	unsigned int id1, id2, ids[4];
+	char zone[64];
+
+	ASSERT_EQ(0, grants_add(self->g, &by_path, NOW, &id1));
+	ASSERT_EQ(0, grants_add(self->g, &by_cat, NOW, &id2));
+	/* an export grant never widens reads */
+	EXPECT_EQ(0, grants_allowed(self->g, 5001, NOW));
+	/* read back from the file, every field */
+	ASSERT_EQ(0, grants_open(&again, self->dir));
+	ASSERT_EQ(2, (int)again->n);
+	EXPECT_TRUE(again->v[0].export);
+	EXPECT_FALSE(again->v[0].group);
+	EXPECT_STREQ("/srv/payroll", again->v[0].path);
+	EXPECT_STREQ("C", again->v[0].approver2);
+	EXPECT_STREQ("bank 1", again->v[0].reason);
+	EXPECT_TRUE(again->v[1].group);
+	EXPECT_EQ(7000, (int)again->v[1].uid);
+	grants_format_zone(&again->v[1], zone, sizeof(zone));
+	EXPECT_STREQ("usb,cloud:/media/bank", zone);
+	grants_close(again);
+	/* by category: the group's grant, for a file under its zone folder only */
+	EXPECT_TRUE(grants_export_match(self->g, &q, NOW, &m));
+	EXPECT_EQ(1, m.n);
+	EXPECT_EQ(id2, m.ids[0]);
+	q.dest = "/media/other/x.csv";
+	EXPECT_FALSE(grants_export_match(self->g, &q, NOW, &m));
+	q.dest = "/media/bank/x.csv";
+	q.ngids = 1;				/* not in the group */
+	EXPECT_FALSE(grants_export_match(self->g, &q, NOW, &m));
+	q.ngids = 2;
+	q.approvers = 2;			/* given with one approver */
+	EXPECT_FALSE(grants_export_match(self->g, &q, NOW, &m));
+	q.approvers = 1;
+	EXPECT_FALSE(grants_export_match(self->g, &q, NOW + 3600, &m));	/* ended */
+	/* by path: the sources of a file, then the grant for the export */
+	EXPECT_EQ(1, grants_export_sources(self->g, &q, "/srv/payroll/06.xlsx", NOW - 60, NOW,
+					   ids, 4));
+	EXPECT_EQ(id1, ids[0]);
+	EXPECT_EQ(0, grants_export_sources(self->g, &q, "/srv/payroll-old/06.xlsx", NOW - 60, NOW,
+					   ids, 4));
+	/* changed after the grant was given: not the file that was approved */
+	EXPECT_EQ(0, grants_export_sources(self->g, &q, "/srv/payroll/06.xlsx", NOW + 1, NOW + 2,
+					   ids, 4));
+	q.cats = PDGUARD_CAT_BASIC | PDGUARD_CAT_FINANCIAL;
+	EXPECT_TRUE(grants_export_by_ids(self->g, &id1, 1, &q, NOW, &m));
+	EXPECT_STREQ("A B", m.approver);
+	EXPECT_STREQ("C", m.approver2);
+	q.zone = GRANT_ZONE_CLOUD;		/* a usb grant */
+	EXPECT_FALSE(grants_export_by_ids(self->g, &id1, 1, &q, NOW, &m));
+	q.zone = GRANT_ZONE_USB;
+	q.uid = 5002;				/* another user */
+	EXPECT_FALSE(grants_export_by_ids(self->g, &id1, 1, &q, NOW, &m));
+}
+
+TEST(parse_zone)
+{
+	unsigned int z;
+	char *p;
+
+	EXPECT_EQ(0, grants_parse_zone("usb", &z, &p));
+	EXPECT_EQ(GRANT_ZONE_USB, z);
+	EXPECT_STREQ("", p);
+	free(p);
+	EXPECT_EQ(0, grants_parse_zone("cloud:/home/a/Dropbox/", &z, &p));
+	EXPECT_EQ(GRANT_ZONE_CLOUD, z);
+	EXPECT_STREQ("/home/a/Dropbox", p);
+	free(p);
+	EXPECT_EQ(0, grants_parse_zone("any", &z, &p));
+	EXPECT_EQ(GRANT_ZONE_USB | GRANT_ZONE_CLOUD, z);
+	free(p);
+	EXPECT_EQ(-EINVAL, grants_parse_zone("usb:media", &z, &p));
+	EXPECT_EQ(-EINVAL, grants_parse_zone("ftp", &z, &p));
+	EXPECT_EQ(-EINVAL, grants_parse_zone("any:/x", &z, &p));
+}
+
 TEST_HARNESS_MAIN

@@ -105,14 +105,31 @@ int pdg_bpf_counters(struct pdg_bpf *b, uint64_t out[__PDGUARD_BPF_CNT_MAX]);
 const char *pdg_bpf_counter_name(enum pdguard_bpf_counter c);
 
 /**
- * struct pdg_bpf_role - a role's readable categories for a uid or a gid
+ * struct pdg_bpf_role - a role's readable and exportable categories for a uid or a gid
  * @group: @id is a gid (else a uid)
  */
 struct pdg_bpf_role {
 	uint32_t id;
 	bool group;
 	uint32_t read_cats;
+	uint32_t export_cats;	/* the roles' export =: any zone of either kind */
 };
+
+/**
+ * struct pdg_bpf_export - export grants by category for one uid or gid and one zone kind
+ * @zone: PDGUARD_ZONE_USB or PDGUARD_ZONE_CLOUD
+ * @until: per category bit, the latest end (wall-clock seconds; 0: none)
+ */
+struct pdg_bpf_export {
+	uint32_t id;
+	bool group;
+	uint8_t zone;
+	int64_t until[5];
+};
+
+/* Put @e in the export grants map (ends converted to CLOCK_BOOTTIME); -ENOENT: pins of ABI 1.4. */
+int pdg_bpf_export_set(struct pdg_bpf *b, const struct pdg_bpf_export *e);
+int pdg_bpf_export_remove(struct pdg_bpf *b, const struct pdg_bpf_export *e);
 
 /**
  * struct pdg_bpf_zone - a restricted zone

@@ -16,6 +16,7 @@
 
 #include <uapi/pdguard.h>
 
+#include "lib/json.h"
 #include "drivers/bpf/loader.h"
 #include "drivers/driver.h"
 
@@ -32,6 +33,8 @@ struct driver {
 	char **zone_paths;
 	struct grant *grants;
 	int ngrants;
+	struct pdg_bpf_export *exports;	/* export grants by category, per (id, zone kind) */
+	size_t nexports;
 	/* the last uid whose role names an event needed (role_names()) */
 	bool names_valid;
 	uint32_t names_uid;
@@ -80,7 +83,8 @@ static ssize_t build_roles(struct state *st, struct pdg_bpf_role **out)
 	}
 	for (i = 0; i < n; i++)
 		v[i] = (struct pdg_bpf_role){ .id = ids[i].id, .group = ids[i].group,
-					      .read_cats = ids[i].read };
+					      .read_cats = ids[i].read,
+					      .export_cats = ids[i].export };
 	free(ids);
 	*out = v;
 	return n;
@@ -166,14 +170,55 @@ static void free_zones(struct pdg_bpf_zone *v, char **paths, size_t n)
 	free(v);
 }
 
+/*
+ * The active export grants the programs can judge: by category, for a user or a group, to a
+ * zone kind, with as many approvers as the policy asks. Grants by --path or for one zone folder
+ * need paths the programs do not have: the fanotify driver alone lets those out. Several grants
+ * for one (id, zone kind) are one entry: per category, the latest end.
+ */
+static size_t build_exports(const struct grant *g, int n, const struct config *cfg,
+			    struct pdg_bpf_export **out)
+{
+	static const uint8_t kinds[2] = { PDGUARD_ZONE_USB, PDGUARD_ZONE_CLOUD };
+	struct pdg_bpf_export *v = calloc(n > 0 ? 2 * n : 1, sizeof(*v));
+	size_t k, nv = 0;
+	int i, z, c;
+
+	*out = v;
+	if (!v)
+		return 0;
+	for (i = 0; i < n; i++) {
+		if (!g[i].export || *g[i].path || *g[i].zone_path ||
+		    (cfg->export_approvers > 1 && !*g[i].approver2))
+			continue;
+		for (z = 0; z < 2; z++) {
+			if (!(g[i].zones & (z ? GRANT_ZONE_CLOUD : GRANT_ZONE_USB)))
+				continue;
+			for (k = 0; k < nv; k++)
+				if (v[k].id == g[i].uid && v[k].group == g[i].group &&
+				    v[k].zone == kinds[z])
+					break;
+			if (k == nv)
+				v[nv++] = (struct pdg_bpf_export){ .id = g[i].uid,
+								   .group = g[i].group,
+								   .zone = kinds[z] };
+			for (c = 0; c < 5; c++)
+				if ((g[i].categories & (1U << c)) && g[i].until > v[k].until[c])
+					v[k].until[c] = g[i].until;
+		}
+	}
+	return nv;
+}
+
 /* Roles, zones, grants and mode from the state and @cfg into the maps; take back what went. */
 static int push_policy(struct driver *d, const struct config *cfg)
 {
 	struct pdg_bpf_role *roles;
 	struct pdg_bpf_zone *zones;
 	struct grant *grants = NULL;
+	struct pdg_bpf_export *exports;
 	char **zpaths;
-	size_t nroles, nzones, i, k;
+	size_t nroles, nzones, nexports, i, k;
 	int ngrants = 0;
 	ssize_t n;
 
@@ -223,12 +268,32 @@ static int push_policy(struct driver *d, const struct config *cfg)
 		for (k = 0; k < (size_t)ngrants; k++)
 			if (grants[k].id == d->grants[i].id)
 				break;
-		if (k == (size_t)ngrants)
+		if (k == (size_t)ngrants && !d->grants[i].export)
 			pdg_bpf_grant_remove(d->b, d->grants[i].uid, d->grants[i].categories);
 	}
+	/* export grants never widen reads: they go to their own map, below */
 	for (k = 0; k < (size_t)ngrants; k++)
-		pdg_bpf_grant_add(d->b, grants[k].uid, grants[k].categories,
-				  (uint64_t)grants[k].until * 1000000000ULL);
+		if (!grants[k].export)
+			pdg_bpf_grant_add(d->b, grants[k].uid, grants[k].categories,
+					  (uint64_t)grants[k].until * 1000000000ULL);
+	/* export grants: the programs check each category's end; what went is taken out */
+	nexports = build_exports(grants, ngrants, cfg, &exports);
+	if (exports) {
+		for (i = 0; i < d->nexports; i++) {
+			for (k = 0; k < nexports; k++)
+				if (exports[k].id == d->exports[i].id &&
+				    exports[k].group == d->exports[i].group &&
+				    exports[k].zone == d->exports[i].zone)
+					break;
+			if (k == nexports)
+				pdg_bpf_export_remove(d->b, &d->exports[i]);
+		}
+		for (k = 0; k < nexports; k++)
+			pdg_bpf_export_set(d->b, &exports[k]);
+		free(d->exports);
+		d->exports = exports;
+		d->nexports = nexports;
+	}
 	if (d->ngrants > 0)
 		grants_free_array(d->grants, d->ngrants);
 	d->grants = grants;
@@ -239,11 +304,64 @@ static int push_policy(struct driver *d, const struct config *cfg)
 	return pdg_bpf_mode_set(d->b, cfg->mode);
 }
 
+/*
+ * An export the programs let out names what did, as the fanotify driver's events do: the roles'
+ * export =, else the export grants by category that cover it now (the programs know only that
+ * one did). Fills @reason (the kernel's text and a note) and @extra (JSON members).
+ */
+static void export_names(struct driver *d, const struct event *ev,
+			 const struct pdguard_event *raw, char *reason, size_t rlen, char *extra,
+			 size_t xlen)
+{
+	const struct config *cfg = state_policy(d->env.st);
+	struct export_ask q = { .uid = raw->uid, .zone = raw->zone == PDGUARD_ZONE_USB ?
+					GRANT_ZONE_USB : GRANT_ZONE_CLOUD };
+	struct export_match m;
+	gid_t gids[256];
+	char *j = NULL;
+	size_t jlen = 0;
+	uint32_t role;
+	FILE *f;
+
+	snprintf(reason, rlen, "%s", ev->reason ? ev->reason : "");
+	extra[0] = '\0';
+	if (!cfg)
+		return;
+	role = roles_uid_export(cfg, raw->uid, NULL, 0);
+	q.cats = raw->detail & ~role;
+	q.approvers = cfg->export_approvers;
+	if (!q.cats) {
+		snprintf(reason + strlen(reason), rlen - strlen(reason),
+			 "; by the export = of the user's roles");
+		snprintf(extra, xlen, "\"export_by\":\"role\"");
+		return;
+	}
+	q.ngids = roles_uid_groups(raw->uid, gids, 256);
+	q.gids = gids;
+	if (!state_export_match(d->env.st, &q, time(NULL), &m) || !m.n)
+		return;
+	snprintf(reason + strlen(reason), rlen - strlen(reason), "; by grant %u, approved by %s%s%s",
+		 m.ids[0], m.approver, m.approver2[0] ? " and " : "", m.approver2);
+	f = open_memstream(&j, &jlen);
+	if (!f)
+		return;
+	fprintf(f, "\"export_by\":\"grant\",\"grant\":%u,\"approver\":", m.ids[0]);
+	json_put_string(f, m.approver);
+	if (m.approver2[0]) {
+		fputs(",\"approver2\":", f);
+		json_put_string(f, m.approver2);
+	}
+	if (!fclose(f))
+		snprintf(extra, xlen, "%s", j);
+	free(j);
+}
+
 /* Every kernel event goes to the log; a PD open is an access the daemon's alerts count. */
 static int on_event(void *ctx, const struct event *ev, const struct pdguard_event *raw)
 {
 	struct driver *d = ctx;
 	struct event e = *ev;
+	char reason[640], extra[640];
 	char path[PATH_MAX], target[PATH_MAX];
 
 	/* the kernel gave a name and an inode, not a path: a full path where the agent knows it */
@@ -259,6 +377,11 @@ static int on_event(void *ctx, const struct event *ev, const struct pdguard_even
 		      raw->decision != PDGUARD_DECISION_INFO;
 	e.dev = raw->dev;
 	e.ino = raw->ino;
+	if (raw->reason == PDGUARD_REASON_EXPORT && !ev->extra) {
+		export_names(d, ev, raw, reason, sizeof(reason), extra, sizeof(extra));
+		e.reason = reason;
+		e.extra = extra[0] ? extra : NULL;
+	}
 	return eventlog_write(d->env.log, &e);
 }
 
@@ -429,6 +552,7 @@ static void bpf_stop(struct driver *d)
 	free_zones(d->zones, d->zone_paths, d->nzones);
 	if (d->ngrants > 0)
 		grants_free_array(d->grants, d->ngrants);
+	free(d->exports);
 	free(d);
 }
 

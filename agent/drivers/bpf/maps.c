@@ -110,7 +110,8 @@ int pdg_bpf_label_get(struct pdg_bpf *b, const char *path, uint32_t *cats, uint3
 
 int pdg_bpf_role_set(struct pdg_bpf *b, const struct pdg_bpf_role *r)
 {
-	struct pdguard_role v = { .read_cats = r->read_cats & PDGUARD_CAT_ALL };
+	struct pdguard_role v = { .read_cats = r->read_cats & PDGUARD_CAT_ALL,
+				  .export_cats = r->export_cats & PDGUARD_CAT_ALL };
 	__u32 id = r->id;
 
 	return bpf_map_update_elem(b->map_fd[r->group ? M_GROLES : M_UROLES], &id, &v, BPF_ANY) ?
@@ -158,6 +159,33 @@ int pdg_bpf_grant_remove(struct pdg_bpf *b, uint32_t uid, uint32_t cats)
 			return -errno;
 	}
 	return 0;
+}
+
+int pdg_bpf_export_set(struct pdg_bpf *b, const struct pdg_bpf_export *e)
+{
+	uint64_t real = pdg_bpf_clock_ns(CLOCK_REALTIME), boot = pdg_bpf_clock_ns(CLOCK_BOOTTIME);
+	struct pdguard_export_key k = { .id = e->id, .group = e->group, .zone = e->zone };
+	struct pdguard_export v = { 0 };
+	int i;
+
+	if (b->map_fd[M_EXPORTS] < 0)
+		return -ENOENT;
+	for (i = 0; i < 5; i++) {
+		uint64_t end = e->until[i] > 0 ? (uint64_t)e->until[i] * 1000000000ULL : 0;
+
+		/* an end already past stays 0: the program compares with CLOCK_BOOTTIME */
+		v.until[i] = end > real ? boot + (end - real) : 0;
+	}
+	return bpf_map_update_elem(b->map_fd[M_EXPORTS], &k, &v, BPF_ANY) ? -errno : 0;
+}
+
+int pdg_bpf_export_remove(struct pdg_bpf *b, const struct pdg_bpf_export *e)
+{
+	struct pdguard_export_key k = { .id = e->id, .group = e->group, .zone = e->zone };
+
+	if (b->map_fd[M_EXPORTS] < 0)
+		return 0;
+	return bpf_map_delete_elem(b->map_fd[M_EXPORTS], &k) && errno != ENOENT ? -errno : 0;
 }
 
 int pdg_bpf_zone_add_usb_dev(struct pdg_bpf *b, dev_t dev)

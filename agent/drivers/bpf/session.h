@@ -30,6 +30,7 @@ enum {
 	M_GUARD,
 	M_GUARD_IDS,
 	M_GUARD_EXE,
+	M_EXPORTS,
 	M__COUNT,
 };
 

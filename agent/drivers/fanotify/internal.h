@@ -96,6 +96,14 @@ struct taint {
 	uint64_t since_ns;
 	uint32_t cats;
 	bool used;
+	/* export grants with a --path that cover every PD file this process itself read
+	 * (taint.c: intersected at each read; @src_set with no ids: none does, or some of its
+	 * taint came from elsewhere) */
+	bool src_set;
+	uint8_t nsrc;
+	uint32_t src[4];
+	bool has_uid;		/* @uid: its user when tainted (a writer judged after it exited) */
+	uid_t uid;
 };
 
 struct mark {
@@ -123,6 +131,11 @@ struct role_cached {
 	bool used;
 	uid_t uid;
 	uint32_t cats;
+	uint32_t export;	/* its roles' export = */
+	uint32_t svc_read;	/* its [service]'s read = */
+	bool svc;		/* a service account: @service names it */
+	bool svc_taint;
+	char service[40];
 	uint64_t at_ns;
 	char roles[128];
 };
@@ -138,6 +151,14 @@ struct proc_info {
 
 struct verdict {
 	const char *decision;	/* set when queued */
+	/* an export let out (export.c), or a service account's read: the event names them */
+	const char *export_by;	/* "role", "grant", "service" or NULL */
+	unsigned int grants[4];
+	int ngrants;
+	char approver[128];
+	char approver2[128];
+	char service[40];
+	char extra[2048];	/* their JSON members, made by fan_emit() (log.c) */
 	bool deny;		/* by policy; audit mode answers allow and logs would-deny */
 	bool log;
 	bool pd_read;		/* a PD read: the alerts count it */
@@ -239,6 +260,15 @@ struct driver {
 	} tpipes[TAINTED_PIPES];
 	size_t next_tpipe;
 	struct role_cached roles[ROLE_CACHE];
+	/* zone files whose open was let out as an export (and logged): their close-write is not
+	 * logged again (export.c) */
+	struct {
+		pid_t pid;
+		uid_t uid;
+		dev_t dev;
+		ino_t ino;
+	} exported[64];
+	size_t next_exported;
 	bool any_taint;			/* once set, zone opens look for inherited taint */
 	uint64_t last_mark_boot_ns;	/* CLOCK_BOOTTIME of the newest PD-file mark */
 	uint64_t ns_per_tick;		/* /proc starttime unit */
@@ -320,6 +350,47 @@ bool fan_write_only_open(const struct proc_info *p);
 bool fan_taint_covers(struct driver *d, const struct proc_info *p, uint32_t cats);
 void fan_taint_add(struct driver *d, const struct proc_info *p, uint32_t cats);
 uint32_t fan_taint_of(struct driver *d, const struct proc_info *p, bool dead_ok);
+/* The taint @p carries from elsewhere than its own reads (ancestors, group). */
+uint32_t fan_taint_inherited(struct driver *d, const struct proc_info *p, bool dead_ok);
+/* Its own taint, and the path export grants covering all it read (@ids, up to 4, *@n). */
+uint32_t fan_taint_own(struct driver *d, const struct proc_info *p, bool dead_ok,
+		       unsigned int *ids, int *n);
+/* The user @p (alive, or exited: by pid) had when it was tainted. */
+bool fan_taint_uid(struct driver *d, const struct proc_info *p, uid_t *uid);
+/* @p read a file that the path export grants @ids cover (none: @n 0). */
+void fan_taint_source(struct driver *d, const struct proc_info *p, const unsigned int *ids,
+		      int n);
+
+/* respond.c: roles of a uid, cached (also their export and the [service]); holds d->lock */
+const struct role_cached *fan_role(struct driver *d, uid_t uid);
+/* Labelled files among @pid's descriptors: their categories; with @q, only of those that none
+ * of the path export grants @ids covers. */
+struct export_ask;
+uint32_t fan_open_fd_cats(struct driver *d, pid_t pid, const struct export_ask *q,
+			  const unsigned int *ids, int nids);
+
+/* export.c: may this PD go to this zone (role export, an export grant, a service account)? */
+enum fan_export {
+	FAN_EXPORT_NO,
+	FAN_EXPORT_YES,
+	FAN_EXPORT_FDS,		/* yes by a path grant, if the opener's descriptors agree */
+};
+
+struct fan_export_ask;
+/*
+ * Judge @v (zone, path, uid, pid) carrying @tcats, @t_pipe of them from pipe peers. Caller holds
+ * d->lock. FAN_EXPORT_FDS: call fan_export_fds() without d->lock, then fan_export_finish().
+ */
+int fan_export_judge(struct driver *d, struct verdict *v, uint32_t tcats, uint32_t t_pipe,
+		     bool dead_ok, struct fan_export_ask **ask);
+bool fan_export_fds(struct driver *d, struct verdict *v, struct fan_export_ask *ask);
+/* The event's reason and fields for an allowed export; remembers the zone file's open. */
+void fan_export_allowed(struct driver *d, struct verdict *v, uint32_t tcats);
+/* Was this zone file's open let out and logged as an export? Its opener's uid in *@uid. */
+bool fan_export_seen(struct driver *d, pid_t pid, dev_t dev, ino_t ino, uid_t *uid);
+/* Path export grants of @v's user covering the PD file @v->path (changed at @changed). */
+int fan_export_sources(struct driver *d, const struct verdict *v, time_t changed,
+		       unsigned int *ids, int max);
 
 /* marks.c */
 struct mark *fan_mark_find(struct driver *d, dev_t dev, ino_t ino);

@@ -9,7 +9,61 @@
 #include <string.h>
 #include <time.h>
 
+#include "lib/json.h"
+
 #include "drivers/fanotify/internal.h"
+
+/*
+ * The event's members beyond the common ones, into v->extra: what let an export out
+ * ("export_by": role, grant, service), the grant and its approvers, a service account. Empty
+ * when none, or when they do not fit (the event is still written).
+ */
+static void verdict_extra(struct verdict *v)
+{
+	FILE *f;
+	int i;
+
+	v->extra[0] = '\0';
+	if (!v->export_by && !v->service[0])
+		return;
+	f = fmemopen(v->extra, sizeof(v->extra), "w");
+	if (!f)
+		return;
+	if (v->export_by)
+		fprintf(f, "\"export_by\":\"%s\",", v->export_by);
+	if (v->ngrants) {
+		fprintf(f, "\"grant\":%u,", v->grants[0]);
+		if (v->ngrants > 1) {
+			fputs("\"grants\":[", f);
+			for (i = 0; i < v->ngrants; i++)
+				fprintf(f, "%s%u", i ? "," : "", v->grants[i]);
+			fputs("],", f);
+		}
+		fputs("\"approver\":", f);
+		json_put_string(f, v->approver);
+		fputc(',', f);
+		if (v->approver2[0]) {
+			fputs("\"approver2\":", f);
+			json_put_string(f, v->approver2);
+			fputc(',', f);
+		}
+	}
+	if (v->service[0]) {
+		fputs("\"service\":", f);
+		json_put_string(f, v->service);
+		fputc(',', f);
+	}
+	/* a full buffer is not written whole: better no members than broken JSON */
+	if (fflush(f) || ftell(f) >= (long)sizeof(v->extra) - 1) {
+		fclose(f);
+		v->extra[0] = '\0';
+		return;
+	}
+	fclose(f);
+	i = (int)strlen(v->extra);
+	if (i && v->extra[i - 1] == ',')
+		v->extra[i - 1] = '\0';	/* the writer puts the comma before them */
+}
 
 /* The event of @v (@exe: PATH_MAX bytes for its executable). */
 static struct event verdict_event(struct verdict *v, char *exe)
@@ -30,6 +84,7 @@ static struct event verdict_event(struct verdict *v, char *exe)
 	ev.pd_access = v->pd_read || v->deny;
 	ev.dev = v->dev;
 	ev.ino = v->ino;
+	ev.extra = v->extra[0] ? v->extra : NULL;
 	return ev;
 }
 
@@ -54,6 +109,7 @@ void fan_emit(struct driver *d, struct verdict *v)
 	struct verdict *copy = malloc(sizeof(*copy));
 
 	v->decision = !v->deny ? "allow" : fan_audit_mode(d) ? "would-deny" : "deny";
+	verdict_extra(v);
 	if (!v->deny)
 		d->n_allow++;
 	else if (fan_audit_mode(d))

@@ -34,6 +34,46 @@ static bool agent_record(const struct config *cfg, const char *path)
 }
 
 /*
+ * A zone file written by a tainted process that may export what it carries (a role's export,
+ * an export grant, a service): it stays. Judged again with what the writer carries now (it may
+ * have read other PD since the open, or its grant may have ended). Its open was logged as the
+ * export when the process was tainted then; else (it read PD after opening the file) this
+ * write is the export's event.
+ */
+static bool zone_write_exported(struct driver *d, struct verdict *v, uint32_t tcats)
+{
+	struct fan_export_ask *ask = NULL;
+	bool seen;
+	uid_t uid;
+	int exp;
+
+	pthread_mutex_lock(&d->lock);
+	seen = fan_export_seen(d, v->p.pid, v->dev, v->ino, &uid);
+	/* the writer exited before its close was read: the uid it opened the zone file with, or
+	 * read PD with */
+	if (!v->p.have_uid && (seen || fan_taint_uid(d, &v->p, &uid))) {
+		v->p.uid = uid;
+		v->p.have_uid = true;
+	}
+	exp = fan_export_judge(d, v, tcats, 0, true, &ask);
+	pthread_mutex_unlock(&d->lock);
+	if (exp == FAN_EXPORT_FDS)
+		exp = fan_export_fds(d, v, ask) ? FAN_EXPORT_YES : FAN_EXPORT_NO;
+	free(ask);
+	if (exp != FAN_EXPORT_YES)
+		return false;
+	if (seen)
+		return true;
+	pthread_mutex_lock(&d->lock);
+	fan_export_allowed(d, v, tcats);
+	pthread_mutex_unlock(&d->lock);
+	v->log = true;
+	v->label = "pd";
+	fan_emit(d, v);
+	return true;
+}
+
+/*
  * A close-write, read by the responder: what the file becomes is noted (in memory, nothing is
  * written here) for the labeller. Return: true when the note took the event's descriptor.
  */
@@ -67,6 +107,8 @@ static bool note_close_write(struct driver *d, const struct fanotify_event_metad
 	if (agent_record(d->cfg, v.path))
 		return false;
 	v.zone = fan_zone_of(d, st.st_dev, m->fd, v.path, sizeof(v.path));
+	if (v.zone && zone_write_exported(d, &v, tcats))
+		return false;
 	if (!v.zone) {
 		/* read the note table before the state: a note leaves the table after the state
 		 * has its label, so one of the two always holds it */

@@ -85,18 +85,18 @@ static void pend_done(struct driver *d, struct pending *p)
 }
 
 /* Roles of @uid, cached: NSS (SSSD, winbind) may be slow, a decision must not be. */
-static uint32_t role_cats(struct driver *d, uid_t uid, char *roles, size_t len)
+const struct role_cached *fan_role(struct driver *d, uid_t uid)
 {
 	uint64_t now = fan_now_ns(CLOCK_MONOTONIC);
 	struct role_cached *r, *victim = &d->roles[0];
+	const struct config_service *svc;
+	const struct config *cfg;
 	size_t i;
 
 	for (i = 0; i < ROLE_CACHE; i++) {
 		r = &d->roles[i];
-		if (r->used && r->uid == uid && now - r->at_ns < ROLE_TTL_NS) {
-			snprintf(roles, len, "%s", r->roles);
-			return r->cats;
-		}
+		if (r->used && r->uid == uid && now - r->at_ns < ROLE_TTL_NS)
+			return r;
 		if (!r->used || r->at_ns < victim->at_ns)
 			victim = r;
 	}
@@ -104,13 +104,33 @@ static uint32_t role_cats(struct driver *d, uid_t uid, char *roles, size_t len)
 	victim->uid = uid;
 	victim->at_ns = now;
 	victim->cats = state_user_roles(d->env.st, uid, victim->roles, sizeof(victim->roles));
-	snprintf(roles, len, "%s", victim->roles);
-	return victim->cats;
+	cfg = state_policy(d->env.st);
+	victim->export = cfg ? roles_uid_export(cfg, uid, NULL, 0) : 0;
+	svc = cfg ? roles_uid_service(cfg, uid) : NULL;
+	victim->svc = svc != NULL;
+	victim->svc_read = svc ? svc->read : 0;
+	victim->svc_taint = !svc || svc->taint;
+	snprintf(victim->service, sizeof(victim->service), "%s", svc ? svc->name : "");
+	return victim;
+}
+
+static uint32_t role_cats(struct driver *d, uid_t uid, char *roles, size_t len)
+{
+	const struct role_cached *r = fan_role(d, uid);
+
+	snprintf(roles, len, "%s", r->roles);
+	return r->cats;
 }
 
 /* Labelled files among the descriptors @pid holds (opened before the file got its label). */
-static uint32_t open_fd_cats(struct driver *d, pid_t pid)
+uint32_t fan_open_fd_cats(struct driver *d, pid_t pid, const struct export_ask *q,
+			  const unsigned int *ids, int nids)
 {
+	char target[PATH_MAX];
+	unsigned int own[4];
+	uint32_t fcats;
+	ssize_t tn;
+	int i, j, k;
 	char dir[64], path[320];
 	struct label_entry e;
 	struct dirent *de;
@@ -131,10 +151,24 @@ static uint32_t open_fd_cats(struct driver *d, pid_t pid)
 		if (stat(path, &st) || !S_ISREG(st.st_mode))
 			continue;
 		/* the notes before the state: a note leaves after the state has its label */
-		cats |= fan_noted_cats(d, st.st_dev, st.st_ino);
+		fcats = fan_noted_cats(d, st.st_dev, st.st_ino);
 		if (!labels_lookup(d->env.st, d->env.log, -1, path, &e) &&
 		    e.level != PDGUARD_LEVEL_NONE)
-			cats |= e.categories;
+			fcats |= e.categories;
+		if (!fcats || !q) {
+			cats |= fcats;
+			continue;
+		}
+		/* an export by a path grant: a file it holds counts unless that grant covers it */
+		tn = readlink(path, target, sizeof(target) - 1);
+		target[tn > 0 ? tn : 0] = '\0';
+		k = state_export_sources(d->env.st, q, target, st.st_ctim.tv_sec, own, 4);
+		for (i = 0; i < k; i++)
+			for (j = 0; j < nids; j++)
+				if (own[i] == ids[j])
+					goto covered;
+		cats |= fcats;
+covered:;
 	}
 	closedir(dp);
 	return cats;
@@ -180,11 +214,16 @@ static unsigned int read_reason(struct driver *d, struct verdict *v, uint32_t ca
 {
 	uint32_t allowed, granted;
 
+	const struct role_cached *r;
+
 	ra->client = fan_sync_client(d, v->p.pid);
 	allowed = role_cats(d, v->p.uid, roles, rlen);
 	granted = state_user_grants(d->env.st, v->p.uid, time(NULL));
 	ra->roles = roles;
 	ra->cats = cats;
+	r = fan_role(d, v->p.uid);
+	if (v->p.have_uid && r->svc)
+		allowed |= r->svc_read;
 	if (ra->client) {
 		v->deny = true;
 		return PDGUARD_REASON_SYNC_CLIENT;
@@ -197,6 +236,14 @@ static unsigned int read_reason(struct driver *d, struct verdict *v, uint32_t ca
 		v->deny = true;
 		ra->cats = cats & ~(allowed | granted);
 		return PDGUARD_REASON_ROLE;
+	}
+	if (r->svc) {
+		/* a service account: each use is an event naming it */
+		snprintf(v->service, sizeof(v->service), "%s", r->service);
+		ra->roles = v->service;
+		if (!r->svc_taint)
+			ra->note = "taint = no: what it reads is not carried";
+		return PDGUARD_REASON_SERVICE;
 	}
 	return cats & ~allowed ? PDGUARD_REASON_GRANT : PDGUARD_REASON_PD_READ;
 }
@@ -301,12 +348,27 @@ static void decide(struct driver *d, int fd, pid_t pid, struct verdict *v)
 		v->cats = cats;
 		reason = read_reason(d, v, cats, roles, sizeof(roles), &ra);
 		/* what is read is carried: audit mode too, the read does happen; a write-only
-		 * open (`echo new > pd.csv`) reads nothing */
+		 * open (`echo new > pd.csv`) reads nothing; nor does a service account's with
+		 * taint = no carry it */
 		if (!fan_taint_covers(d, &v->p, cats) && fan_write_only_open(&v->p)) {
 			v->pd_read = false;
 			ra.note = "opened write-only: nothing is read or carried";
+		} else if (v->service[0] && !fan_role(d, v->p.uid)->svc_taint) {
+			/* not carried: ra.note says so */
 		} else if (!v->deny || fan_audit_mode(d)) {
+			unsigned int ids[4];
+			int nids;
+
 			fan_taint_add(d, &v->p, cats);
+			/* which path export grants cover what it read, for a later export (the
+			 * path is read here only while such grants exist) */
+			nids = 0;
+			if (state_export_any_path(d->env.st)) {
+				if (!v->path[0])
+					fan_fd_path(fd, v->path, sizeof(v->path));
+				nids = fan_export_sources(d, v, st.st_ctim.tv_sec, ids, 4);
+			}
+			fan_taint_source(d, &v->p, ids, nids);
 		}
 		vocab_reason_format(v->reason, sizeof(v->reason), reason, &ra);
 	}
@@ -317,27 +379,46 @@ static void decide(struct driver *d, int fd, pid_t pid, struct verdict *v)
 				     .start = v->p.start };
 	}
 	if (v->zone && !v->deny) {
+		struct fan_export_ask *ask = NULL;
+		uint32_t t_pipe = 0;
+		int exp;
+
 		tcats = d->any_taint ? fan_taint_of(d, &v->p, false) : 0;
 		pthread_mutex_unlock(&d->lock);
 		/* a process started after the newest mark saw every labelled file it opened through
 		 * a permission event, unless a noted file is not marked yet: its descriptors hold
 		 * nothing we do not know of */
 		if (fd_scan_needed(d, &v->p))
-			tcats |= open_fd_cats(d, pid);
+			tcats |= fan_open_fd_cats(d, pid, NULL, NULL, 0);
 		if (!tcats && v->p.have_stat)
-			tcats |= pipe_peer_cats(d, &v->p);
+			tcats |= t_pipe = pipe_peer_cats(d, &v->p);
 		pthread_mutex_lock(&d->lock);
 		if (tcats) {
 			struct reason_args za = { .cats = tcats, .zone = v->zone };
 
 			if (!v->p.have_uid)
 				fan_proc_uid(pid, &v->p);
-			v->deny = true;
 			v->log = true;
 			v->cats |= tcats;
 			v->label = cats ? "pd" : "none";
-			vocab_reason_format(v->reason, sizeof(v->reason),
-					    PDGUARD_REASON_TAINT_TO_ZONE, &za);
+			/* an approved way out: a role's export, an export grant, a service;
+			 * they may be limited to a folder of the zone, so the path is needed */
+			if (!v->path[0])
+				fan_fd_path(fd, v->path, sizeof(v->path));
+			exp = fan_export_judge(d, v, tcats, t_pipe, false, &ask);
+			if (exp == FAN_EXPORT_FDS) {
+				pthread_mutex_unlock(&d->lock);
+				exp = fan_export_fds(d, v, ask) ? FAN_EXPORT_YES : FAN_EXPORT_NO;
+				pthread_mutex_lock(&d->lock);
+			}
+			free(ask);
+			if (exp == FAN_EXPORT_YES) {
+				fan_export_allowed(d, v, tcats);
+			} else {
+				v->deny = true;
+				vocab_reason_format(v->reason, sizeof(v->reason),
+						    PDGUARD_REASON_TAINT_TO_ZONE, &za);
+			}
 		}
 	}
 	pthread_mutex_unlock(&d->lock);

@@ -33,7 +33,7 @@ bool fan_taint_covers(struct driver *d, const struct proc_info *p, uint32_t cats
 	return t && t->start == p->start && (t->cats & cats) == cats;
 }
 
-static void taint_put(struct driver *d, const struct proc_info *p, uint32_t cats);
+static void taint_put(struct driver *d, const struct proc_info *p, uint32_t cats, bool own);
 
 /*
  * A process that just got tainted may feed a pipeline whose other end already writes a zone
@@ -60,7 +60,7 @@ static void taint_pipe_peers(struct driver *d, const struct proc_info *p, uint32
 					goto peer;
 		continue;
 peer:
-		taint_put(d, &w, cats);
+		taint_put(d, &w, cats, false);
 	}
 }
 
@@ -89,7 +89,7 @@ void fan_taint_add(struct driver *d, const struct proc_info *p, uint32_t cats)
 	/* a process that already carries these categories costs nothing more */
 	if (fan_taint_covers(d, p, cats))
 		return;
-	taint_put(d, p, cats);
+	taint_put(d, p, cats, true);
 	/* what it writes into a pipe flows to the reader at the other end */
 	n = fan_proc_pipes(p->pid, true, pipes, FAN_MAX_PIPES);
 	for (j = 0; j < n; j++) {
@@ -161,12 +161,17 @@ static int taint_grow(struct driver *d)
 	return 0;
 }
 
-static void taint_put(struct driver *d, const struct proc_info *p, uint32_t cats)
+/* @own: read by @p itself (else it came through a pipe: no path grant can cover it). */
+static void taint_put(struct driver *d, const struct proc_info *p, uint32_t cats, bool own)
 {
 	struct taint *t = taint_find(d, p->pid), *oldest;
 
 	if (t && t->start == p->start) {
 		t->cats |= cats;
+		if (!own) {
+			t->src_set = true;
+			t->nsrc = 0;
+		}
 		return;
 	}
 	t = taint_slot(d, p->pid, &oldest);
@@ -181,8 +186,60 @@ static void taint_put(struct driver *d, const struct proc_info *p, uint32_t cats
 	*t = (struct taint){ .used = true, .pid = p->pid, .ppid = p->ppid, .pgid = p->pgid,
 			     .start = p->start,
 			     .pgid_start = p->pgid == p->pid ? p->start : fan_proc_start(p->pgid),
-			     .since_ns = fan_now_ns(CLOCK_MONOTONIC), .cats = cats };
+			     .since_ns = fan_now_ns(CLOCK_MONOTONIC), .cats = cats,
+			     .src_set = !own, .has_uid = p->have_uid, .uid = p->uid };
 }
+
+bool fan_taint_uid(struct driver *d, const struct proc_info *p, uid_t *uid)
+{
+	const struct taint *t = taint_find(d, p->pid);
+
+	if (!t || !t->has_uid || (p->have_stat && t->start != p->start))
+		return false;
+	*uid = t->uid;
+	return true;
+}
+
+void fan_taint_source(struct driver *d, const struct proc_info *p, const unsigned int *ids,
+		      int n)
+{
+	struct taint *t = taint_find(d, p->pid);
+	int i, j, k = 0;
+
+	if (!t || t->start != p->start)
+		return;
+	if (!t->src_set) {
+		t->src_set = true;
+		for (i = 0; i < n && k < 4; i++)
+			t->src[k++] = ids[i];
+		t->nsrc = k;
+		return;
+	}
+	/* every file it read must be covered by the same grant */
+	for (i = 0; i < t->nsrc; i++)
+		for (j = 0; j < n; j++)
+			if (t->src[i] == ids[j]) {
+				t->src[k++] = t->src[i];
+				break;
+			}
+	t->nsrc = k;
+}
+
+uint32_t fan_taint_own(struct driver *d, const struct proc_info *p, bool dead_ok,
+		       unsigned int *ids, int *n)
+{
+	const struct taint *t = taint_find(d, p->pid);
+	int i;
+
+	*n = 0;
+	if (!t || !(p->have_stat ? t->start == p->start : dead_ok))
+		return 0;
+	for (i = 0; t->src_set && i < t->nsrc; i++)
+		ids[(*n)++] = t->src[i];
+	return t->cats;
+}
+
+static uint32_t taint_of(struct driver *d, const struct proc_info *p, bool dead_ok, bool own);
 
 /*
  * Taint of @p: its own, its ancestors' (inherited across fork; up to ANCESTOR_DEPTH), and its
@@ -192,22 +249,33 @@ static void taint_put(struct driver *d, const struct proc_info *p, uint32_t cats
  */
 uint32_t fan_taint_of(struct driver *d, const struct proc_info *p, bool dead_ok)
 {
+	return taint_of(d, p, dead_ok, true);
+}
+
+uint32_t fan_taint_inherited(struct driver *d, const struct proc_info *p, bool dead_ok)
+{
+	return taint_of(d, p, dead_ok, false);
+}
+
+/* @own: with @p's own taint (else only what reaches it from its ancestors and group). */
+static uint32_t taint_of(struct driver *d, const struct proc_info *p, bool dead_ok, bool own)
+{
 	struct proc_info a = *p;
 	uint32_t cats = 0;
-	struct taint *t;
+	struct taint *t, *self;
 	pid_t pgid;
 	size_t i;
 	int depth;
 
-	t = taint_find(d, p->pid);
-	if (t && (p->have_stat ? t->start == p->start : dead_ok))
+	t = self = taint_find(d, p->pid);
+	if (t && own && (p->have_stat ? t->start == p->start : dead_ok))
 		cats |= t->cats;
 	if (!p->have_stat && dead_ok) {
 		/* exited: a shell whose child read PD wrote the redirected output (`sh -c 'cat pd
 		 * > x'` closes x in sh after cat), or the leader of a tainted group */
 		for (i = 0; i < d->taint_cap; i++) {
 			t = &d->taints[i];
-			if (t->used && (t->ppid == p->pid || t->pgid == p->pid))
+			if (t->used && (own || t != self) && (t->ppid == p->pid || t->pgid == p->pid))
 				cats |= t->cats;
 		}
 		/* its group is known if it opened a zone file (a pipeline's writer) */
@@ -239,7 +307,8 @@ uint32_t fan_taint_of(struct driver *d, const struct proc_info *p, bool dead_ok)
 
 		for (i = 0; i < d->taint_cap; i++) {
 			t = &d->taints[i];
-			if (!t->used || t->pgid != a.pgid || (t->cats & ~cats) == 0)
+			if (!t->used || t->pgid != a.pgid || (t->cats & ~cats) == 0 ||
+			    (!own && t == self))
 				continue;
 			if (!looked) {
 				leader = fan_proc_start(a.pgid);
