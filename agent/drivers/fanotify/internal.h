@@ -172,6 +172,7 @@ struct verdict {
 	char reason[512];
 	char path[PATH_MAX];
 	char target[PATH_MAX];
+	char exe[PATH_MAX];	/* read just after the answer: the opener may be gone by logging */
 };
 
 /*

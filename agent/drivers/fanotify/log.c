@@ -70,7 +70,10 @@ static struct event verdict_event(struct verdict *v, char *exe)
 {
 	struct event ev = event_make(v->op ? v->op : "open", v->decision, v->reason);
 
-	fan_proc_exe(v->p.pid, exe, PATH_MAX);
+	if (v->exe[0])
+		snprintf(exe, PATH_MAX, "%s", v->exe);
+	else
+		fan_proc_exe(v->p.pid, exe, PATH_MAX);
 	ev.uid = v->p.have_uid ? v->p.uid : (uint32_t)-1;
 	ev.pid = v->p.pid;
 	ev.comm = v->p.comm[0] ? v->p.comm : NULL;

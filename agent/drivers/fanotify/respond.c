@@ -494,9 +494,13 @@ static void handle_perm(struct driver *d)
 		decide(d, pend[k]->fd, pend[k]->pid, &v);
 		ours = answer(d, pend[k], !v.deny || fan_audit_mode(d));
 		d->busy_since_ns = 0;
-		/* the opener goes on; the name is only for the log */
-		if (v.log && ours > 0 && !v.path[0])
-			fan_fd_path(pend[k]->fd, v.path, sizeof(v.path));
+		/* the opener goes on; its name and program are only for the log, read now while
+		 * it has likely not exited (the logger writes a burst a moment later) */
+		if (v.log && ours > 0) {
+			if (!v.path[0])
+				fan_fd_path(pend[k]->fd, v.path, sizeof(v.path));
+			fan_proc_exe(v.p.pid, v.exe, sizeof(v.exe));
+		}
 		pend_done(d, pend[k]);
 		/* answered first, logged after: the opener does not wait for our disk */
 		if (v.log && ours > 0)
