@@ -36,6 +36,7 @@
 #include "log/events.h"
 #include "log/seal.h"
 #include "policy/alerts.h"
+#include "daemon/notice.h"
 #include "policy/grants.h"
 #include "state/labels.h"
 #include "drivers/kmod/netlink.h"
@@ -62,6 +63,7 @@ struct daemon {
 	struct netlink_conn *kmod;
 	struct grants *grants;
 	struct alerts *alerts;
+	struct notifier *notice;	/* the employee's notice of a denial (daemon/notice.c) */
 	uint64_t policy_gen;
 
 	struct workq *q;
@@ -822,6 +824,15 @@ static void log_mode_change(struct daemon *d, int old, int now, const struct sig
 	eventlog_write(d->log, &ev);
 }
 
+/* The log's observer: every event every driver writes feeds the alerts and the notices. */
+static void observe(void *ctx, const struct event *ev)
+{
+	struct daemon *d = ctx;
+
+	alerts_observe(d->alerts, ev);
+	notifier_observe(d->notice, ev);
+}
+
 /* ---- policy reload ---- */
 
 static void reload(struct daemon *d, const struct signalfd_siginfo *si)
@@ -860,6 +871,7 @@ static void reload(struct daemon *d, const struct signalfd_siginfo *si)
 	pthread_mutex_unlock(&d->st.lock);
 	d->policy_gen++;
 	alerts_policy(d->alerts, fresh);
+	notifier_policy(d->notice, fresh);
 	seal_attach(d);
 	zones_refresh(d, true);		/* tells the driver too */
 	snprintf(reason, sizeof(reason), "policy reloaded (generation %llu), mode %s",
@@ -971,7 +983,13 @@ static int daemon_start(struct daemon *d, size_t *cached)
 	ret = alerts_new(&d->alerts, d->cfg, d->log, NULL, NULL);
 	if (ret)
 		return ret;
-	eventlog_set_observer(d->log, alerts_observe, d->alerts);
+	ret = notifier_new(&d->notice, d->cfg, d->log);
+	if (ret) {
+		fprintf(stderr, "pdguard run: cannot start the employee notices: %s\n",
+			strerror(-ret));
+		return ret;
+	}
+	eventlog_set_observer(d->log, observe, d);
 	snprintf(d->cache_path, sizeof(d->cache_path), "%s/labels.cache", d->cfg->state);
 	ret = state_cache_load(&d->st, d->cache_path, cached, &dropped);
 	if (ret)
@@ -1214,9 +1232,10 @@ out:
 		runfile_remove(d->cfg->state);
 	if (d->grants)
 		grants_close(d->grants);
-	/* the log's observer is the alerter: unhook it before either goes */
+	/* the log's observers are the alerter and the notices: unhook them before they go */
 	if (d->log)
 		eventlog_set_observer(d->log, NULL, NULL);
+	notifier_free(d->notice);
 	alerts_free(d->alerts);
 	eventlog_close(d->log);
 	if (d->sc.rules)

@@ -31,6 +31,8 @@
  * @pd_access: a PD file's content was (or would have been, in audit mode) read or refused:
  *             what the alerts count; not written to the log
  * @dev, @ino: the object, for the observers (distinct files); not written to the log
+ * @reason_code: enum pdguard_reason behind @reason when a driver decided (PDGUARD_REASON_NONE
+ *               otherwise), for the observers: the employee's notice words it in their language
  *
  * Strings may hold any bytes; they are JSON-escaped on output. PD content never goes into an
  * event: paths and names only.
@@ -54,6 +56,7 @@ struct event {
 	bool pd_access;
 	dev_t dev;
 	ino_t ino;
+	unsigned int reason_code;
 };
 
 /* An event with its op, decision and reason; no process, no object, uid unknown ((uint32_t)-1). */

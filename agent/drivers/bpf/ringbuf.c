@@ -72,6 +72,7 @@ static int on_record(void *ctx, void *data, size_t size)
 	}
 	reason_of(b, e, ev.exe ? ev.exe : comm, reason, sizeof(reason));
 	ev.reason = reason;
+	ev.reason_code = e->reason;
 	/* A full path when bpf_d_path was allowed, else the name, with the inode either way. */
 	if (e->flags & PDGUARD_EV_PATH_FULL)
 		snprintf(path, sizeof(path), "%.*s", PDGUARD_EV_PATH_LEN, e->path);

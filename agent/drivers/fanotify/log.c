@@ -30,6 +30,7 @@ static void write_event(struct driver *d, struct verdict *v)
 	ev.pd_access = v->pd_read || v->deny;
 	ev.dev = v->dev;
 	ev.ino = v->ino;
+	ev.reason_code = v->why;
 	if (d->env.log)
 		eventlog_write(d->env.log, &ev);
 }

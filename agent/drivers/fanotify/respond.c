@@ -305,6 +305,7 @@ static void decide(struct driver *d, int fd, pid_t pid, struct verdict *v)
 			fan_taint_add(d, &v->p, cats);
 		}
 		vocab_reason_format(v->reason, sizeof(v->reason), reason, &ra);
+		v->why = reason;
 	}
 	if (v->zone && v->p.have_stat) {
 		struct taint *o = &d->openers[d->next_opener++ % 256];
@@ -336,6 +337,7 @@ static void decide(struct driver *d, int fd, pid_t pid, struct verdict *v)
 			v->label = cats ? "pd" : "none";
 			vocab_reason_format(v->reason, sizeof(v->reason),
 					    PDGUARD_REASON_TAINT_TO_ZONE, &za);
+			v->why = PDGUARD_REASON_TAINT_TO_ZONE;
 		}
 	}
 	pthread_mutex_unlock(&d->lock);
