@@ -394,6 +394,9 @@ static enum outcome run_child(struct notifier *n, const struct job *j, const cha
 			 timeout_ms + 2000);
 		return FAILED;
 	}
+	/* the notice as printed: "title\nbody\n"; the last newline is the printer's */
+	if (text[0] && text[strlen(text) - 1] == '\n')
+		text[strlen(text) - 1] = '\0';
 	if (WIFEXITED(status) && WEXITSTATUS(status) == 0)
 		return address[0] ? SHOWN : LOGGED;
 	err[strcspn(err, "\n")] = '\0';
