@@ -197,6 +197,7 @@ install: agent man
 	install -D -m 0644 completion/pdguard \
 		$(DESTDIR)$(PREFIX)/share/bash-completion/completions/pdguard
 	install -D -m 0644 docs/deploy.md $(DESTDIR)$(PREFIX)/share/doc/pdguard/deploy.md
+	install -D -m 0644 docs/notice.md $(DESTDIR)$(PREFIX)/share/doc/pdguard/notice.md
 	for mo in $(MO_FILES); do l=$${mo#$(BUILD)/locale/}; l=$${l%%/*}; \
 		install -D -m 0644 $$mo $(DESTDIR)$(PREFIX)/share/locale/$$l/LC_MESSAGES/pdguard.mo; \
 	done
