@@ -25,7 +25,7 @@ DESTDIR ?=
 PDGUARD_VERSION := $(shell cat VERSION)
 
 CC      ?= cc
-PKGS    := inih libpcre2-8 libmagic libhs libnl-genl-3.0 libzip libxml-2.0 poppler-glib libarchive libbpf libcrypto zlib
+PKGS    := inih libpcre2-8 libmagic libhs libnl-genl-3.0 libzip libxml-2.0 poppler-glib gio-2.0 libarchive libbpf libcrypto zlib
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 
@@ -85,11 +85,20 @@ KMOD_SRCS := $(wildcard kmod/*.c kmod/*.h) kmod/Kbuild Kbuild include/uapi/pdgua
 	VERSION
 KMOD_KOS  := $(foreach v,$(KMOD_KVERS),$(BUILD)/kmod/$(v)/pdguard.ko)
 
+# The employee's notice in each language: po/LANG.po -> build/locale/LANG/LC_MESSAGES/pdguard.mo
+# (`pdguard notice` reads build/locale next to build/pdguard, else /usr/share/locale).
+PO_FILES := $(sort $(wildcard po/*.po))
+MO_FILES := $(patsubst po/%.po,$(BUILD)/locale/%/LC_MESSAGES/pdguard.mo,$(PO_FILES))
+
 .PHONY: all agent kmod tests test bench bench-bins fuzz install install-dkms man clean deps \
 	check-deps format run
 all: agent
 
-agent: $(BUILD)/pdguard
+agent: $(BUILD)/pdguard $(MO_FILES)
+
+$(BUILD)/locale/%/LC_MESSAGES/pdguard.mo: po/%.po
+	@mkdir -p $(@D)
+	msgfmt --check-format -o $@ $<
 
 $(BUILD)/pdguard: $(AGENT_OBJS)
 	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(LDLIBS)
@@ -197,6 +206,10 @@ install: agent man
 		$(DESTDIR)$(PREFIX)/share/bash-completion/completions/pdguard
 	install -D -m 0644 docs/deploy.md $(DESTDIR)$(PREFIX)/share/doc/pdguard/deploy.md
 	install -m 0644 docs/events.schema.json docs/eventlog.md $(DESTDIR)$(PREFIX)/share/doc/pdguard/
+	install -D -m 0644 docs/notice.md $(DESTDIR)$(PREFIX)/share/doc/pdguard/notice.md
+	for mo in $(MO_FILES); do l=$${mo#$(BUILD)/locale/}; l=$${l%%/*}; \
+		install -D -m 0644 $$mo $(DESTDIR)$(PREFIX)/share/locale/$$l/LC_MESSAGES/pdguard.mo; \
+	done
 
 # DKMS: pdguard.ko's sources (what dkms.conf builds from, version filled in) in
 # $(DESTDIR)$(PREFIX)/src/pdguard-VERSION. With a DESTDIR (debian/rules) that is all; without one

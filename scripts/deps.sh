@@ -34,7 +34,7 @@ run_pkgs=(
 	make gcc pkg-config clang llvm bpftool python3
 	libinih-dev libpcre2-dev libmagic-dev libhyperscan-dev libnl-genl-3-dev libnl-3-dev
 	libbpf-dev libelf-dev zlib1g-dev libzip-dev libxml2-dev libpoppler-glib-dev libssl-dev
-	libarchive-dev catdoc
+	libarchive-dev catdoc libglib2.0-dev gettext
 )
 test_pkgs=(
 	"${run_pkgs[@]}"
@@ -42,7 +42,7 @@ test_pkgs=(
 	qemu-system-x86 qemu-user busybox-static dosfstools e2fsprogs util-linux python3 zip dkms
 	fonts-dejavu-core libcairo2-dev python3-xlwt libreoffice-writer-nogui poppler-utils
 	chromium jq tar gzip bzip2 zstd lz4 p7zip-full time man-db bash-completion systemd
-	python3-jsonschema rsyslog prometheus
+	python3-jsonschema rsyslog prometheus python3-dbusmock dbus
 )
 # prometheus: only its promtool is used (tests/daemon/stats_test.sh checks `pdguard stats
 # --prometheus` with `promtool check metrics`); its server is kept from starting, as fapolicyd

@@ -33,6 +33,7 @@ int cli_scan(int argc, char **argv);
 int cli_rules(int argc, char **argv);
 int cli_bpf(int argc, char **argv);
 int cli_report(int argc, char **argv);
+int cli_notice(int argc, char **argv);
 
 struct eventlog;
 /*

@@ -33,6 +33,7 @@ static const struct cli_command commands[] = {
 	{ "bpf", "the BPF enforcement drivers: probe, attach, detach, status, events", cli_bpf },
 	{ "report", "the data map, the access review, the audit sheet (json, csv, html)",
 	  cli_report },
+	{ "notice", "print or show the notice an employee gets when refused a file", cli_notice },
 };
 
 void cli_error(const char *cmd, const char *fmt, ...)

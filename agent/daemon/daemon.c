@@ -39,6 +39,7 @@
 #include "log/siem.h"
 #include "log/seal.h"
 #include "policy/alerts.h"
+#include "daemon/notice.h"
 #include "policy/grants.h"
 #include "state/labels.h"
 #include "drivers/kmod/netlink.h"
@@ -65,6 +66,7 @@ struct daemon {
 	struct netlink_conn *kmod;
 	struct grants *grants;
 	struct alerts *alerts;
+	struct notifier *notice;	/* the employee's notice of a denial (daemon/notice.c) */
 	uint64_t policy_gen;
 
 	struct workq *q;
@@ -803,7 +805,10 @@ static void stats_publish(struct daemon *d)
 	free(s);
 }
 
-/* The log's observer: count every event written, then let the alerts see it. */
+/*
+ * The log's observer: every event every driver writes is counted, then feeds the alerts and
+ * the employee's notices (each once they exist).
+ */
 static void daemon_observe(void *ctx, const struct event *ev)
 {
 	struct daemon *d = ctx;
@@ -811,6 +816,8 @@ static void daemon_observe(void *ctx, const struct event *ev)
 	stats_count(&d->evcount, ev->op, ev->decision);
 	if (d->alerts)
 		alerts_observe(d->alerts, ev);
+	if (d->notice)
+		notifier_observe(d->notice, ev);
 }
 
 /*
@@ -1072,6 +1079,7 @@ static void reload(struct daemon *d, const struct signalfd_siginfo *si)
 	d->policy_gen++;
 	alerts_policy(d->alerts, fresh);
 	siem_attach(d->log, fresh);
+	notifier_policy(d->notice, fresh);
 	seal_attach(d);
 	log_group_apply(d, old);
 	zones_refresh(d, true);		/* tells the driver too */
@@ -1193,6 +1201,12 @@ static int daemon_start(struct daemon *d, size_t *cached)
 	ret = alerts_new(&d->alerts, d->cfg, d->log, NULL, NULL);
 	if (ret)
 		return ret;
+	ret = notifier_new(&d->notice, d->cfg, d->log);
+	if (ret) {
+		fprintf(stderr, "pdguard run: cannot start the employee notices: %s\n",
+			strerror(-ret));
+		return ret;
+	}
 	snprintf(d->cache_path, sizeof(d->cache_path), "%s/labels.cache", d->cfg->state);
 	ret = state_cache_load(&d->st, d->cache_path, cached, &dropped);
 	if (ret)
@@ -1445,9 +1459,10 @@ out:
 	}
 	if (d->grants)
 		grants_close(d->grants);
-	/* the log's observer is the alerter: unhook it before either goes */
+	/* the log's observers are the alerter and the notices: unhook them before they go */
 	if (d->log)
 		eventlog_set_observer(d->log, NULL, NULL);
+	notifier_free(d->notice);
 	alerts_free(d->alerts);
 	eventlog_close(d->log);
 	if (d->sc.rules)

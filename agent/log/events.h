@@ -36,6 +36,8 @@
  *            directory's, the file being created in it); written as file_name, file_dev
  *            ("major:minor"), file_ino and file_new only when @path is NULL and @file_ino is set
  * @target_name, @target_dir_dev, @target_dir_ino: the same for a destination (@target NULL)
+ * @reason_code: enum pdguard_reason behind @reason when a driver decided (PDGUARD_REASON_NONE
+ *               otherwise), for the observers: the employee's notice words it in their language
  *
  * Strings may hold any bytes; they are JSON-escaped on output. PD content never goes into an
  * event: paths and names only.
@@ -72,6 +74,7 @@ struct event {
 	const char *target_name;
 	dev_t target_dir_dev;
 	uint64_t target_dir_ino;
+	unsigned int reason_code;
 };
 
 /* An event with its op, decision and reason; no process, no object, uid unknown ((uint32_t)-1). */

@@ -440,6 +440,49 @@ static int handle_alerts(struct parse *p, const char *key, const char *v)
 	return 0;
 }
 
+static int handle_notice(struct parse *p, const char *key, const char *v)
+{
+	struct config *c = p->cfg;
+
+	if (!strcmp(key, "enabled") || !strcmp(key, "audit")) {
+		if (parse_bool(v, key[0] == 'e' ? &c->notice_enabled : &c->notice_audit))
+			add_error(p, "%s = %s: allowed values are yes and no", key, v);
+	} else if (!strcmp(key, "contact")) {
+		if (!v[0])
+			add_error(p, "contact = : whom to ask is required, e.g. InfoSec, ext. 1234");
+		else if (set_string(&c->notice_contact, v))
+			p->oom = 1;
+	} else if (!strcmp(key, "language")) {
+		if (strcmp(v, "en") && strcmp(v, "ru") && strcmp(v, "kk"))
+			add_error(p, "language = %s: allowed values are en, ru and kk", v);
+		else
+			snprintf(c->notice_language, sizeof(c->notice_language), "%s", v);
+	} else if (!strcmp(key, "per_minute")) {
+		if (parse_uint(v, 1, 60, &c->notice_per_minute))
+			add_error(p, "per_minute = %s: from 1 to 60 notices a minute are allowed", v);
+	} else if (!strcmp(key, "file_interval")) {
+		if (parse_uint(v, 0, 86400, &c->notice_file_interval_s))
+			add_error(p, "file_interval = %s: seconds from 0 to 86400 are allowed", v);
+	} else if (!strcmp(key, "timeout_ms")) {
+		if (parse_uint(v, 100, 60000, &c->notice_timeout_ms))
+			add_error(p, "timeout_ms = %s: from 100 to 60000 is allowed", v);
+	} else if (!strcmp(key, "bus")) {
+		const char *u = strstr(v, "%u");
+
+		/* one %u and no other %: the template is filled by hand, never by printf */
+		if (v[0] != '/' || (strchr(v, '%') && (!u || strchr(v, '%') != u ||
+						     strchr(u + 2, '%'))))
+			add_error(p, "bus = %s: an absolute path of the session bus socket, with %%u "
+				  "for the user's uid, is required (default /run/user/%%u/bus)", v);
+		else if (set_string(&c->notice_bus, v))
+			p->oom = 1;
+	} else {
+		add_error(p, "unknown key '%s' in [notice]: allowed keys are enabled, contact, "
+			  "language, audit, per_minute, file_interval, timeout_ms, bus", key);
+	}
+	return 0;
+}
+
 static struct config_role *find_role(struct parse *p, const char *name)
 {
 	struct config *c = p->cfg;
@@ -608,6 +651,8 @@ static int handler(void *user, const char *section, const char *key, const char 
 		handle_cloud(p, key, value);
 	else if (!strcmp(section, "alerts"))
 		handle_alerts(p, key, value);
+	else if (!strcmp(section, "notice"))
+		handle_notice(p, key, value);
 	else if (!strncmp(section, "role ", 5))
 		handle_role(p, section + 5, key, value);
 	else if (!strncmp(section, "service ", 8))
@@ -627,7 +672,7 @@ bad_section:
 			add_error(p, "'%s' is outside any section: put it under [agent]", key);
 		else
 			add_error(p, "unknown section [%s]: allowed are [agent], [zone usb], "
-				  "[zone cloud], [alerts], [role NAME] and [service NAME]", section);
+				  "[zone cloud], [alerts], [notice], [role NAME] and [service NAME]", section);
 	}
 	return 0;
 }
@@ -698,6 +743,11 @@ void config_defaults(struct config *cfg)
 	cfg->work_end_min = -1;
 	cfg->deny_burst = 20;
 	cfg->deny_burst_window_s = 60;
+	strcpy(cfg->notice_language, "en");
+	cfg->notice_per_minute = 3;
+	cfg->notice_file_interval_s = 60;
+	cfg->notice_timeout_ms = 3000;
+	cfg->notice_bus = strdup("/run/user/%u/bus");
 }
 
 /* What only the whole section can tell: a service names its accounts, and one whose reads are
@@ -899,6 +949,8 @@ void config_free(struct config *cfg)
 	strlist_free(&cfg->usb_paths);
 	strlist_free(&cfg->cloud_paths);
 	strlist_free(&cfg->cloud_clients);
+	free(cfg->notice_contact);
+	free(cfg->notice_bus);
 	for (i = 0; i < cfg->nroles; i++)
 		role_free(&cfg->roles[i]);
 	free(cfg->roles);
@@ -1039,6 +1091,16 @@ void config_dump(const struct config *c, FILE *f, unsigned int flags)
 	kv(f, o, "deny_burst", FROM("alerts.deny_burst"), "%u", c->deny_burst);
 	kv(f, o, "deny_burst_window", FROM("alerts.deny_burst_window"), "%u",
 	   c->deny_burst_window_s);
+	fprintf(f, "\n[notice]\n");
+	kv(f, o, "enabled", FROM("notice.enabled"), "%s", c->notice_enabled ? "yes" : "no");
+	if (c->notice_contact)
+		kv(f, o, "contact", FROM("notice.contact"), "%s", c->notice_contact);
+	kv(f, o, "language", FROM("notice.language"), "%s", c->notice_language);
+	kv(f, o, "audit", FROM("notice.audit"), "%s", c->notice_audit ? "yes" : "no");
+	kv(f, o, "per_minute", FROM("notice.per_minute"), "%u", c->notice_per_minute);
+	kv(f, o, "file_interval", FROM("notice.file_interval"), "%u", c->notice_file_interval_s);
+	kv(f, o, "timeout_ms", FROM("notice.timeout_ms"), "%u", c->notice_timeout_ms);
+	kv(f, o, "bus", FROM("notice.bus"), "%s", c->notice_bus ? c->notice_bus : "");
 	for (i = 0; i < c->nroles; i++) {
 		const struct config_role *r = &c->roles[i];
 

@@ -121,6 +121,15 @@ struct config {
 	int work_start_min, work_end_min;	/* -1: no working hours set */
 	unsigned int deny_burst;
 	unsigned int deny_burst_window_s;
+	/* [notice]: the employee's notice of a denial (docs/notice.md) */
+	bool notice_enabled;
+	bool notice_audit;		/* also for would-deny in audit mode */
+	char *notice_contact;		/* NULL: none */
+	char notice_language[4];	/* "en", "ru", "kk": when the user's cannot be told */
+	unsigned int notice_per_minute;
+	unsigned int notice_file_interval_s;
+	unsigned int notice_timeout_ms;
+	char *notice_bus;		/* the session bus socket, %u for the uid */
 	/* [role NAME]... */
 	struct config_role *roles;
 	size_t nroles;

@@ -108,7 +108,20 @@ FIXTURE_VARIANT_ADD(bad, engine) {
 FIXTURE_VARIANT_ADD(bad, unknown_section) {
 	"[agent]\nmode = audit\n[zone ftp]\npath = /x\n", 4,
 	"unknown section [zone ftp]: allowed are [agent], [zone usb], [zone cloud], [alerts], "
-	"[role NAME] and [service NAME]"
+	"[notice], [role NAME] and [service NAME]"
+};
+FIXTURE_VARIANT_ADD(bad, notice_language) {
+	"[notice]\nlanguage = de\n", 2, "language = de: allowed values are en, ru and kk"
+};
+FIXTURE_VARIANT_ADD(bad, notice_bus) {
+	"[notice]\nbus = /run/user/%s/bus\n", 2,
+	"bus = /run/user/%s/bus: an absolute path of the session bus socket, with %u for the "
+	"user's uid, is required (default /run/user/%u/bus)"
+};
+FIXTURE_VARIANT_ADD(bad, notice_key) {
+	"[notice]\nenabled = yes\nsound = loud\n", 3,
+	"unknown key 'sound' in [notice]: allowed keys are enabled, contact, language, audit, "
+	"per_minute, file_interval, timeout_ms, bus"
 };
 FIXTURE_VARIANT_ADD(bad, category) {
 	"[role hr]\ngroup = hr\nread = basic salary\n", 3,

@@ -79,6 +79,7 @@ static int on_record(void *ctx, void *data, size_t size)
 	}
 	reason_of(b, e, ev.exe ? ev.exe : comm, reason, sizeof(reason));
 	ev.reason = reason;
+	ev.reason_code = e->reason;
 	/*
 	 * A full path when bpf_d_path was allowed. Else the name (when the hook had one) and the
 	 * device and inode, in fields of their own: the agent resolves them to a full path where

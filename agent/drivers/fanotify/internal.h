@@ -168,6 +168,7 @@ struct verdict {
 	uint32_t cats;
 	dev_t dev;
 	ino_t ino;
+	unsigned int why;	/* enum pdguard_reason of @reason */
 	struct proc_info p;
 	char reason[512];
 	char path[PATH_MAX];

@@ -88,6 +88,7 @@ static struct event verdict_event(struct verdict *v, char *exe)
 	ev.dev = v->dev;
 	ev.ino = v->ino;
 	ev.extra = v->extra[0] ? v->extra : NULL;
+	ev.reason_code = v->why;
 	return ev;
 }
 

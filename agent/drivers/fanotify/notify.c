@@ -234,6 +234,7 @@ static void write_zone_file(struct driver *d, struct noted *n)
 			ra.note = "emptied and removed after the fact (every name of it)";
 	}
 	vocab_reason_format(v->reason, sizeof(v->reason), PDGUARD_REASON_ZONE_WRITE_AFTER, &ra);
+	v->why = PDGUARD_REASON_ZONE_WRITE_AFTER;
 	fan_emit(d, v);
 }
 
@@ -443,6 +444,7 @@ static void fid_event(struct driver *d, const struct fanotify_event_metadata *m)
 	}
 	ra.cats = v.cats;
 	vocab_reason_format(v.reason, sizeof(v.reason), PDGUARD_REASON_MOVED_TO_ZONE, &ra);
+	v.why = PDGUARD_REASON_MOVED_TO_ZONE;
 	close(dirfd);
 	fan_emit(d, &v);
 }

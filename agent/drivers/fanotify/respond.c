@@ -371,6 +371,7 @@ static void decide(struct driver *d, int fd, pid_t pid, struct verdict *v)
 			fan_taint_source(d, &v->p, ids, nids);
 		}
 		vocab_reason_format(v->reason, sizeof(v->reason), reason, &ra);
+		v->why = reason;
 	}
 	if (v->zone && v->p.have_stat) {
 		struct taint *o = &d->openers[d->next_opener++ % 256];
@@ -418,6 +419,7 @@ static void decide(struct driver *d, int fd, pid_t pid, struct verdict *v)
 				v->deny = true;
 				vocab_reason_format(v->reason, sizeof(v->reason),
 						    PDGUARD_REASON_TAINT_TO_ZONE, &za);
+				v->why = PDGUARD_REASON_TAINT_TO_ZONE;
 			}
 		}
 	}
