@@ -528,7 +528,16 @@ int notifier_new(struct notifier **out, const struct config *cfg, struct eventlo
 	ret = take_policy(n, cfg);
 	if (ret)
 		goto fail;
-	ret = -pthread_create(&n->thread, NULL, worker, n);
+	{
+		/* the worker takes no signal: SIGHUP and SIGTERM are the daemon's signalfd's, and
+		 * the daemon may block them only after this thread exists */
+		sigset_t all, old;
+
+		sigfillset(&all);
+		pthread_sigmask(SIG_BLOCK, &all, &old);
+		ret = -pthread_create(&n->thread, NULL, worker, n);
+		pthread_sigmask(SIG_SETMASK, &old, NULL);
+	}
 	if (ret)
 		goto fail;
 	*out = n;
