@@ -70,11 +70,12 @@ as() {	# as USER ENV... COMMAND...: the user, a clean environment, no controllin
 	shift
 	setsid -w setpriv --reuid="$u" --regid="$u" --init-groups -- env -i PATH=/usr/bin:/bin "$@"
 }
-# The open is refused in a shell that lives on, so its environment is there to be read
+# The open is refused in a shell that lives on (the trailing ':' keeps bash from executing sleep
+# in its place), so the environment it was refused with is there to be read
 refuse() {	# refuse USER FILE ENV...
 	local u=$1 f=$2
 	shift 2
-	as "$u" "$@" bash -c '{ : <"$1"; } 2>/dev/null && exit 9; sleep 2' sh "$f"
+	as "$u" "$@" bash -c '{ : <"$1"; } 2>/dev/null && exit 9; sleep 2; :' sh "$f"
 }
 # A session bus of the user's own, and dbusmock's notification daemon on it
 start_bus() {	# start_bus USER
@@ -157,7 +158,7 @@ check "each notice shown is an event with the text, via desktop" \
 
 # a burst of 50 refusals in a few seconds: per_minute = 3 notifications
 start=$(date +%s)
-as pdgnt-burst LANG=en_US.UTF-8 bash -c 'for f in "$@"; do { : <"$f"; } 2>/dev/null; done; sleep 2' \
+as pdgnt-burst LANG=en_US.UTF-8 bash -c 'for f in "$@"; do { : <"$f"; } 2>/dev/null; done; sleep 2; :' \
 	sh "$d"/shares/burst/p*.csv
 elapsed=$(($(date +%s) - start))
 denied=$(grep '"decision":"deny"' "$log" | grep -c '"user":"pdgnt-burst"')
