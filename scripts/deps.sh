@@ -96,9 +96,10 @@ export DEBIAN_FRONTEND=noninteractive
 apt-get update -q >/dev/null
 # fapolicyd is installed only to be measured against (make bench): Debian's package would start
 # a system-wide daemon that decides every open on this machine. Keep it from starting; and the
-# prometheus server, whose package the tests want only for promtool.
+# prometheus server, whose package the tests want only for promtool; and rsyslog, which the
+# tests run with a private configuration of their own (a system rsyslogd would take /dev/log).
 guard=
-if printf '%s\n' "${missing[@]}" | grep -qxE 'fapolicyd|prometheus' && [ ! -e /usr/sbin/policy-rc.d ]; then
+if printf '%s\n' "${missing[@]}" | grep -qxE 'fapolicyd|prometheus|rsyslog' && [ ! -e /usr/sbin/policy-rc.d ]; then
 	printf '#!/bin/sh\nexit 101\n' >/usr/sbin/policy-rc.d
 	chmod 755 /usr/sbin/policy-rc.d
 	guard=/usr/sbin/policy-rc.d
@@ -109,8 +110,10 @@ rc=$?
 if printf '%s\n' "${missing[@]}" | grep -qx fapolicyd && command -v systemctl >/dev/null; then
 	systemctl disable --now fapolicyd >/dev/null 2>&1 || true
 fi
-if printf '%s\n' "${missing[@]}" | grep -qx prometheus && command -v systemctl >/dev/null; then
-	systemctl disable --now prometheus >/dev/null 2>&1 || true
-fi
+for unit in prometheus rsyslog; do
+	if printf '%s\n' "${missing[@]}" | grep -qx "$unit" && command -v systemctl >/dev/null; then
+		systemctl disable --now "$unit" >/dev/null 2>&1 || true
+	fi
+done
 [ $rc -ne 0 ] || vm_prepare || rc=$?
 exit $rc
