@@ -1094,7 +1094,8 @@ static void reload(struct daemon *d, const struct signalfd_siginfo *si)
 	d->retired[d->nretired++] = old;	/* threads may still read it: freed at stop */
 }
 
-static void log_housekeeping(struct daemon *d, time_t now)
+/* The live log past log_max_mb: rotated (checked every HEARTBEAT_S, one stat). */
+static void log_rotate_check(struct daemon *d)
 {
 	struct stat st;
 
@@ -1105,6 +1106,12 @@ static void log_housekeeping(struct daemon *d, time_t now)
 			fprintf(stderr, "pdguard run: cannot rotate the event log: %s\n",
 				strerror(-ret));
 	}
+}
+
+static void log_housekeeping(struct daemon *d, time_t now)
+{
+	struct stat st;
+
 	/* retention: rotated files older than the policy's days go (the newest file never does) */
 	for (unsigned int i = 1; i <= d->cfg->log_keep + 1; i++) {
 		char old[PATH_MAX + 16];
@@ -1415,6 +1422,7 @@ int daemon_run(const struct daemon_opts *opts)
 				send_heartbeat(d);
 				run_counters(d);
 				stats_publish(d);
+				log_rotate_check(d);
 				last_hb = now;
 			}
 			if (now - last_save >= CACHE_SAVE_S) {
