@@ -72,11 +72,16 @@ static int fan_start(const struct driver_env *env, struct driver **out)
 	 */
 	d->perm_fd = fanotify_init(FAN_CLASS_CONTENT | FAN_CLOEXEC | FAN_NONBLOCK |
 				   FAN_UNLIMITED_QUEUE, O_RDONLY | O_LARGEFILE | O_CLOEXEC);
-	d->notif_fd = fanotify_init(FAN_CLASS_NOTIF | FAN_CLOEXEC | FAN_NONBLOCK,
-				    O_RDONLY | O_LARGEFILE | O_CLOEXEC);
+	/*
+	 * Unlimited too: close-writes are watched on every filesystem, and a limited queue drops
+	 * what a burst (a tar, a build) pushes past 16384 events: a lost close-write of a tainted
+	 * writer is a copy of PD left without its derived label
+	 */
+	d->notif_fd = fanotify_init(FAN_CLASS_NOTIF | FAN_CLOEXEC | FAN_NONBLOCK |
+				    FAN_UNLIMITED_QUEUE, O_RDONLY | O_LARGEFILE | O_CLOEXEC);
 	/* renames into cloud folders; kernels before 5.9 lack it, and then say so */
 	d->fid_fd = fanotify_init(FAN_CLASS_NOTIF | FAN_CLOEXEC | FAN_NONBLOCK |
-				  FAN_REPORT_DFID_NAME, O_RDONLY | O_CLOEXEC);
+				  FAN_UNLIMITED_QUEUE | FAN_REPORT_DFID_NAME, O_RDONLY | O_CLOEXEC);
 	d->stop_fd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
 	d->note_fd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
 	if (d->perm_fd < 0 || d->notif_fd < 0 || d->stop_fd < 0 || d->note_fd < 0) {
