@@ -1018,6 +1018,23 @@ static void log_group_apply(struct daemon *d, const struct config *old)
 	log_info(d, "log-group", reason, d->cfg->log, NULL);
 }
 
+/*
+ * A new policy refused, whole: said on stderr and in the log ("new policy refused, the running
+ * one is kept: @why"), freed, and published as an answer (`pdguard mode` stops waiting).
+ */
+static void reload_refuse(struct daemon *d, struct config *fresh, const char *why)
+{
+	char reason[700];
+
+	snprintf(reason, sizeof(reason), "new policy refused, the running one is kept: %s", why);
+	fprintf(stderr, "pdguard run: %s\n", reason);
+	log_info(d, "policy-reload", reason, d->opts->config, NULL);
+	config_free(fresh);
+	free(fresh);
+	d->policy_gen++;
+	run_publish(d);
+}
+
 static void reload(struct daemon *d, const struct signalfd_siginfo *si)
 {
 	struct config_errors errs = { 0 };
@@ -1033,40 +1050,24 @@ static void reload(struct daemon *d, const struct signalfd_siginfo *si)
 		for (i = 0; i < errs.n; i++)
 			fprintf(stderr, "%s:%u: %s\n", errs.v[i].file, errs.v[i].line,
 				errs.v[i].msg);
-		snprintf(reason, sizeof(reason), "new policy refused, the running one is kept: "
-			 "%s:%u: %s", errs.n ? errs.v[0].file : d->opts->config,
-			 errs.n ? errs.v[0].line : 0, errs.n ? errs.v[0].msg : "cannot read");
-		fprintf(stderr, "pdguard run: %s\n", reason);
-		log_info(d, "policy-reload", reason, d->opts->config, NULL);
+		snprintf(reason, sizeof(reason), "%s:%u: %s",
+			 errs.n ? errs.v[0].file : d->opts->config, errs.n ? errs.v[0].line : 0,
+			 errs.n ? errs.v[0].msg : "cannot read");
 		config_errors_free(&errs);
-		config_free(fresh);
-		free(fresh);
-		d->policy_gen++;	/* refused is an answer too: `pdguard mode` stops waiting */
-		run_publish(d);
+		reload_refuse(d, fresh, reason);
 		return;
 	}
 	old = d->cfg;
 	if (needs_restart(old, fresh, key, sizeof(key))) {
-		snprintf(reason, sizeof(reason), "new policy refused, the running one is kept: %s "
-			 "changed, which takes effect only when the agent starts; restart it "
-			 "(systemctl restart pdguard) to apply the new policy", key);
-		fprintf(stderr, "pdguard run: %s\n", reason);
-		log_info(d, "policy-reload", reason, d->opts->config, NULL);
-		config_free(fresh);
-		free(fresh);
-		d->policy_gen++;
-		run_publish(d);
+		snprintf(reason, sizeof(reason), "%s changed, which takes effect only when the agent "
+			 "starts; restart it (systemctl restart pdguard) to apply the new policy",
+			 key);
+		reload_refuse(d, fresh, reason);
 		return;
 	}
 	retired = realloc(d->retired, (d->nretired + 1) * sizeof(*retired));
 	if (!retired) {
-		snprintf(reason, sizeof(reason), "new policy refused, the running one is kept: "
-			 "out of memory");
-		log_info(d, "policy-reload", reason, d->opts->config, NULL);
-		config_free(fresh);
-		free(fresh);
-		d->policy_gen++;
-		run_publish(d);
+		reload_refuse(d, fresh, "out of memory");
 		return;
 	}
 	d->retired = retired;
