@@ -5,8 +5,10 @@
  * is not in lsm=): `make test` boots the Debian 6.1 VM twice to cover both.
  *
  * Each test has its own tmpfs mounts under a private /tmp directory, its own uids (no role
- * outside them), its own programs (never pinned, except the pin test, which unpins): the policy
- * cannot reach anything else, and the programs detach when the test process exits.
+ * outside them) and its own policy: the policy cannot reach anything else. The programs are
+ * loaded once, by this program's own process before the harness forks the tests (see "the
+ * programs" below), never pinned (except the pin test's own, which it unpins), and detach when
+ * that process exits, however it exits.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -42,6 +44,48 @@
 #define IT_GID 20103
 
 #define MARKER "870412300123,Seitkali Aigerim,personnel"
+
+/* ---- the programs ----------------------------------------------------------------------- */
+
+/*
+ * Loaded, verified and attached once per run, in the harness's process, before it forks the
+ * tests: under TCG one load took ~25 s on 6.12 (the verifier), and a load per test was most of
+ * the VM's time. Each test's process inherits the session and starts it afresh with its own
+ * policy (pdg_bpf_reset: every policy and state map emptied first, as a new load would have
+ * them), so no test sees another's labels, roles, grants or taint. The first load's outcome is
+ * kept and reported by every test's setup.
+ */
+static struct pdg_bpf *shared;
+static struct pdg_bpf_probe shared_probe;
+static int shared_probe_ret = -1;
+static int shared_ret = -ENOENT;
+static struct pdg_bpf_error shared_err;
+static char shared_log[4096];
+
+__attribute__((constructor)) static void shared_load(void)
+{
+	struct pdg_bpf_opts o = { .mode = PDGUARD_MODE_ENFORCE };
+
+	if (geteuid() != 0)
+		return;
+	shared_probe_ret = pdg_bpf_probe(&shared_probe);
+	if (shared_probe_ret)
+		return;
+	shared_ret = pdg_bpf_start(&shared, &o, &shared_err);
+	snprintf(shared_log, sizeof(shared_log), "%s", pdg_bpf_last_log());
+}
+
+/* This test's policy on the shared programs: *@b is the session, for this process only. */
+static int start(struct pdg_bpf **b, const struct pdg_bpf_opts *o, struct pdg_bpf_error *err)
+{
+	*b = NULL;
+	if (!shared) {
+		*err = shared_err;
+		return shared_ret ? shared_ret : -ENOENT;
+	}
+	*b = shared;
+	return pdg_bpf_reset(shared, o, err);
+}
 
 /* ---- helpers ------------------------------------------------------------------------------ */
 
@@ -248,17 +292,16 @@ FIXTURE_SETUP(pdg)
 	struct pdg_bpf_label labels[4];
 	const char *sync[1];
 	struct pdg_bpf_opts o = {};
-	struct pdg_bpf_probe probe;
 	struct pdg_bpf_error err;
 	char cmd[512];
 	int ret;
 
 	if (geteuid() != 0)
 		SKIP(return, "needs root");
-	if (pdg_bpf_probe(&probe))
-		SKIP(return, "no BPF driver on this kernel: %s / %s (%s)", probe.lsm_why,
-		     probe.fmod_ret_why, probe.hint);
-	self->driver = probe.best;
+	if (shared_probe_ret)
+		SKIP(return, "no BPF driver on this kernel: %s / %s (%s)", shared_probe.lsm_why,
+		     shared_probe.fmod_ret_why, shared_probe.hint);
+	self->driver = shared_probe.best;
 
 	strcpy(self->dir, "/tmp/pdg-bpf-XXXXXX");
 	ASSERT_NE(NULL, mkdtemp(self->dir));
@@ -309,15 +352,15 @@ FIXTURE_SETUP(pdg)
 	o.n_labels = 4;
 	o.sync_clients = sync;
 	o.n_sync_clients = 1;
-	ret = pdg_bpf_start(&self->b, &o, &err);
-	ASSERT_EQ(0, ret) TH_LOG("%s (%s)\n%s", err.msg, err.hint, pdg_bpf_last_log());
+	ret = start(&self->b, &o, &err);
+	ASSERT_EQ(0, ret) TH_LOG("%s (%s)\n%s", err.msg, err.hint, shared_log);
 	pdg_bpf_set_roles_cb(self->b, role_names, NULL);
 	drain(self);
 }
 
 FIXTURE_TEARDOWN(pdg)
 {
-	pdg_bpf_stop(self->b);
+	/* the shared session stays loaded: the next test resets it */
 	self->b = NULL;
 	if (self->dir[0]) {
 		umount2(self->alias, MNT_DETACH);
@@ -896,16 +939,18 @@ TEST_F_TIMEOUT(pdg, audit_mode_logs_would_deny_blocks_nothing, 120)
 
 TEST_F_TIMEOUT(pdg, counters_count, 120)
 {
-	uint64_t c[__PDGUARD_BPF_CNT_MAX];
+	uint64_t c0[__PDGUARD_BPF_CNT_MAX], c[__PDGUARD_BPF_CNT_MAX];
 	struct op o = { self->pd, NULL, O_RDONLY };
 
 	RETURN_IF_SETUP_SKIPPED();
+	/* the counters run for the programs' life (earlier tests' too): what this test adds */
+	ASSERT_EQ(0, pdg_bpf_counters(self->b, c0));
 	EXPECT_EQ(-EPERM, as_user(IT_UID, IT_GID, do_open, &o));
 	EXPECT_EQ(0, as_user(HR_UID, HR_GID, do_open, &o));
 	ASSERT_EQ(0, pdg_bpf_counters(self->b, c));
-	EXPECT_GE(c[PDGUARD_BPF_CNT_DENY], 1);
-	EXPECT_GE(c[PDGUARD_BPF_CNT_ALLOW], 1);
-	EXPECT_GE(c[PDGUARD_BPF_CNT_TAINT], 1);
+	EXPECT_GE(c[PDGUARD_BPF_CNT_DENY] - c0[PDGUARD_BPF_CNT_DENY], 1);
+	EXPECT_GE(c[PDGUARD_BPF_CNT_ALLOW] - c0[PDGUARD_BPF_CNT_ALLOW], 1);
+	EXPECT_GE(c[PDGUARD_BPF_CNT_TAINT] - c0[PDGUARD_BPF_CNT_TAINT], 1);
 	EXPECT_EQ(0, c[PDGUARD_BPF_CNT_RB_DROP]);
 }
 
@@ -1088,8 +1133,10 @@ TEST_F_TIMEOUT(pdg, pins_survive_and_resume, 120)
 	uint32_t cats = 0;
 
 	RETURN_IF_SETUP_SKIPPED();
-	/* this test's own programs, pinned in its own directory */
-	pdg_bpf_stop(self->b);
+	/* the shared programs with no policy decide nothing: this test's own programs, pinned in
+	 * its own directory, do */
+	ASSERT_EQ(0, pdg_bpf_reset(self->b, &(struct pdg_bpf_opts){ .mode = PDGUARD_MODE_ENFORCE },
+				   &err)) TH_LOG("%s", err.msg);
 	self->b = NULL;
 	snprintf(pins, sizeof(pins), "/sys/fs/bpf/pdguard-test-%d", getpid());
 	o.pin_dir = pins;
@@ -1157,15 +1204,14 @@ FIXTURE_SETUP(stick)
 	struct pdg_bpf_zone zones[2];
 	struct pdg_bpf_label label;
 	struct pdg_bpf_opts o = {};
-	struct pdg_bpf_probe probe;
 	struct pdg_bpf_error err;
 	char cmd[512];
 	FILE *f;
 
 	if (geteuid() != 0)
 		SKIP(return, "needs root");
-	if (pdg_bpf_probe(&probe))
-		SKIP(return, "no BPF driver on this kernel (%s)", probe.hint);
+	if (shared_probe_ret)
+		SKIP(return, "no BPF driver on this kernel (%s)", shared_probe.hint);
 	strcpy(self->dir, "/tmp/pdg-stick-XXXXXX");
 	ASSERT_NE(NULL, mkdtemp(self->dir));
 	chmod(self->dir, 0755);
@@ -1216,14 +1262,13 @@ FIXTURE_SETUP(stick)
 	o.n_zones = 2;
 	o.labels = &label;
 	o.n_labels = 1;
-	ASSERT_EQ(0, pdg_bpf_start(&self->b, &o, &err)) TH_LOG("%s", err.msg);
+	ASSERT_EQ(0, start(&self->b, &o, &err)) TH_LOG("%s\n%s", err.msg, shared_log);
 }
 
 FIXTURE_TEARDOWN(stick)
 {
 	char cmd[256];
 
-	pdg_bpf_stop(self->b);
 	if (self->mounted)
 		umount2(self->mnt, MNT_DETACH);
 	if (self->attached) {

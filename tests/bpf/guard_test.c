@@ -48,7 +48,9 @@ static int collect(void *ctx, const struct event *ev, const struct pdguard_event
 	s = &b->e[b->n++];
 	snprintf(s->op, sizeof(s->op), "%s", ev->op);
 	snprintf(s->decision, sizeof(s->decision), "%s", ev->decision);
-	snprintf(s->path, sizeof(s->path), "%s", ev->path ? ev->path : "");
+	/* a full path where the hook had one, else the kernel's name of the pin */
+	snprintf(s->path, sizeof(s->path), "%s",
+		 ev->path ? ev->path : ev->file_name ? ev->file_name : "");
 	snprintf(s->reason, sizeof(s->reason), "%s", ev->reason ? ev->reason : "");
 	return 0;
 }
@@ -177,7 +179,11 @@ FIXTURE_TEARDOWN(guard)
 	}
 }
 
-TEST_F(guard, agent_keeps_access)
+/*
+ * Each test loads its own guarded programs (frozen maps cannot be reset for the next test):
+ * ~25 s of verifier under TCG on 6.12, so the harness's default 30 s per test is too short.
+ */
+TEST_F_TIMEOUT(guard, agent_keeps_access, 120)
 {
 	struct pdguard_bpf_config c;
 
@@ -188,14 +194,14 @@ TEST_F(guard, agent_keeps_access)
 	EXPECT_FALSE(saw(self, "bpf", NULL));
 }
 
-TEST_F(guard, open_pinned_map_refused)
+TEST_F_TIMEOUT(guard, open_pinned_map_refused, 120)
 {
 	RETURN_IF_SETUP_SKIPPED();
 	EXPECT_EQ(EPERM, helper(self, "objget %s", self->config_pin));
 	EXPECT_TRUE(saw(self, "bpf", "pdguard_config"));
 }
 
-TEST_F(guard, open_by_id_refused)
+TEST_F_TIMEOUT(guard, open_by_id_refused, 120)
 {
 	RETURN_IF_SETUP_SKIPPED();
 	EXPECT_EQ(EPERM, helper(self, "mapid %u", self->map_id));
@@ -205,7 +211,7 @@ TEST_F(guard, open_by_id_refused)
 }
 
 /* The guard's own maps are frozen: not even the agent can rewrite them. */
-TEST_F(guard, guard_maps_frozen)
+TEST_F_TIMEOUT(guard, guard_maps_frozen, 120)
 {
 	char pin[200];
 	__u32 k = 0;
@@ -222,7 +228,7 @@ TEST_F(guard, guard_maps_frozen)
 }
 
 /* A descriptor that leaked to another program (inherited here) still cannot write. */
-TEST_F(guard, update_through_leaked_fd_refused)
+TEST_F_TIMEOUT(guard, update_through_leaked_fd_refused, 120)
 {
 	char arg[16];
 	int fd, status;
@@ -246,7 +252,7 @@ TEST_F(guard, update_through_leaked_fd_refused)
 	EXPECT_TRUE(saw(self, "bpf", NULL));
 }
 
-TEST_F(guard, link_detach_refused)
+TEST_F_TIMEOUT(guard, link_detach_refused, 120)
 {
 	RETURN_IF_SETUP_SKIPPED();
 	/* opening a link's pin gives nothing that could stop it: detach is refused */
@@ -254,7 +260,7 @@ TEST_F(guard, link_detach_refused)
 	EXPECT_TRUE(saw(self, "bpf", NULL));
 }
 
-TEST_F(guard, unpin_refused)
+TEST_F_TIMEOUT(guard, unpin_refused, 120)
 {
 	char moved[200];
 
@@ -271,7 +277,7 @@ TEST_F(guard, unpin_refused)
 	EXPECT_TRUE(saw(self, "unpin", "pdguard_config"));
 }
 
-TEST_F(guard, umount_refused)
+TEST_F_TIMEOUT(guard, umount_refused, 120)
 {
 	RETURN_IF_SETUP_SKIPPED();
 	EXPECT_NE(0, pdg_system_f("umount %s 2>/dev/null", self->fs));
@@ -280,7 +286,7 @@ TEST_F(guard, umount_refused)
 	EXPECT_TRUE(saw(self, "umount", NULL));
 }
 
-TEST_F(guard, agent_not_traced)
+TEST_F_TIMEOUT(guard, agent_not_traced, 120)
 {
 	RETURN_IF_SETUP_SKIPPED();
 	EXPECT_EQ(EPERM, helper(self, "ptrace %d", (int)getpid()));
@@ -295,7 +301,7 @@ TEST_F(guard, agent_not_traced)
 	EXPECT_NE(0, pdg_system_f("cat /proc/%d/environ >/dev/null 2>&1", (int)getpid()));
 }
 
-TEST_F(guard, exe_cannot_be_forged)
+TEST_F_TIMEOUT(guard, exe_cannot_be_forged, 120)
 {
 	char exe[PATH_MAX];
 	ssize_t n;

@@ -498,6 +498,68 @@ fail:
 	return ret;
 }
 
+/* Delete every entry of a hash-like map (arrays, storage maps and the ring buffer have none). */
+static int empty_map(int fd)
+{
+	struct bpf_map_info info = {};
+	uint32_t len = sizeof(info);
+	char key[256];
+
+	if (bpf_obj_get_info_by_fd(fd, &info, &len))
+		return -errno;
+	switch (info.type) {
+	case BPF_MAP_TYPE_HASH:
+	case BPF_MAP_TYPE_LRU_HASH:
+	case BPF_MAP_TYPE_PERCPU_HASH:
+	case BPF_MAP_TYPE_LRU_PERCPU_HASH:
+		break;
+	default:
+		return 0;
+	}
+	if (info.key_size > sizeof(key))
+		return -E2BIG;
+	/* always the first key: deleting while walking would skip entries */
+	while (!bpf_map_get_next_key(fd, NULL, key)) {
+		if (bpf_map_delete_elem(fd, key) && errno != ENOENT)
+			return -errno;
+	}
+	return errno == ENOENT ? 0 : -errno;
+}
+
+int pdg_bpf_reset(struct pdg_bpf *b, const struct pdg_bpf_opts *o, struct pdg_bpf_error *err)
+{
+	struct pdguard_bpf_config c;
+	int i, ret;
+
+	if (err)
+		memset(err, 0, sizeof(*err));
+	if (b->guarded) {
+		errf(err, NULL, "A guarded session cannot be reset");
+		return -EBUSY;
+	}
+	for (i = 0; i < M__COUNT; i++) {
+		if (i == M_CONFIG || i == M_STATS || i == M_EVENTS || b->map_fd[i] < 0)
+			continue;
+		ret = empty_map(b->map_fd[i]);
+		if (ret) {
+			errf(err, NULL, "Failed to empty the map %s: %s", pdg_bpf_map_names[i],
+			     strerror(-ret));
+			return ret;
+		}
+	}
+	ret = pdg_bpf_config_get(b, &c);
+	if (!ret) {
+		c.mode = o->mode;
+		c.agent_tgid = o->agent_tgid;
+		ret = pdg_bpf_config_write(b, &c);
+	}
+	if (ret) {
+		errf(err, NULL, "Failed to write the programs' configuration: %s", strerror(-ret));
+		return ret;
+	}
+	return apply_policy(b, o, err);
+}
+
 int pdg_bpf_attach(struct pdg_bpf **out, const char *pin_dir, enum pdguard_bpf_driver driver,
 		   enum pdguard_mode mode, bool guard, struct pdg_bpf_error *err)
 {

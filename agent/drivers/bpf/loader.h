@@ -59,6 +59,17 @@ struct pdg_bpf_opts {
  */
 int pdg_bpf_start(struct pdg_bpf **out, const struct pdg_bpf_opts *o, struct pdg_bpf_error *err);
 
+/**
+ * pdg_bpf_reset() - start afresh on programs already loaded
+ *
+ * Empties every policy and state map (labels kept in maps, zones, cloud folders, roles, grants,
+ * export grants, sync clients, taint, pipe peers), then sets @o's mode and agent and applies its
+ * policy, as pdg_bpf_start() would on a fresh load, without loading or verifying anything.
+ * Labels kept in inode storage and the counters stay. Not for a guarded session (its maps may
+ * be frozen; -EBUSY). Return: 0, or -errno with @err filled.
+ */
+int pdg_bpf_reset(struct pdg_bpf *b, const struct pdg_bpf_opts *o, struct pdg_bpf_error *err);
+
 /*
  * Detach (@pause) or re-attach the loaded programs, keeping the maps: for benchmarks of one
  * load. Only for unpinned sessions started by this process (-EBUSY otherwise).
