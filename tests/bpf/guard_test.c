@@ -7,8 +7,8 @@
  * tests/bpf/guard_helper or a system tool (rm, mv, umount), running as root.
  *
  * Everything is private: a bpffs mounted under a private /tmp directory holds the pins, no
- * policy is pushed (no file anywhere is affected), and the teardown unpins (as the agent) and
- * unmounts, so nothing stays attached.
+ * policy is pushed (no file anywhere is affected), and at exit the harness's process unpins (as
+ * the agent) and unmounts, so nothing stays attached.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -58,7 +58,6 @@ static int collect(void *ctx, const struct event *ev, const struct pdguard_event
 FIXTURE(guard) {
 	char dir[64], fs[96], pins[128], helper[PATH_MAX];
 	char config_pin[200], link_pin[200];
-	bool mounted;
 	struct pdg_bpf *b;
 	struct evbuf ev;
 	__u32 map_id, prog_id, link_id;
@@ -121,31 +120,86 @@ static __u32 pin_info_id(const char *pin, bool link, __u32 *prog_id)
 	return id;
 }
 
-FIXTURE_SETUP(guard)
+/*
+ * The guarded programs are loaded once, by the harness's own process before it forks the tests
+ * (one guarded load is ~25 s of verifier under TCG on 6.12), pinned in a bpffs of its own under
+ * a private /tmp directory. Every test only tries what the guard refuses, so none changes what
+ * the next one sees; the harness's process unpins and unmounts at exit.
+ */
+static struct {
+	pid_t pid;
+	char dir[64], fs[96], pins[128];
+	bool mounted;
+	struct pdg_bpf *b;
+	int ret;
+	struct pdg_bpf_error err;
+	char log[4096];
+} G = { .ret = -ENOENT };
+
+__attribute__((constructor)) static void shared_load(void)
 {
 	struct pdg_bpf_opts o = { .mode = PDGUARD_MODE_ENFORCE, .guard = true };
-	struct pdg_bpf_error err;
+
+	if (geteuid() != 0)
+		return;
+	G.pid = getpid();
+	snprintf(G.dir, sizeof(G.dir), "/tmp/pdg-guard-XXXXXX");
+	if (!mkdtemp(G.dir)) {
+		G.ret = -errno;
+		snprintf(G.err.msg, sizeof(G.err.msg), "mkdtemp: %s", strerror(errno));
+		G.dir[0] = '\0';
+		return;
+	}
+	snprintf(G.fs, sizeof(G.fs), "%s/bpf", G.dir);
+	if (mkdir(G.fs, 0700) || mount("bpf", G.fs, "bpf", 0, "mode=0700")) {
+		G.ret = -errno;
+		snprintf(G.err.msg, sizeof(G.err.msg), "bpffs at %s: %s", G.fs, strerror(errno));
+		return;
+	}
+	G.mounted = true;
+	snprintf(G.pins, sizeof(G.pins), "%s/pdguard", G.fs);
+	o.pin_dir = G.pins;
+	o.agent_tgid = getpid();
+	G.ret = pdg_bpf_start(&G.b, &o, &G.err);
+	snprintf(G.log, sizeof(G.log), "%s", pdg_bpf_last_log());
+}
+
+__attribute__((destructor)) static void shared_unload(void)
+{
+	char cmd[200];
+
+	/* the harness's process only (test processes end with _exit, but be sure) */
+	if (!G.pid || getpid() != G.pid)
+		return;
+	pdg_bpf_stop(G.b);
+	/* as the agent: allowed; then the bpffs goes, and with it whatever is left */
+	if (G.ret == 0 && pdg_bpf_unpin(G.pins))
+		fprintf(stderr, "# unpin %s: %s\n", G.pins, strerror(errno));
+	if (G.mounted && umount2(G.fs, 0))
+		fprintf(stderr, "# umount %s: %s\n", G.fs, strerror(errno));
+	if (G.dir[0]) {
+		snprintf(cmd, sizeof(cmd), "rm -rf %s", G.dir);
+		if (system(cmd))
+			fprintf(stderr, "# cleanup failed: %s\n", cmd);
+	}
+}
+
+FIXTURE_SETUP(guard)
+{
 	const char *link;
-	int ret;
 
 	if (geteuid() != 0)
 		SKIP(return, "needs root (make test runs this in the VM)");
 	ASSERT_EQ(0, pdg_build_path(self->helper, sizeof(self->helper),
 				    "tests/bpf/guard_helper"));
 	ASSERT_EQ(0, access(self->helper, X_OK)) TH_LOG("build the helpers: make tests");
-	snprintf(self->dir, sizeof(self->dir), "/tmp/pdg-guard-XXXXXX");
-	ASSERT_NE(NULL, mkdtemp(self->dir));
-	snprintf(self->fs, sizeof(self->fs), "%s/bpf", self->dir);
-	ASSERT_EQ(0, mkdir(self->fs, 0700));
-	ASSERT_EQ(0, mount("bpf", self->fs, "bpf", 0, "mode=0700"));
-	self->mounted = true;
-	snprintf(self->pins, sizeof(self->pins), "%s/pdguard", self->fs);
-	o.pin_dir = self->pins;
-	o.agent_tgid = getpid();
-	ret = pdg_bpf_start(&self->b, &o, &err);
-	if (ret == -EPERM || ret == -EOPNOTSUPP)
-		SKIP(return, "no BPF driver here: %s", err.msg);
-	ASSERT_EQ(0, ret) TH_LOG("%s (%s)", err.msg, pdg_bpf_last_log());
+	if (G.ret == -EPERM || G.ret == -EOPNOTSUPP)
+		SKIP(return, "no BPF driver here: %s", G.err.msg);
+	ASSERT_EQ(0, G.ret) TH_LOG("%s (%s)", G.err.msg, G.log);
+	self->b = G.b;
+	snprintf(self->dir, sizeof(self->dir), "%s", G.dir);
+	snprintf(self->fs, sizeof(self->fs), "%s", G.fs);
+	snprintf(self->pins, sizeof(self->pins), "%s", G.pins);
 	ASSERT_TRUE(pdg_bpf_guarded(self->b));
 	link = pdg_bpf_driver(self->b) == PDGUARD_DRIVER_BPF_LSM ? "link_pdguard_lsm_bpf" :
 								   "link_pdguard_fmr_bpf";
@@ -157,6 +211,7 @@ FIXTURE_SETUP(guard)
 	ASSERT_NE(0, self->map_id);
 	ASSERT_NE(0, self->link_id);
 	ASSERT_NE(0, self->prog_id);
+	/* what earlier tests caused is theirs */
 	self->ev.n = 0;
 	pdg_bpf_poll(self->b, 0, collect, &self->ev);
 	self->ev.n = 0;
@@ -164,25 +219,11 @@ FIXTURE_SETUP(guard)
 
 FIXTURE_TEARDOWN(guard)
 {
-	char cmd[200];
-
-	pdg_bpf_stop(self->b);
-	/* as the agent: allowed; then the bpffs goes, and with it whatever is left */
-	if (self->pins[0] && pdg_bpf_unpin(self->pins))
-		TH_LOG("unpin %s: %s", self->pins, strerror(errno));
-	if (self->mounted && umount2(self->fs, 0))
-		TH_LOG("umount %s: %s", self->fs, strerror(errno));
-	if (self->dir[0]) {
-		snprintf(cmd, sizeof(cmd), "rm -rf %s", self->dir);
-		if (system(cmd))
-			TH_LOG("cleanup failed: %s", cmd);
-	}
+	/* the shared programs stay for the next test; the harness's process removes them */
+	self->b = NULL;
 }
 
-/*
- * Each test loads its own guarded programs (frozen maps cannot be reset for the next test):
- * ~25 s of verifier under TCG on 6.12, so the harness's default 30 s per test is too short.
- */
+/* 120 s a test: the system tools they run (rm, mv, umount) start slowly under TCG. */
 TEST_F_TIMEOUT(guard, agent_keeps_access, 120)
 {
 	struct pdguard_bpf_config c;
