@@ -302,6 +302,14 @@ FIXTURE_SETUP(pdg)
 		SKIP(return, "no BPF driver on this kernel: %s / %s (%s)", shared_probe.lsm_why,
 		     shared_probe.fmod_ret_why, shared_probe.hint);
 	self->driver = shared_probe.best;
+	/*
+	 * The previous test's policy goes before this test makes its files: in fmod_ret mode labels
+	 * are kept by (device, inode), and a new tmpfs may reuse the device and inode numbers of the
+	 * last test's labelled file.
+	 */
+	ASSERT_EQ(0, start(&self->b, &(struct pdg_bpf_opts){ .mode = PDGUARD_MODE_ENFORCE,
+							 .agent_tgid = getpid() }, &err))
+		TH_LOG("%s (%s)\n%s", err.msg, err.hint, shared_log);
 
 	strcpy(self->dir, "/tmp/pdg-bpf-XXXXXX");
 	ASSERT_NE(NULL, mkdtemp(self->dir));
@@ -1212,6 +1220,10 @@ FIXTURE_SETUP(stick)
 		SKIP(return, "needs root");
 	if (shared_probe_ret)
 		SKIP(return, "no BPF driver on this kernel (%s)", shared_probe.hint);
+	/* the previous test's policy goes first (see the pdg fixture) */
+	ASSERT_EQ(0, start(&self->b, &(struct pdg_bpf_opts){ .mode = PDGUARD_MODE_ENFORCE,
+							 .agent_tgid = getpid() }, &err))
+		TH_LOG("%s\n%s", err.msg, shared_log);
 	strcpy(self->dir, "/tmp/pdg-stick-XXXXXX");
 	ASSERT_NE(NULL, mkdtemp(self->dir));
 	chmod(self->dir, 0755);
