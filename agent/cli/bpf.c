@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/sysmacros.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -104,8 +105,20 @@ static int print_event(void *ctx, const struct event *ev, const struct pdguard_e
 	json_put_string(stdout, ev->reason);
 	printf(",\"uid\":%u,\"pid\":%d,\"comm\":", ev->uid, ev->pid);
 	json_put_string(stdout, ev->comm);
+	/* a full path, or null and what the kernel named (the event log's own fields) */
 	printf(",\"path\":");
-	json_put_string(stdout, ev->path);
+	if (ev->path) {
+		json_put_string(stdout, ev->path);
+	} else {
+		printf("null");
+		if (ev->file_name) {
+			printf(",\"file_name\":");
+			json_put_string(stdout, ev->file_name);
+		}
+		if (ev->file_ino)
+			printf(",\"file_dev\":\"%u:%u\",\"file_ino\":%llu", major(ev->file_dev),
+			       minor(ev->file_dev), (unsigned long long)ev->file_ino);
+	}
 	if (ev->target) {
 		printf(",\"target\":");
 		json_put_string(stdout, ev->target);

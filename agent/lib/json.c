@@ -9,9 +9,15 @@ void json_string(json_put_fn put, void *ctx, const char *str)
 {
 	static const char hex[] = "0123456789abcdef";
 	const unsigned char *s = (const unsigned char *)str;
-	size_t left = strlen(str), n, run;
+	size_t left, n, run;
 	char esc[8];
 
+	/* no string is JSON's null, never a crash (an event without a full path has none) */
+	if (!str) {
+		put(ctx, "null", 4);
+		return;
+	}
+	left = strlen(str);
 	put(ctx, "\"", 1);
 	while (left) {
 		/* the common case: a run of printable ASCII goes out in one piece */

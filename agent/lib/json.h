@@ -16,7 +16,7 @@
 /* Where the escaped bytes go: @n bytes at @s. */
 typedef void (*json_put_fn)(void *ctx, const char *s, size_t n);
 
-/* Write @s (NUL-terminated) as a JSON string, quotes included, through @put. */
+/* Write @s (NUL-terminated) as a JSON string, quotes included, through @put; NULL: null. */
 void json_string(json_put_fn put, void *ctx, const char *s);
 /* The same into a stdio stream. */
 void json_put_string(FILE *f, const char *s);
