@@ -149,7 +149,7 @@ TEST_F(engine, personnel_list_is_pd)
 }
 
 /* The phrase "Больничный лист" is found with a space or a no-break space (as Word types it). */
-TEST_F(engine, payroll_with_iins_is_financial_and_sick_leave_medical)
+TEST_F(engine, payroll_with_iins_is_financial_and_sick_leave_medical_and_personnel)
 {
 	static const char *const gaps[] = { " ", "\xc2\xa0" };
 	char iin[3][13], line[256];
@@ -168,10 +168,13 @@ TEST_F(engine, payroll_with_iins_is_financial_and_sick_leave_medical)
 		add(&self->t, line);
 		ASSERT_EQ(0, run(_metadata, self, CONF_MEDIUM));
 		EXPECT_TRUE(self->rep.pd);
-		EXPECT_EQ(CAT(PDG_CAT_BASIC) | CAT(PDG_CAT_FINANCIAL) | CAT(PDG_CAT_MEDICAL),
+		/* a sick leave is personnel and medical data (the data map of shared/DESIGN.md) */
+		EXPECT_EQ(CAT(PDG_CAT_BASIC) | CAT(PDG_CAT_FINANCIAL) | CAT(PDG_CAT_MEDICAL) |
+				  CAT(PDG_CAT_PERSONNEL),
 			  self->rep.categories);
 		EXPECT_NE(NULL, finding(&self->rep, "payroll"));
 		EXPECT_NE(NULL, finding(&self->rep, "medical"));
+		EXPECT_NE(NULL, finding(&self->rep, "personnel-documents"));
 	}
 }
 
