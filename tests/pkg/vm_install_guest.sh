@@ -43,7 +43,7 @@ echo "# dpkg -i of both packages (DKMS build included): $((SECONDS - start)) s"
 check "dpkg -i installs both packages" test $rc -eq 0 || sed 's/^/# /' "$log/install.out"
 check "DKMS built and installed pdguard/$version for the running kernel $kver" bash -c \
 	"dkms status pdguard/$version -k $kver | grep -q ': installed' && ls /lib/modules/$kver/updates/dkms/pdguard.ko*" ||
-	dkms status | sed 's/^/# dkms: /'
+	{ dkms status 2>&1; tail -n 30 /var/lib/dkms/pdguard/"$version"/build/make.log; } | sed 's/^/# dkms: /'
 check "pdguard.service becomes active" wait_for 120 active ||
 	journalctl -b -u pdguard --no-pager | tail -n 20 | sed 's/^/# /'
 check "pdguard.service is enabled" bash -c '[ "$(systemctl is-enabled pdguard)" = enabled ]'
