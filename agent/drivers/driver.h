@@ -89,4 +89,7 @@ extern const struct driver_ops driver_bpf_lsm_ops;
 extern const struct driver_ops driver_fmod_ret_ops;
 extern const struct driver_ops driver_fanotify_ops;
 
+/* `pdguard __keeper`: the fanotify driver's fail-closed keeper (drivers/fanotify/keeper.c). */
+int fanotify_keeper_main(void);
+
 #endif /* PDGUARD_DRIVER_H */
