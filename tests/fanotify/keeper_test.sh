@@ -88,7 +88,7 @@ start_agent() {
 }
 kill9() { kill -KILL "$agent" && wait "$agent" 2>/dev/null; agent=; true; }
 
-echo "1..20"
+echo "1..22"
 # the kernel: a request read and not answered by a process that died stays pending while the
 # group lives, and is answered by its descriptor number; closing the group allows it
 echo x >"$d/probe/f"
@@ -108,8 +108,19 @@ k1=$(keeper_pid)
 keepers+=("${k1:-}")
 check "it has a keeper, named in the state directory" is_keeper "$k1"
 check "while the agent lives, HR reads the file" as pdgk-hr cp "$f" /dev/null
+# kill -9 in the middle of a flood of zone opens by a process that read PD: requests the agent
+# had read and not answered are answered by the keeper too (a request left pending would hang
+# its thread: the flood must end, under its timeout, with none opened)
+as pdgk-hr "$top/build/tests/fanotify/flood_helper" "$f" "$d/usb" 2500 >"$d/flood.out" 2>&1 &
+flood=$!
+# the agent is refusing them: it has some read and not yet answered
+wait_for grep -q '"decision":"deny".*usb/flood-' "$log"
 kill9
+timeout 60 tail --pid="$flood" -f /dev/null
+opened=$(cat "$d/flood.out")
 check "after kill -9 the keeper stays" is_keeper "$k1"
+check "kill -9 during 2,500 zone opens of a PD reader: every one answered, none opened" \
+	test "$opened" = 0
 check "a user without the role is refused the PD file (EPERM)" \
 	eperm "$d/it.out" as pdgk-it cat "$f"
 check "HR's copy of it onto the stick is refused (EPERM), nothing lands" \
@@ -119,6 +130,7 @@ check "any file copied onto the stick is refused (EPERM)" \
 	eperm "$d/cp2.out" as pdgk-hr cp "$d/plain.txt" "$d/usb/plain.txt"
 check "the keeper said so on the agent's stderr (the journal)" \
 	grep -q 'keeper (pid [0-9]*): the agent ended without a clean stop' "$d/agent$starts.out"
+grep 'pdguard keeper' "$d/agent$starts.out" | sed 's/^/# /'
 check "a new agent starts and takes over" start_agent
 check "the old keeper is gone" wait_for gone "$k1"
 k2=$(keeper_pid)
@@ -127,6 +139,11 @@ check "the new agent has its own keeper" bash -c "$(declare -f is_keeper); is_ke
 	[ '$k2' != '$k1' ]"
 check "the new agent logged what the old keeper refused" \
 	grep -q '"op":"keeper".*keeper (pid '"$k1"') .* refused [1-9][0-9]* opens' "$log"
+grep '"op":"keeper"' "$log" | sed 's/.*"reason":"\([^"]*\)".*/# event: \1/'
+check "its event validates against docs/events.schema.json" \
+	bash -c "grep '\"op\":\"keeper\"' '$log' >'$d/keeper.jsonl' &&
+		/usr/bin/python3 '$top/tests/log/validate_events.py' '$top/docs/events.schema.json' \
+		'$d/keeper.jsonl'"
 check "HR reads the file again" as pdgk-hr cp "$f" /dev/null
 kill -TERM "$agent"
 wait "$agent"

@@ -245,6 +245,7 @@ int fanotify_keeper_main(void)
 	char msg[256], c;
 	unsigned int i, top;
 	sigset_t none;
+	uint64_t t0;
 	ssize_t n;
 
 	prctl(PR_SET_NAME, KEEPER_COMM);
@@ -284,12 +285,14 @@ int fanotify_keeper_main(void)
 	/* requests the agent read and did not answer: tried by descriptor number */
 	top = getrlimit(RLIMIT_NOFILE, &rl) || rl.rlim_cur > KEEPER_SWEEP_MAX ? KEEPER_SWEEP_MAX
 									       : (unsigned int)rl.rlim_cur;
+	t0 = fan_now_ns(CLOCK_MONOTONIC);
 	for (i = 0; i < top; i++)
 		swept += deny((int)i);
 	denied += swept;
 	keeper_count(denied);
 	snprintf(msg, sizeof(msg), "pdguard keeper: %llu requests the agent had read were "
-		 "answered deny (descriptors 0..%u tried)\n", swept, top - 1);
+		 "answered deny (descriptors 0..%u tried in %llu us)\n", swept, top - 1,
+		 (unsigned long long)(fan_now_ns(CLOCK_MONOTONIC) - t0) / 1000);
 	keeper_say(msg);
 	/* then every new request, until a new agent stops us with SIGTERM */
 	p[0] = (struct pollfd){ .fd = K_PERM, .events = POLLIN };
