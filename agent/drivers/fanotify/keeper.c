@@ -132,7 +132,7 @@ void fan_keeper_start(struct driver *d)
 
 	d->keeper_pid = -1;
 	d->keeper_fd = -1;
-	if (d->cfg->fail_open)
+	if (d->cfg->fail_open || !d->env.keeper)
 		return;
 	if (keeper_path(d, path, sizeof(path))) {
 		err = ENAMETOOLONG;
