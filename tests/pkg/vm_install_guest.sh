@@ -44,6 +44,10 @@ check "dpkg -i installs both packages" test $rc -eq 0 || sed 's/^/# /' "$log/ins
 check "DKMS built and installed pdguard/$version for the running kernel $kver" bash -c \
 	"dkms status pdguard/$version -k $kver | grep -q ': installed' && ls /lib/modules/$kver/updates/dkms/pdguard.ko*" ||
 	{ dkms status 2>&1; tail -n 30 /var/lib/dkms/pdguard/"$version"/build/make.log; } | sed 's/^/# dkms: /'
+# What scripts/kmod-btf said in the build: the module's BTF (for its label kfuncs) needs pahole
+# and resolve_btfids, which a fresh Debian 12 lacks; then the build says so and goes on without.
+grep -h '^kmod-btf: ' /var/lib/dkms/pdguard/"$version"/"$kver"/*/log/make.log 2>/dev/null |
+	sed 's/^/# /'
 check "pdguard.service becomes active" wait_for 120 active ||
 	journalctl -b -u pdguard --no-pager | tail -n 20 | sed 's/^/# /'
 check "pdguard.service is enabled" bash -c '[ "$(systemctl is-enabled pdguard)" = enabled ]'
