@@ -54,6 +54,7 @@
 #include <uapi/pdguard.h>
 
 #include "drivers/driver.h"
+#include "lib/peer.h"
 
 #define MAX_PENDING	1024		/* requests read and not yet answered */
 #define TAINT_MIN	4096		/* slots for tainted processes at start; the table grows */
@@ -174,6 +175,8 @@ struct verdict {
 	char path[PATH_MAX];
 	char target[PATH_MAX];
 	char exe[PATH_MAX];	/* read just after the answer: the opener may be gone by logging */
+	char client[PEER_ADDR_LEN];	/* the remote client it serves (lib/peer.h), read then too */
+	uint16_t client_port;
 };
 
 /*

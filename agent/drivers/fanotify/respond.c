@@ -502,6 +502,8 @@ static void handle_perm(struct driver *d)
 			if (!v.path[0])
 				fan_fd_path(pend[k]->fd, v.path, sizeof(v.path));
 			fan_proc_exe(v.p.pid, v.exe, sizeof(v.exe));
+			if (peer_of_process(v.p.pid, v.client, &v.client_port))
+				v.client[0] = '\0';
 		}
 		pend_done(d, pend[k]);
 		/* answered first, logged after: the opener does not wait for our disk */
