@@ -123,7 +123,7 @@ group = pdgs-hr
 read = basic personnel financial
 CONF
 
-echo "1..9"
+echo "1..10"
 labelled() { test "$(grep '"op":"label"' "$log" 2>/dev/null | grep -c '"label":"pd"')" -ge $((nbulk + 1)); }
 start_agent() {
 	setsid "$pd" run --config "$d/policy.conf" >"$d/agent.out" 2>&1 &
@@ -159,6 +159,11 @@ acc_refused() {
 	! smb pdgs-acc "get payroll.csv $d/out/acc.csv" >"$d/out/acc.txt" 2>&1 &&
 		grep -q NT_STATUS_ACCESS_DENIED "$d/out/acc.txt" && ! grep -qs 900101300007 "$d/out/acc.csv"
 }
+# the label is an xattr of the server's file: SMB does not carry it, so the client's copy has
+# none (what the client then does with it is its own host's agent's business)
+unlabelled() { ! python3 -c 'import os, sys; os.getxattr(sys.argv[1], "security.bpf.pdguard")' "$1" 2>/dev/null; }
+copy_unlabelled() { ! unlabelled "$d/shares/hr/payroll.csv" && unlabelled "$d/out/hr.csv"; }
+check "the server's file has the label, the HR user's copy none" copy_unlabelled
 start_smbd 2 >/dev/null
 check "the accounting user is refused it (NT_STATUS_ACCESS_DENIED)" acc_refused
 # the client's address and port: a TCP peer of smbd's child on 127.0.0.1
