@@ -635,6 +635,26 @@ int BPF_PROG(pdguard_lsm_task_prctl, int option, unsigned long arg2, unsigned lo
 
 /* ---- fmod_ret programs on security_*(): same bodies, no inode storage ---------------------- */
 
+/*
+ * Forgetting, as the LSM mode's inode_free_security and sb_free_security do: security_inode_free
+ * and security_sb_free return nothing, so these are fentry programs (the same trampolines as
+ * fmod_ret, allowed wherever fmod_ret is). Without them a fresh tmpfs that took a freed device
+ * number would inherit the old one's labels.
+ */
+SEC("fentry/security_inode_free")
+int BPF_PROG(pdguard_fmr_inode_free, struct inode *inode)
+{
+	forget_inode(inode);
+	return 0;
+}
+
+SEC("fentry/security_sb_free")
+int BPF_PROG(pdguard_fmr_sb_free, struct super_block *sb)
+{
+	forget_sb(sb);
+	return 0;
+}
+
 SEC("fmod_ret/security_file_open")
 int BPF_PROG(pdguard_fmr_file_open, struct file *file, int ret)
 {

@@ -43,8 +43,10 @@ test_pkgs=(
 	fonts-dejavu-core libcairo2-dev python3-xlwt libreoffice-writer-nogui poppler-utils
 	chromium jq tar gzip bzip2 zstd lz4 p7zip-full time man-db bash-completion systemd
 	python3-jsonschema rsyslog prometheus python3-dbusmock dbus
-	dpkg-dev debhelper dh-dkms fakeroot lintian samba smbclient
+	dpkg-dev debhelper dh-dkms fakeroot lintian debootstrap samba smbclient
 )
+# debootstrap: scripts/vm-rootfs makes the fresh Debian 12 that tests/pkg/vm_install_test.sh
+# installs the packages on (opt-in, PDG_VM_INSTALL=1; it builds the image on first use)
 # dpkg-dev ... lintian: tests/pkg builds the Debian packages, checks them with lintian and
 # installs them (without them those tests would skip, and CI would test no package)
 # prometheus: only its promtool is used (tests/daemon/stats_test.sh checks `pdguard stats

@@ -33,7 +33,7 @@ PDG_VM_KERNELS=${PDG_VM_KERNELS:-6.1 6.12}
 # above the driver. "all" runs everything on 6.12 too (tests/run.sh, docs/vm-testing.md).
 PDG_VM_TESTS_6_12=${PDG_VM_TESTS_6_12-kmod/kmod_test kmod/cli_test.sh bpf/bpf_test \
 bpf/kfunc_test.sh bpf/forget_test.sh vmagent/disk_label_test.sh}
-PDG_VM_TESTS_6_12_NOLSM=${PDG_VM_TESTS_6_12_NOLSM-bpf/bpf_test}
+PDG_VM_TESTS_6_12_NOLSM=${PDG_VM_TESTS_6_12_NOLSM-bpf/bpf_test bpf/forget_test.sh}
 
 # Run one test program under a timeout, framed for tests/tap-summary.awk. In the VM the name
 # carries the kernel it ran on (tests/vm-guest.sh sets PDG_NAME_TAG), e.g.

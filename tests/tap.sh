@@ -76,6 +76,12 @@ pdg_bpf_lsm_here() { "$pd" bpf probe 2>/dev/null | grep -q 'driver:   bpf-lsm'; 
 pdg_require_bpf_lsm() {
 	pdg_require_root "needs root and BPF LSM (make test runs this in the VM)" pdg_bpf_lsm_here
 }
+# pdg_require_bpf: the same for either BPF driver (BPF LSM, or fmod_ret without bpf in lsm=).
+pdg_bpf_here() { "$pd" bpf probe >/dev/null 2>&1; }
+pdg_require_bpf() {
+	pdg_require_root "needs root and BPF LSM or fmod_ret programs (make test runs this in the VM)" \
+		pdg_bpf_here
+}
 
 # pdg_kmod_for_this_kernel: set $ko to the pdguard.ko built for the running kernel
 # (build/kmod/KVER/pdguard.ko, else build/pdguard.ko), or skip the whole test.

@@ -8,6 +8,7 @@
 #include <uapi/pdguard.h>
 
 #include "cli/cli.h"
+#include "drivers/driver.h"
 #include "log/events.h"
 #include "log/seal.h"
 #include "log/siem.h"
@@ -115,6 +116,9 @@ int main(int argc, char **argv)
 		usage(stderr);
 		return EXIT_USAGE;
 	}
+	/* hidden: the agent runs it (fanotify, fail = closed), never a user */
+	if (!strcmp(argv[1], "__keeper"))
+		return fanotify_keeper_main();
 	if (!strcmp(argv[1], "-h") || !strcmp(argv[1], "--help") || !strcmp(argv[1], "help")) {
 		if (argc > 2 && strcmp(argv[1], "help") == 0) {
 			char *sub[] = { argv[2], "--help", NULL };

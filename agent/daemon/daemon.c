@@ -598,7 +598,7 @@ static void pick_driver(struct daemon *d, FILE *out)
 		const struct driver_ops *ops = cands[i];
 		struct driver_env env = {
 			.st = &d->st, .cfg = d->cfg, .log = d->log,
-			.agent_pid = getpid(),
+			.agent_pid = getpid(), .keeper = true,
 		};
 
 		if (d->drv) {

@@ -49,12 +49,16 @@ enum {
  * @cfg: the policy in force; replaced (driver_ops.policy) on reload
  * @log: where events go (thread-safe)
  * @agent_pid: the agent's own pid: its accesses are never blocked (it reads files to classify)
+ * @keeper: this process is the pdguard binary, which can run `pdguard __keeper`: the fanotify
+ *          driver may start its fail-closed keeper (a test program that starts a driver is not,
+ *          and gets none)
  */
 struct driver_env {
 	struct state *st;
 	const struct config *cfg;
 	struct eventlog *log;
 	pid_t agent_pid;
+	bool keeper;
 };
 
 struct driver_ops {
@@ -88,5 +92,8 @@ struct driver_ops {
 extern const struct driver_ops driver_bpf_lsm_ops;
 extern const struct driver_ops driver_fmod_ret_ops;
 extern const struct driver_ops driver_fanotify_ops;
+
+/* `pdguard __keeper`: the fanotify driver's fail-closed keeper (drivers/fanotify/keeper.c). */
+int fanotify_keeper_main(void);
 
 #endif /* PDGUARD_DRIVER_H */

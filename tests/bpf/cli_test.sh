@@ -9,9 +9,7 @@ top=$(cd "$(dirname "$0")/../.." && pwd)
 . "$top/tests/tap.sh"
 pd=$top/build/pdguard
 tap_version
-bpf_probe() { "$pd" bpf probe >/dev/null 2>&1; }
-pdg_require_root "needs root and a kernel that runs BPF LSM or fmod_ret programs\
- (make test runs this in the VM)" bpf_probe
+pdg_require_bpf
 pins=/sys/fs/bpf/pdguard-clitest-$$
 dir=$(mktemp -d /tmp/pdg-cli-XXXXXX)
 chmod 755 "$dir"

@@ -3,14 +3,14 @@
 # A label in the (dev, ino) map must never reach another file: a file created after a labelled
 # one was deleted and its inode number reused (ext4 reuses them), or on a fresh tmpfs that got
 # the old one's device number and inode numbers, opens for a user without any role. Runs in the
-# VM as root (BPF LSM), scoped to a private loop ext4, a private tmpfs, uid 20003 and a private
+# VM as root, with either BPF driver (make test boots it with and without bpf in lsm=), scoped to a private loop ext4, a private tmpfs, uid 20003 and a private
 # pin directory.
 set -u
 top=$(cd "$(dirname "$0")/../.." && pwd)
 . "$top/tests/tap.sh"
 pd=$top/build/pdguard
 tap_version
-pdg_require_bpf_lsm
+pdg_require_bpf
 pdg_require_cmd mkfs.ext4 losetup
 
 pins=/sys/fs/bpf/pdguard-forget-$$

@@ -149,7 +149,7 @@ TEST_F(engine, personnel_list_is_pd)
 }
 
 /* The phrase "Больничный лист" is found with a space or a no-break space (as Word types it). */
-TEST_F(engine, payroll_with_iins_is_financial_and_sick_leave_medical)
+TEST_F(engine, payroll_with_iins_is_financial_and_sick_leave_medical_and_personnel)
 {
 	static const char *const gaps[] = { " ", "\xc2\xa0" };
 	char iin[3][13], line[256];
@@ -168,10 +168,61 @@ TEST_F(engine, payroll_with_iins_is_financial_and_sick_leave_medical)
 		add(&self->t, line);
 		ASSERT_EQ(0, run(_metadata, self, CONF_MEDIUM));
 		EXPECT_TRUE(self->rep.pd);
-		EXPECT_EQ(CAT(PDG_CAT_BASIC) | CAT(PDG_CAT_FINANCIAL) | CAT(PDG_CAT_MEDICAL),
+		/* a sick leave is personnel and medical data (the data map of shared/DESIGN.md) */
+		EXPECT_EQ(CAT(PDG_CAT_BASIC) | CAT(PDG_CAT_FINANCIAL) | CAT(PDG_CAT_MEDICAL) |
+				  CAT(PDG_CAT_PERSONNEL),
 			  self->rep.categories);
 		EXPECT_NE(NULL, finding(&self->rep, "payroll"));
 		EXPECT_NE(NULL, finding(&self->rep, "medical"));
+		EXPECT_NE(NULL, finding(&self->rep, "personnel-documents"));
+	}
+}
+
+/*
+ * The data map's document kinds: the name of an HR document makes a PD document personnel by
+ * itself, a medical document's name medical; near-misses (a Kazakh word that starts like one, a
+ * client's form, compulsory medical insurance on a payslip) add nothing. Each text holds one IIN.
+ */
+TEST_F(engine, document_kinds_add_personnel_and_medical)
+{
+	static const struct {
+		const char *head, *tail; /* the text before and after the IIN */
+		unsigned int cats;
+	} cases[] = {
+		{ "КАДРЛАР ЕСЕБІ ЖӨНІНДЕГІ ЖЕКЕ ПАРАҚ\nТегі, аты: Ахметов Айдар\nЖСН ", "\n",
+		  CAT(PDG_CAT_BASIC) | CAT(PDG_CAT_PERSONNEL) },
+		{ "Қызметкердің жеке ісі № 45\nЖСН: ", "\n",
+		  CAT(PDG_CAT_BASIC) | CAT(PDG_CAT_PERSONNEL) },
+		{ "Жеке кәсіпкер Ахметов А., ЖСН ", ", жеке іскерлік сапар туралы есеп\n",
+		  CAT(PDG_CAT_BASIC) },
+		{ "Лист временной нетрудоспособности № 123456\nПациент: Иванова Анна, ИИН ", "\n",
+		  CAT(PDG_CAT_BASIC) | CAT(PDG_CAT_MEDICAL) | CAT(PDG_CAT_PERSONNEL) },
+		{ "Түйіндеме\nАхметова Айгерім, ЖСН ", "\n",
+		  CAT(PDG_CAT_BASIC) | CAT(PDG_CAT_PERSONNEL) },
+		{ "Timesheet for March 2024\nNo. 17, Aidar Akhmetov, IIN ", ": 21 days\n",
+		  CAT(PDG_CAT_BASIC) | CAT(PDG_CAT_PERSONNEL) },
+		{ "ПРИКАЗ о применении дисциплинарного взыскания: объявить выговор "
+		  "Петрову П., ИИН ", "\n", CAT(PDG_CAT_BASIC) | CAT(PDG_CAT_PERSONNEL) },
+		{ "Анкета клиента банка\nФИО: Петров Петр, ИИН ", "\n", CAT(PDG_CAT_BASIC) },
+		{ "Список застрахованных по договору ДМС\nПетров Петр, ИИН ",
+		  ", полис ДМС-2024-000123\n", CAT(PDG_CAT_BASIC) | CAT(PDG_CAT_MEDICAL) },
+		{ "Ерікті медициналық сақтандыру: Ахметов Айдар, ЖСН ", "\n",
+		  CAT(PDG_CAT_BASIC) | CAT(PDG_CAT_MEDICAL) },
+		{ "Расчётный листок: Петров П., ИИН ", ", оклад 300000, обязательное социальное "
+		  "медицинское страхование 6000\n",
+		  CAT(PDG_CAT_BASIC) | CAT(PDG_CAT_FINANCIAL) },
+	};
+	char iin[1][13], line[512];
+	size_t i;
+
+	valid_iins(3, 7919, 1, iin, NULL);
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		self->t.len = 0;
+		snprintf(line, sizeof(line), "%s%s%s", cases[i].head, iin[0], cases[i].tail);
+		add(&self->t, line);
+		ASSERT_EQ(0, run(_metadata, self, CONF_MEDIUM));
+		EXPECT_TRUE(self->rep.pd) TH_LOG("case %zu", i);
+		EXPECT_EQ(cases[i].cats, self->rep.categories) TH_LOG("case %zu: %s", i, line);
 	}
 }
 

@@ -4,7 +4,7 @@
 
 The corpus imitates what sits on the file shares of a Kazakhstan company: HR lists, payroll
 sheets (also as 1C's CP1251 CSV exports), sick-leave certificates, ID copies, bank details,
-HR orders, in Russian, Kazakh and English, as text, CSV, DOCX, XLSX, ODT, PDF and ZIP; and, at
+HR orders, personal-file sheets, resumes, timesheets, reviews, ДМС lists, in Russian, Kazakh and English, as text, CSV, DOCX, XLSX, ODT, PDF and ZIP; and, at
 least 40% of the files, realistic look-alikes that are NOT personal data: logs full of 12-digit
 request ids, invoice registers, company registries with BINs, policies that talk about IINs and
 salaries without containing any, source code, product catalogues, numbers that fail check digits.
@@ -240,7 +240,8 @@ def g_sick_leave(rng, lang, fmt):
     end = start + datetime.timedelta(days=rng.randrange(3, 15))
     doctor = Person(rng, lang)
     num = "%d" % rng.randrange(100000, 999999)
-    d = Doc("sick_leave", lang, "pd", ["basic", "medical"])
+    # a sick-leave certificate is personnel and medical data (shared/DESIGN.md, the data map)
+    d = Doc("sick_leave", lang, "pd", ["basic", "medical", "personnel"])
     if lang == "kk":
         d.title = "Еңбекке уақытша жарамсыздық парағы № %s" % num
         d.p("Медициналық ұйым: №%d қалалық емхана, %s" % (rng.randrange(1, 40), rng.choice(CITIES)))
@@ -503,6 +504,182 @@ def g_personnel_card(rng, lang, fmt):
         d.p("ИИН: %s, дата рождения: %s" % (p.iin, dmy(p.birth)))
         d.p("Должность: %s, подразделение: %s" % (p.position["ru"], p.dept["ru"]))
         d.p("Отдел кадров: карточка заполнена %s" % dmy(rdate(rng)))
+    return d
+
+
+# Kinds added in 2026-12 (issue 14): the data map's personnel and medical documents by their
+# kind. They are drawn from a random stream of their own (generate()), so that the files of the
+# kinds above stay byte-identical for a given seed.
+SCHOOLS = {"ru": ["Казахский национальный университет им. аль-Фараби", "Евразийский национальный университет",
+                  "Карагандинский технический университет", "Алматинский колледж связи"],
+           "kk": ["Әл-Фараби атындағы Қазақ ұлттық университеті", "Л.Н. Гумилев атындағы Еуразия ұлттық университеті",
+                  "Қарағанды техникалық университеті", "Алматы байланыс колледжі"],
+           "en": ["Al-Farabi Kazakh National University", "L.N. Gumilyov Eurasian National University",
+                  "Karaganda Technical University", "Almaty College of Communications"]}
+
+
+def work_history(rng, lang, p):
+    rows = []
+    y = p.birth.year + rng.randrange(21, 25)
+    for _ in range(rng.randrange(1, 4)):
+        y2 = y + rng.randrange(1, 6)
+        rows.append(["%d–%d" % (y, y2), company(rng), rng.choice(POS[lang])])
+        y = y2
+    return rows
+
+
+def g_personal_file(rng, lang, fmt):
+    """A personal file's sheet (личный листок по учёту кадров, жеке іс парағы): personnel."""
+    p = Person(rng, lang)
+    d = Doc("personal_file", lang, "pd", ["basic", "personnel"])
+    school = rng.choice(SCHOOLS[lang])
+    grad = p.birth.year + rng.randrange(21, 24)
+    hist = work_history(rng, lang, p)
+    if lang == "kk":
+        d.title = rng.choice(["Кадрлар есебі жөніндегі жеке парақ", "Жеке іс парағы",
+                              "Кадр есебі жөніндегі жеке парақ"])
+        d.p("Жеке іс № %d" % rng.randrange(1, 900))
+        d.p("1. Тегі, аты, әкесінің аты: %s" % p.fio)
+        d.p("2. ЖСН: %s" % p.iin)
+        d.p("3. Туған жылы, айы, күні: %s, туған жері: %s" % (dmy(p.birth), rng.choice(CITIES)))
+        d.p("4. Білімі: жоғары, %s, %d жылы бітірді" % (school, grad))
+        d.p("5. Еңбек жолы:")
+        d.table(["Жылдары", "Ұйымның атауы", "Атқарған жұмысы"], hist)
+        d.p("6. Мекенжайы: %s" % address(rng))
+    elif lang == "en":
+        d.title = "Personnel record sheet"
+        d.p("Full name: %s" % p.latin)
+        d.p("IIN: %s   Date of birth: %s   Place of birth: %s"
+            % (p.iin, dmy(p.birth), translit(rng.choice(CITIES)[3:])))
+        d.p("Education: %s, graduated %d" % (school, grad))
+        d.p("Work history:")
+        d.table(["Years", "Organisation", "Role"], hist)
+    else:
+        d.title = "Личный листок по учету кадров"
+        d.p("1. Фамилия, имя, отчество: %s" % p.fio)
+        d.p("2. ИИН: %s" % p.iin)
+        d.p("3. Дата рождения: %s   4. Место рождения: %s" % (dmy(p.birth), rng.choice(CITIES)))
+        d.p("5. Образование: высшее, %s, окончил(а) в %d году" % (school, grad))
+        d.p("6. Выполняемая работа с начала трудовой деятельности:")
+        d.table(["Годы", "Организация", "Работа"], hist)
+        d.p("7. Домашний адрес: %s" % address(rng))
+    return d
+
+
+def g_resume(rng, lang, fmt):
+    """A candidate's resume with an IIN, as Kazakh application forms ask for it: personnel."""
+    p = Person(rng, lang)
+    d = Doc("resume", lang, "pd", ["basic", "personnel"])
+    school = rng.choice(SCHOOLS[lang])
+    hist = work_history(rng, lang, p)
+    phone = kzid.format_phone(rng, p.phone)
+    if lang == "kk":
+        d.title = "Түйіндеме"
+        d.p("%s" % p.fio)
+        d.p("Туған күні: %s, ЖСН %s" % (dmy(p.birth), p.iin))
+        d.p("Байланыс: %s" % phone)
+        d.p("Білімі: %s" % school)
+        d.p("Жұмыс тәжірибесі:")
+        d.table(["Кезең", "Ұйым", "Қызметі"], hist)
+    elif lang == "en":
+        d.title = rng.choice(["Curriculum vitae", "CV"])
+        d.p("%s, born %s, IIN %s" % (p.latin, p.birth.isoformat(), p.iin))
+        d.p("Contact: %s" % phone)
+        d.p("Education: %s" % school)
+        d.p("Experience:")
+        d.table(["Period", "Company", "Role"], hist)
+    else:
+        d.title = "Резюме"
+        d.p("%s, дата рождения %s, ИИН %s" % (p.fio, dmy(p.birth), p.iin))
+        d.p("Контакты: %s" % phone)
+        d.p("Образование: %s" % school)
+        d.p("Опыт работы:")
+        d.table(["Период", "Организация", "Обязанности"], hist)
+    return d
+
+
+def g_timesheet(rng, lang, fmt):
+    """A working-time sheet (табель, form Т-12 style) with tab numbers and IINs: personnel."""
+    people = [Person(rng, lang) for _ in range(rng.randrange(4, 40))]
+    d = Doc("timesheet", lang, "pd", ["basic", "personnel"])
+    month = rdate(rng)
+    days = 28 + rng.randrange(0, 4)
+    marks = {"ru": ["8", "8", "8", "8", "В", "Б", "О"], "kk": ["8", "8", "8", "8", "Д", "А", "Е"],
+             "en": ["8", "8", "8", "8", "W", "S", "V"]}[lang]
+    rows = []
+    for p in people:
+        row = [rng.choice(marks) for _ in range(days)]
+        rows.append([p.tab, p.latin if lang == "en" else p.fio, p.iin] + row + [str(sum(m == "8" for m in row))])
+    dayh = [str(i) for i in range(1, days + 1)]
+    if lang == "kk":
+        d.title = "Жұмыс уақытын есепке алу табелі, %s" % month.strftime("%m.%Y")
+        d.table(["Табель нөмірі", "Т.А.Ә.", "ЖСН"] + dayh + ["Барлығы"], rows)
+    elif lang == "en":
+        d.title = "Timesheet for %s" % month.strftime("%B %Y")
+        d.table(["Employee No.", "Name", "IIN"] + dayh + ["Days worked"], rows)
+    else:
+        d.title = "Табель учета рабочего времени за %s" % month.strftime("%m.%Y")
+        d.table(["Таб. №", "ФИО", "ИИН"] + dayh + ["Отработано дней"], rows)
+    return d
+
+
+def g_hr_review(rng, lang, fmt):
+    """A disciplinary order or a performance review (attestation) of one employee: personnel."""
+    p = Person(rng, lang)
+    boss = Person(rng, lang)
+    d = Doc("hr_review", lang, "pd", ["basic", "personnel"])
+    when = rdate(rng)
+    discipline = rng.random() < 0.5
+    if lang == "kk":
+        if discipline:
+            d.title = "Тәртіптік жаза қолдану туралы БҰЙРЫҚ № %d" % rng.randrange(1, 300)
+            d.p("%s (ЖСН %s) %s жұмысқа дәлелсіз себеппен келмегені үшін сөгіс жариялансын."
+                % (p.fio, p.iin, dmy(when)))
+        else:
+            d.title = "Аттестаттау парағы"
+            d.p("Аты-жөні: %s, ЖСН %s, туған күні %s" % (p.fio, p.iin, dmy(p.birth)))
+            d.p("Комиссияның шешімі: атқарып отырған қызметіне сай келеді. Күні: %s" % dmy(when))
+        d.p("Басшы ____________ %s" % boss.short)
+    elif lang == "en":
+        if discipline:
+            d.title = "Disciplinary action: written warning"
+            d.p("%s (IIN %s) was absent from work without a valid reason on %s." % (p.latin, p.iin, dmy(when)))
+        else:
+            d.title = "Annual performance review %d" % when.year
+            d.p("Reviewee: %s, IIN %s. Rating: %s." % (p.latin, p.iin, rng.choice(["meets expectations",
+                                                                                  "exceeds expectations"])))
+        d.p("Manager: %s" % boss.latin)
+    else:
+        if discipline:
+            d.title = "ПРИКАЗ № %d о применении дисциплинарного взыскания" % rng.randrange(1, 300)
+            d.p("За отсутствие на работе без уважительной причины %s объявить %s, ИИН %s, выговор."
+                % (dmy(when), p.fio, p.iin))
+        else:
+            d.title = "Аттестационный лист"
+            d.p("Ф.И.О.: %s, ИИН %s, год рождения %d" % (p.fio, p.iin, p.birth.year))
+            d.p("Решение комиссии: соответствует занимаемой должности. Дата аттестации: %s" % dmy(when))
+        d.p("Руководитель ____________ %s" % boss.short)
+    return d
+
+
+def g_vmi_list(rng, lang, fmt):
+    """Insured employees of a voluntary medical insurance (ДМС) contract: medical."""
+    people = [Person(rng, lang) for _ in range(rng.randrange(5, 60))]
+    d = Doc("vmi_list", lang, "pd", ["basic", "medical"])
+    series = rng.choice(["ДМС", "VMI"]) if lang != "en" else "VMI"
+    year = rdate(rng).year
+    rows = [[i + 1, p.latin if lang == "en" else p.fio, p.iin, "%s-%d-%06d" % (series, year, rng.randrange(1, 10 ** 6)),
+             rng.choice(["Стандарт", "Премиум"] if lang != "en" else ["Standard", "Premium"])]
+            for i, p in enumerate(people)]
+    if lang == "kk":
+        d.title = "Ерікті медициналық сақтандыру шарты бойынша сақтандырылғандар тізімі, %d" % year
+        d.table(["№", "Т.А.Ә.", "ЖСН", "Полис нөмірі", "Бағдарлама"], rows)
+    elif lang == "en":
+        d.title = "Voluntary medical insurance: insured persons, %d" % year
+        d.table(["No.", "Name", "IIN", "Policy No.", "Programme"], rows)
+    else:
+        d.title = "Список застрахованных по договору добровольного медицинского страхования (ДМС), %d" % year
+        d.table(["№", "ФИО", "ИИН", "Номер полиса", "Программа"], rows)
     return d
 
 
@@ -968,6 +1145,15 @@ POSITIVES = {
     "biometric": (g_biometric, 2, ["ru"], ["csv", "xlsx"]),
     "personnel_card": (g_personnel_card, 3, ["ru", "ru", "kk", "en"], ["docx", "odt"]),
 }
+# the kinds of 2026-12, drawn from generate()'s second stream (see there)
+NEW_POSITIVES = {
+    "personal_file": (g_personal_file, 3, ["kk", "kk", "ru", "en"], ["docx", "odt", "pdf", "txt"]),
+    "resume": (g_resume, 2, ["ru", "kk", "en"], ["docx", "pdf", "txt", "odt"]),
+    "timesheet": (g_timesheet, 3, ["ru", "ru", "kk", "en"], ["xlsx", "xlsx", "pdf", "docx"]),
+    "hr_review": (g_hr_review, 3, ["ru", "ru", "kk", "en"], ["docx", "odt", "pdf", "txt"]),
+    "vmi_list": (g_vmi_list, 3, ["ru", "ru", "kk", "en"], ["xlsx", "docx", "pdf"]),
+}
+NEW_SHARE = 0.2  # of the PD files that are not ZIPs
 NEGATIVES = {
     "app_log": (g_app_log, 7, ["en"], ["log"]),
     "invoice_register": (g_invoice_register, 6, ["ru", "ru", "kk", "en"], ["xlsx", "csv1251", "csv"]),
@@ -998,6 +1184,8 @@ DIRS = {
     "shipments": "Склад", "payment_log": "it/logs", "contracts": "Юристы/Договоры",
     "supply_contract": "Юристы/Договоры", "personnel_card": "HR/Личные дела", "newsletter": "Общее/Вестник",
     "salary_stats": "Бухгалтерия/Отчеты", "meeting_notes": "Общее/Протоколы", "empty": "misc", "binary": "misc",
+    "personal_file": "HR/Личные дела", "resume": "HR/Кандидаты", "timesheet": "HR/Табели",
+    "hr_review": "HR/Приказы", "vmi_list": "HR/ДМС",
 }
 EXT = {"csv1251": "csv", "log": "log", "bin": "bin"}
 
@@ -1049,11 +1237,15 @@ def slug(rng, kind, lang):
                "card_list": "Карты", "hr_order": "Приказ", "phone_list": "Телефоны",
                "invoice_register": "Реестр_ЭСФ", "bin_registry": "Контрагенты", "policy_text": "Положение",
                "product_catalog": "Прайс", "orders": "Заказы", "shipments": "Накладные",
-               "contracts": "Договоры", "salary_stats": "Средняя_ЗП", "meeting_notes": "Протокол"},
+               "contracts": "Договоры", "salary_stats": "Средняя_ЗП", "meeting_notes": "Протокол",
+               "personal_file": "Личный_листок", "resume": "Резюме", "timesheet": "Табель",
+               "hr_review": "Приказ", "vmi_list": "ДМС_список"},
         "kk": {"personnel_list": "Қызметкерлер", "payroll": "Жалақы", "sick_leave": "Жарамсыздық_парағы",
                "id_copy": "Жеке_куәлік", "bank_details": "Деректемелер", "card_list": "Карталар",
                "hr_order": "Бұйрық", "phone_list": "Телефондар", "invoice_register": "Шот_фактуралар",
-               "bin_registry": "Контрагенттер", "policy_text": "Ереже", "salary_stats": "Орташа_жалақы"},
+               "bin_registry": "Контрагенттер", "policy_text": "Ереже", "salary_stats": "Орташа_жалақы",
+               "personal_file": "Жеке_іс", "resume": "Түйіндеме", "timesheet": "Табель",
+               "hr_review": "Бұйрық", "vmi_list": "ЕМС_тізімі"},
     }
     name = base.get(lang, {}).get(kind, kind)
     return "%s_%04d" % (name, rng.randrange(10000))
@@ -1094,8 +1286,34 @@ def weighted(rng, table):
     return rng.choices(kinds, weights=[table[k][1] for k in kinds])[0]
 
 
+def one_file(rng, table):
+    """One document of a kind drawn from table: its path, truth entry and bytes."""
+    kind = weighted(rng, table)
+    gen, _, langs, fmts = table[kind]
+    lang = rng.choice(langs)
+    fmt = rng.choice(fmts)
+    if fmt == "csv1251" and lang != "ru":
+        fmt = "csv"      # CP1251 has no Kazakh letters; 1C exports Kazakh text as UTF-8
+    doc = gen(rng, lang, fmt)
+    data, tags = render(doc, fmt, rng)
+    tags |= doc.tags
+    ext = EXT.get(fmt, fmt)
+    if fmt == "rtf" and rng.random() < 0.5:
+        ext = "doc"      # Word's "Rich Text" is often saved with a .doc name
+        tags.add("rtf-named-doc")
+    if rng.random() < 0.03 and fmt not in ("bin",):
+        ext = ""
+        tags.add("no-extension")
+    rel = "%s/%s" % (DIRS[kind], slug(rng, kind, doc.lang))
+    rel += ("." + ext) if ext else ""
+    entry = {"label": doc.label, "categories": sorted(doc.categories), "kind": kind,
+             "lang": doc.lang, "format": fmt, "tags": sorted(tags)}
+    return rel, entry, data
+
+
 def generate(out, seed, nfiles, neg_share=0.45):
     rng = random.Random(seed)
+    rng_new = random.Random("%d/kinds-2026-12" % seed)
     truth = {}
     used = set()
     nneg = round(nfiles * neg_share)
@@ -1108,27 +1326,11 @@ def generate(out, seed, nfiles, neg_share=0.45):
             entry = {"label": label, "categories": sorted(cats), "kind": "zip:" + "+".join(kinds),
                      "lang": "mixed", "format": "zip", "tags": sorted(tags)}
         else:
-            table = POSITIVES if want_pd else NEGATIVES
-            kind = weighted(rng, table)
-            gen, _, langs, fmts = table[kind]
-            lang = rng.choice(langs)
-            fmt = rng.choice(fmts)
-            if fmt == "csv1251" and lang != "ru":
-                fmt = "csv"      # CP1251 has no Kazakh letters; 1C exports Kazakh text as UTF-8
-            doc = gen(rng, lang, fmt)
-            data, tags = render(doc, fmt, rng)
-            tags |= doc.tags
-            ext = EXT.get(fmt, fmt)
-            if fmt == "rtf" and rng.random() < 0.5:
-                ext = "doc"      # Word's "Rich Text" is often saved with a .doc name
-                tags.add("rtf-named-doc")
-            if rng.random() < 0.03 and fmt not in ("bin",):
-                ext = ""
-                tags.add("no-extension")
-            rel = "%s/%s" % (DIRS[kind], slug(rng, kind, doc.lang))
-            rel += ("." + ext) if ext else ""
-            entry = {"label": doc.label, "categories": sorted(doc.categories), "kind": kind,
-                     "lang": doc.lang, "format": fmt, "tags": sorted(tags)}
+            rel, entry, data = one_file(rng, POSITIVES if want_pd else NEGATIVES)
+            # Drawn after the slot's own draws, from a stream of their own: adding these kinds
+            # left every other file of a seed as it was (same bytes and, but for a name clash, path).
+            if want_pd and rng_new.random() < NEW_SHARE:
+                rel, entry, data = one_file(rng_new, NEW_POSITIVES)
         while rel in used:
             root, dot, ext = rel.rpartition(".")
             rel = (root + "_1." + ext) if dot and "/" not in ext else rel + "_1"

@@ -21,8 +21,10 @@ import time
 
 TOP = os.path.abspath(os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", ".."))
 TRUTH_FORMAT = "pdguard-corpus-truth/1"
-# Informational per-category threshold used by --tap (a category below it is "not ok").
-CATEGORY_TAP_MIN = 0.9
+# Per-category recall below which --tap prints "not ok" (quality_test.sh then fails): the
+# data map's categories are what a data owner reviews, so a category the rules miss on one file
+# in twenty is a defect, not a detail.
+CATEGORY_TAP_MIN = 0.95
 
 
 class ReportError(Exception):
@@ -270,7 +272,7 @@ def main():
                                                s["recall"], a.min_recall))
         for i, cat in enumerate(expected_cats):
             v = s["categories"][cat]
-            print("%s %d - category %s recall %.3f (%d/%d; informational, fails below %.2f)"
+            print("%s %d - category %s recall %.3f (%d/%d) >= %.2f"
                   % ("ok" if v["recall"] >= CATEGORY_TAP_MIN else "not ok", n + 2 + i, cat, v["recall"],
                      v["found"], v["expected"], CATEGORY_TAP_MIN))
     return 0 if ok else 1

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: GPL-2.0
 # Classification quality as a TAP test: generate a labelled corpus with a fixed seed, scan it with
-# build/pdguard, and check precision and recall against tests/corpus/quality.py's thresholds.
+# build/pdguard, and check precision, recall and each expected category's recall against
+# tests/corpus/quality.py's thresholds (0.95 each).
 #
 #   tests/corpus/quality_test.sh [--help]
 #   env: PDGUARD (binary, default build/pdguard), QUALITY_SEED (default 20240301),
@@ -15,7 +16,7 @@ files=${QUALITY_FILES:-300}
 
 case "${1:-}" in
 -h|--help)
-	sed -n '3,8p' "$0" | sed 's/^# \{0,1\}//'
+	sed -n '3,9p' "$0" | sed 's/^# \{0,1\}//'
 	exit 0 ;;
 "") ;;
 *) echo "quality_test.sh: unknown argument '$1' (try --help)" >&2; exit 2 ;;

@@ -35,7 +35,8 @@
  * Files, one concern each: proc.c (/proc, read only), taint.c (who carries which categories),
  * marks.c (PD-file marks, zone marks, cloud folders, sync clients), respond.c (permission
  * requests: decide, answer, watchdog), notify.c (close-write notes, the labeller, renames),
- * log.c (the logger thread and events), ops.c (the driver_ops table).
+ * log.c (the logger thread and events), keeper.c (fail = closed after the agent dies), ops.c
+ * (the driver_ops table).
  */
 #ifndef PDGUARD_FANOTIFY_INTERNAL_H
 #define PDGUARD_FANOTIFY_INTERNAL_H
@@ -70,6 +71,7 @@
 #define PROC_CACHE	64		/* openers whose /proc/PID/status the responder holds open */
 #define TAINTED_PIPES	1024		/* pipes of tainted processes remembered */
 #define FAN_MARKS_FILE	"fanotify.marks"	/* in the state directory */
+#define FAN_KEEPER_FILE	"fanotify.keeper"	/* the fail-closed keeper: "PID DENIED" */
 #define CLIENT_CACHE	128		/* executables compared with the clients by content */
 #define CLIENT_MAX_HASHED (1024LL * 1024 * 1024)	/* larger clients: by inode only */
 #define MAX_ZONE_MARKS	4096
@@ -257,6 +259,8 @@ struct driver {
 	size_t next_zwriter;
 	bool any_zwriter;
 	bool started;			/* fully started: its marks are worth saving at stop */
+	pid_t keeper_pid;		/* the fail-closed keeper (keeper.c), or <= 0 */
+	int keeper_fd;			/* its pipe: 'q' is a clean stop */
 	/* pipes held by tainted processes, remembered past their exit (`cat pd | tee` where cat
 	 * is gone before tee opens the zone file) */
 	struct {
@@ -425,6 +429,11 @@ void fan_drain_notif(struct driver *d);
 uint32_t fan_noted_cats(struct driver *d, dev_t dev, ino_t ino);
 bool fan_notes_pending(struct driver *d);
 void *fan_labeller_main(void *arg);
+
+/* keeper.c: fail = closed past the agent's death */
+void fan_keeper_takeover(struct driver *d);
+void fan_keeper_start(struct driver *d);
+void fan_keeper_stop(struct driver *d);
 
 /* respond.c */
 void *fan_responder_main(void *arg);

@@ -111,6 +111,9 @@ static int fan_start(const struct driver_env *env, struct driver **out)
 		goto fail;
 	fan_walk_roots(d);
 	fan_marks_restore(d);
+	/* our marks are in place: a dead agent's keeper may stop refusing, ours takes its place */
+	fan_keeper_takeover(d);
+	fan_keeper_start(d);
 	snprintf(reason, sizeof(reason), "fanotify driver started: %zu PD files and %zu zone "
 		 "folders or mounts marked, mode %s, fail = %s", d->nmarks, d->nzmarks,
 		 fan_audit_mode(d) ? "audit" : "enforce", d->cfg->fail_open ? "open" : "closed");
@@ -176,7 +179,8 @@ static void fan_describe(struct driver *d, FILE *f)
 		"  quarantine after the fact%s\n"
 		"  cannot: check reads/writes after open, mmap, renames before they happen; it adds\n"
 		"  userspace latency to marked opens; if the agent dies, its marks go with it and\n"
-		"  nothing is enforced until it restarts (docs/fanotify.md)\n"
+		"  nothing is enforced until it restarts, unless fail = closed: then a keeper\n"
+		"  process refuses what the marks cover until then (docs/fanotify.md)\n"
 		"  mode %s, fail = %s, decision timeout %u ms; requests %llu, allowed %llu, denied "
 		"%llu, would-deny %llu, own %llu, watchdog %llu, overflows %llu, derived %llu, "
 		"quarantined %llu, label writes failed %llu, answers refused by the kernel %llu, "
@@ -219,6 +223,8 @@ static void fan_stop(struct driver *d)
 
 	if (!d)
 		return;
+	/* a clean stop: the keeper goes first, having answered nothing */
+	fan_keeper_stop(d);
 	d->stopping = true;
 	/* should the wake-up fail, the threads see d->stopping within their poll timeout */
 	if (d->stop_fd >= 0)
