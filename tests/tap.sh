@@ -116,6 +116,33 @@ wait_for() {
 	return 1
 }
 
+# pdg_user_del NAME...: test users and their groups go, with whatever they still run (userdel
+# refuses a user with a live process: a `sleep` left by a test would leave the user behind, and
+# the next run would skip)
+pdg_user_del() {
+	local u i
+	for u in "$@"; do
+		if id -u "$u" >/dev/null 2>&1; then
+			for i in $(seq 1 50); do
+				pkill -KILL -u "$u" 2>/dev/null
+				userdel "$u" 2>/dev/null && break
+				sleep 0.1
+			done
+		fi
+		groupdel "$u" 2>/dev/null
+	done
+	return 0
+}
+
+# pdg_user_add NAME [USERADD-OPTION...]: a fresh test user with a group of its own name (one left
+# by an earlier run is removed first), no home made, /usr/sbin/nologin unless -s is given
+pdg_user_add() {
+	local u=$1
+	shift
+	pdg_user_del "$u"
+	groupadd "$u" && useradd -M -N -g "$u" -s /usr/sbin/nologin "$@" "$u"
+}
+
 # pdg_private_ns SCRIPT ARGS...: re-run the calling script in a private mount namespace (once),
 # so every mount it makes vanishes with it and nothing outside is touched.
 pdg_private_ns() {

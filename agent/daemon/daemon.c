@@ -1444,6 +1444,7 @@ stop:
 		watch_dispatch(d);
 	queue_drain(d);
 	state_cache_save(&d->st, d->cache_path);
+	d->saved_gen = d->st.generation;
 out:
 	svc_stopping(rc ? "pdguard could not start" : "pdguard stopping");
 	if (d->log)
@@ -1451,8 +1452,13 @@ out:
 			 opts->config, NULL);
 	alive_clear(d);
 	workq_stop(d->q);
-	if (d->drv)
+	if (d->drv) {
 		d->dops->stop(d->drv);
+		/* a driver's last labels (a derived file closed as we stopped) are kept too */
+		if (!rc && !opts->once && d->cache_path[0] &&
+		    d->st.generation != d->saved_gen)
+			state_cache_save(&d->st, d->cache_path);
+	}
 	if (d->watch_fd >= 0)
 		close(d->watch_fd);
 	if (d->mount_fd >= 0)

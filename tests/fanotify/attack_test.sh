@@ -23,8 +23,8 @@ mount -t tmpfs -o size=16m,mode=0777 pdg-attack-other "$d/other"
 users=(pdga-hr pdga-it)
 cleanup() {
 	[ -n "${agent:-}" ] && kill -TERM "$agent" 2>/dev/null && wait "$agent" 2>/dev/null
-	diag "$d"/agent*.out "$log"
-	for u in "${users[@]}"; do userdel "$u" 2>/dev/null; groupdel "$u" 2>/dev/null; done
+	diag "$d"/agent*.out "${log:-}"
+	pdg_user_del "${users[@]}"
 	umount "$d/usb-bind" 2>/dev/null
 	umount "$d/usb" "$d/other" 2>/dev/null
 	umount "$d"
@@ -32,8 +32,7 @@ cleanup() {
 }
 trap cleanup EXIT
 for u in "${users[@]}"; do
-	userdel "$u" 2>/dev/null; groupdel "$u" 2>/dev/null
-	groupadd "$u" && useradd -M -N -g "$u" -d "$d" -s /bin/sh "$u" || {
+	pdg_user_add "$u" -d "$d" -s /bin/sh || {
 		pdg_skip_all "cannot create test users"; }
 done
 log=$d/log/events.jsonl
@@ -199,10 +198,11 @@ check "unshare -m (root), then cp as the user: refused" \
 	--init-groups -- cp "$f" "$d/usb/root-ns-copy"
 # a restart: a derived file on another filesystem (no scan root) is still guarded
 as pdga-hr sh -c "cat '$f' >'$d/other/kept'"
-wait_for bash -c "'$pd' label get '$d/other/kept' | grep -q ': derived'"
+wait_for bash -c "'$pd' label get '$d/other/kept' | grep -q ': derived'" ||
+	echo "# $d/other/kept has no derived label: $("$pd" label get "$d/other/kept" 2>&1)"
 kill -TERM "$agent"
 wait "$agent"
-start_agent
+start_agent || echo "# the agent did not come back: see $d/agent$starts.out below"
 check "after a restart, a derived file elsewhere is refused to a user without the role" \
 	wait_for bash -c "! setsid -w setpriv --reuid=pdga-it --regid=pdga-it --init-groups -- \
 		cat '$d/other/kept' >/dev/null 2>&1"

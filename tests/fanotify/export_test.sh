@@ -25,8 +25,8 @@ chmod 777 "$d/usb/bank" "$d/usb/backup" "$d/out"
 users=(pdgx-a pdgx-b pdgx-t pdgx-bk pdgx-av)
 cleanup() {
 	[ -n "${agent:-}" ] && kill -TERM "$agent" 2>/dev/null && wait "$agent" 2>/dev/null
-	diag "$d"/agent*.out "$log"
-	for u in "${users[@]}"; do userdel "$u" 2>/dev/null; groupdel "$u" 2>/dev/null; done
+	diag "$d"/agent*.out "${log:-}"
+	pdg_user_del "${users[@]}"
 	groupdel pdgx-acc 2>/dev/null
 	umount "$d/usb" 2>/dev/null
 	umount "$d"
@@ -36,8 +36,7 @@ trap cleanup EXIT
 groupdel pdgx-acc 2>/dev/null
 groupadd pdgx-acc || pdg_skip_all "cannot create test groups"
 for u in "${users[@]}"; do
-	userdel "$u" 2>/dev/null; groupdel "$u" 2>/dev/null
-	groupadd "$u" && useradd -M -N -g "$u" -G pdgx-acc -d "$d" -s /bin/sh "$u" || {
+	pdg_user_add "$u" -G pdgx-acc -d "$d" -s /bin/sh || {
 		pdg_skip_all "cannot create test users"; }
 done
 log=$d/log/events.jsonl

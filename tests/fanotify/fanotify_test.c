@@ -147,8 +147,10 @@ static void remove_users(void)
 	size_t i;
 
 	for (i = 0; i < 3; i++) {
-		snprintf(cmd, sizeof(cmd), "userdel %s >/dev/null 2>&1; groupdel %s >/dev/null 2>&1",
-			 users[i], users[i]);
+		/* userdel refuses a user with a live process: those go first */
+		snprintf(cmd, sizeof(cmd), "for i in 1 2 3 4 5 6 7 8 9 10; do pkill -KILL -u %s; "
+			 "userdel %s && break; sleep 0.1; done >/dev/null 2>&1; groupdel %s "
+			 ">/dev/null 2>&1", users[i], users[i], users[i]);
 		pdg_system(cmd);
 	}
 }

@@ -31,8 +31,8 @@ cleanup() {
 	for k in "${keepers[@]}"; do
 		[ "$(cat "/proc/$k/comm" 2>/dev/null)" = pdguard-keeper ] && kill -KILL "$k"
 	done
-	diag "$d"/agent*.out "$log"
-	for u in "${users[@]}"; do userdel "$u" 2>/dev/null; groupdel "$u" 2>/dev/null; done
+	diag "$d"/agent*.out "${log:-}"
+	pdg_user_del "${users[@]}"
 	umount "$d/usb" "$d/probe" 2>/dev/null
 	umount "$d"
 	rmdir "$d"
@@ -40,8 +40,7 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 143' TERM INT
 for u in "${users[@]}"; do
-	userdel "$u" 2>/dev/null; groupdel "$u" 2>/dev/null
-	groupadd "$u" && useradd -M -N -g "$u" -d "$d" -s /bin/sh "$u" || {
+	pdg_user_add "$u" -d "$d" -s /bin/sh || {
 		pdg_skip_all "cannot create test users"; }
 done
 log=$d/log/events.jsonl

@@ -26,14 +26,13 @@ stop_agent() {
 cleanup() {
 	stop_agent
 	diag "$d/run1.out" "$d/run2.out"
-	userdel "$u" 2>/dev/null; groupdel "$u" 2>/dev/null
+	pdg_user_del "$u"
 	umount "$d/stick" 2>/dev/null
 	umount "$d"
 	rmdir "$d"
 }
 trap cleanup EXIT
-userdel "$u" 2>/dev/null; groupdel "$u" 2>/dev/null
-groupadd "$u" && useradd -M -N -g "$u" -s /usr/sbin/nologin "$u" || pdg_skip_all "cannot create a test user"
+pdg_user_add "$u" || pdg_skip_all "cannot create a test user"
 echo "1..7"
 log=$d/log/events.jsonl
 policy() {	# $1: the stick as a scan root (run 1) or as a USB zone (run 2)

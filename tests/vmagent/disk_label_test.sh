@@ -27,15 +27,14 @@ stop_agent() {
 }
 cleanup() {
 	stop_agent
-	for u in "${users[@]}"; do userdel "$u" 2>/dev/null; groupdel "$u" 2>/dev/null; done
+	pdg_user_del "${users[@]}"
 	umount -l "$d"
 	rmdir "$d"
 	rmmod pdguard 2>/dev/null
 }
 trap cleanup EXIT
 for u in "${users[@]}"; do
-	userdel "$u" 2>/dev/null; groupdel "$u" 2>/dev/null
-	groupadd "$u" && useradd -M -N -g "$u" -s /usr/sbin/nologin "$u" ||
+	pdg_user_add "$u" ||
 		pdg_skip_all "cannot create test users"
 done
 as() { local u=$1; shift; setsid -w setpriv --reuid="$u" --regid="$u" --init-groups -- "$@"; }

@@ -25,13 +25,13 @@ cleanup() {
 	[ -n "$agent" ] && kill -TERM "$agent" 2>/dev/null && wait "$agent" 2>/dev/null
 	"$pd" bpf --log /dev/null detach --break-glass --reason "test cleanup" >/dev/null 2>&1
 	diag "$d/agent.out" "$d/val.out"
-	userdel "$u" 2>/dev/null; groupdel "$u" 2>/dev/null
+	pdg_user_del "$u"
 	umount -l "$d/stick" 2>/dev/null
 	umount -l "$d"
 	rmdir "$d"
 }
 trap cleanup EXIT
-groupadd "$u" && useradd -M -N -g "$u" -s /usr/sbin/nologin "$u" || pdg_skip_all "cannot create a test user"
+pdg_user_add "$u" || pdg_skip_all "cannot create a test user"
 echo "1..6"
 log=$d/log/events.jsonl
 cat >"$d/policy.conf" <<CONF

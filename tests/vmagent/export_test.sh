@@ -26,15 +26,14 @@ cleanup() {
 	[ -n "$agent" ] && kill -TERM "$agent" 2>/dev/null && wait "$agent" 2>/dev/null
 	"$pd" bpf --log /dev/null detach --break-glass --reason "test cleanup" >/dev/null 2>&1
 	diag "$d/agent.out" "$log"
-	for u in "${users[@]}"; do userdel "$u" 2>/dev/null; groupdel "$u" 2>/dev/null; done
+	pdg_user_del "${users[@]}"
 	umount -l "$d/usb" 2>/dev/null
 	umount -l "$d"
 	rmdir "$d"
 }
 trap cleanup EXIT
 for u in "${users[@]}"; do
-	userdel "$u" 2>/dev/null; groupdel "$u" 2>/dev/null
-	groupadd "$u" && useradd -M -N -g "$u" -d "$d" -s /bin/sh "$u" || {
+	pdg_user_add "$u" -d "$d" -s /bin/sh || {
 		pdg_skip_all "cannot create test users"; }
 done
 log=$d/log/events.jsonl

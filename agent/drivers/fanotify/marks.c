@@ -186,7 +186,9 @@ void fan_marks_restore(struct driver *d)
 {
 	unsigned long long dev, ino;
 	char path[PATH_MAX], *line = NULL;
+	struct pdguard_label_xattr x;
 	struct label_entry e;
+	struct stat st;
 	size_t cap = 0;
 	ssize_t n;
 	int off;
@@ -203,10 +205,19 @@ void fan_marks_restore(struct driver *d)
 			line[n - 1] = '\0';
 		if (sscanf(line, "%llu %llu %n", &dev, &ino, &off) != 2 || line[off] != '/')
 			continue;
-		/* still labelled in the state (cache or classification), still that file */
-		if (!labels_lookup(d->env.st, d->env.log, -1, line + off, &e) &&
-		    e.dev == (dev_t)dev && e.ino == (ino_t)ino && e.level != PDGUARD_LEVEL_NONE)
+		/* still that file, and still labelled: in the state (cache or classification),
+		 * else by its own label attribute (a label written just as the last agent
+		 * stopped may be on the file and not yet in the saved cache) */
+		if (!labels_lookup(d->env.st, d->env.log, -1, line + off, &e)) {
+			if (e.dev == (dev_t)dev && e.ino == (ino_t)ino &&
+			    e.level != PDGUARD_LEVEL_NONE && e.categories)
+				fan_mark_path(d, line + off, (dev_t)dev, (ino_t)ino);
+		} else if (!lstat(line + off, &st) && S_ISREG(st.st_mode) &&
+			   st.st_dev == (dev_t)dev && st.st_ino == (ino_t)ino &&
+			   !labels_get(line + off, &x) && x.level != PDGUARD_LEVEL_NONE &&
+			   x.categories) {
 			fan_mark_path(d, line + off, (dev_t)dev, (ino_t)ino);
+		}
 	}
 	free(line);
 	fclose(f);
