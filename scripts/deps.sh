@@ -43,7 +43,7 @@ test_pkgs=(
 	fonts-dejavu-core libcairo2-dev python3-xlwt libreoffice-writer-nogui poppler-utils
 	chromium jq tar gzip bzip2 zstd lz4 p7zip-full time man-db bash-completion systemd
 	python3-jsonschema rsyslog prometheus python3-dbusmock dbus
-	dpkg-dev debhelper dh-dkms fakeroot lintian debootstrap
+	dpkg-dev debhelper dh-dkms fakeroot lintian debootstrap samba smbclient
 )
 # debootstrap: scripts/vm-rootfs makes the fresh Debian 12 that tests/pkg/vm_install_test.sh
 # installs the packages on (opt-in, PDG_VM_INSTALL=1; it builds the image on first use)
@@ -51,6 +51,8 @@ test_pkgs=(
 # installs them (without them those tests would skip, and CI would test no package)
 # prometheus: only its promtool is used (tests/daemon/stats_test.sh checks `pdguard stats
 # --prometheus` with `promtool check metrics`); its server is kept from starting, as fapolicyd
+# samba, smbclient: tests/fanotify/smb_test.sh runs its own smbd (private config, loopback port);
+# the system's smbd, nmbd and samba-ad-dc are kept from starting and disabled
 bench_pkgs=("${test_pkgs[@]}" ripgrep time bc fapolicyd)
 # building the Debian packages (scripts/build-deb.sh) and checking them
 pkg_pkgs=("${run_pkgs[@]}" dpkg-dev debhelper dh-dkms dkms fakeroot lintian man-db bash-completion
@@ -102,9 +104,10 @@ apt-get update -q >/dev/null
 # fapolicyd is installed only to be measured against (make bench): Debian's package would start
 # a system-wide daemon that decides every open on this machine. Keep it from starting; and the
 # prometheus server, whose package the tests want only for promtool; and rsyslog, which the
-# tests run with a private configuration of their own (a system rsyslogd would take /dev/log).
+# tests run with a private configuration of their own (a system rsyslogd would take /dev/log);
+# and samba, whose smbd the tests start themselves on a private port.
 guard=
-if printf '%s\n' "${missing[@]}" | grep -qxE 'fapolicyd|prometheus|rsyslog' && [ ! -e /usr/sbin/policy-rc.d ]; then
+if printf '%s\n' "${missing[@]}" | grep -qxE 'fapolicyd|prometheus|rsyslog|samba' && [ ! -e /usr/sbin/policy-rc.d ]; then
 	printf '#!/bin/sh\nexit 101\n' >/usr/sbin/policy-rc.d
 	chmod 755 /usr/sbin/policy-rc.d
 	guard=/usr/sbin/policy-rc.d
@@ -120,5 +123,8 @@ for unit in prometheus rsyslog; do
 		systemctl disable --now "$unit" >/dev/null 2>&1 || true
 	fi
 done
+if printf '%s\n' "${missing[@]}" | grep -qx samba && command -v systemctl >/dev/null; then
+	systemctl disable --now smbd nmbd samba-ad-dc >/dev/null 2>&1 || true
+fi
 [ $rc -ne 0 ] || vm_prepare || rc=$?
 exit $rc

@@ -474,25 +474,13 @@ static int first_scan(struct daemon *d, int sfd)
 
 /* ---- watching for changed files ---- */
 
-static bool under_root(const struct config *cfg, const char *path)
-{
-	size_t i, n;
-
-	for (i = 0; i < cfg->scan.n; i++) {
-		n = strlen(cfg->scan.v[i]);
-		if (!strncmp(path, cfg->scan.v[i], n) && (path[n] == '/' || path[n] == '\0' ||
-							  cfg->scan.v[i][n - 1] == '/'))
-			return true;
-	}
-	return false;
-}
-
 /*
  * A notification-only group (never a permission event: nothing can wait on us here), one
  * filesystem mark per scan root, FAN_CLOSE_WRITE: a file that was written is classified again
- * (under_root() keeps the scan roots' files). A filesystem mark, not a mount mark: a mount mark
- * sees only writes through that one mount, so it misses bind mounts and, under the hardened unit
- * (whose ProtectSystem= gives the agent a mount namespace of its own), every write on the host.
+ * (config_under_scan() keeps the scan roots' files). A filesystem mark, not a mount mark: a
+ * mount mark sees only writes through that one mount, so it misses bind mounts and, under the
+ * hardened unit (whose ProtectSystem= gives the agent a mount namespace of its own), every
+ * write on the host.
  */
 static int watch_start(struct daemon *d)
 {
@@ -531,7 +519,7 @@ static void watch_dispatch(struct daemon *d)
 			if (m->pid == getpid() || n <= 0)
 				continue;
 			path[n] = '\0';
-			if (under_root(d->cfg, path))
+			if (config_under_scan(d->cfg, path))
 				queue_push(d, path);
 		}
 	}

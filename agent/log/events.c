@@ -231,6 +231,11 @@ static int format_body(struct eventlog *log, const struct event *ev, uint64_t se
 			major(ev->target_dir_dev), minor(ev->target_dir_dev),
 			(unsigned long long)ev->target_dir_ino);
 	}
+	if (ev->client) {
+		put_opt_string(f, "client", ev->client);
+		if (ev->client_port)
+			fprintf(f, ",\"client_port\":%u", (unsigned int)ev->client_port);
+	}
 	if (ev->extra && ev->extra[0])
 		fprintf(f, ",%s", ev->extra);
 	fprintf(f, ",\"prev\":\"%s\"", log->prev);

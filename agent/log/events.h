@@ -38,6 +38,9 @@
  * @target_name, @target_dir_dev, @target_dir_ino: the same for a destination (@target NULL)
  * @reason_code: enum pdguard_reason behind @reason when a driver decided (PDGUARD_REASON_NONE
  *               otherwise), for the observers: the employee's notice words it in their language
+ * @client, @client_port: the remote peer the acting process serves (lib/peer.h): an smbd,
+ *                        sshd or sftp-server child's client address and port; NULL when the
+ *                        process serves no accepted TCP connection. Written only when set
  *
  * Strings may hold any bytes; they are JSON-escaped on output. PD content never goes into an
  * event: paths and names only.
@@ -75,6 +78,8 @@ struct event {
 	dev_t target_dir_dev;
 	uint64_t target_dir_ino;
 	unsigned int reason_code;
+	const char *client;
+	uint16_t client_port;
 };
 
 /* An event with its op, decision and reason; no process, no object, uid unknown ((uint32_t)-1). */

@@ -131,6 +131,9 @@ int journal_format(const struct event *ev, const char *line, size_t line_len,
 	put(f, "PDGUARD_CATEGORIES", cats[0] ? cats : NULL);
 	put(f, "PDGUARD_ZONE", ev->zone);
 	put(f, "PDGUARD_DRIVER", ev->driver);
+	put(f, "PDGUARD_CLIENT", ev->client);
+	if (ev->client && ev->client_port)
+		put_num(f, "PDGUARD_CLIENT_PORT", ev->client_port);
 	put(f, "PDGUARD_HASH", hash);
 	put(f, "PDGUARD_JSON", json);
 	free(msg);

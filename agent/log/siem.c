@@ -246,6 +246,14 @@ static void ecs(FILE *f, const struct event *ev, const struct siem_chain *c)
 			fputs("\"pid\":0", f);
 		fputc('}', f);
 	}
+	if (ev->client) {
+		/* the remote peer a file server's process served: who asked, from where */
+		fputs(",\"source\":{\"ip\":", f);
+		json_put_string(f, ev->client);
+		if (ev->client_port)
+			fprintf(f, ",\"port\":%u", (unsigned int)ev->client_port);
+		fputc('}', f);
+	}
 	if (ev->path) {
 		first = true;
 		split_path(ev->path, dir, sizeof(dir), &name);
@@ -342,6 +350,13 @@ static void ocsf(FILE *f, const struct event *ev, const struct siem_chain *c)
 		fputc('}', f);
 	}
 	fputc('}', f);
+	if (ev->client) {
+		fputs(",\"src_endpoint\":{\"ip\":", f);
+		json_put_string(f, ev->client);
+		if (ev->client_port)
+			fprintf(f, ",\"port\":%u", (unsigned int)ev->client_port);
+		fputc('}', f);
+	}
 	if (ev->path) {
 		first = true;
 		split_path(ev->path, dir, sizeof(dir), &name);

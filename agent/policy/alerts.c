@@ -19,6 +19,7 @@
 
 #define NS 1000000000ULL
 
+/* KEY_PROCESS: a process (pid), or for a served client the pair (uid, client): client_key() */
 enum { KEY_USER, KEY_PROCESS, KEY_KINDS };
 
 struct file_ent {
@@ -38,7 +39,7 @@ struct window {
 
 struct key {
 	bool used;
-	uint32_t id;			/* uid or pid */
+	uint64_t id;			/* uid, pid or client_key() */
 	uint64_t last_ns;		/* for least-recently-active eviction */
 	struct window files;		/* distinct PD files read */
 	uint64_t quiet_until_ns;	/* mass-export re-arm */
@@ -220,7 +221,7 @@ static void free_keys(struct alerts *a)
 }
 
 /* The key of @id, created (evicting the least recently active one) when new. */
-static struct key *key_get(struct alerts *a, int kind, uint32_t id, uint64_t now)
+static struct key *key_get(struct alerts *a, int kind, uint64_t id, uint64_t now)
 {
 	struct key *ks = a->keys[kind], *free_slot = NULL, *oldest = NULL;
 	size_t i;
@@ -280,6 +281,9 @@ static void alert_raise(struct alerts *a, const struct alert_access *x, const ch
 	ev.label = vocab_level_name(PDGUARD_LEVEL_PD);
 	ev.categories = cats;
 	ev.driver = x->driver;
+	/* a count kept per client names it; a user's count over all clients does not */
+	if (strstr(scope, "client"))
+		ev.client = x->client;
 
 	fmt_time(first_ns, t1, sizeof(t1));
 	fmt_time(last_ns, t2, sizeof(t2));
@@ -303,6 +307,22 @@ static void alert_raise(struct alerts *a, const struct alert_access *x, const ch
 		eventlog_write(a->log, &ev);
 	free(extra);
 	a->raised++;
+}
+
+/*
+ * The process key of a user reading through a server for a remote client: FNV-1a over the
+ * client's address and the uid, top bit set so that it never equals a pid. A collision only
+ * merges two pairs' counts.
+ */
+static uint64_t client_key(uid_t uid, const char *client)
+{
+	uint64_t h = 0xcbf29ce484222325ULL;
+	const unsigned char *s = (const unsigned char *)client;
+
+	for (; *s; s++)
+		h = (h ^ *s) * 0x100000001b3ULL;
+	h = (h ^ uid) * 0x100000001b3ULL;
+	return h | (1ULL << 63);
 }
 
 /* Mass export on one key; returns true when its count is over the threshold and it may alert. */
@@ -353,12 +373,14 @@ int alerts_feed(struct alerts *a, const struct alert_access *x)
 	bool denied = strcmp(x->decision, "allow") != 0;
 	struct key *u, *p;
 	bool u_due = false, p_due = false;
-	char who[96], reason[160];
+	bool remote = x->client && x->client[0];
+	char who[160], reason[160];
 	int n = 0;
 
 	pthread_mutex_lock(&a->lock);
 	u = key_get(a, KEY_USER, x->uid, x->ts_ns);
-	p = key_get(a, KEY_PROCESS, x->pid, x->ts_ns);
+	p = key_get(a, KEY_PROCESS, remote ? client_key(x->uid, x->client) : (uint64_t)x->pid,
+		    x->ts_ns);
 	if (!u || !p) {
 		pthread_mutex_unlock(&a->lock);
 		return -ENOMEM;
@@ -371,13 +393,21 @@ int alerts_feed(struct alerts *a, const struct alert_access *x)
 	/* one burst, one alert: a process's burst is its user's too, unless the user's key is
 	 * quiet after an alert of its own */
 	if (u_due) {
-		snprintf(who, sizeof(who), "uid %u", (unsigned int)x->uid);
-		n += mass_alert(a, u, x, p_due ? "user+process" : "user", who);
+		if (remote && p_due)
+			snprintf(who, sizeof(who), "uid %u from %s", (unsigned int)x->uid, x->client);
+		else
+			snprintf(who, sizeof(who), "uid %u", (unsigned int)x->uid);
+		n += mass_alert(a, u, x, !p_due ? "user" : remote ? "user+client" : "user+process",
+				who);
 		if (p_due)
 			p->quiet_until_ns = u->quiet_until_ns;
 	} else if (p_due && x->ts_ns >= u->quiet_until_ns) {
-		snprintf(who, sizeof(who), "process %d (%s)", (int)x->pid, x->comm ? x->comm : "?");
-		n += mass_alert(a, p, x, "process", who);
+		if (remote)
+			snprintf(who, sizeof(who), "uid %u from %s", (unsigned int)x->uid, x->client);
+		else
+			snprintf(who, sizeof(who), "process %d (%s)", (int)x->pid,
+				 x->comm ? x->comm : "?");
+		n += mass_alert(a, p, x, remote ? "client" : "process", who);
 	} else if (p_due) {
 		p->quiet_until_ns = u->quiet_until_ns;
 	}
@@ -547,6 +577,7 @@ void alerts_observe(void *ctx, const struct event *ev)
 		.ts_ns = ev->ts_ns, .uid = ev->uid, .pid = ev->pid, .comm = ev->comm,
 		.exe = ev->exe, .dev = ev->dev, .ino = ev->ino, .path = ev->path,
 		.categories = ev->categories, .decision = ev->decision, .driver = ev->driver,
+		.client = ev->client,
 	};
 	if (!x.ts_ns) {
 		clock_gettime(CLOCK_REALTIME, &now);

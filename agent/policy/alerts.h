@@ -5,13 +5,16 @@
  *  mass-export  one user, or one process, reads more than [alerts] mass_export_files distinct
  *               PD files within mass_export_window seconds (sliding window). One alert per
  *               burst: the key is re-armed only when a window has passed since its alert.
+ *               A process serving a remote client (a file server's child: the access names a
+ *               client) is counted as that user from that client instead, whichever server
+ *               process or connection carried the reads; its alert names the client.
  *  off-hours    PD opened outside [alerts] working_hours (when set); once per user per hour.
  *  deny-burst   deny_burst denials of one user within deny_burst_window seconds; re-armed as
  *               mass-export.
  *
  * Every drivers' PD access is fed in (allowed, denied, would-deny); time comes with the access,
  * so tests drive a fake clock. Memory is bounded: at most ALERTS_MAX_KEYS users and as many
- * processes are tracked (the least recently active is forgotten first), and a key keeps at most
+ * processes or user-and-client pairs are tracked (the least recently active is forgotten first), and a key keeps at most
  * threshold + 1 files, which is all "more than threshold" needs.
  */
 #ifndef PDGUARD_ALERTS_H
@@ -34,6 +37,7 @@
  * @categories: its PD categories
  * @decision: "allow", "deny" or "would-deny" (audit: the read happened, and counts as denied)
  * @driver: reported in the alert
+ * @client: the remote client the process served (struct event's), or NULL
  */
 struct alert_access {
 	uint64_t ts_ns;
@@ -47,6 +51,7 @@ struct alert_access {
 	uint32_t categories;
 	const char *decision;
 	const char *driver;
+	const char *client;
 };
 
 /* Where alerts go: an event with op and decision "alert" (the log, or a test's collector). */

@@ -413,6 +413,24 @@ static int handle_cloud(struct parse *p, const char *key, const char *v)
 	return 0;
 }
 
+/* [servers]: file-server programs that act for remote clients (docs/file-servers.md) */
+static int handle_servers(struct parse *p, const char *key, const char *v)
+{
+	if (!strcmp(key, "exe")) {
+		if (*v && v[0] != '/')
+			add_error(p, "exe = %s: the absolute path of the server program is required "
+				  "(e.g. /usr/sbin/smbd)", v);
+		list_value(p, &p->cfg->servers, v, v[0] == '/');
+	} else if (!strcmp(key, "taint_seconds")) {
+		if (parse_uint(v, 1, 86400, &p->cfg->server_taint_s))
+			add_error(p, "taint_seconds = %s: from 1 to 86400 seconds is allowed", v);
+	} else {
+		add_error(p, "unknown key '%s' in [servers]: allowed keys are exe and taint_seconds",
+			  key);
+	}
+	return 0;
+}
+
 static int handle_alerts(struct parse *p, const char *key, const char *v)
 {
 	struct config *c = p->cfg;
@@ -651,6 +669,8 @@ static int handler(void *user, const char *section, const char *key, const char 
 		handle_cloud(p, key, value);
 	else if (!strcmp(section, "alerts"))
 		handle_alerts(p, key, value);
+	else if (!strcmp(section, "servers"))
+		handle_servers(p, key, value);
 	else if (!strcmp(section, "notice"))
 		handle_notice(p, key, value);
 	else if (!strncmp(section, "role ", 5))
@@ -672,7 +692,8 @@ bad_section:
 			add_error(p, "'%s' is outside any section: put it under [agent]", key);
 		else
 			add_error(p, "unknown section [%s]: allowed are [agent], [zone usb], "
-				  "[zone cloud], [alerts], [notice], [role NAME] and [service NAME]", section);
+				  "[zone cloud], [servers], [alerts], [notice], [role NAME] and "
+				  "[service NAME]", section);
 	}
 	return 0;
 }
@@ -716,6 +737,19 @@ static char *reader(char *str, int num, void *stream)
 	return str;
 }
 
+bool config_under_scan(const struct config *cfg, const char *path)
+{
+	size_t i, n;
+
+	for (i = 0; i < cfg->scan.n; i++) {
+		n = strlen(cfg->scan.v[i]);
+		if (n && !strncmp(path, cfg->scan.v[i], n) &&
+		    (path[n] == '/' || path[n] == '\0' || cfg->scan.v[i][n - 1] == '/'))
+			return true;
+	}
+	return false;
+}
+
 void config_defaults(struct config *cfg)
 {
 	struct stat st;
@@ -737,6 +771,7 @@ void config_defaults(struct config *cfg)
 	cfg->decision_timeout_ms = 2000;
 	cfg->export_approvers = 1;
 	cfg->usb_removable = true;
+	cfg->server_taint_s = 60;
 	cfg->mass_export_files = 500;
 	cfg->mass_export_window_s = 3600;
 	cfg->work_start_min = -1;
@@ -949,6 +984,7 @@ void config_free(struct config *cfg)
 	strlist_free(&cfg->usb_paths);
 	strlist_free(&cfg->cloud_paths);
 	strlist_free(&cfg->cloud_clients);
+	strlist_free(&cfg->servers);
 	free(cfg->notice_contact);
 	free(cfg->notice_bus);
 	for (i = 0; i < cfg->nroles; i++)
@@ -1079,6 +1115,9 @@ void config_dump(const struct config *c, FILE *f, unsigned int flags)
 	fprintf(f, "\n[zone cloud]\n");
 	dump_list(f, o, "path", &c->cloud_paths);
 	dump_list(f, o, "client", &c->cloud_clients);
+	fprintf(f, "\n[servers]\n");
+	dump_list(f, o, "exe", &c->servers);
+	kv(f, o, "taint_seconds", FROM("servers.taint_seconds"), "%u", c->server_taint_s);
 	fprintf(f, "\n[alerts]\n");
 	kv(f, o, "mass_export_files", FROM("alerts.mass_export_files"), "%u",
 	   c->mass_export_files);

@@ -115,6 +115,11 @@ struct config {
 	/* [zone cloud] */
 	struct strlist cloud_paths;
 	struct strlist cloud_clients;
+	/* [servers]: file servers' programs, run by root, that act for remote clients: their
+	 * taint is their own and lasts server_taint_s after their last PD read; what they write
+	 * is labelled derived only under the scan roots (docs/file-servers.md) */
+	struct strlist servers;
+	unsigned int server_taint_s;
 	/* [alerts] */
 	unsigned int mass_export_files;
 	unsigned int mass_export_window_s;
@@ -155,6 +160,9 @@ struct config_errors {
 };
 
 void config_defaults(struct config *cfg);
+
+/* Whether @path is a scan root or lies under one. */
+bool config_under_scan(const struct config *cfg, const char *path);
 /*
  * The ECS/OCSF file: siem_log, else beside the log with the format in its name
  * (events.jsonl -> events.ecs.jsonl). Return: 0, -ENAMETOOLONG.

@@ -34,7 +34,7 @@ int main(int argc, char **argv)
 {
 	static const char hash[] = "1111111111111111111111111111111111111111111111111111111111111111";
 	static const char prev[] = "0000000000000000000000000000000000000000000000000000000000000000";
-	struct event ev[9];
+	struct event ev[10];
 	int fmt, i, n = 0;
 
 	fmt = argc == 2 ? siem_format_find(argv[1]) : -1;
@@ -86,6 +86,12 @@ int main(int argc, char **argv)
 	ev[n].exe = "/usr/sbin/pdguard";
 	ev[n].path = "/etc/pdguard/pdguard.conf";
 	ev[n++].extra = "\"mode\":\"enforce\",\"policy_generation\":1";
+	/* a file server's read for a remote client: the client is the source */
+	ev[n] = reader("deny", "no role of this user may read financial");
+	ev[n].comm = "smbd";
+	ev[n].exe = "/usr/sbin/smbd";
+	ev[n].client = "192.168.10.21";
+	ev[n++].client_port = 50122;
 	for (i = 0; i < n; i++) {
 		struct siem_chain c = {
 			.ts_ns = 1772355600123000000ULL + (uint64_t)i * 1000000000ULL,

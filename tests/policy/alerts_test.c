@@ -21,6 +21,7 @@ struct seen {
 	char what[MAX_SEEN][32];
 	char extra[MAX_SEEN][1024];
 	uint32_t uid[MAX_SEEN];
+	char client[MAX_SEEN][48];
 };
 
 static void collect(void *ctx, const struct event *ev)
@@ -34,6 +35,7 @@ static void collect(void *ctx, const struct event *ev)
 		snprintf(s->what[s->n], sizeof(s->what[0]), "%.*s",
 			 w ? (int)strcspn(w + 9, "\"") : 0, w ? w + 9 : "");
 		s->uid[s->n] = ev->uid;
+		snprintf(s->client[s->n], sizeof(s->client[0]), "%s", ev->client ? ev->client : "");
 	}
 	s->n++;
 }
@@ -166,6 +168,61 @@ TEST(alert_cases)
 		TH_LOG("case %zu: %s", i, cases[i].name);
 		run_case(_metadata, &cases[i]);
 	}
+}
+
+/*
+ * A file server's children: one connection each, so a client that reconnects comes back as
+ * another process. @clients clients of one user share 600 reads, each read by a new pid.
+ */
+static void served(struct __test_metadata *_metadata, int clients, struct seen *seen)
+{
+	static const char *const addrs[] = { "10.0.0.7", "2001:db8::9" };
+	struct config cfg;
+	struct alerts *a;
+	unsigned int i;
+	char path[64];
+
+	config_defaults(&cfg);
+	ASSERT_EQ(0, alerts_new(&a, &cfg, NULL, collect, seen));
+	for (i = 0; i < 600; i++) {
+		struct alert_access x = {
+			.ts_ns = T0 * NS + (uint64_t)i * 100000000ULL, .uid = 5000,
+			.pid = 20000 + i, .comm = "smbd", .dev = 42, .ino = 1000 + i,
+			.path = path, .categories = PDGUARD_CAT_PERSONNEL, .decision = "allow",
+			.driver = "fanotify", .client = addrs[i % clients],
+		};
+
+		snprintf(path, sizeof(path), "/srv/hr/f%u.csv", i);
+		ASSERT_LE(0, alerts_feed(a, &x));
+	}
+	alerts_free(a);
+	config_free(&cfg);
+}
+
+/* One client, 600 files over many connections: one alert, counted and named per client. */
+TEST(one_client_one_alert)
+{
+	struct seen seen = { 0 };
+
+	served(_metadata, 1, &seen);
+	ASSERT_EQ(1, seen.n);
+	EXPECT_STREQ("mass-export", seen.what[0]);
+	EXPECT_NE(NULL, strstr(seen.extra[0], "\"scope\":\"user+client\",\"count\":501"))
+		TH_LOG("%s", seen.extra[0]);
+	EXPECT_STREQ("10.0.0.7", seen.client[0]);
+	EXPECT_EQ(5000, seen.uid[0]);
+}
+
+/* Two clients, 300 files each: the user's count alerts, and names no one client. */
+TEST(two_clients_user_alert)
+{
+	struct seen seen = { 0 };
+
+	served(_metadata, 2, &seen);
+	ASSERT_EQ(1, seen.n);
+	EXPECT_NE(NULL, strstr(seen.extra[0], "\"scope\":\"user\""))
+		TH_LOG("%s", seen.extra[0]);
+	EXPECT_STREQ("", seen.client[0]);
 }
 
 /* Many users and processes: memory stays bounded, old keys are forgotten, nothing breaks. */

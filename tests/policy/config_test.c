@@ -49,6 +49,10 @@ TEST(shipped_policy_is_valid)
 	EXPECT_EQ(500, cfg.mass_export_files);
 	EXPECT_EQ(3600, cfg.mass_export_window_s);
 	EXPECT_STREQ("~/Dropbox", cfg.cloud_paths.v[0]);
+	/* Samba's smbd is a file server: its children keep their taint to themselves */
+	ASSERT_EQ(1, cfg.servers.n);
+	EXPECT_STREQ("/usr/sbin/smbd", cfg.servers.v[0]);
+	EXPECT_EQ(60, cfg.server_taint_s);
 	config_free(&cfg);
 }
 
@@ -107,8 +111,20 @@ FIXTURE_VARIANT_ADD(bad, engine) {
 };
 FIXTURE_VARIANT_ADD(bad, unknown_section) {
 	"[agent]\nmode = audit\n[zone ftp]\npath = /x\n", 4,
-	"unknown section [zone ftp]: allowed are [agent], [zone usb], [zone cloud], [alerts], "
-	"[notice], [role NAME] and [service NAME]"
+	"unknown section [zone ftp]: allowed are [agent], [zone usb], [zone cloud], [servers], "
+	"[alerts], [notice], [role NAME] and [service NAME]"
+};
+FIXTURE_VARIANT_ADD(bad, server_exe_relative) {
+	"[servers]\nexe = smbd\n", 2,
+	"exe = smbd: the absolute path of the server program is required (e.g. /usr/sbin/smbd)"
+};
+FIXTURE_VARIANT_ADD(bad, server_taint_zero) {
+	"[servers]\nexe = /usr/sbin/smbd\ntaint_seconds = 0\n", 3,
+	"taint_seconds = 0: from 1 to 86400 seconds is allowed"
+};
+FIXTURE_VARIANT_ADD(bad, server_key) {
+	"[servers]\nport = 445\n", 2,
+	"unknown key 'port' in [servers]: allowed keys are exe and taint_seconds"
 };
 FIXTURE_VARIANT_ADD(bad, notice_language) {
 	"[notice]\nlanguage = de\n", 2, "language = de: allowed values are en, ru and kk"

@@ -13,6 +13,7 @@
 #include <bpf/libbpf.h>
 
 #include "drivers/bpf/session.h"
+#include "lib/peer.h"
 #include "lib/vocab.h"
 
 void pdg_bpf_set_roles_cb(struct pdg_bpf *b, pdg_bpf_roles_cb cb, void *ctx)
@@ -57,7 +58,7 @@ static int on_record(void *ctx, void *data, size_t size)
 	struct pdg_bpf *b = ctx;
 	const struct pdguard_event *e = data;
 	char path[PDGUARD_EV_PATH_LEN + 64], target[PDGUARD_EV_TARGET_LEN + 64], comm[17];
-	char reason[PATH_MAX + 160], exe[PATH_MAX], link[64];
+	char reason[PATH_MAX + 160], exe[PATH_MAX], link[64], client[PEER_ADDR_LEN];
 	struct event ev;
 	ssize_t n;
 
@@ -77,6 +78,9 @@ static int on_record(void *ctx, void *data, size_t size)
 		exe[n] = '\0';
 		ev.exe = exe;
 	}
+	/* the kernel has decided: who the process serves is for the record only */
+	if (!peer_of_process((pid_t)e->pid, client, &ev.client_port))
+		ev.client = client;
 	reason_of(b, e, ev.exe ? ev.exe : comm, reason, sizeof(reason));
 	ev.reason = reason;
 	ev.reason_code = e->reason;

@@ -55,6 +55,7 @@
 #include <uapi/pdguard.h>
 
 #include "drivers/driver.h"
+#include "lib/peer.h"
 
 #define MAX_PENDING	1024		/* requests read and not yet answered */
 #define TAINT_MIN	4096		/* slots for tainted processes at start; the table grows */
@@ -64,6 +65,8 @@
 #define ROLE_CACHE	64
 #define ROLE_TTL_NS	(30ULL * 1000000000ULL)
 #define MAX_CLIENTS	64
+#define MAX_SERVERS	16		/* [servers] exe = programs */
+#define PF_KTHREAD	0x00200000	/* /proc/PID/stat flags: a kernel thread */
 #define FAN_MAX_PIPES	16		/* pipes of one process looked at */
 #define ZONE_WRITERS	64		/* pipeline ends writing on a zone, watched for a taint */
 #define FD_SCANS	256		/* processes whose descriptors were looked through */
@@ -106,6 +109,11 @@ struct taint {
 	uint32_t src[4];
 	bool has_uid;		/* @uid: its user when tainted (a writer judged after it exited) */
 	uid_t uid;
+	/* a file server's process ([servers]): its taint is its own (never inherited by its
+	 * children or shared with its group) and lasts cfg->server_taint_s after @last_ns, its
+	 * newest PD read (CLOCK_MONOTONIC) */
+	bool server;
+	uint64_t last_ns;
 };
 
 struct mark {
@@ -149,6 +157,7 @@ struct proc_info {
 	uid_t uid;
 	char comm[64];
 	bool have_stat, have_uid;
+	bool kthread;		/* a kernel thread (nfsd, ksmbd): no program, no user behind it */
 };
 
 struct verdict {
@@ -176,6 +185,8 @@ struct verdict {
 	char path[PATH_MAX];
 	char target[PATH_MAX];
 	char exe[PATH_MAX];	/* read just after the answer: the opener may be gone by logging */
+	char client[PEER_ADDR_LEN];	/* the remote client it serves (lib/peer.h), read then too */
+	uint16_t client_port;
 };
 
 /*
@@ -236,6 +247,13 @@ struct driver {
 		char path[PATH_MAX];
 	} clients[MAX_CLIENTS];
 	size_t nclients;
+	/* file servers' programs ([servers] exe =): by (dev, ino) of the executable */
+	struct {
+		dev_t dev;
+		ino_t ino;
+		char path[PATH_MAX];
+	} servers[MAX_SERVERS];
+	size_t nservers;
 	/* executables of the clients' sizes already hashed: (dev, ino, ctime) -> client or -1 */
 	struct {
 		dev_t dev;
@@ -295,6 +313,7 @@ struct driver {
 	struct {
 		pid_t pid;
 		uint64_t start;
+		bool kthread;
 		int fd;			/* -1: empty */
 	} procs[PROC_CACHE];
 	size_t next_opener;
@@ -339,6 +358,8 @@ static inline int fan_unwake(int fd)
 int fan_proc_stat(pid_t pid, struct proc_info *p);
 uint64_t fan_proc_start(pid_t pid);
 int fan_proc_uid(pid_t pid, struct proc_info *p);
+/* Its real and saved uids, as this namespace sees them. Return: 0, -ESRCH or -EBADMSG. */
+int fan_proc_ids(pid_t pid, uid_t *ruid, uid_t *suid);
 /* fan_proc_stat + fan_proc_uid of an opener, through d->procs (responder only). */
 int fan_proc_opener(struct driver *d, pid_t pid, struct proc_info *p);
 void fan_proc_cache_close(struct driver *d);
@@ -361,6 +382,9 @@ uint32_t fan_taint_inherited(struct driver *d, const struct proc_info *p, bool d
 /* Its own taint, and the path export grants covering all it read (@ids, up to 4, *@n). */
 uint32_t fan_taint_own(struct driver *d, const struct proc_info *p, bool dead_ok,
 		       unsigned int *ids, int *n);
+/* Whether @p's own taint record is a file server's ([servers]): its writes are labelled derived
+ * only under the scan roots. */
+bool fan_taint_server(struct driver *d, const struct proc_info *p, bool dead_ok);
 /* The user @p (alive, or exited: by pid) had when it was tainted. */
 bool fan_taint_uid(struct driver *d, const struct proc_info *p, uid_t *uid);
 /* @p read a file that the path export grants @ids cover (none: @n 0). */
@@ -413,6 +437,9 @@ void fan_zone_marks_prune(struct driver *d, bool all);
 int fan_mark_zones(struct driver *d);
 void fan_resolve_clients(struct driver *d);
 const char *fan_sync_client(struct driver *d, pid_t pid);
+/* Whether @p (fan_proc_stat() read) is a file server's process: a kernel thread (nfsd,
+ * ksmbd), or a [servers] program (its executable's device and inode) started by root. */
+bool fan_server_process(struct driver *d, const struct proc_info *p);
 const char *fan_zone_of(struct driver *d, dev_t dev, int fd, char *path, size_t len);
 
 /* log.c */

@@ -89,6 +89,8 @@ static struct event verdict_event(struct verdict *v, char *exe)
 	ev.ino = v->ino;
 	ev.extra = v->extra[0] ? v->extra : NULL;
 	ev.reason_code = v->why;
+	ev.client = v->client[0] ? v->client : NULL;
+	ev.client_port = v->client_port;
 	return ev;
 }
 

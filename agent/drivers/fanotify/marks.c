@@ -491,8 +491,19 @@ void fan_resolve_clients(struct driver *d)
 {
 	struct passwd *pw;
 	char path[PATH_MAX];
+	struct stat st;
 	size_t i;
 
+	/* file servers: a program at its path, run by root (fan_server_process()); a copy of it
+	 * elsewhere is an ordinary program */
+	d->nservers = 0;
+	for (i = 0; i < d->cfg->servers.n && d->nservers < MAX_SERVERS; i++) {
+		if (stat(d->cfg->servers.v[i], &st) || !S_ISREG(st.st_mode))
+			continue;	/* not installed: nothing runs it */
+		d->servers[d->nservers].dev = st.st_dev;
+		d->servers[d->nservers].ino = st.st_ino;
+		snprintf(d->servers[d->nservers++].path, PATH_MAX, "%s", d->cfg->servers.v[i]);
+	}
 	d->nclients = 0;
 	memset(d->exe_seen, 0, sizeof(d->exe_seen));
 	for (i = 0; i < d->cfg->cloud_clients.n; i++) {
@@ -579,6 +590,32 @@ const char *fan_sync_client(struct driver *d, pid_t pid)
 			return d->clients[i].path;
 	c = client_by_content(d, pid, &st);
 	return c >= 0 ? d->clients[c].path : NULL;
+}
+
+bool fan_server_process(struct driver *d, const struct proc_info *p)
+{
+	char path[64];
+	struct stat st;
+	uid_t ruid, suid;
+	size_t i;
+
+	if (p->have_stat && p->kthread)
+		return true;
+	if (!d->nservers || !p->have_stat)
+		return false;
+	snprintf(path, sizeof(path), "/proc/%d/exe", (int)p->pid);
+	if (stat(path, &st))
+		return false;
+	for (i = 0; i < d->nservers; i++)
+		if (d->servers[i].dev == st.st_dev && d->servers[i].ino == st.st_ino)
+			break;
+	if (i == d->nservers)
+		return false;
+	/* started by root: a real or saved uid 0 (an smbd child serving a user sets its real and
+	 * effective uid to the user's and keeps 0 saved, to return to root). An ordinary user
+	 * running smbd is an ordinary process, in a user namespace of its own too: status shows
+	 * the uids as our namespace sees them. */
+	return !fan_proc_ids(p->pid, &ruid, &suid) && (ruid == 0 || suid == 0);
 }
 
 /*

@@ -74,6 +74,21 @@ static bool zone_write_exported(struct driver *d, struct verdict *v, uint32_t tc
 }
 
 /*
+ * A file server's process ([servers]) writes for its clients into the shares, which are scan
+ * roots, and for itself elsewhere (smbd's tdb files, its log): only the former may be a copy of
+ * what it served. Return: false when @v is a server's write outside the scan roots.
+ */
+static bool server_share_write(struct driver *d, const struct verdict *v)
+{
+	bool server;
+
+	pthread_mutex_lock(&d->lock);
+	server = fan_taint_server(d, &v->p, true);
+	pthread_mutex_unlock(&d->lock);
+	return !server || config_under_scan(d->cfg, v->path);
+}
+
+/*
  * A close-write, read by the responder: what the file becomes is noted (in memory, nothing is
  * written here) for the labeller. Return: true when the note took the event's descriptor.
  */
@@ -108,6 +123,8 @@ static bool note_close_write(struct driver *d, const struct fanotify_event_metad
 		return false;
 	v.zone = fan_zone_of(d, st.st_dev, m->fd, v.path, sizeof(v.path));
 	if (v.zone && zone_write_exported(d, &v, tcats))
+		return false;
+	if (!v.zone && !server_share_write(d, &v))
 		return false;
 	if (!v.zone) {
 		/* read the note table before the state: a note leaves the table after the state

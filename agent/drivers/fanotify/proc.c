@@ -38,7 +38,7 @@ int fan_proc_stat(pid_t pid, struct proc_info *p)
 {
 	char path[64], buf[1024], *open_p, *close_p, *s;
 	unsigned long long start;
-	unsigned int threads = 0;
+	unsigned int threads = 0, flags;
 	int ppid, pgid, i;
 
 	snprintf(path, sizeof(path), "/proc/%d/stat", (int)pid);
@@ -50,7 +50,7 @@ int fan_proc_stat(pid_t pid, struct proc_info *p)
 		return -EBADMSG;
 	snprintf(p->comm, sizeof(p->comm), "%.*s", (int)(close_p - open_p - 1), open_p + 1);
 	s = close_p + 2;
-	if (sscanf(s, "%*c %d %d", &ppid, &pgid) != 2)
+	if (sscanf(s, "%*c %d %d %*d %*d %*d %u", &ppid, &pgid, &flags) != 3)
 		return -EBADMSG;
 	/* num_threads is field 20, starttime 22; after ')' we are at field 3 */
 	for (i = 3; i < 22 && s; i++) {
@@ -63,6 +63,7 @@ int fan_proc_stat(pid_t pid, struct proc_info *p)
 	if (!s || sscanf(s, "%llu", &start) != 1)
 		return -EBADMSG;
 	p->threads = threads;
+	p->kthread = flags & PF_KTHREAD;
 	p->pid = pid;
 	p->ppid = ppid;
 	p->pgid = pgid;
@@ -103,6 +104,22 @@ int fan_proc_uid(pid_t pid, struct proc_info *p)
 		return -EBADMSG;
 	p->uid = fs;
 	p->have_uid = true;
+	return 0;
+}
+
+int fan_proc_ids(pid_t pid, uid_t *ruid, uid_t *suid)
+{
+	char path[64], buf[2048], *s;
+	unsigned int r, e, sv;
+
+	snprintf(path, sizeof(path), "/proc/%d/status", (int)pid);
+	if (read_small(path, buf, sizeof(buf)) <= 0)
+		return -ESRCH;
+	s = strstr(buf, "\nUid:");
+	if (!s || sscanf(s + 5, "%u %u %u", &r, &e, &sv) != 3)
+		return -EBADMSG;
+	*ruid = r;
+	*suid = sv;
 	return 0;
 }
 
@@ -170,6 +187,7 @@ int fan_proc_opener(struct driver *d, pid_t pid, struct proc_info *p)
 			if (!parse_status(buf, p)) {
 				p->pid = pid;
 				p->start = d->procs[i].start;
+				p->kthread = d->procs[i].kthread;
 				p->have_stat = true;
 				return 0;
 			}
@@ -188,6 +206,7 @@ int fan_proc_opener(struct driver *d, pid_t pid, struct proc_info *p)
 			*p = q;
 			d->procs[i].pid = pid;
 			d->procs[i].start = q.start;
+			d->procs[i].kthread = q.kthread;
 			d->procs[i].fd = fd;
 			return 0;
 		}

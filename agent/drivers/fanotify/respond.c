@@ -502,6 +502,11 @@ static void handle_perm(struct driver *d)
 			if (!v.path[0])
 				fan_fd_path(pend[k]->fd, v.path, sizeof(v.path));
 			fan_proc_exe(v.p.pid, v.exe, sizeof(v.exe));
+			/* a file server's client: only a server's process is looked up (the
+			 * socket tables are read once per process and PEER_CACHE_S) */
+			if (!fan_server_process(d, &v.p) ||
+			    peer_of_process(v.p.pid, v.client, &v.client_port))
+				v.client[0] = '\0';
 		}
 		pend_done(d, pend[k]);
 		/* answered first, logged after: the opener does not wait for our disk */

@@ -2,7 +2,8 @@
 /*
  * The taint table: which processes opened PD and so carry its categories. Keyed by pid and
  * /proc start time, so a reused pid inherits nothing; inherited by children and shared by a live
- * process group. Callers hold d->lock.
+ * process group, except a file server's ([servers]: its own only, for a window after its last
+ * PD read). Callers hold d->lock.
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -25,12 +26,32 @@ static struct taint *taint_find(struct driver *d, pid_t pid)
 	return NULL;
 }
 
+/*
+ * What @t carries now: a file server's process ([servers]) carries its taint for
+ * server_taint_s after its newest PD read; a session that served PD an hour ago and now
+ * writes a user's own file has nothing of it left in hand.
+ */
+static uint32_t taint_live(struct driver *d, const struct taint *t)
+{
+	if (t->server && fan_now_ns(CLOCK_MONOTONIC) - t->last_ns >
+			 (uint64_t)d->cfg->server_taint_s * 1000000000ULL)
+		return 0;
+	return t->cats;
+}
+
 /* Whether @p already carries every category in @cats itself. Caller holds d->lock. */
 bool fan_taint_covers(struct driver *d, const struct proc_info *p, uint32_t cats)
 {
 	const struct taint *t = taint_find(d, p->pid);
 
-	return t && t->start == p->start && (t->cats & cats) == cats;
+	return t && t->start == p->start && (taint_live(d, t) & cats) == cats;
+}
+
+bool fan_taint_server(struct driver *d, const struct proc_info *p, bool dead_ok)
+{
+	const struct taint *t = taint_find(d, p->pid);
+
+	return t && t->server && (p->have_stat ? t->start == p->start : dead_ok);
 }
 
 static void taint_put(struct driver *d, const struct proc_info *p, uint32_t cats, bool own);
@@ -86,9 +107,15 @@ void fan_taint_add(struct driver *d, const struct proc_info *p, uint32_t cats)
 	uint64_t pipes[FAN_MAX_PIPES];
 	int n, j;
 
-	/* a process that already carries these categories costs nothing more */
-	if (fan_taint_covers(d, p, cats))
+	/* a process that already carries these categories costs nothing more; a server's
+	 * window starts again */
+	if (fan_taint_covers(d, p, cats)) {
+		struct taint *t = taint_find(d, p->pid);
+
+		if (t->server)
+			t->last_ns = fan_now_ns(CLOCK_MONOTONIC);
 		return;
+	}
 	taint_put(d, p, cats, true);
 	/* what it writes into a pipe flows to the reader at the other end */
 	n = fan_proc_pipes(p->pid, true, pipes, FAN_MAX_PIPES);
@@ -167,6 +194,10 @@ static void taint_put(struct driver *d, const struct proc_info *p, uint32_t cats
 	struct taint *t = taint_find(d, p->pid), *oldest;
 
 	if (t && t->start == p->start) {
+		if (t->server && !taint_live(d, t))
+			t->cats = 0;	/* its window had closed: only this read counts */
+		if (own)
+			t->last_ns = fan_now_ns(CLOCK_MONOTONIC);
 		t->cats |= cats;
 		if (!own) {
 			t->src_set = true;
@@ -187,7 +218,9 @@ static void taint_put(struct driver *d, const struct proc_info *p, uint32_t cats
 			     .start = p->start,
 			     .pgid_start = p->pgid == p->pid ? p->start : fan_proc_start(p->pgid),
 			     .since_ns = fan_now_ns(CLOCK_MONOTONIC), .cats = cats,
-			     .src_set = !own, .has_uid = p->have_uid, .uid = p->uid };
+			     .src_set = !own, .has_uid = p->have_uid, .uid = p->uid,
+			     .server = own && fan_server_process(d, p) };
+	t->last_ns = t->since_ns;
 }
 
 bool fan_taint_uid(struct driver *d, const struct proc_info *p, uid_t *uid)
@@ -232,11 +265,11 @@ uint32_t fan_taint_own(struct driver *d, const struct proc_info *p, bool dead_ok
 	int i;
 
 	*n = 0;
-	if (!t || !(p->have_stat ? t->start == p->start : dead_ok))
+	if (!t || !(p->have_stat ? t->start == p->start : dead_ok) || !taint_live(d, t))
 		return 0;
 	for (i = 0; t->src_set && i < t->nsrc; i++)
 		ids[(*n)++] = t->src[i];
-	return t->cats;
+	return taint_live(d, t);
 }
 
 static uint32_t taint_of(struct driver *d, const struct proc_info *p, bool dead_ok, bool own);
@@ -269,13 +302,14 @@ static uint32_t taint_of(struct driver *d, const struct proc_info *p, bool dead_
 
 	t = self = taint_find(d, p->pid);
 	if (t && own && (p->have_stat ? t->start == p->start : dead_ok))
-		cats |= t->cats;
+		cats |= taint_live(d, t);
 	if (!p->have_stat && dead_ok) {
 		/* exited: a shell whose child read PD wrote the redirected output (`sh -c 'cat pd
 		 * > x'` closes x in sh after cat), or the leader of a tainted group */
 		for (i = 0; i < d->taint_cap; i++) {
 			t = &d->taints[i];
-			if (t->used && (own || t != self) && (t->ppid == p->pid || t->pgid == p->pid))
+			if (t->used && !t->server && (own || t != self) &&
+			    (t->ppid == p->pid || t->pgid == p->pid))
 				cats |= t->cats;
 		}
 		/* its group is known if it opened a zone file (a pipeline's writer) */
@@ -297,7 +331,8 @@ static uint32_t taint_of(struct driver *d, const struct proc_info *p, bool dead_
 		if (pp == d->env.agent_pid || fan_proc_stat(pp, &a))
 			break;
 		t = taint_find(d, pp);
-		if (t && t->start == a.start)
+		/* a server's children serve other clients: they inherit nothing of it */
+		if (t && t->start == a.start && !t->server)
 			cats |= t->cats;
 	}
 	a.pgid = pgid;
@@ -307,7 +342,8 @@ static uint32_t taint_of(struct driver *d, const struct proc_info *p, bool dead_
 
 		for (i = 0; i < d->taint_cap; i++) {
 			t = &d->taints[i];
-			if (!t->used || t->pgid != a.pgid || (t->cats & ~cats) == 0 ||
+			/* smbd's children share smbd's group: one child's taint is its own */
+			if (!t->used || t->server || t->pgid != a.pgid || (t->cats & ~cats) == 0 ||
 			    (!own && t == self))
 				continue;
 			if (!looked) {
