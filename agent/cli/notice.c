@@ -33,7 +33,8 @@ static const char notice_help[] =
 	"\n"
 	"  --lang LANG        en, ru or kk (default: from LANGUAGE, LC_ALL, LC_MESSAGES or LANG;\n"
 	"                     else en)\n"
-	"  --reason REASON    role, unknown-user, sync-client, to-zone, moved-to-zone or other\n"
+	"  --reason REASON    role, unknown-user, sync-client, exit-point, to-zone, moved-to-zone\n"
+	"                     or other\n"
 	"                     (default other)\n"
 	"  --zone ZONE        usb or cloud: where a copy was going\n"
 	"  --categories LIST  the file's PD categories, e.g. personnel,financial\n"
@@ -117,7 +118,8 @@ int cli_notice(int argc, char **argv)
 			r = notice_reason_find(optarg);
 			if (r < 0) {
 				cli_error("notice", "--reason %s: allowed are role, unknown-user, "
-					  "sync-client, to-zone, moved-to-zone and other", optarg);
+					  "sync-client, exit-point, to-zone, moved-to-zone and other",
+					  optarg);
 				return EXIT_USAGE;
 			}
 			m.reason = r;

@@ -151,7 +151,8 @@ const char *vocab_level_name(unsigned int level)
 }
 
 /*
- * The reason texts. %C is the categories, %R the roles, %Z the zone, %S the sync client; a
+ * The reason texts. %C is the categories, %R the roles, %Z the zone, %S the program (a sync
+ * client, an exit point); a
  * second text, when present, is used when the roles are not known (NULL or empty).
  */
 static const struct {
@@ -181,6 +182,8 @@ static const struct {
 	[PDGUARD_REASON_EXPORT] = { "export of %C to a %Z zone allowed", NULL },
 	[PDGUARD_REASON_SERVICE] = { "service account %R may read %C",
 				      "a service account may read %C" },
+	[PDGUARD_REASON_EXIT_POINT] = { "exit-point application %S may open PD (%C) only under a "
+					"grant", NULL },
 };
 
 void vocab_reason_format(char *buf, size_t len, unsigned int reason,

@@ -176,6 +176,9 @@ static const char *reason_words(const struct notice_msg *m)
 		return _("your user could not be identified, so personal data stays closed");
 	case PDGUARD_REASON_SYNC_CLIENT:
 		return _("cloud sync programs may not read personal data");
+	case PDGUARD_REASON_EXIT_POINT:
+		return _("messengers, mail and browsers may open personal data only with a "
+			 "permission from information security");
 	case PDGUARD_REASON_TAINT_TO_ZONE:
 	case PDGUARD_REASON_RAW_DEVICE:
 	case PDGUARD_REASON_ZONE_WRITE_AFTER:
@@ -232,6 +235,7 @@ static const struct {
 	{ "role", PDGUARD_REASON_ROLE },
 	{ "unknown-user", PDGUARD_REASON_UNKNOWN_USER },
 	{ "sync-client", PDGUARD_REASON_SYNC_CLIENT },
+	{ "exit-point", PDGUARD_REASON_EXIT_POINT },
 	{ "to-zone", PDGUARD_REASON_TAINT_TO_ZONE },
 	{ "moved-to-zone", PDGUARD_REASON_MOVED_TO_ZONE },
 	{ "other", PDGUARD_REASON_NONE },

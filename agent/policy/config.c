@@ -413,6 +413,28 @@ static int handle_cloud(struct parse *p, const char *key, const char *v)
 	return 0;
 }
 
+/* [exit-points]: programs that take PD out of the company (docs/governance.md) */
+static int handle_exit_points(struct parse *p, const char *key, const char *v)
+{
+	if (!strcmp(key, "exe")) {
+		if (*v && v[0] != '/')
+			add_error(p, "exe = %s: the absolute path of the program is required "
+				  "(e.g. /usr/bin/telegram-desktop)", v);
+		list_value(p, &p->cfg->exit_exes, v, v[0] == '/');
+	} else if (!strcmp(key, "package")) {
+		bool ok = strspn(v, "abcdefghijklmnopqrstuvwxyz0123456789+-.") == strlen(v);
+
+		if (*v && !ok)
+			add_error(p, "package = %s: a Debian package name is required (lower-case "
+				  "letters, digits, + - .; e.g. telegram-desktop)", v);
+		list_value(p, &p->cfg->exit_packages, v, ok);
+	} else {
+		add_error(p, "unknown key '%s' in [exit-points]: allowed keys are exe and package",
+			  key);
+	}
+	return 0;
+}
+
 /* [servers]: file-server programs that act for remote clients (docs/file-servers.md) */
 static int handle_servers(struct parse *p, const char *key, const char *v)
 {
@@ -671,6 +693,8 @@ static int handler(void *user, const char *section, const char *key, const char 
 		handle_alerts(p, key, value);
 	else if (!strcmp(section, "servers"))
 		handle_servers(p, key, value);
+	else if (!strcmp(section, "exit-points"))
+		handle_exit_points(p, key, value);
 	else if (!strcmp(section, "notice"))
 		handle_notice(p, key, value);
 	else if (!strncmp(section, "role ", 5))
@@ -692,8 +716,8 @@ bad_section:
 			add_error(p, "'%s' is outside any section: put it under [agent]", key);
 		else
 			add_error(p, "unknown section [%s]: allowed are [agent], [zone usb], "
-				  "[zone cloud], [servers], [alerts], [notice], [role NAME] and "
-				  "[service NAME]", section);
+				  "[zone cloud], [exit-points], [servers], [alerts], [notice], "
+				  "[role NAME] and [service NAME]", section);
 	}
 	return 0;
 }
@@ -985,6 +1009,8 @@ void config_free(struct config *cfg)
 	strlist_free(&cfg->cloud_paths);
 	strlist_free(&cfg->cloud_clients);
 	strlist_free(&cfg->servers);
+	strlist_free(&cfg->exit_exes);
+	strlist_free(&cfg->exit_packages);
 	free(cfg->notice_contact);
 	free(cfg->notice_bus);
 	for (i = 0; i < cfg->nroles; i++)
@@ -1115,6 +1141,9 @@ void config_dump(const struct config *c, FILE *f, unsigned int flags)
 	fprintf(f, "\n[zone cloud]\n");
 	dump_list(f, o, "path", &c->cloud_paths);
 	dump_list(f, o, "client", &c->cloud_clients);
+	fprintf(f, "\n[exit-points]\n");
+	dump_list(f, o, "exe", &c->exit_exes);
+	dump_list(f, o, "package", &c->exit_packages);
 	fprintf(f, "\n[servers]\n");
 	dump_list(f, o, "exe", &c->servers);
 	kv(f, o, "taint_seconds", FROM("servers.taint_seconds"), "%u", c->server_taint_s);

@@ -115,6 +115,10 @@ struct config {
 	/* [zone cloud] */
 	struct strlist cloud_paths;
 	struct strlist cloud_clients;
+	/* [exit-points]: programs that may open PD only under a grant of the user's: by path,
+	 * and every executable a Debian package ships (policy/exitpoints.h) */
+	struct strlist exit_exes;
+	struct strlist exit_packages;
 	/* [servers]: file servers' programs, run by root, that act for remote clients: their
 	 * taint is their own and lasts server_taint_s after their last PD read; what they write
 	 * is labelled derived only under the scan roots (docs/file-servers.md) */

@@ -127,31 +127,42 @@ static __always_inline __u32 granted_cats(__u32 uid, __u32 cats)
 	return out;
 }
 
-static __always_inline bool is_sync_client(void)
+/* What the current executable is: PDGUARD_APP_SYNC, PDGUARD_APP_EXIT, or 0. */
+static __always_inline __u32 app_kind(void)
 {
 	struct task_struct *task = bpf_get_current_task_btf();
 	struct pdguard_inode_key key = {};
 	struct inode *exe;
+	__u32 *kind;
 
 	exe = BPF_CORE_READ(task, mm, exe_file, f_inode);
 	if (!exe)
-		return false;
+		return 0;
 	key.ino = BPF_CORE_READ(exe, i_ino);
 	key.dev = BPF_CORE_READ(exe, i_sb, s_dev);
-	return bpf_map_lookup_elem(&pdguard_sync, &key) != NULL;
+	kind = bpf_map_lookup_elem(&pdguard_sync, &key);
+	return kind ? *kind : 0;
 }
 
 /* Fill @v's decision for reading a file labelled @cats; returns 1 when it is a denial. */
 static __always_inline int role_check(struct pdguard_bpf_config *c, struct verdict *v,
 				      __u32 cats)
 {
-	__u32 denied;
+	__u32 denied, kind = app_kind();
 
-	if (is_sync_client()) {
+	if (kind == PDGUARD_APP_SYNC) {
 		v->deny = true;
 		v->reason = PDGUARD_REASON_SYNC_CLIENT;
 		v->detail = cats;
 		return 1;
+	}
+	if (kind == PDGUARD_APP_EXIT) {
+		/* a messenger or mail client: the user's grants, never the role alone */
+		denied = cats & ~granted_cats(v->uid, cats);
+		v->deny = denied != 0;
+		v->reason = denied ? PDGUARD_REASON_EXIT_POINT : PDGUARD_REASON_GRANT;
+		v->detail = denied ? denied : cats;
+		return denied != 0;
 	}
 	denied = cats & ~readable_cats(v->uid);
 	if (denied) {

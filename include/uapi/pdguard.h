@@ -19,7 +19,7 @@
 #endif
 
 #define PDGUARD_ABI_MAJOR 1
-#define PDGUARD_ABI_MINOR 5
+#define PDGUARD_ABI_MINOR 6
 
 /* PD categories: a label carries a set of them. */
 #define PDGUARD_CAT_BASIC	(1U << 0)	/* identity: IIN, passport, ID card, phone */
@@ -356,8 +356,13 @@ enum pdguard_reason {
 	PDGUARD_REASON_ADMIN = 14,		/* an administrator changed enforcement by hand */
 	PDGUARD_REASON_EXPORT = 15,		/* PD to a zone allowed: role export, grant, service */
 	PDGUARD_REASON_SERVICE = 16,		/* a service account's read, per its [service] */
+	PDGUARD_REASON_EXIT_POINT = 17,		/* an exit-point application opens PD ungranted */
 	__PDGUARD_REASON_MAX,
 };
+
+/* Values of the BPF map of programs (pdguard_sync): what the executable is */
+#define PDGUARD_APP_SYNC	1	/* a cloud sync client: refused every PD file */
+#define PDGUARD_APP_EXIT	2	/* an exit-point application: PD only under a user's grant */
 
 /* struct pdguard_event.flags */
 #define PDGUARD_EV_PATH_FULL	(1U << 0)	/* @path is a full path (bpf_d_path) */

@@ -740,6 +740,31 @@ TEST_F_TIMEOUT(pdg, sync_client_refused_pd, 120)
 	EXPECT_EQ(0, sh_as(HR_UID, HR_GID, "cat %s", self->pd));
 }
 
+TEST_F_TIMEOUT(pdg, exit_point_opens_pd_only_under_a_grant, 120)
+{
+	char app[300], cmd[700];
+	struct timespec now;
+
+	RETURN_IF_SETUP_SKIPPED();
+	/* a messenger, here a copy of cat: HR's role reads the file, but not through it */
+	snprintf(app, sizeof(app), "%s/messenger", self->data);
+	snprintf(cmd, sizeof(cmd), "cp /bin/cat %s && chmod 755 %s", app, app);
+	ASSERT_EQ(0, system(cmd));
+	ASSERT_EQ(0, pdg_bpf_exit_point_add(self->b, app));
+	EXPECT_NE(0, sh_as(HR_UID, HR_GID, "%s %s", app, self->pd));
+	EXPECT_TRUE(saw(self, "open", "deny", "personnel.csv"));
+	EXPECT_EQ(0, sh_as(HR_UID, HR_GID, "%s %s", app, self->plain));
+	EXPECT_EQ(0, sh_as(HR_UID, HR_GID, "cat %s", self->pd));
+	/* a grant of the user's lets it through, for the categories granted only */
+	clock_gettime(CLOCK_REALTIME, &now);
+	ASSERT_EQ(0, pdg_bpf_grant_add(self->b, HR_UID, PDGUARD_CAT_PERSONNEL | PDGUARD_CAT_BASIC,
+				       (now.tv_sec + 3600) * 1000000000ull));
+	EXPECT_EQ(0, sh_as(HR_UID, HR_GID, "%s %s", app, self->pd));
+	ASSERT_EQ(0, pdg_bpf_grant_remove(self->b, HR_UID, PDGUARD_CAT_ALL));
+	EXPECT_NE(0, sh_as(HR_UID, HR_GID, "%s %s", app, self->pd));
+	dump_events(_metadata, self);
+}
+
 /* ---- taint and zones: inode_create, file_open, file_permission ---------------------------- */
 
 TEST_F_TIMEOUT(pdg, tainted_create_on_usb_refused, 120)

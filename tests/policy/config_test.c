@@ -111,8 +111,8 @@ FIXTURE_VARIANT_ADD(bad, engine) {
 };
 FIXTURE_VARIANT_ADD(bad, unknown_section) {
 	"[agent]\nmode = audit\n[zone ftp]\npath = /x\n", 4,
-	"unknown section [zone ftp]: allowed are [agent], [zone usb], [zone cloud], [servers], "
-	"[alerts], [notice], [role NAME] and [service NAME]"
+	"unknown section [zone ftp]: allowed are [agent], [zone usb], [zone cloud], [exit-points], "
+	"[servers], [alerts], [notice], [role NAME] and [service NAME]"
 };
 FIXTURE_VARIANT_ADD(bad, server_exe_relative) {
 	"[servers]\nexe = smbd\n", 2,
@@ -121,6 +121,16 @@ FIXTURE_VARIANT_ADD(bad, server_exe_relative) {
 FIXTURE_VARIANT_ADD(bad, server_taint_zero) {
 	"[servers]\nexe = /usr/sbin/smbd\ntaint_seconds = 0\n", 3,
 	"taint_seconds = 0: from 1 to 86400 seconds is allowed"
+};
+FIXTURE_VARIANT_ADD(bad, exit_point_package) {
+	"[exit-points]\npackage = Telegram Desktop\n", 2,
+	"package = Telegram Desktop: a Debian package name is required (lower-case letters, "
+	"digits, + - .; e.g. telegram-desktop)"
+};
+FIXTURE_VARIANT_ADD(bad, exit_point_exe) {
+	"[exit-points]\nexe = telegram\n", 2,
+	"exe = telegram: the absolute path of the program is required (e.g. "
+	"/usr/bin/telegram-desktop)"
 };
 FIXTURE_VARIANT_ADD(bad, server_key) {
 	"[servers]\nport = 445\n", 2,

@@ -148,6 +148,8 @@ int pdg_bpf_role_set(struct pdg_bpf *b, const struct pdg_bpf_role *r);
 int pdg_bpf_grant_add(struct pdg_bpf *b, uint32_t uid, uint32_t cats, uint64_t expires_realtime_ns);
 int pdg_bpf_zone_add(struct pdg_bpf *b, const struct pdg_bpf_zone *z);
 int pdg_bpf_sync_client_add(struct pdg_bpf *b, const char *exe_path);
+/* An exit-point program ([exit-points]): it opens PD only under a grant of the user's. */
+int pdg_bpf_exit_point_add(struct pdg_bpf *b, const char *exe_path);
 
 /* Events: each ring-buffer record becomes a struct event handed to @cb (e.g. the event log). */
 typedef int (*pdg_bpf_event_cb)(void *ctx, const struct event *ev,

@@ -19,6 +19,7 @@
 #include "lib/json.h"
 #include "drivers/bpf/loader.h"
 #include "drivers/driver.h"
+#include "policy/exitpoints.h"
 
 struct driver {
 	struct driver_env env;
@@ -217,6 +218,7 @@ static int push_policy(struct driver *d, const struct config *cfg)
 	struct pdg_bpf_zone *zones;
 	struct grant *grants = NULL;
 	struct pdg_bpf_export *exports;
+	struct strlist exits = { 0 };
 	char **zpaths;
 	size_t nroles, nzones, nexports, i, k;
 	int ngrants = 0;
@@ -259,6 +261,11 @@ static int push_policy(struct driver *d, const struct config *cfg)
 	for (i = 0; i < cfg->cloud_clients.n; i++)
 		if (cfg->cloud_clients.v[i][0] == '/')
 			pdg_bpf_sync_client_add(d->b, cfg->cloud_clients.v[i]);
+	/* exit-point programs: the policy's, and what its packages ship */
+	if (!exitpoints_resolve(cfg, EXITPOINTS_DPKG_INFO, &exits, NULL))
+		for (i = 0; i < exits.n; i++)
+			pdg_bpf_exit_point_add(d->b, exits.v[i]);
+	strlist_free(&exits);
 
 	/* grants: the kernel checks expiry itself; revoked ones are taken out here */
 	ngrants = state_grants_active(d->env.st, time(NULL), &grants);

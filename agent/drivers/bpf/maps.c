@@ -240,15 +240,24 @@ int pdg_bpf_zone_remove(struct pdg_bpf *b, const struct pdg_bpf_zone *z)
 	}
 }
 
-int pdg_bpf_sync_client_add(struct pdg_bpf *b, const char *exe_path)
+static int app_add(struct pdg_bpf *b, const char *exe_path, __u32 kind)
 {
 	struct pdguard_inode_key k;
-	__u32 v = 1;
 	int ret = inode_key(exe_path, &k, NULL);
 
 	if (ret)
 		return ret;
-	return bpf_map_update_elem(b->map_fd[M_SYNC], &k, &v, BPF_ANY) ? -errno : 0;
+	return bpf_map_update_elem(b->map_fd[M_SYNC], &k, &kind, BPF_ANY) ? -errno : 0;
+}
+
+int pdg_bpf_sync_client_add(struct pdg_bpf *b, const char *exe_path)
+{
+	return app_add(b, exe_path, PDGUARD_APP_SYNC);
+}
+
+int pdg_bpf_exit_point_add(struct pdg_bpf *b, const char *exe_path)
+{
+	return app_add(b, exe_path, PDGUARD_APP_EXIT);
 }
 
 int pdg_bpf_sync_client_remove(struct pdg_bpf *b, const char *exe_path)

@@ -64,7 +64,7 @@
 #define MAX_FDS_CHECKED	1024		/* descriptors of an opener looked at */
 #define ROLE_CACHE	64
 #define ROLE_TTL_NS	(30ULL * 1000000000ULL)
-#define MAX_CLIENTS	64
+#define MAX_CLIENTS	256		/* sync clients and exit-point programs */
 #define MAX_SERVERS	16		/* [servers] exe = programs */
 #define PF_KTHREAD	0x00200000	/* /proc/PID/stat flags: a kernel thread */
 #define FAN_MAX_PIPES	16		/* pipes of one process looked at */
@@ -243,6 +243,7 @@ struct driver {
 		ino_t ino;
 		off_t size;
 		bool hashed;
+		bool exit_point;	/* [exit-points]: PD only under a grant (else a sync client) */
 		uint8_t sha256[32];
 		char path[PATH_MAX];
 	} clients[MAX_CLIENTS];
@@ -436,7 +437,8 @@ int fan_zone_mark_add(struct driver *d, const char *path, unsigned int flags, ui
 void fan_zone_marks_prune(struct driver *d, bool all);
 int fan_mark_zones(struct driver *d);
 void fan_resolve_clients(struct driver *d);
-const char *fan_sync_client(struct driver *d, pid_t pid);
+/* The sync client or exit-point program @pid runs (its path; *@exit_point says which), or NULL. */
+const char *fan_sync_client(struct driver *d, pid_t pid, bool *exit_point);
 /* Whether @p (fan_proc_stat() read) is a file server's process: a kernel thread (nfsd,
  * ksmbd), or a [servers] program (its executable's device and inode) started by root. */
 bool fan_server_process(struct driver *d, const struct proc_info *p);

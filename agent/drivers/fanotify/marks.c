@@ -22,6 +22,7 @@
 
 
 #include "drivers/fanotify/internal.h"
+#include "policy/exitpoints.h"
 
 struct mark *fan_mark_find(struct driver *d, dev_t dev, ino_t ino)
 {
@@ -465,7 +466,7 @@ static int hash_fd(int fd, uint8_t out[32])
 	return ret;
 }
 
-static void client_add(struct driver *d, const char *path)
+static void client_add(struct driver *d, const char *path, bool exit_point)
 {
 	struct stat st;
 	int fd;
@@ -476,6 +477,7 @@ static void client_add(struct driver *d, const char *path)
 	d->clients[d->nclients].ino = st.st_ino;
 	d->clients[d->nclients].size = st.st_size;
 	d->clients[d->nclients].hashed = false;
+	d->clients[d->nclients].exit_point = exit_point;
 	if (st.st_size <= CLIENT_MAX_HASHED) {
 		fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
 		if (fd >= 0) {
@@ -489,6 +491,7 @@ static void client_add(struct driver *d, const char *path)
 
 void fan_resolve_clients(struct driver *d)
 {
+	struct strlist exits = { 0 };
 	struct passwd *pw;
 	char path[PATH_MAX];
 	struct stat st;
@@ -510,7 +513,7 @@ void fan_resolve_clients(struct driver *d)
 		const char *c = d->cfg->cloud_clients.v[i];
 
 		if (c[0] == '/') {
-			client_add(d, c);
+			client_add(d, c, false);
 			continue;
 		}
 		setpwent();
@@ -519,10 +522,15 @@ void fan_resolve_clients(struct driver *d)
 				continue;
 			if ((size_t)snprintf(path, sizeof(path), "%s/%s", pw->pw_dir, c + 2) <
 			    sizeof(path))
-				client_add(d, path);
+				client_add(d, path, false);
 		}
 		endpwent();
 	}
+	/* exit-point programs: the policy's, and what its packages ship */
+	if (!exitpoints_resolve(d->cfg, EXITPOINTS_DPKG_INFO, &exits, NULL))
+		for (i = 0; i < exits.n; i++)
+			client_add(d, exits.v[i], true);
+	strlist_free(&exits);
 }
 
 /*
@@ -573,23 +581,29 @@ static int client_by_content(struct driver *d, pid_t pid, const struct stat *st)
 	return found;
 }
 
-const char *fan_sync_client(struct driver *d, pid_t pid)
+const char *fan_sync_client(struct driver *d, pid_t pid, bool *exit_point)
 {
 	char path[64];
 	struct stat st;
 	size_t i;
 	int c;
 
+	*exit_point = false;
 	if (!d->nclients)
 		return NULL;
 	snprintf(path, sizeof(path), "/proc/%d/exe", (int)pid);
 	if (stat(path, &st))
 		return NULL;
 	for (i = 0; i < d->nclients; i++)
-		if (d->clients[i].dev == st.st_dev && d->clients[i].ino == st.st_ino)
+		if (d->clients[i].dev == st.st_dev && d->clients[i].ino == st.st_ino) {
+			*exit_point = d->clients[i].exit_point;
 			return d->clients[i].path;
+		}
 	c = client_by_content(d, pid, &st);
-	return c >= 0 ? d->clients[c].path : NULL;
+	if (c < 0)
+		return NULL;
+	*exit_point = d->clients[c].exit_point;
+	return d->clients[c].path;
 }
 
 bool fan_server_process(struct driver *d, const struct proc_info *p)

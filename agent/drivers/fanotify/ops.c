@@ -169,11 +169,21 @@ static int fan_dispatch(struct driver *d)
 	return 0;
 }
 
+static size_t fan_exit_points(const struct driver *d)
+{
+	size_t i, n = 0;
+
+	for (i = 0; i < d->nclients; i++)
+		n += d->clients[i].exit_point;
+	return n;
+}
+
 static void fan_describe(struct driver *d, FILE *f)
 {
 	fprintf(f,
 		"driver fanotify: permission events answered by the agent (pid %d)\n"
 		"  enforces at open(): role gating of PD files (%zu marked), sync clients refused PD,\n"
+		"  exit-point programs (%zu of %zu programs known) opening PD only under a grant,\n"
 		"  processes that read PD refused files on USB and cloud zones (%zu marks), derived\n"
 		"  labels for files such processes write; renames into cloud folders are moved to\n"
 		"  quarantine after the fact%s\n"
@@ -185,7 +195,7 @@ static void fan_describe(struct driver *d, FILE *f)
 		"%llu, would-deny %llu, own %llu, watchdog %llu, overflows %llu, derived %llu, "
 		"quarantined %llu, label writes failed %llu, answers refused by the kernel %llu, "
 		"taint slots %zu, taints lost for memory %llu\n",
-		(int)d->env.agent_pid, d->nmarks, d->nzmarks,
+		(int)d->env.agent_pid, d->nmarks, fan_exit_points(d), d->nclients, d->nzmarks,
 		d->fid_fd < 0 ? " (not on this kernel: no FAN_REPORT_DFID_NAME)" : "",
 		fan_audit_mode(d) ? "audit" : "enforce", d->cfg->fail_open ? "open" : "closed",
 		d->cfg->decision_timeout_ms, (unsigned long long)d->n_requests,

@@ -213,10 +213,10 @@ static unsigned int read_reason(struct driver *d, struct verdict *v, uint32_t ca
 				size_t rlen, struct reason_args *ra)
 {
 	uint32_t allowed, granted;
-
 	const struct role_cached *r;
+	bool exit_point;
 
-	ra->client = fan_sync_client(d, v->p.pid);
+	ra->client = fan_sync_client(d, v->p.pid, &exit_point);
 	allowed = role_cats(d, v->p.uid, roles, rlen);
 	granted = state_user_grants(d->env.st, v->p.uid, time(NULL));
 	ra->roles = roles;
@@ -224,13 +224,22 @@ static unsigned int read_reason(struct driver *d, struct verdict *v, uint32_t ca
 	r = fan_role(d, v->p.uid);
 	if (v->p.have_uid && r->svc)
 		allowed |= r->svc_read;
-	if (ra->client) {
+	if (ra->client && !exit_point) {
 		v->deny = true;
 		return PDGUARD_REASON_SYNC_CLIENT;
 	}
 	if (!v->p.have_uid) {
 		v->deny = true;
 		return PDGUARD_REASON_UNKNOWN_USER;
+	}
+	if (ra->client) {
+		/* an exit point (a messenger, a mail client): the user's grants, not roles */
+		if (cats & ~granted) {
+			v->deny = true;
+			ra->cats = cats & ~granted;
+			return PDGUARD_REASON_EXIT_POINT;
+		}
+		return PDGUARD_REASON_GRANT;
 	}
 	if (cats & ~(allowed | granted)) {
 		v->deny = true;

@@ -1,0 +1,77 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0
+# Exit-point applications on the fanotify driver ([exit-points], docs/governance.md): a program
+# listed there (here a copy of tac standing for a messenger) may open a PD file only under a
+# grant of the user's, whatever the user's roles; a byte copy of it elsewhere is the same
+# program (matched by content); the user's other programs are not affected; a grant lets it
+# through. (Packages resolved to executables: tests/policy/exitpoints_test.)
+# Everything lives in a private mount namespace on the test's own tmpfs, with a test user.
+set -u
+top=$(cd "$(dirname "$0")/../.." && pwd)
+. "$top/tests/tap.sh"
+pd=$top/build/pdguard
+pdg_require_root "needs root (fanotify permission events, a tmpfs mount, a test user)"
+PDG_NS_TIMEOUT=300 pdg_private_ns "$0" "$@"
+tap_version
+d=$(mktemp -d /tmp/pdg-exit-XXXXXX)
+mount -t tmpfs -o size=16m,mode=0755 pdg-exit "$d"
+mkdir -p "$d/shares" "$d/state" "$d/bin" "$d/home"
+chmod 1777 "$d/home"
+u=pdgex-hr
+agent=
+cleanup() {
+	[ -n "$agent" ] && kill -INT "$agent" 2>/dev/null && wait "$agent" 2>/dev/null
+	diag "$d/agent.out"
+	pdg_user_del "$u"
+	umount "$d"
+	rmdir "$d"
+}
+trap cleanup EXIT
+pdg_user_add "$u" || pdg_skip_all "cannot create a test user"
+echo "1..7"
+log=$d/log/events.jsonl
+app=$d/bin/messenger
+cp "$(readlink -f "$(command -v tac)")" "$app"
+chmod 755 "$app"
+printf 'ФИО;ИИН;Оклад\nИванов Иван Иванович;900101300007;450000\n' >"$d/shares/pd.csv"
+printf 'Meeting notes, nothing personal.\n' >"$d/shares/notes.txt"
+chmod 644 "$d/shares/"*
+cat >"$d/policy.conf" <<CONF
+[agent]
+mode = enforce
+driver = fanotify
+rules = $top/policies/rules.d
+log = $log
+state = $d/state
+scan = $d/shares
+[exit-points]
+exe = $app
+[role hr]
+group = $u
+read = all
+CONF
+setsid "$pd" run --config "$d/policy.conf" >"$d/agent.out" 2>&1 &
+agent=$!
+started() { wait_for grep -q "fanotify *in use" "$d/agent.out" && "$pd" label get "$d/shares/pd.csv" | grep -q ' pd '; }
+check "the agent runs on the fanotify driver with the PD file labelled" started
+check "it names the exit-point program among those it knows" \
+	grep -q "exit-point programs (1 of" "$d/agent.out"
+
+as() { setsid -w setpriv --reuid="$u" --regid="$u" --init-groups -- "$@"; }
+refused() { ! as "$@" >/dev/null 2>"$d/err" && grep -q "Operation not permitted" "$d/err"; }
+check "HR's role reads the PD file with cat" as cat "$d/shares/pd.csv"
+logged() { grep '"decision":"deny"' "$log" | grep -q "exit-point application $app may open PD"; }
+check "the exit-point program is refused it (EPERM), and the event says why" \
+	eval 'refused "$app" "$d/shares/pd.csv" && wait_for logged'
+check "...but opens a file without PD" as "$app" "$d/shares/notes.txt"
+cp "$app" "$d/home/renamed"
+chmod 755 "$d/home/renamed"
+check "a byte copy of it under another name is refused too" refused "$d/home/renamed" "$d/shares/pd.csv"
+granted() {
+	"$pd" grant add --config "$d/policy.conf" "$u" all --until +1h \
+		--approver "InfoSec test" --reason "send the payroll to the bank" >/dev/null &&
+		wait_for as "$app" "$d/shares/pd.csv"
+}
+check "under a grant of the user's for the file's categories it opens it" granted
+
+[ "$nfail" -eq 0 ]
