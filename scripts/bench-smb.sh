@@ -31,7 +31,7 @@ pass=Pdg-bench-1
 skip() { echo "SKIP: $*"; exit 0; }
 
 if [ -z "${PDG_BENCH_IN_NS:-}" ]; then
-	echo "== smb: a 100,000-file share, and a 2,000-file SMB fetch without and with the agent =="
+	echo "== smb: a $TREE-file share; a $FILES-file SMB fetch without and with the agent =="
 	[ "$(id -u)" -eq 0 ] || skip "needs root (a test user, fanotify, labels, smbd)"
 	for c in smbd smbclient smbpasswd unshare setsid python3 /usr/bin/time; do
 		command -v "$c" >/dev/null || skip "$c is not installed (scripts/deps.sh test; bench)"
