@@ -71,6 +71,7 @@ stop_smbd() {
 cleanup() {
 	stop_smbd
 	stop_agent
+	[ -n "${BENCH_SMB_KEEP:-}" ] && cp -r "$d/log" "$d/agent.out" "$BENCH_SMB_KEEP/" 2>/dev/null
 	[ -n "$user_made" ] && pdg_user_del "$user"
 	[ -n "$mounted" ] && umount "$d"
 	rmdir "$d" 2>/dev/null
@@ -248,7 +249,7 @@ fetch() {
 # turn, so that a change of the machine's load falls on both
 start_agent
 stop_agent
-declare -A t=()
+declare -A t=() ev=() seen=()
 hwm=0
 for ((r = 0; r < RUNS; r++)); do
 	for f in pd2 pdall; do
@@ -260,6 +261,11 @@ for ((r = 0; r < RUNS; r++)); do
 		k=$(awk '/^VmHWM/ {print $2}' "/proc/$agent/status" 2>/dev/null)
 		[ -n "$k" ] && [ "$k" -gt "$hwm" ] && hwm=$k
 		stop_agent
+		# the PD opens this run logged (allowed, of the user, in FOLDER)
+		k=$(grep '"op":"open"' "$log" | grep '"decision":"allow"' | grep "\"user\":\"$user\"" |
+			grep -c "/shares/bench/$f/")
+		ev[$f]+="$((k - ${seen[$f]:-0})) "
+		seen[$f]=$k
 	done
 done
 # the agent decided and logged each PD open of the user: one allow event per PD file per run
@@ -290,7 +296,7 @@ for f in pd2 pdall; do
 	# shellcheck disable=SC2086
 	a=$(median ${t[$f/without]}) b=$(median ${t[$f/with]})
 	printf '%-44s %8ss %8ss %9s\n' "$name" "$a" "$b" "$(ratio "$b" "$a")"
-	echo "  runs (s): without ${t[$f/without]}; with ${t[$f/with]}"
+	echo "  runs (s): without ${t[$f/without]}; with ${t[$f/with]}; allowed opens logged: ${ev[$f]}"
 done
 echo "agent (fanotify, enforce, role allows the user): peak RSS $((hwm / 1024)) MiB (VmHWM);" \
 	"open events logged as allowed for $user: $allows (expected $RUNS x $npd), denied: $denies"
