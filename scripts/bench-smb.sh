@@ -218,7 +218,7 @@ exe = $(readlink -f "$(command -v smbd)")
 group = $user
 read = basic personnel financial
 CONF
-npd=$((FILES / 50 + FILES))
+npd=$(((FILES + 49) / 50 + FILES))
 labelled() { test "$(grep '"op":"label"' "$log" 2>/dev/null | grep -c '"label":"pd"')" -ge "$npd"; }
 start_agent() {
 	setsid "$pd" run --config "$d/policy.conf" >"$d/agent.out" 2>&1 &
@@ -290,13 +290,19 @@ echo "2. smbclient 'prompt; cd FOLDER; mget *' of $FILES files over SMB (SMB2 or
 printf '%-44s %9s %9s %9s\n' "folder" "without" "with" "with/without"
 for f in pd2 pdall; do
 	case $f in
-	pd2) name="2% PD ($((FILES / 50)) files)" ;;
+	pd2) name="2% PD ($(((FILES + 49) / 50)) files)" ;;
 	pdall) name="all PD ($FILES files, every open decided)" ;;
 	esac
 	# shellcheck disable=SC2086
 	a=$(median ${t[$f/without]}) b=$(median ${t[$f/with]})
 	printf '%-44s %8ss %8ss %9s\n' "$name" "$a" "$b" "$(ratio "$b" "$a")"
 	echo "  runs (s): without ${t[$f/without]}; with ${t[$f/with]}; allowed opens logged: ${ev[$f]}"
+	want=$FILES
+	[ "$f" = pd2 ] && want=$(((FILES + 49) / 50))
+	for k in ${ev[$f]}; do
+		[ "$k" -eq "$want" ] ||
+			echo "  WARNING: a fetch logged $k allowed opens, not $want (one per PD file)"
+	done
 done
 echo "agent (fanotify, enforce, role allows the user): peak RSS $((hwm / 1024)) MiB (VmHWM);" \
 	"open events logged as allowed for $user: $allows (expected $RUNS x $npd), denied: $denies"
