@@ -13,10 +13,12 @@
 #     is decided by the agent and logged).
 #
 # Safety: root only, in a private mount namespace on its own tmpfs. The agent's scan roots are
-# folders of that tmpfs, USB zones are off (removable = no) and there is no cloud zone, so it
-# marks nothing else. smbd has a private configuration and state, listens on 127.0.0.1 only, and
-# runs in its own process group, killed as a group. The test user is removed at the end, and
-# smbd, the agent and the tmpfs go on every exit.
+# folders of that tmpfs, USB zones are off (removable = no) and no cloud folder is declared, so
+# its permission marks are on that tmpfs's PD files only; like every fanotify agent run it also
+# watches close-write on each filesystem, notification only (nobody waits on it). smbd has a
+# private configuration and state, listens on 127.0.0.1 only, and runs in its own process
+# group, killed as a group. The test user is removed at the end, and smbd, the agent and the
+# tmpfs go on every exit.
 set -uo pipefail
 
 top=$(cd "$(dirname "$0")/.." && pwd)
