@@ -21,7 +21,7 @@ SEED=${BENCH_SEED:-1}
 BIG=${BENCH_BIG:-0}
 PY=${PYTHON:-python3}
 
-SECTIONS=(machine classifier agent bomb fanotify bpf report)
+SECTIONS=(machine classifier agent bomb fanotify bpf report smb)
 declare -A SECTION_HELP=(
 	[machine]="the machine: CPUs, CPU model, memory, kernel"
 	[classifier]="pdguard scan vs grep -P, ripgrep and wc -l on ${SIZE_MIB} MiB of mixed text"
@@ -30,6 +30,7 @@ declare -A SECTION_HELP=(
 	[fanotify]="open() latency: nothing vs pdguard's fanotify driver vs fapolicyd, same run"
 	[bpf]="in the VM: open/pread/write loops with the BPF programs attached vs detached"
 	[report]="pdguard report datamap|access|audit over a 1,000,000-event log: time and peak RSS"
+	[smb]="a 100,000-file share: first scan, rescan, RSS; a 2,000-file SMB fetch with/without the agent"
 )
 
 usage() {
@@ -304,6 +305,7 @@ bench_agent() { "$top/scripts/bench-agent.sh"; }
 bench_bomb() { "$top/scripts/bench-bomb.sh"; }
 bench_fanotify() { "$top/scripts/bench-fanotify.sh"; }
 bench_report() { "$top/scripts/bench-report.sh"; }
+bench_smb() { "$top/scripts/bench-smb.sh"; }
 bench_bpf() {
 	if [ -x "$top/scripts/bench-bpf.sh" ]; then
 		"$top/scripts/bench-bpf.sh"
