@@ -28,7 +28,7 @@ cleanup() {
 }
 trap cleanup EXIT
 pdg_user_add "$u" || pdg_skip_all "cannot create a test user"
-echo "1..7"
+echo "1..8"
 log=$d/log/events.jsonl
 app=$d/bin/messenger
 cp "$(readlink -f "$(command -v tac)")" "$app"
@@ -68,10 +68,20 @@ cp "$app" "$d/home/renamed"
 chmod 755 "$d/home/renamed"
 check "a byte copy of it under another name is refused too" refused "$d/home/renamed" "$d/shares/pd.csv"
 granted() {
-	"$pd" grant add --config "$d/policy.conf" "$u" all --until +1h \
-		--approver "InfoSec test" --reason "send the payroll to the bank" >/dev/null &&
+	gid=$("$pd" grant add --config "$d/policy.conf" "$u" all --until +1h \
+		--approver "InfoSec test" --reason "send the payroll to the bank" |
+		sed -n 's/^grant \([0-9][0-9]*\):.*/\1/p') && [ -n "$gid" ] &&
 		wait_for as "$app" "$d/shares/pd.csv"
 }
 check "under a grant of the user's for the file's categories it opens it" granted
+# a reload resolves the programs again (unchanged ones keep their hash): the copy is still known
+reloaded() {
+	"$pd" grant revoke --config "$d/policy.conf" "${gid:-none}" >/dev/null ||
+		{ echo "# grant revoke ${gid:-none} failed"; return 1; }
+	kill -HUP "$agent" && wait_for grep -q "policy reloaded" "$log" ||
+		{ echo "# no reload in the log"; return 1; }
+	wait_for refused "$d/home/renamed" "$d/shares/pd.csv"
+}
+check "after the grant is revoked and the policy reloaded, the copy is refused again" reloaded
 
 [ "$nfail" -eq 0 ]

@@ -242,6 +242,7 @@ struct driver {
 		dev_t dev;
 		ino_t ino;
 		off_t size;
+		int64_t ctime_ns;	/* the version @sha256 is of */
 		bool hashed;
 		bool exit_point;	/* [exit-points]: PD only under a grant (else a sync client) */
 		uint8_t sha256[32];

@@ -466,36 +466,50 @@ static int hash_fd(int fd, uint8_t out[32])
 	return ret;
 }
 
-static void client_add(struct driver *d, const char *path, bool exit_point)
+typedef __typeof__(((struct driver *)0)->clients[0]) fan_client_t;
+
+/* @prev: the table before this resolve; a program unchanged since keeps its hash unread */
+static void client_add(struct driver *d, const char *path, bool exit_point,
+		       const fan_client_t *prev, size_t nprev)
 {
+	fan_client_t *c = &d->clients[d->nclients];
 	struct stat st;
+	size_t i;
 	int fd;
 
 	if (d->nclients == MAX_CLIENTS || stat(path, &st) || !S_ISREG(st.st_mode))
 		return;
-	d->clients[d->nclients].dev = st.st_dev;
-	d->clients[d->nclients].ino = st.st_ino;
-	d->clients[d->nclients].size = st.st_size;
-	d->clients[d->nclients].hashed = false;
-	d->clients[d->nclients].exit_point = exit_point;
-	if (st.st_size <= CLIENT_MAX_HASHED) {
+	c->dev = st.st_dev;
+	c->ino = st.st_ino;
+	c->size = st.st_size;
+	c->ctime_ns = timespec_ns(&st.st_ctim);
+	c->hashed = false;
+	c->exit_point = exit_point;
+	for (i = 0; i < nprev && !c->hashed; i++)
+		if (prev[i].hashed && prev[i].dev == c->dev && prev[i].ino == c->ino &&
+		    prev[i].size == c->size && prev[i].ctime_ns == c->ctime_ns) {
+			memcpy(c->sha256, prev[i].sha256, sizeof(c->sha256));
+			c->hashed = true;
+		}
+	if (!c->hashed && st.st_size <= CLIENT_MAX_HASHED) {
 		fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
 		if (fd >= 0) {
-			d->clients[d->nclients].hashed =
-				!hash_fd(fd, d->clients[d->nclients].sha256);
+			c->hashed = !hash_fd(fd, c->sha256);
 			close(fd);
 		}
 	}
-	snprintf(d->clients[d->nclients++].path, PATH_MAX, "%s", path);
+	snprintf(c->path, PATH_MAX, "%s", path);
+	d->nclients++;
 }
 
 void fan_resolve_clients(struct driver *d)
 {
 	struct strlist exits = { 0 };
+	fan_client_t *prev = NULL;
 	struct passwd *pw;
 	char path[PATH_MAX];
+	size_t i, nprev = 0;
 	struct stat st;
-	size_t i;
 
 	/* file servers: a program at its path, run by root (fan_server_process()); a copy of it
 	 * elsewhere is an ordinary program */
@@ -507,13 +521,21 @@ void fan_resolve_clients(struct driver *d)
 		d->servers[d->nservers].ino = st.st_ino;
 		snprintf(d->servers[d->nservers++].path, PATH_MAX, "%s", d->cfg->servers.v[i]);
 	}
+	/* a reload hashes only what changed (a browser's binary is hundreds of MiB) */
+	if (d->nclients) {
+		prev = malloc(d->nclients * sizeof(*prev));
+		if (prev) {
+			memcpy(prev, d->clients, d->nclients * sizeof(*prev));
+			nprev = d->nclients;
+		}
+	}
 	d->nclients = 0;
 	memset(d->exe_seen, 0, sizeof(d->exe_seen));
 	for (i = 0; i < d->cfg->cloud_clients.n; i++) {
 		const char *c = d->cfg->cloud_clients.v[i];
 
 		if (c[0] == '/') {
-			client_add(d, c, false);
+			client_add(d, c, false, prev, nprev);
 			continue;
 		}
 		setpwent();
@@ -522,15 +544,16 @@ void fan_resolve_clients(struct driver *d)
 				continue;
 			if ((size_t)snprintf(path, sizeof(path), "%s/%s", pw->pw_dir, c + 2) <
 			    sizeof(path))
-				client_add(d, path, false);
+				client_add(d, path, false, prev, nprev);
 		}
 		endpwent();
 	}
 	/* exit-point programs: the policy's, and what its packages ship */
 	if (!exitpoints_resolve(d->cfg, EXITPOINTS_DPKG_INFO, &exits, NULL))
 		for (i = 0; i < exits.n; i++)
-			client_add(d, exits.v[i], true);
+			client_add(d, exits.v[i], true, prev, nprev);
 	strlist_free(&exits);
+	free(prev);
 }
 
 /*
