@@ -143,6 +143,32 @@ pdg_user_add() {
 	groupadd "$u" && useradd -M -N -g "$u" -s /usr/sbin/nologin "$@" "$u"
 }
 
+# pdg_tmpfs_dir PREFIX SIZE: a fresh /tmp/PREFIX-XXXXXX with a tmpfs of SIZE (mode 0755) on it,
+# printed; the caller unmounts and removes it (in a private namespace, the mount goes anyway)
+pdg_tmpfs_dir() {
+	local dir
+	dir=$(mktemp -d "/tmp/$1-XXXXXX") && chmod 755 "$dir" &&
+		mount -t tmpfs -o "size=$2,mode=0755" "$1" "$dir" && echo "$dir"
+}
+
+# pdg_agent_start CONF OUT: `pdguard run --config CONF` in a session of its own ($pd), output
+# in OUT, its pid in $agent; returns once it says its driver is in use
+pdg_agent_start() {
+	setsid "$pd" run --config "$1" >"$2" 2>&1 &
+	agent=$!
+	wait_for grep -q " in use" "$2"
+}
+
+# pdg_agent_stop: the agent of pdg_agent_start stopped cleanly (SIGINT) and waited for
+pdg_agent_stop() {
+	[ -n "${agent:-}" ] && kill -INT "$agent" 2>/dev/null && wait "$agent" 2>/dev/null
+	agent=
+	return 0
+}
+
+# pdg_labelled_pd FILE: `pdguard label get` says FILE is labelled pd
+pdg_labelled_pd() { "$pd" label get "$1" 2>/dev/null | grep -q ': pd '; }
+
 # pdg_private_ns SCRIPT ARGS...: re-run the calling script in a private mount namespace (once),
 # so every mount it makes vanishes with it and nothing outside is touched.
 pdg_private_ns() {

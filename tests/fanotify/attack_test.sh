@@ -82,10 +82,7 @@ denied_since() { test "$(denies "$1")" -gt "$2" && no_pd_on_stick; }
 starts=0
 start_agent() {
 	starts=$((starts + 1))
-	setsid "$pd" run --config "$d/policy.conf" >"$d/agent$starts.out" 2>&1 &
-	agent=$!
-	wait_for grep -q " in use" "$d/agent$starts.out" &&
-		wait_for bash -c "'$pd' label get '$f' | grep -q ': pd '"
+	pdg_agent_start "$d/policy.conf" "$d/agent$starts.out" && wait_for pdg_labelled_pd "$f"
 }
 
 echo "1..18"

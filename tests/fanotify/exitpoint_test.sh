@@ -13,14 +13,13 @@ pd=$top/build/pdguard
 pdg_require_root "needs root (fanotify permission events, a tmpfs mount, a test user)"
 PDG_NS_TIMEOUT=300 pdg_private_ns "$0" "$@"
 tap_version
-d=$(mktemp -d /tmp/pdg-exit-XXXXXX)
-mount -t tmpfs -o size=16m,mode=0755 pdg-exit "$d"
+d=$(pdg_tmpfs_dir pdg-exit 16m) || pdg_skip_all "cannot mount a tmpfs"
 mkdir -p "$d/shares" "$d/state" "$d/bin" "$d/home"
 chmod 1777 "$d/home"
 u=pdgex-hr
 agent=
 cleanup() {
-	[ -n "$agent" ] && kill -INT "$agent" 2>/dev/null && wait "$agent" 2>/dev/null
+	pdg_agent_stop
 	diag "$d/agent.out"
 	pdg_user_del "$u"
 	umount "$d"
@@ -50,10 +49,9 @@ exe = $app
 group = $u
 read = all
 CONF
-setsid "$pd" run --config "$d/policy.conf" >"$d/agent.out" 2>&1 &
-agent=$!
-started() { wait_for grep -q "fanotify *in use" "$d/agent.out" && "$pd" label get "$d/shares/pd.csv" | grep -q ' pd '; }
-check "the agent runs on the fanotify driver with the PD file labelled" started
+check "the agent runs on the fanotify driver with the PD file labelled" \
+	eval 'pdg_agent_start "$d/policy.conf" "$d/agent.out" && wait_for pdg_labelled_pd "$d/shares/pd.csv"'
+
 check "it names the exit-point program among those it knows" \
 	grep -q "exit-point programs (1 of" "$d/agent.out"
 

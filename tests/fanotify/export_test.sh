@@ -111,11 +111,8 @@ grant() { "$pd" grant add --config "$d/policy.conf" --export "$@"; }
 # last_allow DEST: the allow event for DEST
 last_allow() { grep '"decision":"allow"' "$log" | grep "\"path\":\"$d/usb/$1\"" | tail -1; }
 start_agent() {
-	setsid "$pd" run --config "$d/policy.conf" >"$d/agent.out" 2>&1 &
-	agent=$!
-	wait_for grep -q " in use" "$d/agent.out" &&
-		wait_for bash -c "'$pd' label get '$f' | grep -q ': pd '" &&
-		wait_for bash -c "'$pd' label get '$g' | grep -q ': pd '"
+	pdg_agent_start "$d/policy.conf" "$d/agent.out" && wait_for pdg_labelled_pd "$f" &&
+		wait_for pdg_labelled_pd "$g"
 }
 
 echo "1..28"

@@ -138,9 +138,7 @@ CONF
 echo "1..12"
 labelled() { test "$(grep '"op":"label"' "$log" 2>/dev/null | grep -c '"label":"pd"')" -ge $((nbulk + 1)); }
 start_agent() {
-	setsid "$pd" run --config "$d/policy.conf" >"$d/agent.out" 2>&1 &
-	agent=$!
-	wait_for grep -q " in use" "$d/agent.out" && wait_for labelled
+	pdg_agent_start "$d/policy.conf" "$d/agent.out" && wait_for labelled
 }
 check "the agent runs on the fanotify driver with the share's $((nbulk + 1)) PD files labelled" \
 	start_agent

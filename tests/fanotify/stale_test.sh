@@ -19,12 +19,8 @@ mount -t tmpfs -o size=64m,mode=0755 pdg-stale "$d"
 mkdir -p "$d/shares" "$d/stick" "$d/state"
 u=pdgst-acc
 agent=
-stop_agent() {
-	[ -n "$agent" ] && kill -INT "$agent" 2>/dev/null && wait "$agent" 2>/dev/null
-	agent=
-}
 cleanup() {
-	stop_agent
+	pdg_agent_stop
 	diag "$d/run1.out" "$d/run2.out"
 	pdg_user_del "$u"
 	umount "$d/stick" 2>/dev/null
@@ -98,7 +94,7 @@ chmod 644 "$d/shares/pay.csv"
 check "a plain file created where a PD one was is not refused" can_read "$d/shares/pay.csv"
 
 # a restart reads the cache again: the fresh stick's files stay unlabelled
-stop_agent
+pdg_agent_stop
 setsid "$pd" run --config "$d/policy.conf" >"$d/run3.out" 2>&1 &
 agent=$!
 wait_for grep -q "fanotify *in use" "$d/run3.out"
