@@ -27,7 +27,7 @@ cleanup() {
 }
 trap cleanup EXIT
 pdg_user_add "$u" || pdg_skip_all "cannot create a test user"
-echo "1..8"
+echo "1..9"
 log=$d/log/events.jsonl
 app=$d/bin/messenger
 cp "$(readlink -f "$(command -v tac)")" "$app"
@@ -65,6 +65,14 @@ check "...but opens a file without PD" as "$app" "$d/shares/notes.txt"
 cp "$app" "$d/home/renamed"
 chmod 755 "$d/home/renamed"
 check "a byte copy of it under another name is refused too" refused "$d/home/renamed" "$d/shares/pd.csv"
+# run through the dynamic loader, /proc/PID/exe is the loader: the program is what it mapped
+ldso=$(readlink -f /lib64/ld-linux-x86-64.so.2)
+via_loader() {
+	refused "$ldso" "$app" "$d/shares/pd.csv" && refused "$ldso" "$d/home/renamed" "$d/shares/pd.csv" &&
+		as "$ldso" "$(command -v cat)" "$d/shares/pd.csv" >/dev/null
+}
+check "started through the dynamic loader, it and its copy are refused (cat so started is not)" \
+	via_loader
 granted() {
 	gid=$("$pd" grant add --config "$d/policy.conf" "$u" all --until +1h \
 		--approver "InfoSec test" --reason "send the payroll to the bank" |

@@ -562,10 +562,10 @@ void fan_resolve_clients(struct driver *d)
  * holds permission marks on (it would wait for its own answer): such an executable of a
  * client's size is taken for the client, which refuses, never allows, more.
  */
-static int client_by_content(struct driver *d, pid_t pid, const struct stat *st)
+static int client_by_content(struct driver *d, const char *link, const struct stat *st)
 {
 	int64_t ctime_ns = timespec_ns(&st->st_ctim);
-	char link[64], path[PATH_MAX];
+	char path[PATH_MAX];
 	int candidate = -1, found = -1, fd;
 	uint8_t sha[32];
 	ssize_t n;
@@ -580,7 +580,6 @@ static int client_by_content(struct driver *d, pid_t pid, const struct stat *st)
 		if (d->exe_seen[i].used && d->exe_seen[i].dev == st->st_dev &&
 		    d->exe_seen[i].ino == st->st_ino && d->exe_seen[i].ctime_ns == ctime_ns)
 			return d->exe_seen[i].client;
-	snprintf(link, sizeof(link), "/proc/%d/exe", (int)pid);
 	n = readlink(link, path, sizeof(path) - 1);
 	path[n > 0 ? n : 0] = '\0';
 	if (n <= 0 || state_zone_of(d->env.st, st->st_dev, path, NULL) != PDGUARD_ZONE_NONE ||
@@ -604,25 +603,75 @@ static int client_by_content(struct driver *d, pid_t pid, const struct stat *st)
 	return found;
 }
 
-const char *fan_sync_client(struct driver *d, pid_t pid, bool *exit_point)
+/* The client whose executable @link (a /proc link to it) is, by inode or content; -1: none. */
+static int client_of(struct driver *d, const char *link)
 {
-	char path[64];
 	struct stat st;
 	size_t i;
+
+	if (stat(link, &st))
+		return -1;
+	for (i = 0; i < d->nclients; i++)
+		if (d->clients[i].dev == st.st_dev && d->clients[i].ino == st.st_ino)
+			return (int)i;
+	return client_by_content(d, link, &st);
+}
+
+/*
+ * A program started through the dynamic loader (`/lib64/ld-linux-x86-64.so.2 PROGRAM`) has the
+ * loader as /proc/PID/exe, and the program is one of the files the loader mapped (not the first
+ * by address: locale files may come before it). Every file @pid maps is looked at, through its
+ * /proc/PID/map_files link (the file mapped, whatever its name now). Only done when @pid's
+ * executable is a loader. Return: the client, or -1.
+ */
+static int client_loaded(struct driver *d, pid_t pid)
+{
+	char path[PATH_MAX], line[PATH_MAX + 128], link[128];
+	unsigned long from, to, ino, last = 0;
+	const char *base;
+	ssize_t n;
+	FILE *f;
+	int c = -1;
+
+	snprintf(line, sizeof(line), "/proc/%d/exe", (int)pid);
+	n = readlink(line, path, sizeof(path) - 1);
+	if (n <= 0)
+		return -1;
+	path[n] = '\0';
+	base = strrchr(path, '/');
+	base = base ? base + 1 : path;
+	if (strncmp(base, "ld-", 3) || !strstr(base, ".so"))
+		return -1;
+	snprintf(line, sizeof(line), "/proc/%d/maps", (int)pid);
+	f = fopen(line, "re");
+	if (!f)
+		return -1;
+	while (c < 0 && fgets(line, sizeof(line), f)) {
+		/* from-to perms offset dev inode path */
+		if (!strchr(line, '/') ||
+		    sscanf(line, "%lx-%lx %*s %*s %*s %lu", &from, &to, &ino) != 3 || !ino ||
+		    ino == last)
+			continue;
+		last = ino;
+		snprintf(link, sizeof(link), "/proc/%d/map_files/%lx-%lx", (int)pid, from, to);
+		c = client_of(d, link);
+	}
+	fclose(f);
+	return c;
+}
+
+const char *fan_sync_client(struct driver *d, pid_t pid, bool *exit_point)
+{
+	char link[128];
 	int c;
 
 	*exit_point = false;
 	if (!d->nclients)
 		return NULL;
-	snprintf(path, sizeof(path), "/proc/%d/exe", (int)pid);
-	if (stat(path, &st))
-		return NULL;
-	for (i = 0; i < d->nclients; i++)
-		if (d->clients[i].dev == st.st_dev && d->clients[i].ino == st.st_ino) {
-			*exit_point = d->clients[i].exit_point;
-			return d->clients[i].path;
-		}
-	c = client_by_content(d, pid, &st);
+	snprintf(link, sizeof(link), "/proc/%d/exe", (int)pid);
+	c = client_of(d, link);
+	if (c < 0)
+		c = client_loaded(d, pid);
 	if (c < 0)
 		return NULL;
 	*exit_point = d->clients[c].exit_point;
