@@ -212,6 +212,12 @@ static size_t build_exports(const struct grant *g, int n, const struct config *c
 }
 
 /* Roles, zones, grants and mode from the state and @cfg into the maps; take back what went. */
+/* The dynamic loaders a program can be started through, by the paths Debian ships them at. */
+static const char *const loaders[] = {
+	"/lib64/ld-linux-x86-64.so.2", "/lib/ld-linux-aarch64.so.1", "/lib/ld-linux-armhf.so.3",
+	"/lib/ld-linux.so.2",
+};
+
 static int push_policy(struct driver *d, const struct config *cfg)
 {
 	struct pdg_bpf_role *roles;
@@ -265,6 +271,12 @@ static int push_policy(struct driver *d, const struct config *cfg)
 	if (!exitpoints_resolve(cfg, EXITPOINTS_DPKG_INFO, &exits, NULL))
 		for (i = 0; i < exits.n; i++)
 			pdg_bpf_exit_point_add(d->b, exits.v[i]);
+	/* `ld-linux-x86-64.so.2 PROGRAM` runs PROGRAM with the loader as its executable, and the
+	 * kernel side cannot tell which program: with any program listed, a process whose
+	 * executable is the loader itself is held to the exit points' rule (PD under a grant) */
+	if (exits.n || cfg->cloud_clients.n)
+		for (i = 0; i < sizeof(loaders) / sizeof(loaders[0]); i++)
+			pdg_bpf_exit_point_add(d->b, loaders[i]);
 	strlist_free(&exits);
 
 	/* grants: the kernel checks expiry itself; revoked ones are taken out here */
