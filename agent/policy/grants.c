@@ -16,6 +16,11 @@
  * one word, "-" for an empty string. Text, so an administrator can read it with less; written
  * only through this file's functions, under flock(STATE/grants.lock), by temp file + fsync +
  * rename, so a reader never sees half a file and two writers never lose each other's change.
+ *
+ * This file: the store (read, write, add, revoke, expire, list). The checks the drivers ask
+ * (grants_allowed(), the export grants) are in grants_check.c; times, zones and the grant's
+ * event, as the CLI and the log say them, in grants_format.c; grants_internal.h is what they
+ * share.
  */
 #include <ctype.h>
 #include <errno.h>
@@ -29,9 +34,8 @@
 #include <unistd.h>
 
 #include "lib/atomicfile.h"
-#include "log/events.h"
 #include "policy/grants.h"
-#include "policy/roles.h"
+#include "policy/grants_internal.h"
 
 #define GRANTS_MAGIC "pdguard-grants 1"
 
@@ -213,7 +217,7 @@ static int parse_line(char *line, struct grant *gr)
 }
 
 /* Read the file into @g (replacing what it held). Caller holds g->lock. */
-static int load_locked(struct grants *g)
+int load_locked(struct grants *g)
 {
 	struct grant *v = NULL, *nv, gr;
 	unsigned int next = 1;
@@ -412,7 +416,7 @@ void grants_close(struct grants *g)
 }
 
 /* Did the file change since we read it? Caller holds g->lock. */
-static bool changed_locked(struct grants *g)
+bool changed_locked(struct grants *g)
 {
 	struct stat st;
 
@@ -433,30 +437,6 @@ int grants_reload(struct grants *g)
 	}
 	pthread_mutex_unlock(&g->lock);
 	return ret;
-}
-
-uint32_t grants_allowed(struct grants *g, uid_t uid, time_t now)
-{
-	struct timespec mono;
-	uint32_t cats = 0;
-	size_t i;
-
-	if (!g)
-		return 0;
-	clock_gettime(CLOCK_MONOTONIC, &mono);
-	pthread_mutex_lock(&g->lock);
-	if (mono.tv_sec != g->checked) {
-		g->checked = mono.tv_sec;
-		/* a damaged file keeps what was read before: grants must not flap on a bad write */
-		if (changed_locked(g))
-			load_locked(g);
-	}
-	for (i = 0; i < g->n; i++)
-		if (!g->v[i].export && g->v[i].uid == uid && !g->v[i].revoked &&
-		    g->v[i].until > now)
-			cats |= g->v[i].categories;
-	pthread_mutex_unlock(&g->lock);
-	return cats;
 }
 
 int grants_add(struct grants *g, const struct grant *gr, time_t now, unsigned int *id)
@@ -616,350 +596,3 @@ int grants_list(struct grants *g, bool all, time_t now, struct grant **out)
 	return n;
 }
 
-/* Parse "+N<unit>" into seconds. */
-static int parse_relative(const char *s, time_t now, time_t *out)
-{
-	unsigned long long n, mult;
-	char *end;
-
-	errno = 0;
-	n = strtoull(s + 1, &end, 10);
-	if (errno || end == s + 1 || n == 0)
-		return -EINVAL;
-	switch (*end) {
-	case 's': mult = 1; break;
-	case 'm': mult = 60; break;
-	case 'h': mult = 3600; break;
-	case 'd': mult = 86400; break;
-	case 'w': mult = 7 * 86400; break;
-	default: return -EINVAL;
-	}
-	if (end[1] || n > 100ULL * 366 * 86400 / mult)	/* a century is not a time-limited grant */
-		return -EINVAL;
-	*out = now + (time_t)(n * mult);
-	return 0;
-}
-
-int grants_parse_time(const char *s, time_t now, time_t *out)
-{
-	int y, mo, d, h = 23, mi = 59, sec = 59, n = 0, oh, om;
-	bool date_only = true, has_zone = false;
-	long off = 0;
-	struct tm tm;
-	const char *p;
-	time_t t;
-
-	if (!s || !*s)
-		return -EINVAL;
-	if (s[0] == '+')
-		return parse_relative(s, now, out);
-	if (sscanf(s, "%4d-%2d-%2d%n", &y, &mo, &d, &n) != 3 || n != 10)
-		return -EINVAL;
-	p = s + n;
-	if (*p == 'T' || *p == ' ') {
-		int m = 0;
-
-		date_only = false;
-		sec = 0;
-		if (sscanf(p + 1, "%2d:%2d%n", &h, &mi, &m) != 2 || m != 5)
-			return -EINVAL;
-		p += 1 + m;
-		if (*p == ':') {
-			if (sscanf(p + 1, "%2d%n", &sec, &m) != 1 || m != 2)
-				return -EINVAL;
-			p += 3;
-		}
-	}
-	if (*p == 'Z') {
-		has_zone = true;
-		p++;
-	} else if ((*p == '+' || *p == '-') && !date_only) {
-		int m = 0;
-
-		if (sscanf(p + 1, "%2d:%2d%n", &oh, &om, &m) != 2 || m != 5 || oh > 14 || om > 59)
-			return -EINVAL;
-		off = (oh * 3600L + om * 60L) * (*p == '-' ? -1 : 1);
-		has_zone = true;
-		p += 1 + m;
-	}
-	if (*p || mo < 1 || mo > 12 || d < 1 || d > 31 || h > 23 || mi > 59 || sec > 60)
-		return -EINVAL;
-	memset(&tm, 0, sizeof(tm));
-	tm.tm_year = y - 1900;
-	tm.tm_mon = mo - 1;
-	tm.tm_mday = d;
-	tm.tm_hour = h;
-	tm.tm_min = mi;
-	tm.tm_sec = sec;
-	tm.tm_isdst = -1;
-	t = has_zone ? timegm(&tm) - off : mktime(&tm);
-	if (t == (time_t)-1 || tm.tm_mday != d)	/* 2025-02-30 normalises to March: refuse it */
-		return -EINVAL;
-	*out = t;
-	return 0;
-}
-
-void grants_format_time(time_t t, char *buf, size_t len)
-{
-	struct tm tm;
-
-	gmtime_r(&t, &tm);
-	strftime(buf, len, "%Y-%m-%dT%H:%M:%SZ", &tm);
-}
-
-int grants_log(struct eventlog *log, const char *op, const struct grant *gr, const char *actor)
-{
-	char until[32], created[32], revoked[32], *extra = NULL;
-	size_t len = 0;
-	FILE *f;
-	int ret;
-	struct event ev = event_agent(op, "info", gr->reason && *gr->reason ? gr->reason :
-				      "(no reason given)");
-
-	/* the grant's subject; who acted is in "by" (extra); a group's grant has no one user */
-	ev.uid = gr->group ? (uint32_t)-1 : gr->uid;
-	ev.categories = gr->categories;
-	grants_format_time(gr->until, until, sizeof(until));
-	grants_format_time(gr->created, created, sizeof(created));
-	f = open_memstream(&extra, &len);
-	if (!f)
-		return -ENOMEM;
-	fprintf(f, "\"grant\":%u,\"grantee\":", gr->id);
-	json_put_string(f, gr->user);
-	fputs(",\"by\":", f);
-	json_put_string(f, actor);
-	fputs(",\"granted_by\":", f);
-	json_put_string(f, gr->by);
-	fputs(",\"approver\":", f);
-	json_put_string(f, gr->approver);
-	fprintf(f, ",\"created\":\"%s\",\"until\":\"%s\"", created, until);
-	if (gr->export) {
-		char zone[PATH_MAX + 16];
-
-		grants_format_zone(gr, zone, sizeof(zone));
-		fputs(",\"export\":true,\"export_zone\":", f);
-		json_put_string(f, zone);
-		if (gr->group) {
-			fputs(",\"group\":", f);
-			json_put_string(f, gr->user);
-		}
-		if (gr->path && *gr->path) {
-			fputs(",\"export_path\":", f);
-			json_put_string(f, gr->path);
-		}
-		if (gr->approver2 && *gr->approver2) {
-			fputs(",\"approver2\":", f);
-			json_put_string(f, gr->approver2);
-		}
-	}
-	if (gr->revoked) {
-		grants_format_time(gr->revoked, revoked, sizeof(revoked));
-		fprintf(f, ",\"revoked\":\"%s\"", revoked);
-	}
-	if (fclose(f)) {
-		free(extra);
-		return -ENOMEM;
-	}
-	ev.extra = extra;
-	ret = eventlog_write(log, &ev);
-	free(extra);
-	return ret;
-}
-
-void grants_format_zone(const struct grant *gr, char *buf, size_t len)
-{
-	const char *kind = gr->zones == GRANT_ZONE_USB ? "usb" :
-			   gr->zones == GRANT_ZONE_CLOUD ? "cloud" : "usb,cloud";
-
-	if (gr->zone_path && *gr->zone_path)
-		snprintf(buf, len, "%s:%s", kind, gr->zone_path);
-	else
-		snprintf(buf, len, "%s", kind);
-}
-
-int grants_parse_zone(const char *s, unsigned int *zones, char **path)
-{
-	const char *colon = strchr(s, ':');
-	size_t n = colon ? (size_t)(colon - s) : strlen(s);
-
-	*path = NULL;
-	if (n == 3 && !strncmp(s, "usb", 3))
-		*zones = GRANT_ZONE_USB;
-	else if (n == 5 && !strncmp(s, "cloud", 5))
-		*zones = GRANT_ZONE_CLOUD;
-	else if (n == 3 && !strncmp(s, "any", 3) && !colon)
-		*zones = GRANT_ZONE_USB | GRANT_ZONE_CLOUD;
-	else
-		return -EINVAL;
-	if (colon && colon[1] != '/')
-		return -EINVAL;		/* a zone's folder is an absolute path */
-	*path = strdup(colon ? colon + 1 : "");
-	if (!*path)
-		return -ENOMEM;
-	/* "/media/stick/" and "/media/stick" are one folder */
-	for (n = strlen(*path); n > 1 && (*path)[n - 1] == '/'; n--)
-		(*path)[n - 1] = '\0';
-	return 0;
-}
-
-/* @path is @dir or inside it ("/" holds everything). */
-static bool under(const char *path, const char *dir)
-{
-	size_t n = strlen(dir);
-
-	if (n == 1 && dir[0] == '/')
-		return path[0] == '/';
-	return !strncmp(path, dir, n) && (path[n] == '/' || path[n] == '\0');
-}
-
-/* Is the active export grant @gr for the user or one of the groups of @q? */
-static bool export_holder(const struct grant *gr, const struct export_ask *q, time_t now)
-{
-	int i;
-
-	if (!gr->export || gr->revoked || gr->until <= now)
-		return false;
-	if (!gr->group)
-		return gr->uid == q->uid;
-	for (i = 0; i < q->ngids; i++)
-		if (q->gids[i] == gr->uid)
-			return true;
-	return false;
-}
-
-/* Does @gr (held by @q's user) let @q's export out, zone and approvers wise? */
-static bool export_fits(const struct grant *gr, const struct export_ask *q)
-{
-	if (!(gr->zones & q->zone))
-		return false;
-	if (q->approvers > 1 && (!gr->approver2 || !*gr->approver2))
-		return false;	/* given before the policy asked for two */
-	if (gr->zone_path && *gr->zone_path && (!q->dest || !under(q->dest, gr->zone_path)))
-		return false;
-	return true;
-}
-
-static void match_add(struct export_match *m, const struct grant *gr)
-{
-	if (!m->n) {
-		snprintf(m->approver, sizeof(m->approver), "%s", gr->approver ? gr->approver : "");
-		snprintf(m->approver2, sizeof(m->approver2), "%s",
-			 gr->approver2 ? gr->approver2 : "");
-	}
-	if (m->n < EXPORT_MATCH_IDS)
-		m->ids[m->n++] = gr->id;
-	m->cats |= gr->categories;
-}
-
-/*
- * Reload the file if it changed. Unlike grants_allowed() (at most one stat a second, on every PD
- * read) export decisions look every time: one stat, and an export grant counts from the first
- * copy after `grant add` returns. A damaged file keeps what was read before. Caller holds
- * g->lock.
- */
-static void refresh_locked(struct grants *g)
-{
-	if (changed_locked(g))
-		load_locked(g);
-}
-
-bool grants_export_match(struct grants *g, const struct export_ask *q, time_t now,
-			 struct export_match *m)
-{
-	size_t i;
-
-	memset(m, 0, sizeof(*m));
-	if (!g)
-		return !q->cats;
-	pthread_mutex_lock(&g->lock);
-	refresh_locked(g);
-	for (i = 0; i < g->n && (q->cats & ~m->cats); i++) {
-		const struct grant *gr = &g->v[i];
-
-		/* a grant that adds nothing the export still needs is not named in the event */
-		if (gr->path && *gr->path)
-			continue;
-		if (!export_holder(gr, q, now) || !export_fits(gr, q) ||
-		    !(gr->categories & q->cats & ~m->cats))
-			continue;
-		match_add(m, gr);
-	}
-	pthread_mutex_unlock(&g->lock);
-	return !(q->cats & ~m->cats);
-}
-
-int grants_export_sources(struct grants *g, const struct export_ask *q, const char *src,
-			  time_t changed, time_t now, unsigned int *ids, int max)
-{
-	struct export_ask qq = *q;
-	gid_t gids[256];
-	size_t i;
-	int n = 0;
-
-	if (!g || !src || src[0] != '/')
-		return 0;
-	pthread_mutex_lock(&g->lock);
-	refresh_locked(g);
-	for (i = 0; i < g->n && n < max; i++) {
-		const struct grant *gr = &g->v[i];
-
-		/* the grant covers its files as they were when it was given: a file changed since
-		 * (PD appended, a link or a rename into the folder) could hold anything. Times are
-		 * seconds: a change within the grant's own second counts as after it */
-		if (!gr->path || !*gr->path || !under(src, gr->path) || changed >= gr->created)
-			continue;
-		/* no groups given: asked of NSS only when a group's grant would count */
-		if (gr->group && !qq.gids) {
-			qq.ngids = roles_uid_groups(q->uid, gids, 256);
-			qq.gids = gids;
-		}
-		if (export_holder(gr, &qq, now))
-			ids[n++] = gr->id;
-	}
-	pthread_mutex_unlock(&g->lock);
-	return n;
-}
-
-bool grants_export_any_path(struct grants *g, time_t now)
-{
-	bool any = false;
-	size_t i;
-
-	pthread_mutex_lock(&g->lock);
-	refresh_locked(g);
-	for (i = 0; i < g->n && !any; i++)
-		any = g->v[i].export && g->v[i].path && *g->v[i].path && !g->v[i].revoked &&
-		      g->v[i].until > now;
-	pthread_mutex_unlock(&g->lock);
-	return any;
-}
-
-bool grants_export_by_ids(struct grants *g, const unsigned int *ids, int n,
-			  const struct export_ask *q, time_t now, struct export_match *m)
-{
-	bool ok = false;
-	size_t i;
-	int k;
-
-	memset(m, 0, sizeof(*m));
-	if (!g)
-		return false;
-	pthread_mutex_lock(&g->lock);
-	refresh_locked(g);
-	for (k = 0; k < n && !ok; k++)
-		for (i = 0; i < g->n; i++) {
-			const struct grant *gr = &g->v[i];
-
-			if (gr->id != ids[k])
-				continue;
-			/* the whole export under one grant: its file and its categories */
-			if (export_holder(gr, q, now) && export_fits(gr, q) &&
-			    !(q->cats & ~gr->categories)) {
-				match_add(m, gr);
-				ok = true;
-			}
-			break;
-		}
-	pthread_mutex_unlock(&g->lock);
-	return ok;
-}
