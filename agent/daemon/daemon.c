@@ -249,6 +249,8 @@ static void print_screen(struct daemon *d, size_t cached)
 	fflush(stdout);
 }
 
+/* ---- what STATE/agent.run and agent.stats say ---- */
+
 /* Rewrite STATE/agent.run with what is true now (pdguard status, pdguard mode read it). */
 void run_publish(struct daemon *d)
 {
