@@ -271,7 +271,8 @@ def self_test():
     if not iban_valid("KZ86125KZT5004100100"):
         fails.append("KZ86125KZT5004100100 (published example) should be a valid IBAN")
     # ICAO Doc 9303 specimens (Utopia): a TD3 passport and a TD1 identity card
-    td3 = ["P<UTOERIKSSON<<ANNA<MARIA<<<<<<<<<<<<<<<<<<<", "L898902C36UTO7408122F1204159ZE184226B<<<<<10"]
+    td3 = ["P<UTOERIKSSON<<ANNA<MARIA<<<<<<<<<<<<<<<<<<<",
+           "L898902C36UTO7408122F1204159ZE184226B<<<<<10"]
     td1 = ["I<UTOD231458907<<<<<<<<<<<<<<<", "7408122F1204159UTO<<<<<<<<<<<6",
            "ERIKSSON<<ANNA<MARIA<<<<<<<<<<"]
     b, e = datetime.date(1974, 8, 12), datetime.date(2012, 4, 15)
