@@ -6,8 +6,8 @@
 #include "classify/mask.h"
 
 static const char *const style_names[__MASK_MAX] = {
-	[MASK_GENERIC] = "generic", [MASK_IIN] = "iin",	    [MASK_CARD] = "card",
-	[MASK_IBAN] = "iban",	    [MASK_PHONE] = "phone", [MASK_ALL] = "all",
+	[MASK_GENERIC] = "generic", [MASK_IIN] = "iin", [MASK_CARD] = "card", [MASK_IBAN] = "iban",
+	[MASK_PHONE] = "phone",	    [MASK_ALL] = "all", [MASK_MRZ] = "mrz",
 };
 
 const char *mask_style_name(int style)
@@ -116,6 +116,28 @@ static void mask_generic(const char *s, size_t len, char out[MASK_MAX])
 	out[o] = '\0';
 }
 
+/*
+ * An MRZ holds the number, the dates and the name: keep only the document code and the issuing
+ * state (P<KAZ, I<UTO), which say what was found, and a fixed run of stars that tells nothing of
+ * the length either.
+ */
+static void mask_mrz(const char *s, size_t len, char out[MASK_MAX])
+{
+	size_t i, n = 0;
+
+	for (i = 0; i < len && n < 5; i++) {
+		char c = s[i];
+
+		if (!((c >= 'A' && c <= 'Z') || c == '<'))
+			break;
+		out[n++] = c;
+	}
+	if (n < 5 || len < 60)
+		n = 0;
+	memset(out + n, '*', 16);
+	out[n + 16] = '\0';
+}
+
 void mask_value(int style, const char *s, size_t len, char out[MASK_MAX])
 {
 	char buf[MASK_MAX];
@@ -135,6 +157,7 @@ void mask_value(int style, const char *s, size_t len, char out[MASK_MAX])
 		star_middle(buf, n, n >= 15 ? 4 : 0, n >= 15 ? 2 : 0, out);
 		return;
 	case MASK_PHONE: mask_phone(s, len, out); return;
+	case MASK_MRZ: mask_mrz(s, len, out); return;
 	case MASK_ALL:
 		n = keep_chars(s, len, 1, buf, sizeof(buf));
 		star_middle(buf, n, 0, 0, out);

@@ -15,6 +15,7 @@ enum mask_style {
 	MASK_IBAN,	  /* keep KZ, the check digits and the last 2: KZ12**************34 */
 	MASK_PHONE,	  /* keep the operator code and the last 2: +7 701 *** ** 67 */
 	MASK_ALL,	  /* nothing kept, one '*' per character */
+	MASK_MRZ,	  /* keep the document code and issuing state: P<KAZ**************** */
 	__MASK_MAX,
 };
 

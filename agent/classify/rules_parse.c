@@ -399,8 +399,8 @@ static void rule_key(struct parse_state *ps, const char *key, const char *value)
 		v = mask_style_find(value);
 		if (v < 0)
 			rules_sec_err(ps,
-				      "unknown mask '%s' (expected generic, iin, card, iban, phone "
-				      "or all)",
+				      "unknown mask '%s' (expected generic, iin, card, iban, phone, "
+				      "all or mrz)",
 				      value);
 		else
 			r->mask = v;

@@ -22,6 +22,9 @@ static const struct validator validators[] = {
 	{ "phone_kz", validate_phone_kz, MASK_PHONE,
 	  "Kazakh phone: +7/8 and 10 digits in 70x/747/77x mobile (strict = no: also 71x-72x "
 	  "landline, 75x/76x)" },
+	{ "mrz", validate_mrz, MASK_MRZ,
+	  "ICAO 9303 machine-readable zone (TD3 passport, TD1 ID card): check digits of the "
+	  "document number, birth and expiry dates, the composite; real dates when strict" },
 };
 
 const struct validator *validator_find(const char *name)
@@ -290,4 +293,153 @@ int validate_phone_kz(const char *s, size_t len, int strictness, const char **wh
 		return refuse(why, "landline or service range (71x, 72x, 75x, 76x): an "
 				   "organisation's number, usually");
 	return VALIDATE_OK;
+}
+
+/* ICAO 9303 character values: digits as themselves, A-Z 10..35, the filler '<' 0; -1 otherwise. */
+static int mrz_value(char c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'A' && c <= 'Z')
+		return c - 'A' + 10;
+	return c == '<' ? 0 : -1;
+}
+
+int mrz_check_digit(const char *s, size_t n)
+{
+	static const unsigned char w[3] = { 7, 3, 1 };
+	unsigned int sum = 0;
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		int v = mrz_value(s[i]);
+
+		if (v < 0)
+			return -1;
+		sum += v * w[i % 3];
+	}
+	return sum % 10;
+}
+
+/* Whether the character @c is the check digit of @n characters at @s. */
+static bool mrz_digit_ok(const char *s, size_t n, char c)
+{
+	return c >= '0' && c <= '9' && mrz_check_digit(s, n) == c - '0';
+}
+
+/* YYMMDD with a month 01-12 and a day 01-31 (no century: the MRZ has none). */
+static bool mrz_date_ok(const char *d)
+{
+	unsigned int mm = (d[2] - '0') * 10 + (d[3] - '0'), dd = (d[4] - '0') * 10 + (d[5] - '0');
+
+	return mm >= 1 && mm <= 12 && dd >= 1 && dd <= 31;
+}
+
+/* The fields both formats share: birth date and expiry with their check digits (line 2 layout). */
+static int mrz_dates(const char *birth, const char *expiry, int strictness, const char **why)
+{
+	if (!mrz_digit_ok(birth, 6, birth[6]))
+		return refuse(why, "wrong date of birth check digit");
+	if (!mrz_digit_ok(expiry, 6, expiry[6]))
+		return refuse(why, "wrong expiry date check digit");
+	if (strictness == VALIDATE_STRICT && (!mrz_date_ok(birth) || !mrz_date_ok(expiry)))
+		return refuse(why, "impossible date of birth or expiry");
+	return VALIDATE_OK;
+}
+
+/*
+ * TD3 (passport, 2 x 44). Line 2: document number 1-9, check 10, nationality 11-13, birth 14-19,
+ * check 20, sex 21, expiry 22-27, check 28, personal number 29-42, check 43, composite 44 over
+ * 1-10, 14-20 and 22-43.
+ */
+static int mrz_td3(const char *l1, int strictness, const char **why)
+{
+	const char *l2 = l1 + 44;
+	char comp[39];
+	size_t i;
+	int ret;
+
+	if (l1[0] != 'P')
+		return refuse(why, "not a passport MRZ (TD3 starts with P)");
+	if (!mrz_digit_ok(l2, 9, l2[9]))
+		return refuse(why, "wrong document number check digit");
+	ret = mrz_dates(l2 + 13, l2 + 21, strictness, why);
+	if (ret)
+		return ret;
+	if (l2[42] == '<') {
+		/* a filler check digit is allowed only for an empty personal number */
+		for (i = 28; i < 42; i++)
+			if (l2[i] != '<')
+				return refuse(why, "wrong personal number check digit");
+	} else if (!mrz_digit_ok(l2 + 28, 14, l2[42])) {
+		return refuse(why, "wrong personal number check digit");
+	}
+	memcpy(comp, l2, 10);
+	memcpy(comp + 10, l2 + 13, 7);
+	memcpy(comp + 17, l2 + 21, 22);
+	if (!mrz_digit_ok(comp, sizeof(comp), l2[43]))
+		return refuse(why, "wrong composite check digit");
+	return VALIDATE_OK;
+}
+
+/*
+ * TD1 (ID card, 3 x 30). Line 1: document number 6-14, check 15 (a '<' there: the number goes on
+ * in the optional data 16-30, its check digit the last character before the fillers); line 2:
+ * birth 1-6, check 7, sex 8, expiry 9-14, check 15, nationality 16-18, composite 30 over line 1
+ * 6-30 and line 2 1-7, 9-15, 19-29. Line 3 is the name.
+ */
+static int mrz_td1(const char *l1, int strictness, const char **why)
+{
+	const char *l2 = l1 + 30;
+	char num[24], comp[25 + 7 + 7 + 11];
+	size_t k;
+	int ret;
+
+	if (l1[0] != 'I' && l1[0] != 'A' && l1[0] != 'C')
+		return refuse(why, "not an ID card MRZ (TD1 starts with I, A or C)");
+	if (l1[14] != '<') {
+		if (!mrz_digit_ok(l1 + 5, 9, l1[14]))
+			return refuse(why, "wrong document number check digit");
+	} else {
+		for (k = 15; k < 30 && l1[k] != '<'; k++)
+			;
+		if (k < 17)
+			return refuse(why, "wrong document number check digit");
+		memcpy(num, l1 + 5, 9);
+		memcpy(num + 9, l1 + 15, k - 16);
+		if (!mrz_digit_ok(num, 9 + k - 16, l1[k - 1]))
+			return refuse(why, "wrong document number check digit");
+	}
+	ret = mrz_dates(l2, l2 + 8, strictness, why);
+	if (ret)
+		return ret;
+	memcpy(comp, l1 + 5, 25);
+	memcpy(comp + 25, l2, 7);
+	memcpy(comp + 32, l2 + 8, 7);
+	memcpy(comp + 39, l2 + 18, 11);
+	if (!mrz_digit_ok(comp, sizeof(comp), l2[29]))
+		return refuse(why, "wrong composite check digit");
+	return VALIDATE_OK;
+}
+
+int validate_mrz(const char *s, size_t len, int strictness, const char **why)
+{
+	char z[92];
+	size_t i, n = 0;
+
+	/* the lines as the pattern matched them; line breaks and spaces between them are dropped */
+	for (i = 0; i < len; i++) {
+		char c = s[i];
+
+		if (c == '\n' || c == '\r' || c == ' ')
+			continue;
+		if (mrz_value(c) < 0 || n == sizeof(z))
+			return refuse(why, "not a TD3 (2 x 44) or TD1 (3 x 30) MRZ");
+		z[n++] = c;
+	}
+	if (n == 88)
+		return mrz_td3(z, strictness, why);
+	if (n == 90)
+		return mrz_td1(z, strictness, why);
+	return refuse(why, "not a TD3 (2 x 44) or TD1 (3 x 30) MRZ");
 }

@@ -43,7 +43,7 @@ typedef int (*validate_fn)(const char *s, size_t len, int strictness, const char
 
 /**
  * struct validator - a validator by name, as rule files name it
- * @name: "iin", "bin", "iban_kz", "luhn", "card", "phone_kz", "none"
+ * @name: "iin", "bin", "iban_kz", "luhn", "card", "phone_kz", "mrz", "none"
  * @fn: the check (NULL for "none": everything the pattern matched is accepted)
  * @mask: the default masking style for samples of this kind (enum mask_style)
  * @summary: one line for `pdguard rules --help` and docs
@@ -66,6 +66,7 @@ int validate_iban_kz(const char *s, size_t len, int strictness, const char **why
 int validate_luhn(const char *s, size_t len, int strictness, const char **why);
 int validate_card(const char *s, size_t len, int strictness, const char **why);
 int validate_phone_kz(const char *s, size_t len, int strictness, const char **why);
+int validate_mrz(const char *s, size_t len, int strictness, const char **why);
 
 /**
  * iin_check_digit() - the IIN/BIN check digit of the first 11 digits
@@ -74,5 +75,16 @@ int validate_phone_kz(const char *s, size_t len, int strictness, const char **wh
  * Return: 0..9, or 10 when both weightings give 10 (such a number is never issued).
  */
 int iin_check_digit(const unsigned char d[11]);
+
+/**
+ * mrz_check_digit() - the ICAO 9303 check digit of a machine-readable zone field
+ * @s: the field's characters: 0-9, A-Z, '<'
+ * @n: how many
+ *
+ * Weights 7, 3, 1 repeating; a digit counts as itself, A-Z as 10..35, '<' as 0; the sum mod 10.
+ *
+ * Return: 0..9, or -1 when a character is none of those.
+ */
+int mrz_check_digit(const char *s, size_t n);
 
 #endif /* PDGUARD_VALIDATE_H */

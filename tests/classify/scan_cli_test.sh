@@ -9,9 +9,9 @@ pd=$top/build/pdguard
 rules=$top/policies/rules.d
 . "$top/tests/tap.sh"
 tap_version
-echo "1..36"
+echo "1..42"
 if [ ! -x "$pd" ]; then
-	skip 36 "build/pdguard is not built"
+	skip 42 "build/pdguard is not built"
 	exit 0
 fi
 tmp=$(mktemp -d /tmp/pdg-scan-XXXXXX)
@@ -293,6 +293,33 @@ check "ZIP: each member weighed as its own document" \
 	grep -q '"label":"pd".*"rule":"iin","category":"basic","count":2' "$tmp/zip.json"
 check "rules test shows where one member's document ends" \
 	bash -c "'$pd' rules test --rules '$rules' '$tmp/archive.zip' | grep -q -- '-- end of a document (an archive member)'"
+# identity documents: ICAO 9303 zones (the Doc 9303 specimens) and Russian internal passports
+mkdir -p "$tmp/id"
+printf 'Паспорт\nP<UTOERIKSSON<<ANNA<MARIA<<<<<<<<<<<<<<<<<<<\nL898902C36UTO7408122F1204159ZE184226B<<<<<10\n' \
+	>"$tmp/id/td3.txt"
+printf 'ID\r\nI<UTOD231458907<<<<<<<<<<<<<<<\r\n7408122F1204159UTO<<<<<<<<<<<6\r\nERIKSSON<<ANNA<MARIA<<<<<<<<<<\r\n' \
+	>"$tmp/id/td1.txt"
+scan --json "$tmp/id" >"$tmp/id.json"
+check "MRZ: TD3 and TD1 specimens are PD by their zone alone, masked to code and state" \
+	bash -c "grep -q '\"path\":\"$tmp/id/td3.txt\".*\"rule\":\"mrz\",\"category\":\"basic\",\"count\":1,\"confidence\":\"high\",\"sample\":\"P<UTO\*\{16\}\"' '$tmp/id.json' &&
+		grep -q '\"path\":\"$tmp/id/td1.txt\".*\"rule\":\"mrz\".*\"sample\":\"I<UTO\*\{16\}\"' '$tmp/id.json'"
+"$pd" rules test --rules "$rules" "$tmp/id/td3.txt" "$tmp/id/td1.txt" >"$tmp/id.test" 2>&1
+check "MRZ: no number, date or name in clear in scan or rules test" \
+	bash -c "! grep -Eq 'L898902|D231458|740812|ERIKSSON' '$tmp/id.json' '$tmp/id.test'"
+printf 'P<UTOERIKSSON<<ANNA<MARIA<<<<<<<<<<<<<<<<<<<\nL898902C36UTO7408122F1204159ZE184226B<<<<<11\n' \
+	>"$tmp/clean/mrz-bad.txt"
+scan "$tmp/clean/mrz-bad.txt" >/dev/null
+check "MRZ: one wrong check digit (the composite) is not PD" test $? -eq 0
+check "MRZ: rules test says which check digit" bash -c \
+	"'$pd' rules test --rules '$rules' '$tmp/clean/mrz-bad.txt' | grep -q 'rejected *wrong composite check digit'"
+printf 'Петров П.П., паспорт гражданина РФ серия 45 07 № 123456, выдан ОУФМС\n' >"$tmp/id/ru1.txt"
+printf 'Петров П.П.\nПаспорт: 4507 123456, код подразделения 770-001\n' >"$tmp/id/ru2.txt"
+scan --json "$tmp/id/ru1.txt" "$tmp/id/ru2.txt" >"$tmp/ru.json"
+check "Russian passport: both forms next to a passport word are PD" \
+	bash -c "grep -q 'ru1.txt.*\"rule\":\"passport-ru-sign\"' '$tmp/ru.json' && grep -q 'ru2.txt.*\"rule\":\"passport-ru\"' '$tmp/ru.json' && ! grep -q 123456 '$tmp/ru.json'"
+printf 'Партия 45 07 123456 отгружена на склад.\nПартия 4507 654321 принята.\n' >"$tmp/clean/lots.txt"
+scan "$tmp/clean/lots.txt" >/dev/null
+check "Russian passport: the same digits without a passport word are not PD" test $? -eq 0
 check "scan --help" bash -c "'$pd' scan --help | grep -q '^Exit status'"
 check "rules --help" bash -c "'$pd' rules --help | grep -q 'pdguard rules test'"
 exit $((nfail > 0))

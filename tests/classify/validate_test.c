@@ -154,6 +154,115 @@ FIXTURE_VARIANT_ADD(validator, phone_741) {
 FIXTURE_VARIANT_ADD(validator, phone_short) {
 	"phone_kz", "+7 701 123 45 6", VALIDATE_STRICT, VALIDATE_BAD, "not +7/8 and 10 digits"
 };
+/*
+ * MRZ (ICAO 9303): the specimens of Doc 9303 for the fictional state Utopia. TD3 (Part 4): the
+ * passport of Anna Maria Eriksson, L898902C3, born 1974-08-12, expiring 2012-04-15; TD1 (Part 5):
+ * her identity card D23145890, and the example of a 12-character document number whose check
+ * digit follows it in the optional data. Then one wrong digit in each checked field.
+ */
+#define TD3_L1 "P<UTOERIKSSON<<ANNA<MARIA<<<<<<<<<<<<<<<<<<<"
+#define TD1_L3 "ERIKSSON<<ANNA<MARIA<<<<<<<<<<"
+FIXTURE_VARIANT_ADD(validator, mrz_td3_specimen) {
+	"mrz", TD3_L1 "\nL898902C36UTO7408122F1204159ZE184226B<<<<<10", VALIDATE_STRICT,
+	VALIDATE_OK, NULL
+};
+FIXTURE_VARIANT_ADD(validator, mrz_td3_specimen_crlf) {
+	"mrz", TD3_L1 "\r\nL898902C36UTO7408122F1204159ZE184226B<<<<<10", VALIDATE_STRICT,
+	VALIDATE_OK, NULL
+};
+FIXTURE_VARIANT_ADD(validator, mrz_td3_document_number) {
+	"mrz", TD3_L1 "\nL898902C37UTO7408122F1204159ZE184226B<<<<<10", VALIDATE_STRICT,
+	VALIDATE_BAD, "wrong document number check digit"
+};
+FIXTURE_VARIANT_ADD(validator, mrz_td3_number_changed) {
+	"mrz", TD3_L1 "\nL898903C36UTO7408122F1204159ZE184226B<<<<<10", VALIDATE_STRICT,
+	VALIDATE_BAD, "wrong document number check digit"
+};
+FIXTURE_VARIANT_ADD(validator, mrz_td3_birth) {
+	"mrz", TD3_L1 "\nL898902C36UTO7408123F1204159ZE184226B<<<<<10", VALIDATE_STRICT,
+	VALIDATE_BAD, "wrong date of birth check digit"
+};
+FIXTURE_VARIANT_ADD(validator, mrz_td3_expiry) {
+	"mrz", TD3_L1 "\nL898902C36UTO7408122F1204158ZE184226B<<<<<10", VALIDATE_STRICT,
+	VALIDATE_BAD, "wrong expiry date check digit"
+};
+FIXTURE_VARIANT_ADD(validator, mrz_td3_personal_number) {
+	"mrz", TD3_L1 "\nL898902C36UTO7408122F1204159ZE184226B<<<<<20", VALIDATE_STRICT,
+	VALIDATE_BAD, "wrong personal number check digit"
+};
+FIXTURE_VARIANT_ADD(validator, mrz_td3_composite) {
+	"mrz", TD3_L1 "\nL898902C36UTO7408122F1204159ZE184226B<<<<<11", VALIDATE_STRICT,
+	VALIDATE_BAD, "wrong composite check digit"
+};
+/* no personal number: its check digit may be a filler */
+FIXTURE_VARIANT_ADD(validator, mrz_td3_no_personal_number) {
+	"mrz", TD3_L1 "\nL898902C36UTO7408122F1204159<<<<<<<<<<<<<<<8", VALIDATE_STRICT,
+	VALIDATE_OK, NULL
+};
+FIXTURE_VARIANT_ADD(validator, mrz_td3_filler_check_digit) {
+	"mrz", TD3_L1 "\nL898902C36UTO7408122F1204159ZE184226B<<<<<<0", VALIDATE_STRICT,
+	VALIDATE_BAD, "wrong personal number check digit"
+};
+/* month 13 with a right check digit */
+FIXTURE_VARIANT_ADD(validator, mrz_td3_month_13) {
+	"mrz", TD3_L1 "\nL898902C36UTO7413128F1204159ZE184226B<<<<<10", VALIDATE_STRICT,
+	VALIDATE_BAD, "impossible date of birth or expiry"
+};
+FIXTURE_VARIANT_ADD(validator, mrz_td3_month_13_lenient) {
+	"mrz", TD3_L1 "\nL898902C36UTO7413128F1204159ZE184226B<<<<<10", VALIDATE_LENIENT,
+	VALIDATE_OK, NULL
+};
+FIXTURE_VARIANT_ADD(validator, mrz_td3_not_p) {
+	"mrz", "I<UTOERIKSSON<<ANNA<MARIA<<<<<<<<<<<<<<<<<<<\n"
+	"L898902C36UTO7408122F1204159ZE184226B<<<<<10", VALIDATE_STRICT,
+	VALIDATE_BAD, "not a passport MRZ (TD3 starts with P)"
+};
+FIXTURE_VARIANT_ADD(validator, mrz_td3_one_line) {
+	"mrz", "L898902C36UTO7408122F1204159ZE184226B<<<<<10", VALIDATE_STRICT,
+	VALIDATE_BAD, "not a TD3 (2 x 44) or TD1 (3 x 30) MRZ"
+};
+FIXTURE_VARIANT_ADD(validator, mrz_lower_case) {
+	"mrz", "p<utoeriksson<<anna<maria<<<<<<<<<<<<<<<<<<<\n"
+	"L898902C36UTO7408122F1204159ZE184226B<<<<<10", VALIDATE_STRICT,
+	VALIDATE_BAD, "not a TD3 (2 x 44) or TD1 (3 x 30) MRZ"
+};
+FIXTURE_VARIANT_ADD(validator, mrz_td1_specimen) {
+	"mrz", "I<UTOD231458907<<<<<<<<<<<<<<<\n7408122F1204159UTO<<<<<<<<<<<6\n" TD1_L3,
+	VALIDATE_STRICT, VALIDATE_OK, NULL
+};
+FIXTURE_VARIANT_ADD(validator, mrz_td1_long_number) {
+	"mrz", "I<UTOD23145890<7349<<<<<<<<<<<\n7408122F1204159UTO<<<<<<<<<<<6\n" TD1_L3,
+	VALIDATE_STRICT, VALIDATE_OK, NULL
+};
+FIXTURE_VARIANT_ADD(validator, mrz_td1_long_number_wrong) {
+	"mrz", "I<UTOD23145890<7348<<<<<<<<<<<\n7408122F1204159UTO<<<<<<<<<<<6\n" TD1_L3,
+	VALIDATE_STRICT, VALIDATE_BAD, "wrong document number check digit"
+};
+FIXTURE_VARIANT_ADD(validator, mrz_td1_document_number) {
+	"mrz", "I<UTOD231458908<<<<<<<<<<<<<<<\n7408122F1204159UTO<<<<<<<<<<<6\n" TD1_L3,
+	VALIDATE_STRICT, VALIDATE_BAD, "wrong document number check digit"
+};
+FIXTURE_VARIANT_ADD(validator, mrz_td1_birth) {
+	"mrz", "I<UTOD231458907<<<<<<<<<<<<<<<\n7408121F1204159UTO<<<<<<<<<<<6\n" TD1_L3,
+	VALIDATE_STRICT, VALIDATE_BAD, "wrong date of birth check digit"
+};
+FIXTURE_VARIANT_ADD(validator, mrz_td1_expiry) {
+	"mrz", "I<UTOD231458907<<<<<<<<<<<<<<<\n7408122F1204150UTO<<<<<<<<<<<6\n" TD1_L3,
+	VALIDATE_STRICT, VALIDATE_BAD, "wrong expiry date check digit"
+};
+FIXTURE_VARIANT_ADD(validator, mrz_td1_composite) {
+	"mrz", "I<UTOD231458907<<<<<<<<<<<<<<<\n7408122F1204159UTO<<<<<<<<<<<5\n" TD1_L3,
+	VALIDATE_STRICT, VALIDATE_BAD, "wrong composite check digit"
+};
+/* the composite covers the optional data too (an A there would add 10 x 3: no change) */
+FIXTURE_VARIANT_ADD(validator, mrz_td1_optional_data_changed) {
+	"mrz", "I<UTOD231458907B<<<<<<<<<<<<<<\n7408122F1204159UTO<<<<<<<<<<<6\n" TD1_L3,
+	VALIDATE_STRICT, VALIDATE_BAD, "wrong composite check digit"
+};
+FIXTURE_VARIANT_ADD(validator, mrz_td1_not_id) {
+	"mrz", "P<UTOD231458907<<<<<<<<<<<<<<<\n7408122F1204159UTO<<<<<<<<<<<6\n" TD1_L3,
+	VALIDATE_STRICT, VALIDATE_BAD, "not an ID card MRZ (TD1 starts with I, A or C)"
+};
 /* clang-format on */
 
 TEST_F(validator, verdict)
@@ -179,6 +288,15 @@ TEST(check_digit_weightings)
 	EXPECT_EQ(7, iin_check_digit(a));
 	EXPECT_EQ(3, iin_check_digit(b));
 	EXPECT_EQ(10, iin_check_digit(never));
+}
+
+TEST(mrz_check_digit_of_the_specimen)
+{
+	/* L898902C3: 21*7 + 8*3 + 9*1 + 8*7 + ... = 316, 6 as printed in the specimen */
+	EXPECT_EQ(6, mrz_check_digit("L898902C3", 9));
+	EXPECT_EQ(2, mrz_check_digit("740812", 6));
+	EXPECT_EQ(0, mrz_check_digit("<<<<<<<<<", 9));
+	EXPECT_EQ(-1, mrz_check_digit("L89890-C3", 9));
 }
 
 TEST(unknown_validator)
@@ -232,6 +350,16 @@ FIXTURE_VARIANT_ADD(masking, iin_wrong_length) {
 };
 FIXTURE_VARIANT_ADD(masking, all) {
 	MASK_ALL, "N12345678", "*********"
+};
+FIXTURE_VARIANT_ADD(masking, mrz_td3) {
+	MASK_MRZ, TD3_L1 "\nL898902C36UTO7408122F1204159ZE184226B<<<<<10", "P<UTO****************"
+};
+FIXTURE_VARIANT_ADD(masking, mrz_td1) {
+	MASK_MRZ, "I<UTOD231458907<<<<<<<<<<<<<<<\n7408122F1204159UTO<<<<<<<<<<<6\n" TD1_L3,
+	"I<UTO****************"
+};
+FIXTURE_VARIANT_ADD(masking, mrz_short) {
+	MASK_MRZ, "P<UTOERIKSSON", "****************"
 };
 /* clang-format on */
 

@@ -1129,6 +1129,106 @@ def g_binary(rng, lang, fmt):
     d.blob = bytes(rng.getrandbits(8) for _ in range(rng.randrange(1000, 20000)))
     return d
 
+# Identity documents of issue 15 (2026-12): passport and ID card machine-readable zones (ICAO
+# 9303) and Russian internal passports. A third random stream of the seed (generate()) draws them.
+MRZ_STATES = [("KAZ", "KAZ"), ("KAZ", "KAZ"), ("KAZ", "KAZ"), ("RUS", "RUS"), ("RUS", "RUS"),
+              ("UZB", "UZB"), ("KGZ", "KGZ"), ("TUR", "TUR"), ("D<<", "D<<"), ("CHN", "CHN")]
+MRZ_HEAD = {
+    "ru": ["Паспорт. Машиночитаемая зона (распознано сканером):",
+           "Копия паспорта иностранного работника, страница с фотографией",
+           "Регистрация гостя: данные документа считаны с МСЗ"],
+    "kk": ["Төлқұжат. Машинамен оқылатын аймақ:", "Шетелдік қызметкердің төлқұжатының көшірмесі"],
+    "en": ["Passport data page, machine-readable zone as scanned:",
+           "Guest registration: travel document read by the MRZ reader"],
+}
+
+
+def mrz_lines(rng, p, spoil=False):
+    """A zone for person p: TD3 passport or (a third of the time) TD1 ID card, of a drawn state."""
+    state, nat = rng.choice(MRZ_STATES)
+    sex = "M" if p.male else "F"
+    expiry = rdate(rng, 2026, 2035)
+    sur, given = translit(p.sur), translit(p.first)
+    if state == "KAZ":
+        number, personal = "N" + kzid.random_digits(rng, 8, first_nonzero=False), p.iin
+    else:
+        number = "".join(rng.choice("0123456789ABCDEFGHJKLMNPRSTUVWXYZ") for _ in range(9))
+        personal = "" if rng.random() < 0.5 else kzid.random_digits(rng, 10)
+    if rng.random() < 0.33:
+        z = kzid.mrz_td1(state, number, nat, p.birth, sex, expiry, sur, given,
+                         optional=personal[:12] if state == "KAZ" else "")
+    else:
+        z = kzid.mrz_td3(state, number, nat, p.birth, sex, expiry, sur, given, personal)
+    return kzid.mrz_spoil(rng, z) if spoil else z
+
+
+def g_passport_mrz(rng, lang, fmt):
+    """A passport or ID card page whose number is only in its MRZ: the zone alone makes it PD."""
+    p = Person(rng, lang)
+    d = Doc("passport_mrz", lang, "pd", ["basic"])
+    z = mrz_lines(rng, p)
+    d.tags.add("mrz-td3" if len(z) == 2 else "mrz-td1")
+    d.title = rng.choice(MRZ_HEAD[lang])
+    if lang == "kk":
+        d.p("Тегі: %s   Аты: %s   Туған күні: %s" % (p.sur, p.first, dmy(p.birth)))
+    elif lang == "en":
+        d.p("Surname: %s   Given names: %s   Date of birth: %s" % (translit(p.sur), translit(p.first), dmy(p.birth)))
+    else:
+        d.p("Фамилия: %s   Имя: %s   Дата рождения: %s" % (p.sur, p.first, dmy(p.birth)))
+    for line in z:
+        d.p(line)
+    return d
+
+
+RU_PASSPORT_FORMS = ["серия %s %s № %s", "%s %s № %s", "%s %s %s", "%s%s %s", "серия %s%s №%s"]
+
+
+def ru_passport(rng):
+    """Series (region code, two digits of the year of issue) and a 6-digit number, as people write it."""
+    region = "%02d" % rng.randrange(1, 99)
+    year = "%02d" % rng.choice(list(range(97, 100)) + list(range(0, 25)))
+    return rng.choice(RU_PASSPORT_FORMS) % (region, year, kzid.random_digits(rng, 6, first_nonzero=False))
+
+
+def g_passport_ru(rng, lang, fmt):
+    """Employees with Russian internal passports: series and number next to a passport word."""
+    d = Doc("passport_ru", lang, "pd", ["basic"])
+    d.title = {"ru": "Сведения о работниках — гражданах РФ", "kk": "Ресей азаматы қызметкерлердің құжаттары",
+               "en": "Documents of seconded employees"}[lang]
+    for _ in range(rng.randrange(1, 4)):
+        p = Person(rng, "ru")
+        issued = rdate(rng, 2005, 2024)
+        code = "%03d-%03d" % (rng.randrange(100, 990), rng.randrange(1, 100))
+        num = ru_passport(rng)
+        if lang == "kk":
+            d.p("%s, Ресей Федерациясының азаматы. Паспорты: %s, берілген күні %s, бөлімше коды %s"
+                % (p.fio, num, dmy(issued), code))
+        elif lang == "en":
+            d.p("%s, citizen of Russia. Internal passport %s, issued %s, subdivision code %s"
+                % (p.latin, num, dmy(issued), code))
+        else:
+            d.p("%s, %s г.р. Паспорт гражданина РФ %s, выдан %s ОУФМС России, код подразделения %s"
+                % (p.fio, dmy(p.birth), num, dmy(issued), code))
+    return d
+
+
+def g_mrz_near_miss(rng, lang, fmt):
+    """An MRZ reader's rejected scans (one check digit misread) and series-like lot numbers: not PD."""
+    d = Doc("mrz_near_miss", lang, "none", [])
+    d.title = {"ru": "Журнал ошибок считывателя МСЗ", "kk": "МОА оқу құрылғысының қателер журналы",
+               "en": "MRZ reader error log"}[lang]
+    for _ in range(rng.randrange(1, 4)):
+        d.p({"ru": "Отклонено: неверная контрольная цифра, повторите сканирование",
+             "kk": "Қабылданбады: бақылау цифры қате", "en": "Rejected: check digit mismatch, rescan"}[lang])
+        for line in mrz_lines(rng, Person(rng, lang), spoil=True):
+            d.p(line)
+    for _ in range(rng.randrange(1, 4)):
+        lot = "%02d %02d %06d" % (rng.randrange(10, 99), rng.randrange(10, 99), rng.randrange(10**6))
+        d.p({"ru": "Партия %s отгружена на склад", "kk": "Партия %s қоймаға жөнелтілді",
+             "en": "Lot %s shipped to the warehouse"}[lang] % lot)
+    return d
+
+
 
 # kind -> (generator, weight, languages, formats)
 POSITIVES = {
@@ -1154,6 +1254,15 @@ NEW_POSITIVES = {
     "vmi_list": (g_vmi_list, 3, ["ru", "ru", "kk", "en"], ["xlsx", "docx", "pdf"]),
 }
 NEW_SHARE = 0.2  # of the PD files that are not ZIPs
+# the identity documents of issue 15, from a third stream (see generate())
+ID_POSITIVES = {
+    "passport_mrz": (g_passport_mrz, 3, ["ru", "ru", "kk", "en"], ["txt", "docx", "pdf", "odt"]),
+    "passport_ru": (g_passport_ru, 2, ["ru", "ru", "kk", "en"], ["txt", "docx", "pdf", "xlsx"]),
+}
+ID_NEGATIVES = {
+    "mrz_near_miss": (g_mrz_near_miss, 1, ["ru", "kk", "en"], ["txt", "docx", "pdf", "log"]),
+}
+ID_SHARE = 0.08  # of the PD and of the negative files that are not ZIPs
 NEGATIVES = {
     "app_log": (g_app_log, 7, ["en"], ["log"]),
     "invoice_register": (g_invoice_register, 6, ["ru", "ru", "kk", "en"], ["xlsx", "csv1251", "csv"]),
@@ -1186,6 +1295,7 @@ DIRS = {
     "salary_stats": "Бухгалтерия/Отчеты", "meeting_notes": "Общее/Протоколы", "empty": "misc", "binary": "misc",
     "personal_file": "HR/Личные дела", "resume": "HR/Кандидаты", "timesheet": "HR/Табели",
     "hr_review": "HR/Приказы", "vmi_list": "HR/ДМС",
+    "passport_mrz": "HR/Документы", "passport_ru": "HR/Документы", "mrz_near_miss": "it/logs",
 }
 EXT = {"csv1251": "csv", "log": "log", "bin": "bin"}
 
@@ -1314,6 +1424,7 @@ def one_file(rng, table):
 def generate(out, seed, nfiles, neg_share=0.45):
     rng = random.Random(seed)
     rng_new = random.Random("%d/kinds-2026-12" % seed)
+    rng_id = random.Random("%d/kinds-id-docs" % seed)
     truth = {}
     used = set()
     nneg = round(nfiles * neg_share)
@@ -1331,6 +1442,9 @@ def generate(out, seed, nfiles, neg_share=0.45):
             # left every other file of a seed as it was (same bytes and, but for a name clash, path).
             if want_pd and rng_new.random() < NEW_SHARE:
                 rel, entry, data = one_file(rng_new, NEW_POSITIVES)
+            # the same again for the identity documents (issue 15), a third stream
+            if rng_id.random() < ID_SHARE:
+                rel, entry, data = one_file(rng_id, ID_POSITIVES if want_pd else ID_NEGATIVES)
         while rel in used:
             root, dot, ext = rel.rpartition(".")
             rel = (root + "_1." + ext) if dot and "/" not in ext else rel + "_1"

@@ -165,6 +165,69 @@ def format_phone(rng, p11):
     ])
 
 
+# ICAO 9303 machine-readable zones (passports TD3, identity cards TD1), written from Doc 9303's
+# description: check digits with weights 7, 3, 1 over 0-9 = 0..9, A-Z = 10..35, '<' = 0.
+def mrz_check_digit(field):
+    val = lambda c: int(c) if c.isdigit() else 0 if c == "<" else ord(c) - ord("A") + 10
+    return str(sum(val(c) * (7, 3, 1)[i % 3] for i, c in enumerate(field)) % 10)
+
+
+def mrz_name(surname, given, width):
+    """SURNAME<<GIVEN<NAMES in Latin capitals, fillers '<', cut or padded to width."""
+    clean = lambda s: "".join(c if "A" <= c <= "Z" else "<" for c in s.upper())
+    return (clean(surname) + "<<" + clean(given))[:width].ljust(width, "<")
+
+
+def mrz_td3(state, number, nat, birth, sex, expiry, surname, given, personal=""):
+    """The two 44-character lines of a passport; birth and expiry are datetime.date."""
+    l1 = "P<" + state + mrz_name(surname, given, 39)
+    num = number.ljust(9, "<")
+    pers = personal.ljust(14, "<")
+    pcd = mrz_check_digit(pers) if personal else "<"
+    b, e = birth.strftime("%y%m%d"), expiry.strftime("%y%m%d")
+    l2 = num + mrz_check_digit(num) + nat + b + mrz_check_digit(b) + sex + e + mrz_check_digit(e) \
+        + pers + pcd
+    l2 += mrz_check_digit(l2[0:10] + l2[13:20] + l2[21:43])
+    return [l1, l2]
+
+
+def mrz_td1(state, number, nat, birth, sex, expiry, surname, given, optional=""):
+    """The three 30-character lines of an identity card (document number of at most 9)."""
+    num = number.ljust(9, "<")
+    l1 = ("I<" + state + num + mrz_check_digit(num) + optional).ljust(30, "<")
+    b, e = birth.strftime("%y%m%d"), expiry.strftime("%y%m%d")
+    l2 = (b + mrz_check_digit(b) + sex + e + mrz_check_digit(e) + nat).ljust(29, "<")
+    l2 += mrz_check_digit(l1[5:30] + l2[0:7] + l2[8:15] + l2[18:29])
+    return [l1, l2, mrz_name(surname, given, 30)]
+
+
+# where each check digit of a zone is: (line, column) for TD3 and TD1
+MRZ_CHECKS = {2: [(1, 9), (1, 19), (1, 27), (1, 43)], 3: [(0, 14), (1, 6), (1, 14), (1, 29)]}
+
+
+def mrz_spoil(rng, lines):
+    """The same zone with one check digit changed: the near miss a validator must refuse."""
+    li, col = rng.choice(MRZ_CHECKS[len(lines)])
+    lines = list(lines)
+    old = lines[li][col]
+    new = rng.choice([d for d in "0123456789" if d != old])
+    lines[li] = lines[li][:col] + new + lines[li][col + 1:]
+    return lines
+
+
+def mrz_valid(lines):
+    """Whether every check digit of a TD3 or TD1 zone is right (the generator's own check)."""
+    cd = mrz_check_digit
+    if len(lines) == 2:
+        l2 = lines[1]
+        pers_ok = l2[42] == cd(l2[28:42]) or (l2[42] == "<" and l2[28:42] == "<" * 14)
+        return l2[9] == cd(l2[0:9]) and l2[19] == cd(l2[13:19]) and l2[27] == cd(l2[21:27]) \
+            and pers_ok and l2[43] == cd(l2[0:10] + l2[13:20] + l2[21:43])
+    l1, l2 = lines[0], lines[1]
+    return l1[14] == cd(l1[5:14]) and l2[6] == cd(l2[0:6]) and l2[14] == cd(l2[8:14]) \
+        and l2[29] == cd(l1[5:30] + l2[0:7] + l2[8:15] + l2[18:29])
+
+
 def self_test():
     """The worked examples of shared/notes/classification.md; returns a list of failures."""
     fails = []
@@ -207,6 +270,19 @@ def self_test():
             break
     if not iban_valid("KZ86125KZT5004100100"):
         fails.append("KZ86125KZT5004100100 (published example) should be a valid IBAN")
+    # ICAO Doc 9303 specimens (Utopia): a TD3 passport and a TD1 identity card
+    td3 = ["P<UTOERIKSSON<<ANNA<MARIA<<<<<<<<<<<<<<<<<<<",
+           "L898902C36UTO7408122F1204159ZE184226B<<<<<10"]
+    td1 = ["I<UTOD231458907<<<<<<<<<<<<<<<", "7408122F1204159UTO<<<<<<<<<<<6",
+           "ERIKSSON<<ANNA<MARIA<<<<<<<<<<"]
+    b, e = datetime.date(1974, 8, 12), datetime.date(2012, 4, 15)
+    if mrz_td3("UTO", "L898902C3", "UTO", b, "F", e, "ERIKSSON", "ANNA MARIA", "ZE184226B") != td3:
+        fails.append("TD3 specimen L898902C3 not reproduced")
+    if mrz_td1("UTO", "D23145890", "UTO", b, "F", e, "ERIKSSON", "ANNA MARIA") != td1:
+        fails.append("TD1 specimen D23145890 not reproduced")
+    for z in (td3, td1):
+        if not mrz_valid(z) or mrz_valid(mrz_spoil(rng, z)):
+            fails.append("MRZ check wrong on the %s specimen or its spoiled copy" % len(z))
     if not luhn_ok("4111111111111111") or luhn_ok("4111111111111112"):
         fails.append("Luhn check wrong on 4111111111111111/...2")
     return fails
