@@ -63,6 +63,11 @@ static __always_inline int tainted_write(struct pdguard_bpf_config *c, __u32 tai
 	}
 	if ((BPF_CORE_READ(inode, i_mode) & PDG_S_IFMT) != PDG_S_IFREG)
 		return 0;
+	/* a file server writes its own state beside what it writes for clients, and the kernel
+	 * side cannot tell them apart: no derived label (the agent's scan of the shares still
+	 * classifies what it writes there; docs/file-servers.md) */
+	if (server_process())
+		return 0;
 	if (label_derive(inode, taint, lsm)) {
 		v.op = PDGUARD_OP_LABEL;
 		v.reason = PDGUARD_REASON_DERIVED;

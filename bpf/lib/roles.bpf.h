@@ -144,6 +144,24 @@ static __always_inline __u32 app_kind(void)
 	return kind ? *kind : 0;
 }
 
+#define PDG_PF_KTHREAD 0x00200000
+
+/*
+ * A file server's process ([servers]): a kernel thread (nfsd, ksmbd), or a listed program
+ * started by root (a real or saved uid of 0: an smbd child serving a user keeps 0 saved). Its
+ * writes for one client must not label its own state files (smbd's tdb files) for everyone.
+ */
+static __always_inline bool server_process(void)
+{
+	struct task_struct *task = bpf_get_current_task_btf();
+
+	if (BPF_CORE_READ(task, flags) & PDG_PF_KTHREAD)
+		return true;
+	if (app_kind() != PDGUARD_APP_SERVER)
+		return false;
+	return BPF_CORE_READ(task, cred, uid.val) == 0 || BPF_CORE_READ(task, cred, suid.val) == 0;
+}
+
 /* Fill @v's decision for reading a file labelled @cats; returns 1 when it is a denial. */
 static __always_inline int role_check(struct pdguard_bpf_config *c, struct verdict *v,
 				      __u32 cats)

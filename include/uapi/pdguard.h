@@ -363,6 +363,7 @@ enum pdguard_reason {
 /* Values of the BPF map of programs (pdguard_sync): what the executable is */
 #define PDGUARD_APP_SYNC	1	/* a cloud sync client: refused every PD file */
 #define PDGUARD_APP_EXIT	2	/* an exit-point application: PD only under a user's grant */
+#define PDGUARD_APP_SERVER	3	/* a file server's program ([servers]): writes no derived label */
 
 /* struct pdguard_event.flags */
 #define PDGUARD_EV_PATH_FULL	(1U << 0)	/* @path is a full path (bpf_d_path) */

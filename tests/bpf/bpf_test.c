@@ -852,6 +852,43 @@ TEST_F_TIMEOUT(pdg, derived_label_catches_second_hop, 120)
 	dump_events(_metadata, self);
 }
 
+TEST_F_TIMEOUT(pdg, server_process_writes_no_derived_label, 120)
+{
+	char srv[200], x_srv[200], x_plain[200], x_user[200], cmd[700];
+	struct op o = { x_srv, NULL, O_RDONLY };
+	struct timespec now;
+
+	RETURN_IF_SETUP_SKIPPED();
+	/* a file server's program (a copy of cp), listed as [servers] exe */
+	snprintf(srv, sizeof(srv), "%s/srvcp", self->data);
+	snprintf(x_srv, sizeof(x_srv), "%s/by-server", self->data);
+	snprintf(x_plain, sizeof(x_plain), "%s/by-cp", self->data);
+	snprintf(x_user, sizeof(x_user), "%s/by-user", self->data);
+	snprintf(cmd, sizeof(cmd), "cp /bin/cp %s && chmod 755 %s && chmod 777 %s", srv, srv,
+		 self->data);
+	ASSERT_EQ(0, system(cmd));
+	ASSERT_EQ(0, pdg_bpf_server_add(self->b, srv));
+	/* root reads PD under a grant (it has no role here) */
+	clock_gettime(CLOCK_REALTIME, &now);
+	ASSERT_EQ(0, pdg_bpf_grant_add(self->b, 0, PDGUARD_CAT_ALL,
+				       (now.tv_sec + 3600) * 1000000000ull));
+	/* started by root, the server's copy gets no derived label: IT opens it */
+	snprintf(cmd, sizeof(cmd), "%s %s %s", srv, self->pd, x_srv);
+	ASSERT_EQ(0, system(cmd));
+	EXPECT_TRUE(has_marker(x_srv));
+	EXPECT_EQ(0, as_user(IT_UID, IT_GID, do_open, &o));
+	/* control: the plain cp's copy is labelled derived, refused to IT */
+	snprintf(cmd, sizeof(cmd), "cp %s %s", self->pd, x_plain);
+	ASSERT_EQ(0, system(cmd));
+	o.a = x_plain;
+	EXPECT_EQ(-EPERM, as_user(IT_UID, IT_GID, do_open, &o));
+	/* the same program run by an ordinary user is no server: its copy is labelled */
+	EXPECT_EQ(0, sh_as(HR_UID, HR_GID, "%s %s %s", srv, self->pd, x_user));
+	o.a = x_user;
+	EXPECT_EQ(-EPERM, as_user(IT_UID, IT_GID, do_open, &o));
+	dump_events(_metadata, self);
+}
+
 /* ---- rename, link: path_rename, path_link ------------------------------------------------- */
 
 TEST_F_TIMEOUT(pdg, rename_and_link_into_cloud_refused, 120)

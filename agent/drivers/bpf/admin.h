@@ -150,6 +150,8 @@ int pdg_bpf_zone_add(struct pdg_bpf *b, const struct pdg_bpf_zone *z);
 int pdg_bpf_sync_client_add(struct pdg_bpf *b, const char *exe_path);
 /* An exit-point program ([exit-points]): it opens PD only under a grant of the user's. */
 int pdg_bpf_exit_point_add(struct pdg_bpf *b, const char *exe_path);
+/* A file server's program ([servers]): its processes started by root write no derived label. */
+int pdg_bpf_server_add(struct pdg_bpf *b, const char *exe_path);
 
 /* Events: each ring-buffer record becomes a struct event handed to @cb (e.g. the event log). */
 typedef int (*pdg_bpf_event_cb)(void *ctx, const struct event *ev,

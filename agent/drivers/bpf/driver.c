@@ -277,6 +277,9 @@ static int push_policy(struct driver *d, const struct config *cfg)
 	if (exits.n || cfg->cloud_clients.n)
 		for (i = 0; i < sizeof(loaders) / sizeof(loaders[0]); i++)
 			pdg_bpf_exit_point_add(d->b, loaders[i]);
+	/* file servers: their processes write no derived label in the kernel */
+	for (i = 0; i < cfg->servers.n; i++)
+		pdg_bpf_server_add(d->b, cfg->servers.v[i]);
 	strlist_free(&exits);
 
 	/* grants: the kernel checks expiry itself; revoked ones are taken out here */

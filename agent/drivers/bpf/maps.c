@@ -260,6 +260,11 @@ int pdg_bpf_exit_point_add(struct pdg_bpf *b, const char *exe_path)
 	return app_add(b, exe_path, PDGUARD_APP_EXIT);
 }
 
+int pdg_bpf_server_add(struct pdg_bpf *b, const char *exe_path)
+{
+	return app_add(b, exe_path, PDGUARD_APP_SERVER);
+}
+
 int pdg_bpf_sync_client_remove(struct pdg_bpf *b, const char *exe_path)
 {
 	struct pdguard_inode_key k;
