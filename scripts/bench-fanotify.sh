@@ -53,7 +53,15 @@ echo x >"$W/floor/f"
 
 base=$("$BIN" measure "$W/plain/f" "$N") || skip "cannot measure"
 # the floor: a responder that only reads, allows and closes (what any fanotify driver pays)
-floor=$(timeout 300 "$BIN" floor "$W/floor/f" "$N" | awk '$1 == "floor" {print $2}')
+floor_out=$(timeout 300 "$BIN" floor "$W/floor/f" "$N")
+floor=$(awk '$1 == "floor" {print $2}' <<<"$floor_out")
+floor_cpu=$(awk '$1 == "floor-cpu" {print $2}' <<<"$floor_out")
+# CPU time of a process's threads (ns), from their schedstat: what a responder spends per open
+# is the CPU it used while one measure ran, over the opens that measure makes (N/10 + 7 N)
+proc_cpu() {
+	cat /proc/"$1"/task/*/schedstat 2>/dev/null | awk '{ s += $1 } END { printf "%d", s }'
+}
+opens=$(( N / 10 + 7 * N ))
 # Workloads, the same script without and with the driver: a `cp -r` of a 2,000-file folder to
 # another filesystem and a `find -type f -exec cat` over 20,000 files (a tenth of a kernel tree's
 # count; the ratio is what is compared), 2% of each labelled PD (root's role reads all, so the
@@ -90,8 +98,11 @@ pd_out=$(timeout 600 "$BIN" pdguard "$W/pd" "$N" "$W/workload.sh" 2>"$W/pdguard.
 pd_lab=$(awk '$1 == "pdguard-labelled" {print $2}' <<<"$pd_out")
 pd_usb=$(awk '$1 == "pdguard-usb-unlabelled" {print $2}' <<<"$pd_out")
 pd_share=$(awk '$1 == "pdguard-share-unlabelled" {print $2}' <<<"$pd_out")
+pd_lab_cpu=$(awk '$1 == "pdguard-labelled-cpu" {print $2}' <<<"$pd_out")
+pd_usb_cpu=$(awk '$1 == "pdguard-usb-unlabelled-cpu" {print $2}' <<<"$pd_out")
 
 fap=
+fap_cpu=
 fap_why=
 if ! command -v fapolicyd >/dev/null; then
 	fap_why="fapolicyd is not installed (scripts/deps.sh bench installs it)"
@@ -139,7 +150,11 @@ else
 		done
 		sleep 1
 		if kill -0 "$fap_pid" 2>/dev/null; then
+			fap_daemon=$(pgrep -P "$fap_pid" -x fapolicyd | head -n 1)
+			c0=$(proc_cpu "${fap_daemon:-0}")
 			fap=$(timeout 120 "$BIN" measure "$W/fap/f" "$N") || fap_why="measurement failed"
+			c1=$(proc_cpu "${fap_daemon:-0}")
+			[ -n "$fap_daemon" ] && [ "$c1" -gt "$c0" ] && fap_cpu=$(( (c1 - c0) / opens ))
 			kill "$fap_pid" 2>/dev/null
 			wait "$fap_pid" 2>/dev/null
 			fap_pid=
@@ -159,30 +174,39 @@ fi
 us() { awk -v n="$1" 'BEGIN { printf "%.2f", n / 1000 }'; }
 over() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%+.2f", (a - b) / 1000 }'; }
 fapver=$(dpkg-query -W -f '${Version}' fapolicyd 2>/dev/null || echo "?")
-printf '%-64s %10s %12s\n' "case (open+close of one small file on tmpfs, $N x 7, median)" \
-	"µs/open" "overhead µs"
-printf '%-64s %10s %12s\n' "nothing attached (before)" "$(us "$base")" "-"
+row() { printf '%-64s %10s %12s %9s\n' "$@"; }
+cpu() { [ -n "$1" ] && us "$1" || echo "-"; }
+row "case (open+close of one small file on tmpfs, $N x 7, median)" "µs/open" "overhead µs" \
+	"CPU µs"
+row "nothing attached (before)" "$(us "$base")" "-" "-"
 if [ -n "$floor" ]; then
-	printf '%-64s %10s %12s\n' "least possible: a responder that reads, allows, closes" \
-		"$(us "$floor")" "$(over "$floor" "$base")"
+	row "least possible: a responder that reads, allows, closes" "$(us "$floor")" \
+		"$(over "$floor" "$base")" "$(cpu "$floor_cpu")"
 fi
-printf '%-64s %10s %12s\n' "pdguard: PD-labelled file, inode mark, allowed read, logged" \
-	"$(us "$pd_lab")" "$(over "$pd_lab" "$base")"
-printf '%-64s %10s %12s\n' "pdguard: unlabelled file on a USB-zone filesystem (fs mark)" \
-	"$(us "$pd_usb")" "$(over "$pd_usb" "$base")"
-printf '%-64s %10s %12s\n' "pdguard: unlabelled file on a scan root (no permission mark)" \
-	"$(us "$pd_share")" "$(over "$pd_share" "$base")"
+row "pdguard: PD-labelled file, inode mark, allowed read, logged" "$(us "$pd_lab")" \
+	"$(over "$pd_lab" "$base")" "$(cpu "$pd_lab_cpu")"
+row "pdguard: unlabelled file on a USB-zone filesystem (fs mark)" "$(us "$pd_usb")" \
+	"$(over "$pd_usb" "$base")" "$(cpu "$pd_usb_cpu")"
+row "pdguard: unlabelled file on a scan root (no permission mark)" "$(us "$pd_share")" \
+	"$(over "$pd_share" "$base")" "-"
 if [ -n "$fap" ]; then
-	printf '%-64s %10s %12s\n' "fapolicyd $fapver allow-all, tmpfs mount mark" "$(us "$fap")" \
-		"$(over "$fap" "$base")"
+	row "fapolicyd $fapver allow-all, tmpfs mount mark" "$(us "$fap")" "$(over "$fap" "$base")" \
+		"$(cpu "$fap_cpu")"
 else
-	printf '%-64s %10s %12s\n' "fapolicyd: SKIP ($fap_why)" "-" "-"
+	row "fapolicyd: SKIP ($fap_why)" "-" "-" "-"
 fi
-printf '%-64s %10s %12s\n' "nothing attached (after)" "$(us "$base2")" "-"
+row "nothing attached (after)" "$(us "$base2")" "-" "-"
+echo "(CPU µs: the responding process's CPU time per open, all its threads: decision, answer," \
+	"logging; a loaded machine moves it far less than the wall time)"
 if [ -n "$fap" ]; then
 	awk -v f="$fap" -v b="$base" -v l="$pd_lab" -v u="$pd_usb" 'BEGIN {
 		printf "fapolicyd overhead / pdguard overhead: %.1fx (labelled file), %.1fx (USB mount)\n",
 			(f - b) / (l - b), (f - b) / (u - b) }'
+	if [ -n "$fap_cpu" ] && [ -n "$pd_lab_cpu" ]; then
+		awk -v f="$fap_cpu" -v l="$pd_lab_cpu" -v u="$pd_usb_cpu" 'BEGIN {
+			printf "pdguard CPU / fapolicyd CPU per open: %.2fx (labelled file), %.2fx (USB mount)\n",
+				l / f, u / f }'
+	fi
 fi
 if [ -n "$wl_cp0" ] && [ -s "$W/workload.with" ] && grep -q '^pdguard-workload-ms' <<<"$pd_out"; then
 	read -r wl_cp1 wl_find1 <"$W/workload.with"

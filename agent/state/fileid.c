@@ -3,6 +3,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <linux/fs.h>
+#include <stdbool.h>
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/stat.h>
@@ -47,6 +48,19 @@ static void from_statx(const struct statx *x, struct file_id *id, struct stat *s
 	st->st_blocks = (blkcnt_t)x->stx_blocks;
 }
 
+/*
+ * The filesystem (device) this thread last saw refuse FS_IOC_GETVERSION (tmpfs, vfat, ...): its
+ * files are not asked again, one system call less on the fanotify driver's decision. Asked again
+ * every NOGEN_RECHECK files all the same, since a device number can come back as another
+ * filesystem after an unmount.
+ */
+#define NOGEN_RECHECK	4096
+static __thread struct {
+	dev_t dev;
+	unsigned int uses;
+	bool valid;
+} nogen;
+
 int fileid_of_fd(int fd, struct file_id *id, struct stat *st)
 {
 	struct statx x;
@@ -57,9 +71,19 @@ int fileid_of_fd(int fd, struct file_id *id, struct stat *st)
 		return -errno;
 	from_statx(&x, id, st);
 	/* regular files only: the ioctl means other things to devices */
-	if (S_ISREG(x.stx_mode) && !ioctl(fd, FS_IOC_GETVERSION, &gen)) {
+	if (!S_ISREG(x.stx_mode))
+		return 0;
+	if (nogen.valid && nogen.dev == id->dev && ++nogen.uses < NOGEN_RECHECK)
+		return 0;
+	if (!ioctl(fd, FS_IOC_GETVERSION, &gen)) {
 		id->gen = (uint32_t)gen;
 		id->have |= FILEID_HAVE_GEN;
+		if (nogen.valid && nogen.dev == id->dev)
+			nogen.valid = false;
+	} else if (errno == ENOTTY || errno == EOPNOTSUPP || errno == EINVAL) {
+		nogen.dev = id->dev;
+		nogen.uses = 0;
+		nogen.valid = true;
 	}
 	return 0;
 }

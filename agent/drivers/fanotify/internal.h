@@ -46,7 +46,9 @@
 #include <pthread.h>
 #include <stdatomic.h>
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 #include <sys/fanotify.h>
 #include <sys/types.h>
 #include <time.h>
@@ -79,6 +81,7 @@
 #define MAX_ZONE_MARKS	4096
 #define EVBUF		(64 * 1024)
 #define LOGQ		4096		/* events queued for the logger thread */
+#define VFREE		64		/* written verdicts kept for reuse */
 #define NOTEQ		1024		/* close-writes noted and not yet written by the labeller */
 
 #define CLOUD_PERM	(FAN_OPEN_PERM | FAN_EVENT_ON_CHILD)
@@ -169,7 +172,6 @@ struct verdict {
 	char approver[128];
 	char approver2[128];
 	char service[40];
-	char extra[2048];	/* their JSON members, made by fan_emit() (log.c) */
 	bool deny;		/* by policy; audit mode answers allow and logs would-deny */
 	bool log;
 	bool pd_read;		/* a PD read: the alerts count it */
@@ -181,13 +183,23 @@ struct verdict {
 	ino_t ino;
 	unsigned int why;	/* enum pdguard_reason of @reason */
 	struct proc_info p;
+	char client[PEER_ADDR_LEN];	/* the remote client it serves (lib/peer.h), read then too */
+	uint16_t client_port;
+	/* the strings, last: a decision sets up and a queued event copies only what they hold
+	 * (fan_verdict_init, fan_verdict_copy), not the ~14 KiB of their buffers */
 	char reason[512];
 	char path[PATH_MAX];
 	char target[PATH_MAX];
 	char exe[PATH_MAX];	/* read just after the answer: the opener may be gone by logging */
-	char client[PEER_ADDR_LEN];	/* the remote client it serves (lib/peer.h), read then too */
-	uint16_t client_port;
+	char extra[2048];	/* their JSON members, made by fan_emit() (log.c) */
 };
+
+/* An empty verdict (all but the string buffers zeroed, the strings empty). */
+static inline void fan_verdict_init(struct verdict *v)
+{
+	memset(v, 0, offsetof(struct verdict, reason));
+	v->reason[0] = v->path[0] = v->target[0] = v->exe[0] = v->extra[0] = '\0';
+}
 
 /*
  * A close-write the responder read and the labeller has yet to write. Until it is written (and
@@ -214,6 +226,10 @@ struct driver {
 	struct verdict *q[LOGQ];
 	size_t qhead, qn;
 	bool qstop;
+	/* written verdicts kept for the next events (a verdict is ~14 KiB: a malloc and free per
+	 * event across two threads made the heap grow and shrink, page faults on every decision) */
+	struct verdict *vfree[VFREE];
+	size_t nvfree;
 	atomic_bool stopping;
 	/* close-writes noted by the responder, written by the labeller (note_fd wakes it) */
 	pthread_mutex_t nlock;
@@ -317,6 +333,7 @@ struct driver {
 		uint64_t start;
 		bool kthread;
 		int fd;			/* -1: empty */
+		int dirfd;		/* its /proc/PID (O_PATH), for exe without a path walk */
 	} procs[PROC_CACHE];
 	size_t next_opener;
 	/* counters */
@@ -366,8 +383,10 @@ int fan_proc_ids(pid_t pid, uid_t *ruid, uid_t *suid);
 int fan_proc_opener(struct driver *d, pid_t pid, struct proc_info *p);
 void fan_proc_cache_close(struct driver *d);
 void fan_proc_exe(pid_t pid, char *buf, size_t len);
+void fan_proc_exe_cached(struct driver *d, pid_t pid, char *buf, size_t len);
 /* The pipes @pid holds open for writing (@writing) or reading (inode numbers, at most @max). */
 int fan_proc_pipes(pid_t pid, bool writing, uint64_t *out, int max);
+int fan_proc_pipes_cached(struct driver *d, pid_t pid, bool writing, uint64_t *out, int max);
 /* Categories written into any of @pipes by a tainted process (alive or not). Holds d->lock. */
 uint32_t fan_pipes_taint(struct driver *d, const uint64_t *pipes, int n);
 /* Processes other than @except holding one of @pipes for writing (at most @max into @out). */

@@ -104,6 +104,20 @@ static void write_event(struct driver *d, struct verdict *v)
 		eventlog_write(d->env.log, &ev);
 }
 
+/* @v into @dst: the fields and what the strings hold, not their whole buffers. */
+static void verdict_copy(struct verdict *dst, const struct verdict *v)
+{
+	memcpy(dst, v, offsetof(struct verdict, reason));
+#define COPY_STR(f) (memcpy(dst->f, v->f, strnlen(v->f, sizeof(v->f) - 1) + 1), \
+		     dst->f[sizeof(dst->f) - 1] = '\0')
+	COPY_STR(reason);
+	COPY_STR(path);
+	COPY_STR(target);
+	COPY_STR(exe);
+	COPY_STR(extra);
+#undef COPY_STR
+}
+
 /*
  * Queue an event for the logger thread: the responder answers the next request while the event
  * is hashed and written. A full queue makes the responder wait (events are never dropped); the
@@ -112,8 +126,14 @@ static void write_event(struct driver *d, struct verdict *v)
  */
 void fan_emit(struct driver *d, struct verdict *v)
 {
-	struct verdict *copy = malloc(sizeof(*copy));
+	struct verdict *copy = NULL;
 
+	pthread_mutex_lock(&d->qlock);
+	if (d->nvfree)
+		copy = d->vfree[--d->nvfree];
+	pthread_mutex_unlock(&d->qlock);
+	if (!copy)
+		copy = malloc(sizeof(*copy));
 	v->decision = !v->deny ? "allow" : fan_audit_mode(d) ? "would-deny" : "deny";
 	verdict_extra(v);
 	if (!v->deny)
@@ -126,7 +146,7 @@ void fan_emit(struct driver *d, struct verdict *v)
 		write_event(d, v);
 		return;
 	}
-	*copy = *v;
+	verdict_copy(copy, v);
 	pthread_mutex_lock(&d->qlock);
 	while (d->qn == LOGQ && !d->qstop)
 		pthread_cond_wait(&d->qspace, &d->qlock);
@@ -182,8 +202,14 @@ void *fan_logger_main(void *arg)
 			if (d->env.log)
 				eventlog_write_many(d->env.log, evs, k);
 		}
-		for (i = 0; i < k; i++)
-			free(batch[i]);
+		pthread_mutex_lock(&d->qlock);
+		for (i = 0; i < k; i++) {
+			if (d->nvfree < VFREE)
+				d->vfree[d->nvfree++] = batch[i];
+			else
+				free(batch[i]);
+		}
+		pthread_mutex_unlock(&d->qlock);
 	}
 	free(exes);
 	return NULL;

@@ -56,7 +56,7 @@ static int fan_start(const struct driver_env *env, struct driver **out)
 	d->env = *env;
 	d->cfg = env->cfg;
 	for (size_t i = 0; i < PROC_CACHE; i++)
-		d->procs[i].fd = -1;
+		d->procs[i].fd = d->procs[i].dirfd = -1;
 	d->ns_per_tick = 1000000000ULL / (sysconf(_SC_CLK_TCK) > 0 ? sysconf(_SC_CLK_TCK) : 100);
 	d->perm_fd = d->notif_fd = d->fid_fd = d->stop_fd = d->note_fd = -1;
 	pthread_mutex_init(&d->plock, NULL);
@@ -283,6 +283,8 @@ static void fan_stop(struct driver *d)
 		if (d->pend[i].used)
 			close(d->pend[i].fd);
 	fan_proc_cache_close(d);
+	for (i = 0; i < d->nvfree; i++)
+		free(d->vfree[i]);
 	for (i = 0; i < d->nnotes; i++) {
 		close(d->notes[i]->fd);
 		free(d->notes[i]);

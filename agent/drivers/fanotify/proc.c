@@ -153,15 +153,21 @@ static int parse_status(const char *buf, struct proc_info *p)
 	return 0;
 }
 
+static void proc_slot_close(struct driver *d, size_t i)
+{
+	if (d->procs[i].fd >= 0)
+		close(d->procs[i].fd);
+	if (d->procs[i].dirfd >= 0)
+		close(d->procs[i].dirfd);
+	d->procs[i].fd = d->procs[i].dirfd = -1;
+}
+
 void fan_proc_cache_close(struct driver *d)
 {
 	size_t i;
 
-	for (i = 0; i < PROC_CACHE; i++) {
-		if (d->procs[i].fd >= 0)
-			close(d->procs[i].fd);
-		d->procs[i].fd = -1;
-	}
+	for (i = 0; i < PROC_CACHE; i++)
+		proc_slot_close(d, i);
 }
 
 /*
@@ -178,7 +184,7 @@ int fan_proc_opener(struct driver *d, pid_t pid, struct proc_info *p)
 	char path[64], buf[4096];
 	struct proc_info q = { 0 };
 	ssize_t n;
-	int fd;
+	int fd, dirfd;
 
 	if (d->procs[i].fd >= 0 && d->procs[i].pid == pid) {
 		n = pread(d->procs[i].fd, buf, sizeof(buf) - 1, 0);
@@ -194,11 +200,10 @@ int fan_proc_opener(struct driver *d, pid_t pid, struct proc_info *p)
 		}
 	}
 	/* empty, another process's, or gone: fill the slot again */
-	if (d->procs[i].fd >= 0)
-		close(d->procs[i].fd);
-	d->procs[i].fd = -1;
-	snprintf(path, sizeof(path), "/proc/%d/status", (int)pid);
-	fd = open(path, O_RDONLY | O_CLOEXEC);
+	proc_slot_close(d, i);
+	snprintf(path, sizeof(path), "/proc/%d", (int)pid);
+	dirfd = open(path, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	fd = dirfd >= 0 ? openat(dirfd, "status", O_RDONLY | O_CLOEXEC) : -1;
 	if (fd >= 0 && !fan_proc_stat(pid, &q) &&
 	    (n = pread(fd, buf, sizeof(buf) - 1, 0)) > 0) {
 		buf[n] = '\0';
@@ -208,11 +213,14 @@ int fan_proc_opener(struct driver *d, pid_t pid, struct proc_info *p)
 			d->procs[i].start = q.start;
 			d->procs[i].kthread = q.kthread;
 			d->procs[i].fd = fd;
+			d->procs[i].dirfd = dirfd;
 			return 0;
 		}
 	}
 	if (fd >= 0)
 		close(fd);
+	if (dirfd >= 0)
+		close(dirfd);
 	fan_proc_stat(pid, p);
 	return fan_proc_uid(pid, p);
 }
@@ -227,13 +235,61 @@ void fan_proc_exe(pid_t pid, char *buf, size_t len)
 	buf[n > 0 ? n : 0] = '\0';
 }
 
+/* The executable of @pid through the /proc/PID its status was just read from, if cached. */
+void fan_proc_exe_cached(struct driver *d, pid_t pid, char *buf, size_t len)
+{
+	size_t i = (size_t)pid % PROC_CACHE;
+	ssize_t n = -1;
+
+	if (d->procs[i].dirfd >= 0 && d->procs[i].pid == pid)
+		n = readlinkat(d->procs[i].dirfd, "exe", buf, len - 1);
+	if (n <= 0) {
+		fan_proc_exe(pid, buf, len);
+		return;
+	}
+	buf[n] = '\0';
+}
+
+/*
+ * This process's /proc/PID/fd, kept open: a descriptor's path is then one lookup, not a walk
+ * through /proc/self. A forked child (the keeper) must not use its parent's: dropped there.
+ */
+static atomic_int self_fd_dir = -1;
+static pthread_once_t self_fd_once = PTHREAD_ONCE_INIT;
+
+static void self_fd_forget(void)
+{
+	int fd = atomic_exchange(&self_fd_dir, -1);
+
+	if (fd >= 0)
+		close(fd);
+}
+
+static void self_fd_open(void)
+{
+	char path[64];
+
+	snprintf(path, sizeof(path), "/proc/%d/fd", (int)getpid());
+	atomic_store(&self_fd_dir, open(path, O_PATH | O_DIRECTORY | O_CLOEXEC));
+	pthread_atfork(NULL, NULL, self_fd_forget);
+}
+
 void fan_fd_path(int fd, char *buf, size_t len)
 {
 	char path[64];
-	ssize_t n;
+	ssize_t n = -1;
+	int dfd;
 
-	snprintf(path, sizeof(path), "/proc/self/fd/%d", fd);
-	n = readlink(path, buf, len - 1);
+	pthread_once(&self_fd_once, self_fd_open);
+	dfd = atomic_load(&self_fd_dir);
+	if (dfd >= 0) {
+		snprintf(path, sizeof(path), "%d", fd);
+		n = readlinkat(dfd, path, buf, len - 1);
+	}
+	if (n <= 0) {
+		snprintf(path, sizeof(path), "/proc/self/fd/%d", fd);
+		n = readlink(path, buf, len - 1);
+	}
 	buf[n > 0 ? n : 0] = '\0';
 }
 
@@ -311,15 +367,14 @@ struct dirent64_raw {
 	char d_name[];
 };
 
-int fan_proc_pipes(pid_t pid, bool writing, uint64_t *out, int max)
+/* The pipes in @dfd, @pid's /proc/PID/fd (closed here). */
+static int pipes_in(int dfd, pid_t pid, bool writing, uint64_t *out, int max)
 {
-	char dir[64], link[64], buf[16384] __attribute__((aligned(8)));
+	char link[64], buf[16384] __attribute__((aligned(8)));
 	unsigned long long ino;
-	int n = 0, i, acc, dfd;
+	int n = 0, i, acc;
 	long nr, off;
 
-	snprintf(dir, sizeof(dir), "/proc/%d/fd", (int)pid);
-	dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (dfd < 0)
 		return 0;
 	while (n < max && (nr = syscall(SYS_getdents64, dfd, buf, sizeof(buf))) > 0) {
@@ -360,6 +415,25 @@ int fan_proc_pipes(pid_t pid, bool writing, uint64_t *out, int max)
 	}
 	close(dfd);
 	return n;
+}
+
+int fan_proc_pipes(pid_t pid, bool writing, uint64_t *out, int max)
+{
+	char dir[64];
+
+	snprintf(dir, sizeof(dir), "/proc/%d/fd", (int)pid);
+	return pipes_in(open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC), pid, writing, out, max);
+}
+
+/* fan_proc_pipes() of an opener whose /proc/PID the cache holds (one lookup, not a walk). */
+int fan_proc_pipes_cached(struct driver *d, pid_t pid, bool writing, uint64_t *out, int max)
+{
+	size_t i = (size_t)pid % PROC_CACHE;
+
+	if (d->procs[i].dirfd < 0 || d->procs[i].pid != pid)
+		return fan_proc_pipes(pid, writing, out, max);
+	return pipes_in(openat(d->procs[i].dirfd, "fd", O_RDONLY | O_DIRECTORY | O_CLOEXEC), pid,
+			writing, out, max);
 }
 
 int fan_pipe_holders(const uint64_t *pipes, int npipes, pid_t except, pid_t *out, int max)

@@ -272,7 +272,7 @@ static uint32_t pipe_peer_cats(struct driver *d, const struct proc_info *p)
 	int n, k, i, slot = -1;
 
 	/* the pipes it reads from: what a tainted writer put there flows to the zone file */
-	n = fan_proc_pipes(p->pid, false, pipes, FAN_MAX_PIPES);
+	n = fan_proc_pipes_cached(d, p->pid, false, pipes, FAN_MAX_PIPES);
 	pthread_mutex_lock(&d->lock);
 	for (i = 0; i < ZONE_WRITERS && slot < 0; i++)
 		if (d->zwriters[i].used && d->zwriters[i].pid == p->pid &&
@@ -498,9 +498,10 @@ static void handle_perm(struct driver *d)
 		pend[np++] = p;
 	}
 	for (k = 0; k < np; k++) {
-		struct verdict v = { 0 };
+		struct verdict v;
 		int ours;
 
+		fan_verdict_init(&v);
 		d->busy_since_ns = fan_now_ns(CLOCK_MONOTONIC);
 		decide(d, pend[k]->fd, pend[k]->pid, &v);
 		ours = answer(d, pend[k], !v.deny || fan_audit_mode(d));
@@ -510,7 +511,7 @@ static void handle_perm(struct driver *d)
 		if (v.log && ours > 0) {
 			if (!v.path[0])
 				fan_fd_path(pend[k]->fd, v.path, sizeof(v.path));
-			fan_proc_exe(v.p.pid, v.exe, sizeof(v.exe));
+			fan_proc_exe_cached(d, v.p.pid, v.exe, sizeof(v.exe));
 			/* a file server's client: only a server's process is looked up (the
 			 * socket tables are read once per process and PEER_CACHE_S) */
 			if (!fan_server_process(d, &v.p) ||
