@@ -112,7 +112,10 @@ echo "# the server's clients (/proc/fs/nfsd/clients/*/info):"
 clients | sed 's/^/#   /'
 
 # reads_pd USER [FILE]: USER reads FILE (the payroll) through the mount; its content arrives
-reads_pd() { nocache; as "$1" cat "$d/mnt/hr/${2:-payroll.csv}" 2>/dev/null | grep -q 900101300007; }
+reads_pd() {
+	nocache
+	as "$1" cat "$d/mnt/hr/${2:-payroll.csv}" 2>/dev/null | grep -q 900101300007
+}
 # refused USER: the read fails on the client (EPERM or EACCES: the error is printed) and nothing
 # arrives
 refused() {
@@ -135,7 +138,7 @@ stop() {
 	local rc=$?
 	agent=
 	"$pd" bpf --log /dev/null detach --break-glass --reason "test cleanup" >/dev/null 2>&1
-	return $rc
+	return "$rc"
 }
 
 # --- the BPF LSM driver: decisions in the kernel with nfsd's current credentials
@@ -161,18 +164,22 @@ else
 	echo "# B right after A, the client's page cache kept: B refused"
 fi
 na=$(ev "$log" allow | wc -l)
-to_stick() { nocache; as pdgn-a cp "$d/mnt/hr/payroll.csv" "$d/usb/a.csv" && test -s "$d/usb/a.csv"; }
+to_stick() {
+	nocache
+	as pdgn-a cp "$d/mnt/hr/payroll.csv" "$d/usb/a.csv" && test -s "$d/usb/a.csv"
+}
 check "A copies the payroll from the mount to the USB zone (the copy is the client's)" to_stick
 more_allows() { [ "$(ev "$log" allow | wc -l)" -gt "$na" ]; }
 check "the copy was a read on the server: one more allowed open of payroll.csv by A" \
 	wait_for more_allows
 bulk() {
-	local t0 got
+	local t0 t1 got
 	nocache
 	t0=$(date +%s.%N)
 	as pdgn-a cp -r "$d/mnt/hr/bulk" "$d/out/bulk-$1" 2>/dev/null
+	t1=$(date +%s.%N)
 	got=$(find "$d/out/bulk-$1" -name 'staff*.csv' | wc -l)
-	echo "# bulk fetch: $got of $nbulk files in $(awk "BEGIN { printf \"%.1f\", $(date +%s.%N) - $t0 }") s"
+	echo "# bulk fetch: $got of $nbulk files in $(awk "BEGIN { printf \"%.1f\", $t1 - $t0 }") s"
 	test "$got" -eq "$nbulk"
 }
 check "A fetches all $nbulk bulk files through the mount" bulk bpf
