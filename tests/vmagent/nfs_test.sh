@@ -88,6 +88,9 @@ CONF
 }
 policy bpf-lsm >"$d/bpf-lsm.conf"
 policy fanotify >"$d/fanotify.conf"
+policy fanotify | sed -e 's/^mode = enforce/mode = audit/' -e 's/log-fanotify/log-audit/' \
+	-e 's/state-fanotify/state-audit/' >"$d/audit.conf"
+mkdir -p "$d/state-audit"
 
 as() { local u=$1; shift; setsid -w setpriv --reuid="$u" --regid="$u" --init-groups -- "$@"; }
 # every read below reaches the server: no delegation, nothing in the client's page cache
@@ -104,7 +107,7 @@ nfs_start() {
 	mountd=$!
 	rpc.nfsd -N 3 4 && nfs_mount && test -s "$d/mnt/hr/payroll.csv"
 }
-echo "1..15"
+echo "1..19"
 check "a kernel NFS server exports the test's tmpfs, mounted over loopback (NFSv4.2, sec=sys)" \
 	nfs_start || { echo "Bail out! no NFS mount: nothing below would mean anything"; exit 1; }
 clients() { cat /proc/fs/nfsd/clients/*/info 2>/dev/null; }
@@ -229,4 +232,12 @@ unknown() {
 check "its event: deny, user unknown (null), comm nfsd, the reason says why" wait_for unknown
 echo "# events: $(ev "$log" deny | head -1 | cut -c1-400)"
 check "the fanotify agent stops cleanly" stop
+# audit mode: the same read goes through, logged as what enforce mode would have done
+log=$d/log-audit/events.jsonl
+umount "$d/mnt" && nfs_mount
+check "the fanotify agent runs in audit mode" start audit
+check "in audit mode user A's read through NFS goes through" reads_pd pdgn-a
+would() { ev "$log" would-deny | grep '"uid":null,"user":null' | grep -q '"comm":"nfsd"'; }
+check "its event: would-deny, user unknown (null), comm nfsd" wait_for would
+check "the audit-mode agent stops cleanly" stop
 exit 0
