@@ -44,6 +44,7 @@ test_pkgs=(
 	chromium jq tar gzip bzip2 zstd lz4 p7zip-full time man-db bash-completion systemd
 	python3-jsonschema rsyslog prometheus python3-dbusmock dbus
 	dpkg-dev debhelper dh-dkms fakeroot lintian debootstrap samba smbclient
+	nfs-kernel-server nfs-common
 )
 # debootstrap: scripts/vm-rootfs makes the fresh Debian 12 that tests/pkg/vm_install_test.sh
 # installs the packages on (opt-in, PDG_VM_INSTALL=1; it builds the image on first use)
@@ -53,6 +54,9 @@ test_pkgs=(
 # --prometheus` with `promtool check metrics`); its server is kept from starting, as fapolicyd
 # samba, smbclient: tests/fanotify/smb_test.sh runs its own smbd (private config, loopback port);
 # the system's smbd, nmbd and samba-ad-dc are kept from starting and disabled
+# nfs-kernel-server, nfs-common: tests/vmagent/nfs_test.sh starts a private kernel NFS server in
+# the VM (whose userspace is this machine's root filesystem); the system's nfs-server, rpcbind,
+# nfs-mountd, nfsdcld and rpc-statd are kept from starting and disabled
 bench_pkgs=("${test_pkgs[@]}" ripgrep time bc fapolicyd)
 # building the Debian packages (scripts/build-deb.sh) and checking them
 pkg_pkgs=("${run_pkgs[@]}" dpkg-dev debhelper dh-dkms dkms fakeroot lintian man-db bash-completion
@@ -105,9 +109,11 @@ apt-get update -q >/dev/null
 # a system-wide daemon that decides every open on this machine. Keep it from starting; and the
 # prometheus server, whose package the tests want only for promtool; and rsyslog, which the
 # tests run with a private configuration of their own (a system rsyslogd would take /dev/log);
-# and samba, whose smbd the tests start themselves on a private port.
+# and samba, whose smbd the tests start themselves on a private port; and the NFS server and its
+# helpers, which the VM test starts itself inside the guest.
 guard=
-if printf '%s\n' "${missing[@]}" | grep -qxE 'fapolicyd|prometheus|rsyslog|samba' && [ ! -e /usr/sbin/policy-rc.d ]; then
+services='fapolicyd|prometheus|rsyslog|samba|nfs-kernel-server|nfs-common'
+if printf '%s\n' "${missing[@]}" | grep -qxE "$services" && [ ! -e /usr/sbin/policy-rc.d ]; then
 	printf '#!/bin/sh\nexit 101\n' >/usr/sbin/policy-rc.d
 	chmod 755 /usr/sbin/policy-rc.d
 	guard=/usr/sbin/policy-rc.d
@@ -125,6 +131,11 @@ for unit in prometheus rsyslog; do
 done
 if printf '%s\n' "${missing[@]}" | grep -qx samba && command -v systemctl >/dev/null; then
 	systemctl disable --now smbd nmbd samba-ad-dc >/dev/null 2>&1 || true
+fi
+if printf '%s\n' "${missing[@]}" | grep -qxE 'nfs-kernel-server|nfs-common' &&
+	command -v systemctl >/dev/null; then
+	systemctl disable --now nfs-server nfs-mountd nfsdcld rpc-statd rpc-statd-notify \
+		nfs-blkmap nfs-idmapd rpcbind.socket rpcbind >/dev/null 2>&1 || true
 fi
 [ $rc -ne 0 ] || vm_prepare || rc=$?
 exit $rc

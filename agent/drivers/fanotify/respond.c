@@ -230,6 +230,9 @@ static unsigned int read_reason(struct driver *d, struct verdict *v, uint32_t ca
 	}
 	if (!v->p.have_uid) {
 		v->deny = true;
+		if (v->p.have_stat && v->p.kthread)
+			ra->note = "a kernel thread serving a remote user (nfsd): this driver cannot "
+				   "tell which";
 		return PDGUARD_REASON_UNKNOWN_USER;
 	}
 	if (ra->client) {
@@ -349,6 +352,15 @@ static void decide(struct driver *d, int fd, pid_t pid, struct verdict *v)
 	if (v->zone)
 		fan_drain_notif(d);	/* `cat pd > /tmp/x; cp /tmp/x /usb/`: note /tmp/x first */
 	fan_proc_opener(d, pid, &v->p);
+	/*
+	 * A kernel thread (nfsd, ksmbd) opens for a remote user with credentials it took on for
+	 * that request; /proc shows the thread's own, root's. Taken as the user, root's roles
+	 * would decide every client's read. The user is unknown here: a PD read is refused
+	 * (would-deny in audit mode). The BPF LSM driver sees the client's user and decides by
+	 * it (docs/file-servers.md, "NFS").
+	 */
+	if (v->p.have_stat && v->p.kthread)
+		v->p.have_uid = false;
 	pthread_mutex_lock(&d->lock);
 	if (cats) {
 		v->log = true;
