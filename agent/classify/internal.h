@@ -136,6 +136,8 @@ struct rstate {
 	uint64_t acc[2][CONF_HIGH + 1]; /* accepted, [with context][tier] */
 	int best[2];
 	char sample[2][MASK_MAX];
+	uint32_t people[RULE_MAX_PEOPLE]; /* hashes of person_key(), min-people rules */
+	unsigned int npeople;
 };
 
 struct classify_ctx {
