@@ -98,6 +98,8 @@ struct rule_family {
  *             context to count (a file of random 12-digit numbers passes the IIN check ~10%)
  * @mask: enum mask_style of samples
  * @supporting: the rule adds its category but never makes a document PD alone
+ * @gate_capitals: `gate = capitals`: looked for only around two capitalised words in a row (or a
+ *                 word and an initial), which a byte loop finds, by PCRE2 alone
  */
 struct rule {
 	char *name;
@@ -127,6 +129,7 @@ struct rule {
 	unsigned int min_ratio;
 	int mask;
 	bool supporting;
+	bool gate_capitals;
 	bool enabled;
 };
 

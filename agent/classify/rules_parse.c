@@ -329,7 +329,7 @@ static const char *const rule_keys[] = {
 	"description",	   "pattern",	      "validator", "strict",	"category",
 	"confidence",	   "without-context", "context",   "window",	"exclude",
 	"exclude-pattern", "exclude-window",  "min-count", "min-ratio", "mask",
-	"supporting",	   "enabled",	      "min-people", NULL,
+	"supporting",	   "enabled",	      "min-people", "gate", NULL,
 };
 
 static const char *const family_keys[] = { "description", "category", "words", "min-words", NULL };
@@ -407,6 +407,11 @@ static void rule_key(struct parse_state *ps, const char *key, const char *value)
 				      value);
 		else
 			r->mask = v;
+	} else if (!strcmp(key, "gate")) {
+		if (!strcmp(value, "capitals"))
+			r->gate_capitals = true;
+		else if (strcmp(value, "none"))
+			rules_sec_err(ps, "unknown gate '%s' (expected none or capitals)", value);
 	} else if (!strcmp(key, "supporting")) {
 		if (!parse_bool(ps, key, value, &b))
 			r->supporting = b;

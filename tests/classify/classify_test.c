@@ -739,6 +739,9 @@ static void number_soup(struct text *t, size_t size, unsigned int sparse)
 		"от ",	  "Invoice ", "IBAN ",	"ЖСН ", "N",	 "в связи с переходом на новую "
 		"версию учетной системы резервное копирование будет выполнено в выходные ",
 		"the quarterly report is due on Friday; please send your figures ",
+		/* names, for the capitals gate (gate = capitals) */
+		"Ахметов Айдар Нурланович ", "Иванов И.И. ", "И.И.Иванов ", "«Петрова Ольга» ",
+		"Ахмет-Ахметов Ерлан ", "Сейтқали Нұрлан ", "J. Smith ", "Smith J.R. ", "Должность ",
 	};
 	static const char *const seps[] = { " ", "-", "(", ")", "+", ".", ",", "\n", "", "  ",
 					    "\xc2\xa0", ":", "/", "№", "x" };
@@ -867,6 +870,7 @@ static void compare_gating(struct __test_metadata *_metadata, FIXTURE_DATA(engin
 	EXPECT_NE(NULL, strstr(on.s, "|payment-card|"));
 	EXPECT_NE(NULL, strstr(on.s, "|phone-kz|"));
 	EXPECT_NE(NULL, strstr(on.s, "|id-card-kz|"));
+	EXPECT_NE(NULL, strstr(on.s, "|person-name|"));
 	EXPECT_EQ(on.len, off.len);
 	if (on.len != off.len || memcmp(on.s, off.s, on.len)) {
 		EXPECT_TRUE(0); /* the traces differ */
