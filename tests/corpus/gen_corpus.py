@@ -1249,7 +1249,9 @@ def name_person(rng, lang):
     p = Person(rng, lang)
     if rng.random() < 0.5:
         first = rng.choice(N_FIRST_M if p.male else N_FIRST_F)
-        sur = rng.choice(N_SUR) + ("" if p.male else "а")
+        sur = rng.choice(N_SUR)
+        if not p.male and not sur.endswith("о"):
+            sur += "а"
         p.first, p.sur = first, sur
         p.fio = "%s %s %s" % (sur, first, p.pat)
         p.short = "%s %s.%s." % (sur, first[0], p.pat[0])
