@@ -248,8 +248,8 @@ static int pcre_pass_in(struct classify_ctx *ctx, uint32_t ri, const struct gwin
 		 * bounded: the search stops past the window's last possible match and the 16 bytes
 		 * a lookahead may read, instead of running on to the next match of the block
 		 */
-		size_t slen = bounded && we + cr->maxw + 16 < ctx->scan_len ? we + cr->maxw + 16 :
-									     ctx->scan_len;
+		size_t slen = bounded && we + cr->maxw + 16 < ctx->scan_len ? we + cr->maxw + 16
+									    : ctx->scan_len;
 
 		while (pos < we && pos < ctx->own_hi) {
 			rc = pcre2_match(cr->re, (PCRE2_SPTR)ctx->buf, slen, pos, 0, ctx->md,
@@ -309,8 +309,8 @@ static bool name_byte(unsigned char c)
 
 /*
  * A space (or the second byte of a no-break space, or an initial's dot) at b[j], a capital after
- * it: when the word before it starts with a capital, add a window from that word to RULE_MAX_WIDTH past the space.
- * Returns -ENOMEM when no window can be added.
+ * it: when the word before it starts with a capital, add a window from that word to RULE_MAX_WIDTH
+ * past the space. Returns -ENOMEM when no window can be added.
  */
 static int caps_junction(struct classify_ctx *ctx, const unsigned char *b, size_t len, size_t j,
 			 size_t *bytes)
@@ -333,7 +333,8 @@ static int caps_junction(struct classify_ctx *ctx, const unsigned char *b, size_
 		if (k >= 2 && b[k - 1] >= 0x80 && b[k - 1] <= 0xbf && b[k - 2] >= 0xd0 &&
 		    b[k - 2] <= 0xd3)
 			k -= 2;
-		else if ((b[k - 1] >= 'A' && b[k - 1] <= 'Z') || (b[k - 1] >= 'a' && b[k - 1] <= 'z'))
+		else if ((b[k - 1] >= 'A' && b[k - 1] <= 'Z') ||
+			 (b[k - 1] >= 'a' && b[k - 1] <= 'z'))
 			k--;
 		else
 			break;
@@ -381,9 +382,8 @@ static int caps_junction(struct classify_ctx *ctx, const unsigned char *b, size_
  * or 0xd2/0xd3 (the Kazakh capitals' first byte); caps_junction() checks each such place.
  * Ordinary text has a few per line: the loop costs about what reading the block does.
  */
-__attribute__((target("avx2"))) static size_t caps_avx2(struct classify_ctx *ctx,
-							 const unsigned char *b, size_t len,
-							 size_t *bytes, int *err)
+__attribute__((target("avx2"))) static size_t
+caps_avx2(struct classify_ctx *ctx, const unsigned char *b, size_t len, size_t *bytes, int *err)
 {
 	const __m256i sp = _mm256_set1_epi8(' '), nb = _mm256_set1_epi8((char)0xa0);
 	const __m256i dot = _mm256_set1_epi8('.');
@@ -396,9 +396,9 @@ __attribute__((target("avx2"))) static size_t caps_avx2(struct classify_ctx *ctx
 		__m256i v0 = _mm256_loadu_si256((const __m256i *)(b + j));
 		__m256i v1 = _mm256_loadu_si256((const __m256i *)(b + j + 1));
 		__m256i v2 = _mm256_loadu_si256((const __m256i *)(b + j + 2));
-		__m256i s = _mm256_or_si256(_mm256_or_si256(_mm256_cmpeq_epi8(v0, sp),
-							     _mm256_cmpeq_epi8(v0, nb)),
-					    _mm256_cmpeq_epi8(v0, dot));
+		__m256i s = _mm256_or_si256(
+			_mm256_or_si256(_mm256_cmpeq_epi8(v0, sp), _mm256_cmpeq_epi8(v0, nb)),
+			_mm256_cmpeq_epi8(v0, dot));
 		__m256i up = _mm256_and_si256(_mm256_cmpgt_epi8(v1, a1), _mm256_cmpgt_epi8(z1, v1));
 		/* signed: a byte below -80 is 0x80-0xaf */
 		__m256i cy = _mm256_and_si256(_mm256_cmpeq_epi8(v1, d0), _mm256_cmpgt_epi8(b0, v2));
@@ -420,9 +420,10 @@ __attribute__((target("avx2"))) static size_t caps_avx2(struct classify_ctx *ctx
 /*
  * The capitals gate (gate = capitals): every name form the rule knows has a space followed by a
  * capital, after a word that starts with a capital ("Ахметов Айдар", "Ахметов А.", "А.Н.
- * Ахметов", "J. Smith"), or an initial's dot followed by a capital ("И.И.Иванов"). A sentence starts after a lower-case word ("работ. Согласно"), so
- * ordinary prose makes few windows. Returns false when the windows would cover most of the
- * block, or no memory is left for them: then the block is scanned whole.
+ * Ахметов", "J. Smith"), or an initial's dot followed by a capital ("И.И.Иванов"). A sentence
+ * starts after a lower-case word ("работ. Согласно"), so ordinary prose makes few windows. Returns
+ * false when the windows would cover most of the block, or no memory is left for them: then the
+ * block is scanned whole.
  */
 static bool caps_windows(struct classify_ctx *ctx)
 {
@@ -475,7 +476,6 @@ static int scan_db(struct classify_ctx *ctx, const hs_database_t *db, size_t off
 		return ctx_fail(ctx, hr == HS_NOMEM ? -ENOMEM : -EIO, "Hyperscan scan error");
 	return 0;
 }
-
 
 void classify_set_gating(bool on)
 {
@@ -616,7 +616,8 @@ int block_process(struct classify_ctx *ctx)
 				caps = caps_windows(ctx);
 				caps_done = true;
 			}
-			ret = caps ? pcre_pass_in(ctx, i, ctx->cwins, ctx->ncwins, true) : pcre_pass(ctx, i);
+			ret = caps ? pcre_pass_in(ctx, i, ctx->cwins, ctx->ncwins, true)
+				   : pcre_pass(ctx, i);
 		} else if (windows && c->rules[i].pass == PASS_GATED)
 			ret = pcre_pass_windows(ctx, i);
 		else

@@ -23,6 +23,8 @@
 
 #include "classify/validate.h"
 
+/* The lists are data, kept dense. */
+/* clang-format off */
 /* Given names, folded (see above): Kazakh, Russian and other names common in Kazakhstan. */
 static const char *const given_cyr[] = {
 	/* male, Kazakh */
@@ -110,6 +112,8 @@ static const char *const surname_end_lat[] = {
 static const char *const patr_end_cyr[] = { "ович", "евич", "овна", "евна", "ична", "улы", "кызы" };
 static const char *const patr_end_lat[] = { "ovich", "evich", "ovna", "evna", "ichna", "uli", "kizi" };
 
+/* clang-format on */
+
 #define KEY_MAX 64
 
 /*
@@ -134,15 +138,26 @@ static size_t fold_letter(const unsigned char *s, size_t len, char *out, size_t 
 	if (cp >= 0x410 && cp <= 0x42f)
 		cp += 0x20;
 	switch (cp) {
-	case 0x401: case 0x451: cp = 0x435; break;		/* Ё ё -> е */
-	case 0x406: case 0x456: cp = 0x438; break;		/* І і -> и */
-	case 0x4d8: case 0x4d9: cp = 0x430; break;		/* Ә ә -> а */
-	case 0x492: case 0x493: cp = 0x433; break;		/* Ғ ғ -> г */
-	case 0x49a: case 0x49b: cp = 0x43a; break;		/* Қ қ -> к */
-	case 0x4a2: case 0x4a3: cp = 0x43d; break;		/* Ң ң -> н */
-	case 0x4e8: case 0x4e9: cp = 0x43e; break;		/* Ө ө -> о */
-	case 0x4b0: case 0x4b1: case 0x4ae: case 0x4af: cp = 0x443; break; /* Ұ Ү -> у */
-	case 0x4ba: case 0x4bb: cp = 0x445; break;		/* Һ һ -> х */
+	case 0x401:
+	case 0x451: cp = 0x435; break; /* Ё ё -> е */
+	case 0x406:
+	case 0x456: cp = 0x438; break; /* І і -> и */
+	case 0x4d8:
+	case 0x4d9: cp = 0x430; break; /* Ә ә -> а */
+	case 0x492:
+	case 0x493: cp = 0x433; break; /* Ғ ғ -> г */
+	case 0x49a:
+	case 0x49b: cp = 0x43a; break; /* Қ қ -> к */
+	case 0x4a2:
+	case 0x4a3: cp = 0x43d; break; /* Ң ң -> н */
+	case 0x4e8:
+	case 0x4e9: cp = 0x43e; break; /* Ө ө -> о */
+	case 0x4b0:
+	case 0x4b1:
+	case 0x4ae:
+	case 0x4af: cp = 0x443; break; /* Ұ Ү -> у */
+	case 0x4ba:
+	case 0x4bb: cp = 0x445; break; /* Һ һ -> х */
 	default: break;
 	}
 	if (cp < 0x430 || cp > 0x44f)
@@ -177,8 +192,9 @@ static size_t fold_word(const char *s, size_t len, char key[KEY_MAX])
 static const char *cyr_latin(unsigned char b0, unsigned char b1)
 {
 	static const char *const tab[32] = {
-		"a", "b", "v", "g", "d", "e", "zh", "z", "i", "i", "k", "l", "m", "n", "o", "p",
-		"r", "s", "t", "u", "f", "kh", "ts", "ch", "sh", "sch", "", "y", "", "e", "yu", "ya",
+		"a",  "b",  "v",  "g",	 "d", "e", "zh", "z", "i",  "i",  "k",
+		"l",  "m",  "n",  "o",	 "p", "r", "s",	 "t", "u",  "f",  "kh",
+		"ts", "ch", "sh", "sch", "",  "y", "",	 "e", "yu", "ya",
 	};
 	unsigned int cp = ((b0 & 0x1fU) << 6) | (b1 & 0x3fU);
 
@@ -314,7 +330,7 @@ enum tok_kind { TOK_WORD, TOK_INITIAL };
 struct tok {
 	int kind;
 	bool latin;
-	char key[KEY_MAX];	/* folded (Cyrillic) or latin_key() (Latin); first part if hyphenated */
+	char key[KEY_MAX]; /* folded (Cyrillic) or latin_key() (Latin); first part if hyphenated */
 };
 
 #define MAX_TOKS 6
@@ -361,7 +377,8 @@ static bool tokenize(const char *s, size_t len, struct tok *t, size_t *nt)
 		} else {
 			t[n].kind = TOK_WORD;
 			/* the rest of a hyphenated name (Мухамед-Али, Smith-Jones) is skipped */
-			while (i < len && s[i] != ' ' && s[i] != '\t' && (unsigned char)s[i] != 0xc2)
+			while (i < len && s[i] != ' ' && s[i] != '\t' &&
+			       (unsigned char)s[i] != 0xc2)
 				i++;
 		}
 		if (t[n].latin)
@@ -459,10 +476,10 @@ int validate_person_name(const char *s, size_t len, int strictness, const char *
 			given |= is_given(&t[i]);
 			sur |= is_surname(&t[i]);
 		}
-		*why = !given && !sur ? "no given name of the gazetteer and no surname ending" :
-		       !given	      ? "no given name of the gazetteer next to the surname" :
-		       !sur	      ? "a given name without a surname or patronymic next to it" :
-					"words not in a name's order";
+		*why = !given && !sur ? "no given name of the gazetteer and no surname ending"
+		       : !given	      ? "no given name of the gazetteer next to the surname"
+		       : !sur	      ? "a given name without a surname or patronymic next to it"
+				      : "words not in a name's order";
 	}
 	return VALIDATE_BAD;
 }

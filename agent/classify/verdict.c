@@ -78,7 +78,8 @@ static void rule_verdict(struct classify_ctx *ctx, size_t ri, struct classify_re
 	}
 	if (st->npeople < r->min_people) {
 		snprintf(ctx->reason, sizeof(ctx->reason),
-			 "below minimum people: %u distinct < min-people %u (%llu accepted matches)",
+			 "below minimum people: %u distinct < min-people %u (%llu accepted "
+			 "matches)",
 			 st->npeople, r->min_people, (unsigned long long)count);
 		verdict_trace(ctx, TRACE_RULE, r->name, false, best, ctx->reason);
 		return;

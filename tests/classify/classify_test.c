@@ -535,8 +535,10 @@ TEST_F(engine, names_without_evidence_or_too_few_are_not_pd)
 	/* a contract's two directors, in full and by initials: two people, not four */
 	free(self->t.s);
 	memset(&self->t, 0, sizeof(self->t));
-	add(&self->t, "Поставщик: в лице директора Ахметова Айдара Нурлановича, должность: директор\n"
-		      "Покупатель: в лице директора Петрова Сергея Ивановича, должность: директор\n"
+	add(&self->t, "Поставщик: в лице директора Ахметова Айдара Нурлановича, "
+		      "должность: директор\n"
+		      "Покупатель: в лице директора Петрова Сергея Ивановича, "
+		      "должность: директор\n"
 		      "Должность: директор ________ Ахметов А.Н.\n"
 		      "Должность: директор ________ Петров С.И.\n");
 	ASSERT_EQ(0, run(_metadata, self, CONF_MEDIUM));
@@ -741,7 +743,8 @@ static void number_soup(struct text *t, size_t size, unsigned int sparse)
 		"the quarterly report is due on Friday; please send your figures ",
 		/* names, for the capitals gate (gate = capitals) */
 		"Ахметов Айдар Нурланович ", "Иванов И.И. ", "И.И.Иванов ", "«Петрова Ольга» ",
-		"Ахмет-Ахметов Ерлан ", "Сейтқали Нұрлан ", "J. Smith ", "Smith J.R. ", "Должность ",
+		"Ахмет-Ахметов Ерлан ", "Сейтқали Нұрлан ", "J. Smith ", "Smith J.R. ",
+		"Должность ",
 	};
 	static const char *const seps[] = { " ", "-", "(", ")", "+", ".", ",", "\n", "", "  ",
 					    "\xc2\xa0", ":", "/", "№", "x" };

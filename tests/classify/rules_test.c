@@ -89,7 +89,8 @@ FIXTURE_VARIANT_ADD(bad, bad_category) {
 };
 FIXTURE_VARIANT_ADD(bad, bad_validator) {
 	RULE_HEAD "pattern = [0-9]{12}\nvalidator = inn\n", 4,
-	"unknown validator 'inn' (expected none, iin, bin, iban_kz, luhn, card, phone_kz, mrz, person_name)", 0
+	"unknown validator 'inn' (expected none, iin, bin, iban_kz, luhn, card, phone_kz, mrz, "
+	"person_name)", 0
 };
 FIXTURE_VARIANT_ADD(bad, pcre2_error_with_offset) {
 	RULE_HEAD "pattern = ([0-9]{12}\n", 3,
