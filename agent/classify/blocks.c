@@ -18,6 +18,13 @@
 
 #include "classify/internal.h"
 
+#ifdef __x86_64__
+#include <immintrin.h>
+#endif
+
+/* classify_set_gating(): the digit and capitals gates on (false: every block scanned whole) */
+static bool gating = true;
+
 static int push_cand(struct classify_ctx *ctx, uint32_t rule, size_t s, size_t e)
 {
 	const struct crule *cr = &ctx->c->rules[rule];
@@ -221,7 +228,8 @@ static int pcre_pass(struct classify_ctx *ctx, uint32_t ri)
  * Hyperscan scans them), or the whole block when the gate gave up. A match is made of a run's
  * bytes only, so it lies in a window; look-arounds see the whole buffer.
  */
-static int pcre_pass_windows(struct classify_ctx *ctx, uint32_t ri)
+static int pcre_pass_in(struct classify_ctx *ctx, uint32_t ri, const struct gwin *wins,
+			size_t nwins, bool bounded)
 {
 	const struct crule *cr = &ctx->c->rules[ri];
 	struct rstate *st = &ctx->rst[ri];
@@ -229,16 +237,23 @@ static int pcre_pass_windows(struct classify_ctx *ctx, uint32_t ri)
 	size_t pos = st->next_start > ctx->base ? st->next_start - ctx->base : 0;
 	int rc;
 
-	for (size_t w = 0; w < ctx->nwins; w++) {
-		size_t ws = ctx->wins[w].s, we = ctx->wins[w].e;
+	for (size_t w = 0; w < nwins; w++) {
+		size_t ws = wins[w].s, we = wins[w].e;
 
 		if (we <= pos)
 			continue;
 		if (pos < ws)
 			pos = ws;
+		/*
+		 * bounded: the search stops past the window's last possible match and the 16 bytes
+		 * a lookahead may read, instead of running on to the next match of the block
+		 */
+		size_t slen = bounded && we + cr->maxw + 16 < ctx->scan_len ? we + cr->maxw + 16
+									    : ctx->scan_len;
+
 		while (pos < we && pos < ctx->own_hi) {
-			rc = pcre2_match(cr->re, (PCRE2_SPTR)ctx->buf, ctx->scan_len, pos, 0,
-					 ctx->md, ctx->c->mctx);
+			rc = pcre2_match(cr->re, (PCRE2_SPTR)ctx->buf, slen, pos, 0, ctx->md,
+					 ctx->c->mctx);
 			if (rc == PCRE2_ERROR_NOMATCH)
 				break;
 			if (rc < 0)
@@ -259,6 +274,173 @@ static int pcre_pass_windows(struct classify_ctx *ctx, uint32_t ri)
 	}
 	st->next_start = ctx->base + ctx->own_hi;
 	return 0;
+}
+
+static int pcre_pass_windows(struct classify_ctx *ctx, uint32_t ri)
+{
+	return pcre_pass_in(ctx, ri, ctx->wins, ctx->nwins, false);
+}
+
+/* A capital letter at buf[i]: A-Z, А-Я, Ё, І, and the Kazakh Ә Ғ Қ Ң Ө Ұ Ү Һ (UTF-8). */
+static bool cap_at(const unsigned char *b, size_t i, size_t len)
+{
+	unsigned char c = b[i], n = i + 1 < len ? b[i + 1] : 0;
+
+	if (c >= 'A' && c <= 'Z')
+		return true;
+	if (c == 0xd0)
+		return n == 0x81 || n == 0x86 || (n >= 0x90 && n <= 0xaf);
+	if (c == 0xd2)
+		return n == 0x92 || n == 0x9a || n == 0xa2 || n == 0xae || n == 0xb0 || n == 0xba;
+	if (c == 0xd3)
+		return n == 0x98 || n == 0xa8;
+	return false;
+}
+
+/* A byte of a word of a name: a Latin letter, a Cyrillic letter's byte, '.', '-'. */
+static bool name_byte(unsigned char c)
+{
+	return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= 0x80 && c <= 0xbf) ||
+	       (c >= 0xd0 && c <= 0xd3) || c == '.' || c == '-';
+}
+
+/* Longest word of a name the capitals gate looks back over, in bytes. */
+#define CAPS_WORD 64
+
+/*
+ * A space (or the second byte of a no-break space, or an initial's dot) at b[j], a capital after
+ * it: when the word before it starts with a capital, add a window from that word to RULE_MAX_WIDTH
+ * past the space. Returns -ENOMEM when no window can be added.
+ */
+static int caps_junction(struct classify_ctx *ctx, const unsigned char *b, size_t len, size_t j,
+			 size_t *bytes)
+{
+	size_t e, k;
+
+	if (b[j] != ' ' && b[j] != '.' && !(b[j] == 0xa0 && j && b[j - 1] == 0xc2))
+		return 0;
+	if (!cap_at(b, j + 1, len))
+		return 0;
+	if (b[j] == '.') { /* "И.И.Иванов": an initial's dot, no space */
+		e = j + 1;
+	} else {
+		e = b[j] == ' ' ? j : j - 1; /* the word ends before the space or no-break one */
+		if (e && b[e - 1] == ' ')
+			e--;
+	}
+	/* the letters before it (a word, a hyphenated name's last part, an initial) */
+	for (k = e; k > 0 && e - k < CAPS_WORD;) {
+		if (k >= 2 && b[k - 1] >= 0x80 && b[k - 1] <= 0xbf && b[k - 2] >= 0xd0 &&
+		    b[k - 2] <= 0xd3)
+			k -= 2;
+		else if ((b[k - 1] >= 'A' && b[k - 1] <= 'Z') ||
+			 (b[k - 1] >= 'a' && b[k - 1] <= 'z'))
+			k--;
+		else
+			break;
+	}
+	if (k == e && !(e && b[e - 1] == '.'))
+		return 0;
+	if (k == e) { /* "А. Ахметов": the initial before the dot */
+		k = e - 1;
+		if (k >= 2 && b[k - 1] >= 0x80 && b[k - 1] <= 0xbf && b[k - 2] >= 0xd0)
+			k -= 2;
+		else if (k >= 1 && b[k - 1] >= 'A' && b[k - 1] <= 'Z')
+			k--;
+		else
+			return 0;
+	}
+	if (!cap_at(b, k, len))
+		return 0;
+	/* the name may start earlier in the same token: "А.Н. Ахметов", "Ахмет-Ахметов Ерлан" */
+	while (k > 0 && e - k < CAPS_WORD && name_byte(b[k - 1]))
+		k--;
+	e = j + 1 + RULE_MAX_WIDTH < len ? j + 1 + RULE_MAX_WIDTH : len;
+	if (ctx->ncwins && k <= ctx->cwins[ctx->ncwins - 1].e) {
+		*bytes += e - ctx->cwins[ctx->ncwins - 1].e;
+		ctx->cwins[ctx->ncwins - 1].e = e;
+		return 0;
+	}
+	if (ctx->ncwins == ctx->capcw) {
+		size_t cap = ctx->capcw ? ctx->capcw * 2 : 256;
+		struct gwin *n = realloc(ctx->cwins, cap * sizeof(*n));
+
+		if (!n)
+			return -ENOMEM;
+		ctx->cwins = n;
+		ctx->capcw = cap;
+	}
+	ctx->cwins[ctx->ncwins].s = k;
+	ctx->cwins[ctx->ncwins++].e = e;
+	*bytes += e - k;
+	return 0;
+}
+
+#ifdef __x86_64__
+/*
+ * 32 places at a time: a space, 0xa0 or a dot, then A-Z, or 0xd0 and a byte below 0xb0 (А-Я, Ё, І),
+ * or 0xd2/0xd3 (the Kazakh capitals' first byte); caps_junction() checks each such place.
+ * Ordinary text has a few per line: the loop costs about what reading the block does.
+ */
+__attribute__((target("avx2"))) static size_t
+caps_avx2(struct classify_ctx *ctx, const unsigned char *b, size_t len, size_t *bytes, int *err)
+{
+	const __m256i sp = _mm256_set1_epi8(' '), nb = _mm256_set1_epi8((char)0xa0);
+	const __m256i dot = _mm256_set1_epi8('.');
+	const __m256i a1 = _mm256_set1_epi8('A' - 1), z1 = _mm256_set1_epi8('Z' + 1);
+	const __m256i d0 = _mm256_set1_epi8((char)0xd0), d2 = _mm256_set1_epi8((char)0xd2);
+	const __m256i d3 = _mm256_set1_epi8((char)0xd3), b0 = _mm256_set1_epi8((char)0xb0);
+	size_t j;
+
+	for (j = 1; j + 34 <= len; j += 32) {
+		__m256i v0 = _mm256_loadu_si256((const __m256i *)(b + j));
+		__m256i v1 = _mm256_loadu_si256((const __m256i *)(b + j + 1));
+		__m256i v2 = _mm256_loadu_si256((const __m256i *)(b + j + 2));
+		__m256i s = _mm256_or_si256(
+			_mm256_or_si256(_mm256_cmpeq_epi8(v0, sp), _mm256_cmpeq_epi8(v0, nb)),
+			_mm256_cmpeq_epi8(v0, dot));
+		__m256i up = _mm256_and_si256(_mm256_cmpgt_epi8(v1, a1), _mm256_cmpgt_epi8(z1, v1));
+		/* signed: a byte below -80 is 0x80-0xaf */
+		__m256i cy = _mm256_and_si256(_mm256_cmpeq_epi8(v1, d0), _mm256_cmpgt_epi8(b0, v2));
+		__m256i kz = _mm256_or_si256(_mm256_cmpeq_epi8(v1, d2), _mm256_cmpeq_epi8(v1, d3));
+		unsigned int m = (unsigned int)_mm256_movemask_epi8(
+			_mm256_and_si256(s, _mm256_or_si256(up, _mm256_or_si256(cy, kz))));
+
+		while (m) {
+			*err = caps_junction(ctx, b, len, j + (size_t)__builtin_ctz(m), bytes);
+			if (*err)
+				return j;
+			m &= m - 1;
+		}
+	}
+	return j;
+}
+#endif
+
+/*
+ * The capitals gate (gate = capitals): every name form the rule knows has a space followed by a
+ * capital, after a word that starts with a capital ("Ахметов Айдар", "Ахметов А.", "А.Н.
+ * Ахметов", "J. Smith"), or an initial's dot followed by a capital ("И.И.Иванов"). A sentence
+ * starts after a lower-case word ("работ. Согласно"), so ordinary prose makes few windows. Returns
+ * false when the windows would cover most of the block, or no memory is left for them: then the
+ * block is scanned whole.
+ */
+static bool caps_windows(struct classify_ctx *ctx)
+{
+	const unsigned char *b = (const unsigned char *)ctx->buf;
+	size_t len = ctx->scan_len, j = 1, bytes = 0;
+	int err = 0;
+
+	ctx->ncwins = 0;
+	if (!gating)
+		return false;
+#ifdef __x86_64__
+	if (dgate_vector())
+		j = caps_avx2(ctx, b, len, &bytes, &err);
+#endif
+	for (; !err && j + 1 < len; j++)
+		err = caps_junction(ctx, b, len, j, &bytes);
+	return !err && bytes <= len / 2 + 1;
 }
 
 static int cmp_hits(const void *a, const void *b)
@@ -294,8 +476,6 @@ static int scan_db(struct classify_ctx *ctx, const hs_database_t *db, size_t off
 		return ctx_fail(ctx, hr == HS_NOMEM ? -ENOMEM : -EIO, "Hyperscan scan error");
 	return 0;
 }
-
-static bool gating = true;
 
 void classify_set_gating(bool on)
 {
@@ -391,6 +571,7 @@ int block_process(struct classify_ctx *ctx)
 {
 	const struct classifier *c = ctx->c;
 	bool need_words = false, dense, pcre = c->engine == CLASSIFY_ENGINE_PCRE2, windows = false;
+	bool caps = false, caps_done = false;
 	size_t i, keep;
 	int ret = 0;
 
@@ -430,7 +611,14 @@ int block_process(struct classify_ctx *ctx)
 	for (i = 0; i < c->nrules; i++) {
 		if (c->rules[i].hs || (pcre && c->rules[i].pass == PASS_SUPPORT))
 			continue;
-		if (windows && c->rules[i].pass == PASS_GATED)
+		if (c->rules[i].r->gate_capitals) {
+			if (!caps_done) {
+				caps = caps_windows(ctx);
+				caps_done = true;
+			}
+			ret = caps ? pcre_pass_in(ctx, i, ctx->cwins, ctx->ncwins, true)
+				   : pcre_pass(ctx, i);
+		} else if (windows && c->rules[i].pass == PASS_GATED)
 			ret = pcre_pass_windows(ctx, i);
 		else
 			ret = pcre_pass(ctx, i);

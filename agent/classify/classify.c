@@ -52,6 +52,7 @@ void classify_ctx_free(struct classify_ctx *ctx)
 	free(ctx->cands);
 	free(ctx->hits);
 	free(ctx->wins);
+	free(ctx->cwins);
 	free(ctx->rst);
 	free(ctx->seen);
 	free(ctx->findings);

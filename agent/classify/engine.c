@@ -127,6 +127,8 @@ const char *classifier_rule_scan(const struct classifier *c, size_t i, char *buf
 	if (i >= c->nrules)
 		return NULL;
 	cr = &c->rules[i];
+	if (cr->r->gate_capitals)
+		return "only around two capitalised words in a row (gate = capitals), PCRE2";
 	if (!cr->hs)
 		return "whole text, PCRE2";
 	if (cr->pass == PASS_SUPPORT)
@@ -617,7 +619,8 @@ int classifier_new(const struct rules *rs, struct classifier **out, char *err, s
 
 		cr->r = r;
 		cr->re = r->re;
-		cr->hs = c->engine == CLASSIFY_ENGINE_HYPERSCAN;
+		/* a capitals-gated rule is PCRE2's, on the gate's windows (blocks.c) */
+		cr->hs = c->engine == CLASSIFY_ENGINE_HYPERSCAN && !r->gate_capitals;
 		cr->maxw = RULE_MAX_WIDTH;
 		if (cr->hs &&
 		    hs_expression_info(r->pattern, HS_FLAG_PREFILTER, &info, &cerr) == HS_SUCCESS) {

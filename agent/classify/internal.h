@@ -136,6 +136,8 @@ struct rstate {
 	uint64_t acc[2][CONF_HIGH + 1]; /* accepted, [with context][tier] */
 	int best[2];
 	char sample[2][MASK_MAX];
+	uint32_t people[RULE_MAX_PEOPLE]; /* hashes of person_key(), min-people rules */
+	unsigned int npeople;
 };
 
 struct classify_ctx {
@@ -147,6 +149,8 @@ struct classify_ctx {
 	size_t scan_off; /* where in buf the text Hyperscan is scanning starts */
 	struct gwin { size_t s, e; } *wins; /* the gated scan's windows in this block */
 	size_t nwins, capw, win_bytes;
+	struct gwin *cwins; /* the capitals gate's windows in this block (gate = capitals) */
+	size_t ncwins, capcw;
 	bool gate_gave_up; /* this block: the gate found windows everywhere */
 	bool dense;	   /* the next block: scan it with PASS_ALL */
 	uint64_t base;

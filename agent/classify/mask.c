@@ -8,6 +8,7 @@
 static const char *const style_names[__MASK_MAX] = {
 	[MASK_GENERIC] = "generic", [MASK_IIN] = "iin", [MASK_CARD] = "card", [MASK_IBAN] = "iban",
 	[MASK_PHONE] = "phone",	    [MASK_ALL] = "all", [MASK_MRZ] = "mrz",
+	[MASK_NAME] = "name",
 };
 
 const char *mask_style_name(int style)
@@ -138,6 +139,35 @@ static void mask_mrz(const char *s, size_t len, char out[MASK_MAX])
 	out[n + 16] = '\0';
 }
 
+/* A name: each word's first letter (UTF-8) and a fixed 3 stars, so the length tells nothing. */
+static void mask_name(const char *s, size_t len, char out[MASK_MAX])
+{
+	size_t i = 0, o = 0;
+
+	while (i < len && o + 8 < MASK_MAX) {
+		size_t cl = 1;
+
+		if (s[i] == ' ' || s[i] == '\t' || s[i] == '.' || s[i] == '-') {
+			i++;
+			continue;
+		}
+		while (i + cl < len && ((unsigned char)s[i + cl] & 0xc0) == 0x80)
+			cl++;
+		if (o)
+			out[o++] = ' ';
+		if (cl > 4)
+			cl = 1;
+		memcpy(out + o, s + i, cl);
+		o += cl;
+		memcpy(out + o, "***", 3);
+		o += 3;
+		/* to the next word */
+		while (i < len && s[i] != ' ' && s[i] != '\t' && s[i] != '.')
+			i++;
+	}
+	out[o] = '\0';
+}
+
 void mask_value(int style, const char *s, size_t len, char out[MASK_MAX])
 {
 	char buf[MASK_MAX];
@@ -158,6 +188,7 @@ void mask_value(int style, const char *s, size_t len, char out[MASK_MAX])
 		return;
 	case MASK_PHONE: mask_phone(s, len, out); return;
 	case MASK_MRZ: mask_mrz(s, len, out); return;
+	case MASK_NAME: mask_name(s, len, out); return;
 	case MASK_ALL:
 		n = keep_chars(s, len, 1, buf, sizeof(buf));
 		star_middle(buf, n, 0, 0, out);

@@ -16,6 +16,7 @@ enum mask_style {
 	MASK_PHONE,	  /* keep the operator code and the last 2: +7 701 *** ** 67 */
 	MASK_ALL,	  /* nothing kept, one '*' per character */
 	MASK_MRZ,	  /* keep the document code and issuing state: P<KAZ**************** */
+	MASK_NAME,	  /* the first letter of each word, then 3 stars: А*** А*** Н*** */
 	__MASK_MAX,
 };
 

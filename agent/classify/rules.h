@@ -41,6 +41,8 @@ enum confidence {
 
 /* Longest text a primary pattern may match: bounds the look-back of every confirmation. */
 #define RULE_MAX_WIDTH 256
+/* Highest min-people: the distinct people a document is asked to name are counted up to it. */
+#define RULE_MAX_PEOPLE 16
 /* Longest context window, in characters. */
 #define RULE_MAX_WINDOW 2000
 
@@ -91,10 +93,13 @@ struct rule_family {
  * @window: characters each side of a match searched for context words
  * @exclude_window: characters each side searched for exclusion words and the exclude-pattern
  * @min_count: accepted matches a document needs before the rule reports anything
+ * @min_people: distinct people (person_key()) the accepted matches must name, 0 = not counted
  * @min_ratio: percent of the pattern's matches that must pass the validator for matches without
  *             context to count (a file of random 12-digit numbers passes the IIN check ~10%)
  * @mask: enum mask_style of samples
  * @supporting: the rule adds its category but never makes a document PD alone
+ * @gate_capitals: `gate = capitals`: looked for only around two capitalised words in a row (or a
+ *                 word and an initial), which a byte loop finds, by PCRE2 alone
  */
 struct rule {
 	char *name;
@@ -120,9 +125,11 @@ struct rule {
 	uint32_t *exclude;
 	size_t nexclude;
 	unsigned int min_count;
+	unsigned int min_people;
 	unsigned int min_ratio;
 	int mask;
 	bool supporting;
+	bool gate_capitals;
 	bool enabled;
 };
 

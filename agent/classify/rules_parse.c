@@ -329,7 +329,7 @@ static const char *const rule_keys[] = {
 	"description",	   "pattern",	      "validator", "strict",	"category",
 	"confidence",	   "without-context", "context",   "window",	"exclude",
 	"exclude-pattern", "exclude-window",  "min-count", "min-ratio", "mask",
-	"supporting",	   "enabled",	      NULL,
+	"supporting",	   "enabled",	      "min-people", "gate", NULL,
 };
 
 static const char *const family_keys[] = { "description", "category", "words", "min-words", NULL };
@@ -392,6 +392,9 @@ static void rule_key(struct parse_state *ps, const char *key, const char *value)
 	} else if (!strcmp(key, "min-count")) {
 		if (!parse_uint(ps, key, value, 1, 1000000, &u))
 			r->min_count = u;
+	} else if (!strcmp(key, "min-people")) {
+		if (!parse_uint(ps, key, value, 1, RULE_MAX_PEOPLE, &u))
+			r->min_people = u;
 	} else if (!strcmp(key, "min-ratio")) {
 		if (!parse_uint(ps, key, value, 0, 100, &u))
 			r->min_ratio = u;
@@ -400,10 +403,15 @@ static void rule_key(struct parse_state *ps, const char *key, const char *value)
 		if (v < 0)
 			rules_sec_err(ps,
 				      "unknown mask '%s' (expected generic, iin, card, iban, phone, "
-				      "all or mrz)",
+				      "all, mrz or name)",
 				      value);
 		else
 			r->mask = v;
+	} else if (!strcmp(key, "gate")) {
+		if (!strcmp(value, "capitals"))
+			r->gate_capitals = true;
+		else if (strcmp(value, "none"))
+			rules_sec_err(ps, "unknown gate '%s' (expected none or capitals)", value);
 	} else if (!strcmp(key, "supporting")) {
 		if (!parse_bool(ps, key, value, &b))
 			r->supporting = b;

@@ -25,6 +25,9 @@ static const struct validator validators[] = {
 	{ "mrz", validate_mrz, MASK_MRZ,
 	  "ICAO 9303 machine-readable zone (TD3 passport, TD1 ID card): check digits of the "
 	  "document number, birth and expiry dates, the composite; real dates when strict" },
+	{ "person_name", validate_person_name, MASK_NAME,
+	  "a person's name: a given name of the gazetteer with a surname (-ов, -ева, -ин, -ұлы, "
+	  "listed), a patronymic, or initials; Cyrillic or Latin" },
 };
 
 const struct validator *validator_find(const char *name)

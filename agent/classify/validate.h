@@ -43,7 +43,7 @@ typedef int (*validate_fn)(const char *s, size_t len, int strictness, const char
 
 /**
  * struct validator - a validator by name, as rule files name it
- * @name: "iin", "bin", "iban_kz", "luhn", "card", "phone_kz", "mrz", "none"
+ * @name: "iin", "bin", "iban_kz", "luhn", "card", "phone_kz", "mrz", "person_name", "none"
  * @fn: the check (NULL for "none": everything the pattern matched is accepted)
  * @mask: the default masking style for samples of this kind (enum mask_style)
  * @summary: one line for `pdguard rules --help` and docs
@@ -67,6 +67,17 @@ int validate_luhn(const char *s, size_t len, int strictness, const char **why);
 int validate_card(const char *s, size_t len, int strictness, const char **why);
 int validate_phone_kz(const char *s, size_t len, int strictness, const char **why);
 int validate_mrz(const char *s, size_t len, int strictness, const char **why);
+/* agent/classify/names.c: a given name of the gazetteer with a surname, patronymic or initials */
+int validate_person_name(const char *s, size_t len, int strictness, const char **why);
+
+/**
+ * person_key() - who a name is, for counting people (min-people): the surname without a final
+ * а/a (Ахметов = Ахметова, a genitive) and the first letter of the next word
+ * @out, @cap: receives the key, NUL-terminated
+ *
+ * Return: the key's length, 0 when @s holds no word.
+ */
+size_t person_key(const char *s, size_t len, char *out, size_t cap);
 
 /**
  * iin_check_digit() - the IIN/BIN check digit of the first 11 digits

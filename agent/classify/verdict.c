@@ -76,6 +76,14 @@ static void rule_verdict(struct classify_ctx *ctx, size_t ri, struct classify_re
 		verdict_trace(ctx, TRACE_RULE, r->name, false, best, ctx->reason);
 		return;
 	}
+	if (st->npeople < r->min_people) {
+		snprintf(ctx->reason, sizeof(ctx->reason),
+			 "below minimum people: %u distinct < min-people %u (%llu accepted "
+			 "matches)",
+			 st->npeople, r->min_people, (unsigned long long)count);
+		verdict_trace(ctx, TRACE_RULE, r->name, false, best, ctx->reason);
+		return;
+	}
 	if (r->supporting && !rep->pd) {
 		verdict_trace(ctx, TRACE_RULE, r->name, false, best,
 			      "supporting rule: no identifier makes the document PD");
@@ -91,8 +99,16 @@ static void rule_verdict(struct classify_ctx *ctx, size_t ri, struct classify_re
 	rep->categories |= 1U << r->category;
 	if (!r->supporting)
 		rep->pd = true;
-	snprintf(ctx->reason, sizeof(ctx->reason), "reported: %llu match%s, confidence %s",
-		 (unsigned long long)count, count == 1 ? "" : "es", confidence_name(best));
+	if (r->min_people)
+		snprintf(ctx->reason, sizeof(ctx->reason),
+			 "reported: %llu match%s, %s%u people, confidence %s",
+			 (unsigned long long)count, count == 1 ? "" : "es",
+			 st->npeople == RULE_MAX_PEOPLE ? "at least " : "", st->npeople,
+			 confidence_name(best));
+	else
+		snprintf(ctx->reason, sizeof(ctx->reason), "reported: %llu match%s, confidence %s",
+			 (unsigned long long)count, count == 1 ? "" : "es",
+			 confidence_name(best));
 	verdict_trace(ctx, TRACE_RULE, r->name, true, best, ctx->reason);
 }
 

@@ -129,6 +129,24 @@ static void trace_cand(struct classify_ctx *ctx, const struct cand *cd, bool ok,
 	ctx->trace(ctx->trace_arg, &ev);
 }
 
+/* Remember who an accepted name is (min-people), up to RULE_MAX_PEOPLE distinct people. */
+static void count_person(struct rstate *st, const char *s, size_t len)
+{
+	char key[128];
+	size_t n = person_key(s, len, key, sizeof(key)), i;
+	uint32_t h = 2166136261u; /* FNV-1a */
+
+	if (!n)
+		return;
+	for (i = 0; i < n; i++)
+		h = (h ^ (unsigned char)key[i]) * 16777619u;
+	for (i = 0; i < st->npeople; i++)
+		if (st->people[i] == h)
+			return;
+	if (st->npeople < RULE_MAX_PEOPLE)
+		st->people[st->npeople++] = h;
+}
+
 void weigh_candidate(struct classify_ctx *ctx, const struct cand *cd)
 {
 	const struct crule *cr = &ctx->c->rules[cd->rule];
@@ -194,6 +212,8 @@ void weigh_candidate(struct classify_ctx *ctx, const struct cand *cd)
 		return;
 	}
 	st->acc[ctxw][tier]++;
+	if (r->min_people && tier >= ctx->min_conf)
+		count_person(st, ctx->buf + cd->vs, cd->ve - cd->vs);
 	if (tier > st->best[ctxw]) {
 		st->best[ctxw] = tier;
 		mask_value(r->mask, ctx->buf + cd->vs, cd->ve - cd->vs, st->sample[ctxw]);

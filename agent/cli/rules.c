@@ -205,12 +205,16 @@ static int rules_list(struct layers *l)
 		return EXIT_ERROR;
 	for (i = 0; i < rs->nrules; i++) {
 		const struct rule *r = &rs->rules[i];
+		char mp[32] = "";
 
+		if (r->min_people)
+			snprintf(mp, sizeof(mp), " min-people=%u", r->min_people);
 		printf("rule   %-14s %-10s validator=%-8s confidence=%s/%s window=%u min-count=%u "
-		       "min-ratio=%u%%%s  (%s:%d%s%s)\n",
+		       "min-ratio=%u%%%s%s  (%s:%d%s%s)\n",
 		       r->name, vocab_category_name(r->category), r->validator->name,
 		       confidence_name(r->confidence), confidence_name(r->without_context),
 		       r->window, r->min_count, r->min_ratio, r->supporting ? " supporting" : "",
+		       mp,
 		       r->file, r->line, r->overrides ? ", overrides " : "",
 		       r->overrides ? r->overrides : "");
 	}

@@ -509,6 +509,49 @@ TEST_F(engine, one_phone_on_a_letterhead_is_not_pd_a_list_is)
 	EXPECT_STREQ("+7 701 *** ** 67", finding(&self->rep, "phone-kz")->sample);
 }
 
+/*
+ * Names as evidence (60-names.conf): a list of people with positions and salaries is PD without
+ * any identifier; names without such words, or fewer than min-people of them, are not.
+ */
+TEST_F(engine, names_with_salaries_are_pd)
+{
+	add(&self->t, "Штатная расстановка\nФИО\nДолжность\nОклад\nАхметов Айдар Нурланович\n"
+		      "Бухгалтер\n350000\nСейткалиева Динара Маратовна\nИнженер\n420000\n"
+		      "Петров С.И.\nВодитель\n280000\nАхметов А.Н.\nБухгалтер\n350000\n");
+	ASSERT_EQ(0, run(_metadata, self, CONF_MEDIUM));
+	EXPECT_TRUE(self->rep.pd);
+	ASSERT_NE(NULL, finding(&self->rep, "person-name"));
+	EXPECT_EQ(4, finding(&self->rep, "person-name")->count);
+	EXPECT_EQ(CAT(PDG_CAT_BASIC), self->rep.categories & CAT(PDG_CAT_BASIC));
+}
+
+TEST_F(engine, names_without_evidence_or_too_few_are_not_pd)
+{
+	/* a list of names and nothing else said about them */
+	add(&self->t, "Участники семинара\nАхметов Айдар Нурланович\nСейткалиева Динара Маратовна\n"
+		      "Петров Сергей Иванович\nJohn Smith\n");
+	ASSERT_EQ(0, run(_metadata, self, CONF_MEDIUM));
+	EXPECT_FALSE(self->rep.pd);
+	/* a contract's two directors, in full and by initials: two people, not four */
+	free(self->t.s);
+	memset(&self->t, 0, sizeof(self->t));
+	add(&self->t, "Поставщик: в лице директора Ахметова Айдара Нурлановича, "
+		      "должность: директор\n"
+		      "Покупатель: в лице директора Петрова Сергея Ивановича, "
+		      "должность: директор\n"
+		      "Должность: директор ________ Ахметов А.Н.\n"
+		      "Должность: директор ________ Петров С.И.\n");
+	ASSERT_EQ(0, run(_metadata, self, CONF_MEDIUM));
+	EXPECT_FALSE(self->rep.pd);
+	/* streets and a publisher named after people, next to an address word */
+	free(self->t.s);
+	memset(&self->t, 0, sizeof(self->t));
+	add(&self->t, "Адрес проживания: ул. К. Сатпаева, пр. Д. Кунаева, ул. А. Байтурсынова\n"
+		      "Издательство Иванов И.И., Алматы\n");
+	ASSERT_EQ(0, run(_metadata, self, CONF_MEDIUM));
+	EXPECT_FALSE(self->rep.pd);
+}
+
 /* A company's contact page: its landlines, however many, are nobody's personal phone. */
 TEST_F(engine, a_company_contact_page_is_not_pd)
 {
@@ -603,6 +646,22 @@ TEST_F(engine, trace_says_why)
 	free(l);
 }
 
+TEST_F(engine, names_trace_says_why)
+{
+	struct trace_log *l = calloc(1, sizeof(*l));
+
+	add(&self->t, "Оклад: Ахметов Айдар\nОтдел Кадров\nСписок: Сейткалиева Динара\n");
+	classify_begin(self->ctx, CONF_MEDIUM, log_trace, l);
+	classify_feed(self->ctx, self->t.s, self->t.len);
+	ASSERT_EQ(0, classify_end(self->ctx, &self->rep));
+	TH_LOG("%s", l->text);
+	EXPECT_NE(NULL, strstr(l->text, "person-name|1:8|А*** А***|accepted|context 'оклад'"));
+	EXPECT_NE(NULL, strstr(l->text, "person-name|2:1|О*** К***|rejected|no given name"));
+	EXPECT_NE(NULL, strstr(l->text, "below minimum people: 2 distinct < min-people 3"));
+	EXPECT_FALSE(self->rep.pd);
+	free(l);
+}
+
 /* The same text, fed in odd chunk sizes across several 1 MiB blocks, gives the same counts. */
 TEST_F(engine, block_boundaries_change_nothing)
 {
@@ -682,6 +741,10 @@ static void number_soup(struct text *t, size_t size, unsigned int sparse)
 		"от ",	  "Invoice ", "IBAN ",	"ЖСН ", "N",	 "в связи с переходом на новую "
 		"версию учетной системы резервное копирование будет выполнено в выходные ",
 		"the quarterly report is due on Friday; please send your figures ",
+		/* names, for the capitals gate (gate = capitals) */
+		"Ахметов Айдар Нурланович ", "Иванов И.И. ", "И.И.Иванов ", "«Петрова Ольга» ",
+		"Ахмет-Ахметов Ерлан ", "Сейтқали Нұрлан ", "J. Smith ", "Smith J.R. ",
+		"Должность ",
 	};
 	static const char *const seps[] = { " ", "-", "(", ")", "+", ".", ",", "\n", "", "  ",
 					    "\xc2\xa0", ":", "/", "№", "x" };
@@ -810,6 +873,7 @@ static void compare_gating(struct __test_metadata *_metadata, FIXTURE_DATA(engin
 	EXPECT_NE(NULL, strstr(on.s, "|payment-card|"));
 	EXPECT_NE(NULL, strstr(on.s, "|phone-kz|"));
 	EXPECT_NE(NULL, strstr(on.s, "|id-card-kz|"));
+	EXPECT_NE(NULL, strstr(on.s, "|person-name|"));
 	EXPECT_EQ(on.len, off.len);
 	if (on.len != off.len || memcmp(on.s, off.s, on.len)) {
 		EXPECT_TRUE(0); /* the traces differ */

@@ -74,8 +74,8 @@ check "config dump lists both rules layers with their lines" \
 	bash -c "grep -qx 'rules = $shipped ; $tmp/policy.conf:4' '$tmp/dump.out' && grep -qx 'rules = $tmp/local ; $tmp/policy.conf:5' '$tmp/dump.out'"
 if [ "$(id -u)" -eq 0 ]; then
 	timeout 120 "$pd" run --once --config "$tmp/policy.conf" >"$tmp/run.out" 2>&1
-	# the 11 shipped rules, phone-kz disabled by the local layer
-	check "the agent loads both layers" grep -q "rules: 10 from $shipped + $tmp/local" "$tmp/run.out"
+	# the 12 shipped rules, phone-kz disabled by the local layer
+	check "the agent loads both layers" grep -q "rules: 11 from $shipped + $tmp/local" "$tmp/run.out"
 else
 	skip 1 "pdguard run needs root"
 fi

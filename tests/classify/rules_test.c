@@ -89,7 +89,21 @@ FIXTURE_VARIANT_ADD(bad, bad_category) {
 };
 FIXTURE_VARIANT_ADD(bad, bad_validator) {
 	RULE_HEAD "pattern = [0-9]{12}\nvalidator = inn\n", 4,
-	"unknown validator 'inn' (expected none, iin, bin, iban_kz, luhn, card, phone_kz, mrz)", 0
+	"unknown validator 'inn' (expected none, iin, bin, iban_kz, luhn, card, phone_kz, mrz, "
+	"person_name)", 0
+};
+FIXTURE_VARIANT_ADD(bad, bad_gate) {
+	RULE_HEAD "pattern = x\ngate = capital\n", 4,
+	"unknown gate 'capital' (expected none or capitals)", 0
+};
+/* people are counted up to 16 (struct rstate): a higher threshold could never be reached */
+FIXTURE_VARIANT_ADD(bad, min_people_over_16) {
+	RULE_HEAD "pattern = x\nmin-people = 17\n", 4,
+	"'min-people': expected a number from 1 to 16, got '17'", 0
+};
+FIXTURE_VARIANT_ADD(bad, bad_mask) {
+	RULE_HEAD "pattern = x\nmask = names\n", 4,
+	"unknown mask 'names' (expected generic, iin, card, iban, phone, all, mrz or name)", 0
 };
 FIXTURE_VARIANT_ADD(bad, pcre2_error_with_offset) {
 	RULE_HEAD "pattern = ([0-9]{12}\n", 3,

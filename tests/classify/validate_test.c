@@ -31,6 +31,62 @@ FIXTURE_TEARDOWN(validator)
 {
 }
 
+/* person_name: the gazetteer's given names with a surname, patronymic or initials */
+FIXTURE_VARIANT_ADD(validator, name_fio) {
+	"person_name", "Ахметов Айдар Нурланович", VALIDATE_STRICT, VALIDATE_OK, NULL
+};
+FIXTURE_VARIANT_ADD(validator, name_kazakh_letters_and_uly) {
+	"person_name", "Сейтқали Нұрлан Болатұлы", VALIDATE_STRICT, VALIDATE_OK, NULL
+};
+FIXTURE_VARIANT_ADD(validator, name_given_first) {
+	"person_name", "Динара Сейткалиева", VALIDATE_STRICT, VALIDATE_OK, NULL
+};
+FIXTURE_VARIANT_ADD(validator, name_initials_after) {
+	"person_name", "Касымова Е. С.", VALIDATE_STRICT, VALIDATE_OK, NULL
+};
+FIXTURE_VARIANT_ADD(validator, name_initials_before) {
+	"person_name", "Е.С. Касымов", VALIDATE_STRICT, VALIDATE_OK, NULL
+};
+FIXTURE_VARIANT_ADD(validator, name_listed_surname) {
+	"person_name", "Ким Ольга", VALIDATE_STRICT, VALIDATE_OK, NULL
+};
+FIXTURE_VARIANT_ADD(validator, name_latin_transliterated) {
+	"person_name", "Zhanar Nurlanovna Omarova", VALIDATE_STRICT, VALIDATE_OK, NULL
+};
+/* another transliteration of Жанар and Нурлан: j for zh, u for ou */
+FIXTURE_VARIANT_ADD(validator, name_latin_other_spelling) {
+	"person_name", "Janar Omarova", VALIDATE_STRICT, VALIDATE_OK, NULL
+};
+FIXTURE_VARIANT_ADD(validator, name_english) {
+	"person_name", "John Smith", VALIDATE_STRICT, VALIDATE_OK, NULL
+};
+FIXTURE_VARIANT_ADD(validator, name_position_before) {
+	"person_name", "Бухгалтер Ахметов Айдар", VALIDATE_STRICT, VALIDATE_OK, NULL
+};
+FIXTURE_VARIANT_ADD(validator, name_two_common_words) {
+	"person_name", "Отдел Кадров", VALIDATE_STRICT, VALIDATE_BAD,
+	"no given name of the gazetteer next to the surname"
+};
+FIXTURE_VARIANT_ADD(validator, name_genitive_street) {
+	"person_name", "Динмухамеда Кунаева", VALIDATE_STRICT, VALIDATE_BAD,
+	"no given name of the gazetteer next to the surname"
+};
+FIXTURE_VARIANT_ADD(validator, name_given_alone_with_a_word) {
+	"person_name", "Айдар Трейд", VALIDATE_STRICT, VALIDATE_BAD,
+	"a given name without a surname or patronymic next to it"
+};
+FIXTURE_VARIANT_ADD(validator, name_given_name_with_initial) {
+	"person_name", "Ирина А.", VALIDATE_STRICT, VALIDATE_BAD, "words not in a name's order"
+};
+FIXTURE_VARIANT_ADD(validator, name_one_word) {
+	"person_name", "Ахметов", VALIDATE_STRICT, VALIDATE_BAD,
+	"not a name: one word, or not words and initials"
+};
+FIXTURE_VARIANT_ADD(validator, name_title_case_heading) {
+	"person_name", "Sales Manager", VALIDATE_STRICT, VALIDATE_BAD,
+	"no given name of the gazetteer and no surname ending"
+};
+
 /* IIN: sum 40 -> 7 */
 /* clang-format off */
 FIXTURE_VARIANT_ADD(validator, iin_valid) {
@@ -278,6 +334,22 @@ TEST_F(validator, verdict)
 		EXPECT_STREQ(variant->why, why ? why : "(none)");
 }
 
+/* min-people counts people, not spellings: one person's full name and initials are one key */
+TEST(person_key_merges_forms)
+{
+	char a[64], b[64], c[64];
+
+	ASSERT_LT(0, person_key("Ахметов Айдар Нурланович", strlen("Ахметов Айдар Нурланович"), a,
+				 sizeof(a)));
+	ASSERT_LT(0, person_key("Ахметова А.Н.", strlen("Ахметова А.Н."), b, sizeof(b)));
+	ASSERT_LT(0, person_key("Ахметов Ерлан", strlen("Ахметов Ерлан"), c, sizeof(c)));
+	EXPECT_STREQ(a, b);
+	EXPECT_STRNE(a, c);
+	ASSERT_LT(0, person_key("Aidar Akhmetov", strlen("Aidar Akhmetov"), a, sizeof(a)));
+	ASSERT_LT(0, person_key("Akhmetova A.", strlen("Akhmetova A."), b, sizeof(b)));
+	EXPECT_STREQ(a, b);
+}
+
 TEST(check_digit_weightings)
 {
 	/* 90010130000: 9*1 + 1*4 + 3*7 + ... = 40 -> 7 */
@@ -360,6 +432,12 @@ FIXTURE_VARIANT_ADD(masking, mrz_td1) {
 };
 FIXTURE_VARIANT_ADD(masking, mrz_short) {
 	MASK_MRZ, "P<UTOERIKSSON", "****************"
+};
+FIXTURE_VARIANT_ADD(masking, name) {
+	MASK_NAME, "Ахметов Айдар Нурланович", "А*** А*** Н***"
+};
+FIXTURE_VARIANT_ADD(masking, name_initials) {
+	MASK_NAME, "Smith J. R.", "S*** J*** R***"
 };
 /* clang-format on */
 

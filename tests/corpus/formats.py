@@ -362,7 +362,11 @@ ODF_NS = ('xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" '
           'xmlns:dc="http://purl.org/dc/elements/1.1/" office:version="1.3"')
 
 
-def to_odt(doc):
+def to_odt(doc, spreadsheet=False):
+    """ODT, or with spreadsheet=True an ODS: the same table XML in office:spreadsheet, the title
+    and paragraphs as one-column rows of a first sheet."""
+    if spreadsheet:
+        return _to_ods(doc)
     body = []
     if doc.title:
         body.append('<text:h text:outline-level="1">%s</text:h>' % escape(doc.title))
@@ -406,6 +410,37 @@ def to_odt(doc):
                  ("META-INF/manifest.xml", manifest)]
                 + [("Pictures/1000000%09d.jpg" % i, pic) for i, pic in enumerate(doc.pictures)],
                 first_stored=("mimetype", b"application/vnd.oasis.opendocument.text"))
+
+
+def _to_ods(doc):
+    rows = ([[doc.title]] if doc.title else []) + [[b[1]] for b in doc.blocks if b[0] in ("p", "raw")]
+    tables = [("Лист1", None, rows)] if rows else []
+    tables += [("Лист%d" % (i + 2), b[1], b[2]) for i, b in enumerate(x for x in doc.blocks if x[0] == "table")]
+    body = []
+    for name, head, rs in tables:
+        x = ['<table:table table:name="%s">' % escape(name)]
+        for r in ([head] if head else []) + rs:
+            x.append("<table:table-row>")
+            for c in r:
+                if isinstance(c, (int, float)):
+                    x.append('<table:table-cell office:value-type="float" office:value="%s"><text:p>%s</text:p></table:table-cell>'
+                             % (c, escape(cell_text(c))))
+                else:
+                    x.append('<table:table-cell office:value-type="string"><text:p>%s</text:p></table:table-cell>'
+                             % escape(c))
+            x.append("</table:table-row>")
+        x.append("</table:table>")
+        body.append("".join(x))
+    content = ('<?xml version="1.0" encoding="UTF-8"?>\n<office:document-content %s>'
+               '<office:body><office:spreadsheet>%s</office:spreadsheet></office:body></office:document-content>'
+               % (ODF_NS, "".join(body)))
+    manifest = ('<?xml version="1.0" encoding="UTF-8"?>\n'
+                '<manifest:manifest xmlns:manifest="urn:oasis:names:tc:opendocument:xmlns:manifest:1.0" manifest:version="1.3">'
+                '<manifest:file-entry manifest:full-path="/" manifest:media-type="application/vnd.oasis.opendocument.spreadsheet"/>'
+                '<manifest:file-entry manifest:full-path="content.xml" manifest:media-type="text/xml"/>'
+                '</manifest:manifest>')
+    return _zip([("content.xml", content), ("META-INF/manifest.xml", manifest)],
+                first_stored=("mimetype", b"application/vnd.oasis.opendocument.spreadsheet"))
 
 
 # ---------------------------------------------------------------- PDF

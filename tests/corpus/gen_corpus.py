@@ -1230,6 +1230,153 @@ def g_mrz_near_miss(rng, lang, fmt):
 
 
 
+
+# ------------------------------------------------------------------------------ names (issue 15)
+# Names as the only evidence: staff tables and payroll statements without any identifier, and
+# look-alikes that name people without being anyone's record. Their names are drawn partly from
+# lists of their own (not only the vocabulary above), so that the classifier's gazetteer is not
+# simply the generator's.
+N_FIRST_M = ["Бекзат", "Даулет", "Ерасыл", "Мирас", "Рустем", "Санжар", "Вадим", "Павел", "Денис", "Константин"]
+N_FIRST_F = ["Аружан", "Томирис", "Жазира", "Назерке", "Акерке", "Ксения", "Юлия", "Ирина", "Лариса", "Инкар"]
+N_SUR = ["Оразбаев", "Тлеубердиев", "Шайхин", "Жунусов", "Мамыров", "Серикбаев", "Воронин", "Гончаренко",
+         "Белов", "Кузьмин", "Досмухамбетов", "Ибрагимов", "Нурмагамбетов"]
+EN_FIRST = ["James", "Emily", "Michael", "Sarah", "David", "Laura", "Thomas", "Rachel"]
+EN_SUR = ["Smith", "Brown", "Taylor", "Wilson", "Evans", "Walker", "Cooper", "Hughes"]
+
+
+def name_person(rng, lang):
+    """A Person whose name is, half the time, from the lists above; in en, sometimes English."""
+    p = Person(rng, lang)
+    if rng.random() < 0.5:
+        first = rng.choice(N_FIRST_M if p.male else N_FIRST_F)
+        sur = rng.choice(N_SUR)
+        if not p.male and not sur.endswith("о"):
+            sur += "а"
+        p.first, p.sur = first, sur
+        p.fio = "%s %s %s" % (sur, first, p.pat)
+        p.short = "%s %s.%s." % (sur, first[0], p.pat[0])
+        p.latin = "%s %s" % (translit(first), translit(sur))
+    if lang == "en" and rng.random() < 0.3:
+        p.latin = "%s %s" % (rng.choice(EN_FIRST), rng.choice(EN_SUR))
+    return p
+
+
+def person_cell(rng, p, lang):
+    if lang == "en":
+        return p.latin
+    if lang == "kk" and rng.random() < 0.5:
+        return "%s %s" % (p.sur, p.first)  # Kazakh lists often drop the patronymic
+    return p.short if rng.random() < 0.25 else p.fio
+
+
+def g_staff_table(rng, lang, fmt):
+    """A staffing table (штатная расстановка): names, positions, salaries; no IIN, no phone."""
+    people = [name_person(rng, lang) for _ in range(rng.randrange(4, 80))]
+    d = Doc("staff_table", lang, "pd", ["basic", "financial", "personnel"])
+    rows = [[str(i + 1), p.dept[lang], p.position[lang], person_cell(rng, p, lang), p.salary,
+             round(p.salary * rng.choice([0, 0.1, 0.2]))] for i, p in enumerate(people)]
+    if lang == "kk":
+        d.title = "Қызметкерлердің штаттық кестесі, %s" % company(rng)
+        d.table(["№", "Бөлім", "Лауазымы", "Аты-жөні", "Лауазымдық айлықақы (жалақы)", "Үстеме"], rows)
+        d.p("Еңбекақы қоры айына: %s теңге. Кадр бөлімі." % money(sum(p.salary for p in people)))
+    elif lang == "en":
+        d.title = "Employees: staff list and salaries, %s" % dmy(rdate(rng))
+        d.table(["No.", "Department", "Position", "Full name", "Salary, KZT", "Bonus"], rows)
+        d.p("Monthly payroll: KZT %s. Prepared by HR." % money(sum(p.salary for p in people)))
+    else:
+        d.title = "Штатная расстановка %s на %s" % (company(rng), dmy(rdate(rng)))
+        d.table(["№", "Подразделение", "Должность", "ФИО", "Оклад, тенге", "Надбавка"], rows)
+        d.p("Месячный фонд заработной платы: %s тенге. Отдел кадров." % money(sum(p.salary for p in people)))
+    return d
+
+
+def g_payslip_noiin(rng, lang, fmt):
+    """A payroll statement as 1C prints it, without the IIN column (the motivating miss)."""
+    people = [name_person(rng, lang) for _ in range(rng.randrange(3, 60))]
+    d = Doc("payslip_noiin", lang, "pd", ["basic", "financial"])
+    rows = []
+    for p in people:
+        a, opv, vosms, ipn, held, net = payroll_row(p)
+        rows.append([p.tab, person_cell(rng, p, lang), ("%.2f" % a).replace(".", ","),
+                     ("%.2f" % held).replace(".", ","), ("%.2f" % net).replace(".", ",")])
+    month = rdate(rng).strftime("%m.%Y")
+    if lang == "kk":
+        d.title = "Жалақы бойынша есеп айырысу тізімдемесі, %s" % month
+        d.table(["Табель нөмірі", "Қызметкер", "Есептелді", "Ұсталды", "Төленуге"], rows)
+    elif lang == "en":
+        d.title = "Payroll statement, %s" % month
+        d.table(["Employee No.", "Employee", "Gross pay", "Deductions", "Net pay"], rows)
+    else:
+        d.title = "Расчетная ведомость по заработной плате за %s" % month
+        d.table(["Табельный номер", "Сотрудник", "Начислено", "Удержано", "К выплате"], rows)
+    return d
+
+
+HISTORIC = ["Абая", "Кунаева", "Сатпаева", "Байтурсынова", "Ауэзова", "Жамбыла", "Абылай хана",
+            "Толе би", "Кенесары", "Пушкина", "Гагарина", "Валиханова", "Муканова", "Сейфуллина"]
+
+
+def g_street_list(rng, lang, fmt):
+    """Delivery points on streets named after people: addresses, no one's."""
+    d = Doc("street_list", lang, "none", [])
+    rows = []
+    for i in range(rng.randrange(10, 80)):
+        st = rng.choice(HISTORIC)
+        form = rng.choice(["ул. %s", "пр. %s", "ул. им. %s", "улица %s"])
+        ini = rng.choice(["", "", "К. ", "Д.А. ", "М. "])
+        rows.append([str(i + 1), rng.choice(CITIES), form % (ini + st) + ", %d" % rng.randrange(1, 200),
+                     rng.choice(["Пункт выдачи", "Склад", "Магазин", "Постамат"]), rng.randrange(8, 22)])
+    d.title = "Адреса пунктов выдачи заказов"
+    d.table(["№", "Город", "Адрес", "Тип", "Открыто до"], rows)
+    return d
+
+
+def g_bibliography(rng, lang, fmt):
+    """A reference list: authors by initials, books, publishers, prices of the library's copies."""
+    d = Doc("bibliography", lang, "none", [])
+    d.title = "Список литературы" if lang != "en" else "References"
+    for i in range(rng.randrange(8, 40)):
+        p = name_person(rng, "ru")
+        if lang == "en":
+            d.p("%d. %s, %s. Economics of Central Asia. Almaty: Atamura, %d. %d p."
+                % (i + 1, translit(p.sur), p.first[0] + ".", rng.randrange(1990, 2024), rng.randrange(90, 600)))
+        else:
+            d.p("%d. %s История и экономика Казахстана. — Алматы: Атамура, %d. — %d с."
+                % (i + 1, p.short, rng.randrange(1990, 2024), rng.randrange(90, 600)))
+    return d
+
+
+def g_company_names(rng, lang, fmt):
+    """Counterparties named after their founders: company names, not people."""
+    d = Doc("company_names", lang, "none", [])
+    rows = []
+    for _ in range(rng.randrange(8, 60)):
+        p = name_person(rng, "ru")
+        form = rng.choice(["ИП %s", "ТОО «%s и партнеры»", "ИП «%s»", "ТОО «Агрофирма %s»"])
+        rows.append([form % (p.short if rng.random() < 0.5 else p.sur), kzid.make_bin(rng),
+                     money(rng.randrange(10**5, 10**8) / 100), rng.choice(CITIES)])
+    d.title = "Контрагенты: остатки на конец периода"
+    d.table(["Контрагент", "БИН", "Сальдо", "Город"], rows)
+    return d
+
+
+def g_news(rng, lang, fmt):
+    """A news text: officials and athletes by name, salaries as statistics."""
+    d = Doc("news", lang, "none", [])
+    people = [name_person(rng, lang) for _ in range(rng.randrange(2, 6))]
+    if lang == "en":
+        d.title = "Business news, %s" % dmy(rdate(rng))
+        for p in people:
+            d.p("Minister %s said the average salary in the region grew by %d%% this year, while "
+                "inflation stayed at %d%%." % (p.latin, rng.randrange(3, 15), rng.randrange(5, 12)))
+    else:
+        d.title = "Новости экономики, %s" % dmy(rdate(rng))
+        for p in people:
+            who = "%s %s" % (p.first, p.sur)
+            d.p("Министр %s сообщил журналистам, что средняя зарплата в регионе выросла на %d%%, "
+                "а инфляция составила %d%%." % (who, rng.randrange(3, 15), rng.randrange(5, 12)))
+    return d
+
 # kind -> (generator, weight, languages, formats)
 POSITIVES = {
     "personnel_list": (g_personnel_list, 10, ["ru", "ru", "kk", "en"], ["xlsx", "xlsx", "csv", "csv1251", "docx", "odt", "pdf", "txt", "md"]),
@@ -1263,6 +1410,18 @@ ID_NEGATIVES = {
     "mrz_near_miss": (g_mrz_near_miss, 1, ["ru", "kk", "en"], ["txt", "docx", "pdf", "log"]),
 }
 ID_SHARE = 0.08  # of the PD and of the negative files that are not ZIPs
+# names without identifiers (issue 15), a fourth stream
+NAME_POSITIVES = {
+    "staff_table": (g_staff_table, 3, ["ru", "ru", "kk", "en"], ["xlsx", "xlsx", "csv", "ods", "docx", "pdf"]),
+    "payslip_noiin": (g_payslip_noiin, 3, ["ru", "ru", "kk", "en"], ["csv1251", "xlsx", "ods", "csv", "pdf"]),
+}
+NAME_NEGATIVES = {
+    "street_list": (g_street_list, 1, ["ru"], ["xlsx", "csv", "docx"]),
+    "bibliography": (g_bibliography, 1, ["ru", "en"], ["docx", "txt", "pdf"]),
+    "company_names": (g_company_names, 1, ["ru"], ["xlsx", "csv1251", "ods"]),
+    "news": (g_news, 1, ["ru", "en"], ["docx", "txt", "odt"]),
+}
+NAME_SHARE = 0.08  # of the PD and of the negative files that are not ZIPs
 NEGATIVES = {
     "app_log": (g_app_log, 7, ["en"], ["log"]),
     "invoice_register": (g_invoice_register, 6, ["ru", "ru", "kk", "en"], ["xlsx", "csv1251", "csv"]),
@@ -1296,6 +1455,8 @@ DIRS = {
     "personal_file": "HR/Личные дела", "resume": "HR/Кандидаты", "timesheet": "HR/Табели",
     "hr_review": "HR/Приказы", "vmi_list": "HR/ДМС",
     "passport_mrz": "HR/Документы", "passport_ru": "HR/Документы", "mrz_near_miss": "it/logs",
+    "staff_table": "HR/Штат", "payslip_noiin": "Бухгалтерия/Зарплата", "street_list": "Продажи/Доставка",
+    "bibliography": "Общее/Библиотека", "company_names": "Бухгалтерия/Контрагенты", "news": "Общее/Новости",
 }
 EXT = {"csv1251": "csv", "log": "log", "bin": "bin"}
 
@@ -1329,6 +1490,8 @@ def render(doc, fmt, rng):
         return formats.to_xlsx(doc, inline_strings=inline), tags
     if fmt == "odt":
         return formats.to_odt(doc), tags
+    if fmt == "ods":
+        return formats.to_odt(doc, spreadsheet=True), tags
     if fmt == "rtf":
         return formats.to_rtf(doc), tags
     if fmt == "pdf":
@@ -1425,6 +1588,7 @@ def generate(out, seed, nfiles, neg_share=0.45):
     rng = random.Random(seed)
     rng_new = random.Random("%d/kinds-2026-12" % seed)
     rng_id = random.Random("%d/kinds-id-docs" % seed)
+    rng_names = random.Random("%d/kinds-names" % seed)
     truth = {}
     used = set()
     nneg = round(nfiles * neg_share)
@@ -1445,6 +1609,9 @@ def generate(out, seed, nfiles, neg_share=0.45):
             # the same again for the identity documents (issue 15), a third stream
             if rng_id.random() < ID_SHARE:
                 rel, entry, data = one_file(rng_id, ID_POSITIVES if want_pd else ID_NEGATIVES)
+            # and for names without identifiers, a fourth
+            elif rng_names.random() < NAME_SHARE:
+                rel, entry, data = one_file(rng_names, NAME_POSITIVES if want_pd else NAME_NEGATIVES)
         while rel in used:
             root, dot, ext = rel.rpartition(".")
             rel = (root + "_1." + ext) if dot and "/" not in ext else rel + "_1"
