@@ -373,6 +373,29 @@ static bool valid_name(const char *s)
 	return true;
 }
 
+/*
+ * A place: an absolute folder without "." or ".." components, trailing '/' dropped into @out,
+ * so "under it" is a plain prefix test on the same spelling the kernel side resolves.
+ */
+static bool valid_place(const char *v, char *out, size_t len)
+{
+	const char *c;
+	size_t n;
+
+	if (v[0] != '/' || strlen(v) >= len)
+		return false;
+	for (c = v; *c; c++)
+		if (c[0] == '/' && c[1] == '.' &&
+		    (c[2] == '/' || !c[2] || (c[2] == '.' && (c[3] == '/' || !c[3]))))
+			return false;
+	n = strlen(v);
+	while (n > 1 && v[n - 1] == '/')
+		n--;
+	memcpy(out, v, n);
+	out[n] = '\0';
+	return true;
+}
+
 static int handle_role(struct parse *p, const char *name, const char *key, const char *v)
 {
 	struct config_role *r;
@@ -405,9 +428,17 @@ static int handle_role(struct parse *p, const char *name, const char *key, const
 			*dst = 0;	/* `read =` empties, as for every repeatable key */
 		else
 			*dst |= cats;
+	} else if (!strcmp(key, "place")) {
+		char place[PATH_MAX];
+		bool ok = !*v || valid_place(v, place, sizeof(place));
+
+		if (!ok)
+			add_error(p, "place = %s: an absolute folder without '.' or '..' is required",
+				  v);
+		list_value(p, &r->places, *v ? place : v, ok);
 	} else {
-		add_error(p, "unknown key '%s' in [role %s]: allowed keys are group, user, read and "
-			  "export", key, name);
+		add_error(p, "unknown key '%s' in [role %s]: allowed keys are group, user, read, "
+			  "export and place", key, name);
 	}
 	return 0;
 }
