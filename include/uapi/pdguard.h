@@ -19,7 +19,7 @@
 #endif
 
 #define PDGUARD_ABI_MAJOR 1
-#define PDGUARD_ABI_MINOR 6
+#define PDGUARD_ABI_MINOR 7
 
 /* PD categories: a label carries a set of them. */
 #define PDGUARD_CAT_BASIC	(1U << 0)	/* identity: IIN, passport, ID card, phone */
@@ -153,7 +153,8 @@ enum pdguard_counter_attr {
 
 /* Default bpffs directory of the pinned links and maps. */
 #define PDGUARD_BPF_PIN_DIR	"/sys/fs/bpf/pdguard"
-/* Levels of the d_parent walk that looks for a cloud-folder ancestor (a bounded loop). */
+/* Levels of the d_parent walk that looks for a cloud-folder or place-folder ancestor (a bounded
+ * loop). */
 #define PDGUARD_BPF_WALK_DEPTH	32
 
 /**
@@ -185,6 +186,8 @@ struct pdguard_label {
 #define PDGUARD_SB_USB		(1U << 0)	/* the whole filesystem is a USB zone */
 #define PDGUARD_SB_CLOUD	(1U << 1)	/* it holds cloud folders: walk d_parent */
 #define PDGUARD_SB_LABELS	(1U << 2)	/* it holds labelled files: look labels up */
+#define PDGUARD_SB_PLACES	(1U << 3)	/* it holds place folders of scoped roles: walk
+						 * d_parent for the nearest (ABI 1.7) */
 
 struct pdguard_sb {
 	__u32 flags;
@@ -200,6 +203,19 @@ struct pdguard_sb {
 struct pdguard_role {
 	__u32 read_cats;
 	__u32 export_cats;
+};
+
+/**
+ * struct pdguard_place_key - key of the role-place map (ABI 1.7): a uid or a gid and a place
+ * folder's index (the value of the place-folder map); the value is a __u32 of PDGUARD_CAT_*
+ * its roles with place = may read in files whose nearest place folder that is
+ * @group: @id is a gid
+ */
+struct pdguard_place_key {
+	__u32 id;
+	__u16 place;
+	__u8 group;
+	__u8 __pad;
 };
 
 /**
@@ -441,6 +457,7 @@ _Static_assert(sizeof(struct pdguard_sb) == 8, "pdguard_sb ABI");
 _Static_assert(sizeof(struct pdguard_role) == 8, "pdguard_role ABI");
 _Static_assert(sizeof(struct pdguard_grant_key) == 8, "pdguard_grant_key ABI");
 _Static_assert(sizeof(struct pdguard_export_key) == 8, "pdguard_export_key ABI");
+_Static_assert(sizeof(struct pdguard_place_key) == 8, "pdguard_place_key ABI");
 _Static_assert(sizeof(struct pdguard_export) == 40, "pdguard_export ABI");
 _Static_assert(sizeof(struct pdguard_bpf_config) == 32, "pdguard_bpf_config ABI");
 _Static_assert(sizeof(struct pdguard_guard) == 24, "pdguard_guard ABI");
