@@ -4,12 +4,20 @@
 # branch's HR reads personnel files under its branch's folder, however deep, and is refused them
 # in the other branch's; a category its unscoped role names is read everywhere as before. The
 # other branch's HR is the mirror image. `config dump` and the access report show the scope.
+# PDG_PLACE_DRIVER=bpf-lsm runs the same on the BPF LSM driver (tests/vmagent/place_test.sh,
+# in the VM; the programs are detached at the end).
 # Everything lives in a private mount namespace on the test's own tmpfs, with two test users.
 set -u
 top=$(cd "$(dirname "$0")/../.." && pwd)
 . "$top/tests/tap.sh"
 pd=$top/build/pdguard
-pdg_require_root "needs root (fanotify permission events, a tmpfs mount, test users)"
+drv=${PDG_PLACE_DRIVER:-fanotify}
+if [ "$drv" = bpf-lsm ]; then
+	pdg_require_root "needs root and BPF LSM (make test runs this in the VM)" pdg_bpf_lsm_here
+	[ -d /sys/fs/bpf/pdguard ] && pdg_skip_all "pdguard's BPF programs are already pinned here"
+else
+	pdg_require_root "needs root (fanotify permission events, a tmpfs mount, test users)"
+fi
 PDG_NS_TIMEOUT=300 pdg_private_ns "$0" "$@"
 tap_version
 d=$(pdg_tmpfs_dir pdg-place 16m) || pdg_skip_all "cannot mount a tmpfs"
@@ -21,6 +29,8 @@ ub=pdgpl-ast
 agent=
 cleanup() {
 	pdg_agent_stop
+	[ "$drv" = bpf-lsm ] &&
+		"$pd" bpf --log /dev/null detach --break-glass --reason "test cleanup" >/dev/null 2>&1
 	diag "$d/agent.out" "$d/log/events.jsonl"
 	pdg_user_del "$ua" "$ub"
 	umount "$d"
@@ -39,7 +49,7 @@ chmod -R a+rX "$d/shares"
 cat >"$d/policy.conf" <<CONF
 [agent]
 mode = enforce
-driver = fanotify
+driver = $drv
 rules = $top/policies/rules.d
 log = $log
 state = $d/state
@@ -57,7 +67,7 @@ group = $ub
 read = basic personnel
 place = $ast/
 CONF
-check "the agent runs on the fanotify driver with the branches' files labelled" \
+check "the agent runs on the $drv driver with the branches' files labelled" \
 	eval 'pdg_agent_start "$d/policy.conf" "$d/agent.out" &&
 	      wait_for pdg_labelled_pd "$alm/hr/2026/orders/order-45.txt" &&
 	      wait_for pdg_labelled_pd "$ast/hr/order-46.txt" && wait_for pdg_labelled_pd "$ast/phones.csv"'
@@ -84,8 +94,14 @@ check "config dump shows each role's place" \
 	bash -c "'$pd' config dump '$d/policy.conf' | grep -qx 'place = $ast' &&
 		 '$pd' config dump '$d/policy.conf' | grep -qx 'place = $alm'"
 "$pd" report access --config "$d/policy.conf" --format json --output "$d/access.json" >"$d/report.out" 2>&1
+field() {	# SECTION KEY VALUE FIELD...: the FIELDs of the row whose KEY is VALUE, joined by |
+	python3 -c 'import json,sys
+rows = json.load(open(sys.argv[1]))["sections"][sys.argv[2]]["rows"]
+print("\n".join("|".join(r[f] for f in sys.argv[5:]) for r in rows if r[sys.argv[3]] == sys.argv[4]))' \
+		"$d/access.json" "$@" 2>/dev/null
+}
 check "the access report lists the roles' places" \
-	test "$(jq -r '.sections.roles.rows[]|select(.role=="hr-almaty")|.places' "$d/access.json" 2>/dev/null)" = "$alm"
+	test "$(field roles role hr-almaty places)" = "$alm"
 check "...and per user what is read where: basic everywhere, personnel under its branch" \
-	test "$(jq -r --arg u "$ua" '.sections.users.rows[]|select(.user==$u)|.read+"|"+.read_by_place' "$d/access.json" 2>/dev/null)" = "basic|basic personnel under $alm"
+	test "$(field users user "$ua" read read_by_place)" = "basic|basic personnel under $alm"
 [ "$nfail" -eq 0 ]

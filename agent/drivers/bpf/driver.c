@@ -417,6 +417,15 @@ static void export_names(struct driver *d, const struct event *ev,
 	free(j);
 }
 
+/* Whether @uid is in a role with place = (asked only for role refusals). */
+static bool scoped_user(struct driver *d, uint32_t uid)
+{
+	const struct config *cfg = state_policy(d->env.st);
+	uint16_t idx[1];
+
+	return cfg && roles_any_scoped(cfg) && roles_uid_scoped(cfg, uid, idx, 1) > 0;
+}
+
 /* Every kernel event goes to the log; a PD open is an access the daemon's alerts count. */
 static int on_event(void *ctx, const struct event *ev, const struct pdguard_event *raw)
 {
@@ -438,6 +447,12 @@ static int on_event(void *ctx, const struct event *ev, const struct pdguard_even
 		      raw->decision != PDGUARD_DECISION_INFO;
 	e.dev = raw->dev;
 	e.ino = raw->ino;
+	/* a refusal to a user with scoped roles says why, as the fanotify driver's does */
+	if (raw->reason == PDGUARD_REASON_ROLE && ev->reason && scoped_user(d, raw->uid)) {
+		snprintf(reason, sizeof(reason), "%s; roles with place = read only under their "
+			 "folders", ev->reason);
+		e.reason = reason;
+	}
 	if (raw->reason == PDGUARD_REASON_EXPORT && !ev->extra) {
 		export_names(d, ev, raw, reason, sizeof(reason), extra, sizeof(extra));
 		e.reason = reason;
