@@ -374,24 +374,26 @@ static bool valid_name(const char *s)
 }
 
 /*
- * A place: an absolute folder without "." or ".." components, trailing '/' dropped into @out,
- * so "under it" is a plain prefix test on the same spelling the kernel side resolves.
+ * A place: an absolute folder without "." or ".." components, into @out with repeated and
+ * trailing '/' dropped, so "under it" is a plain prefix test on the spelling the kernel gives.
  */
 static bool valid_place(const char *v, char *out, size_t len)
 {
 	const char *c;
-	size_t n;
+	size_t n = 0;
 
 	if (v[0] != '/' || strlen(v) >= len)
 		return false;
-	for (c = v; *c; c++)
+	for (c = v; *c; c++) {
 		if (c[0] == '/' && c[1] == '.' &&
 		    (c[2] == '/' || !c[2] || (c[2] == '.' && (c[3] == '/' || !c[3]))))
 			return false;
-	n = strlen(v);
-	while (n > 1 && v[n - 1] == '/')
+		if (c[0] == '/' && n && out[n - 1] == '/')
+			continue;
+		out[n++] = *c;
+	}
+	while (n > 1 && out[n - 1] == '/')
 		n--;
-	memcpy(out, v, n);
 	out[n] = '\0';
 	return true;
 }

@@ -39,7 +39,7 @@ static const char branches[] =
 	"user = root\n"
 	"read = basic personnel\n"
 	"place = /srv/shares/almaty/\n"
-	"place = /srv/shares/shymkent\n"
+	"place = /srv//shares/shymkent//\n"
 	"[role hr-head]\n"
 	"group = nonexistent-group-pdg\n"
 	"read = medical\n"
@@ -83,7 +83,7 @@ TEST_F(pol, places_are_parsed_and_normalised)
 {
 	ASSERT_EQ(4, self->cfg.nroles);
 	ASSERT_EQ(2, self->cfg.roles[0].places.n);
-	/* a trailing '/' goes: "under" is a prefix test on one spelling */
+	/* repeated and trailing '/' go: "under" is a prefix test on one spelling */
 	EXPECT_STREQ("/srv/shares/almaty", self->cfg.roles[0].places.v[0]);
 	EXPECT_STREQ("/srv/shares/shymkent", self->cfg.roles[0].places.v[1]);
 	EXPECT_EQ(0, self->cfg.roles[2].places.n);
