@@ -4,8 +4,8 @@
 # branch's HR reads personnel files under its branch's folder, however deep, and is refused them
 # in the other branch's; a category its unscoped role names is read everywhere as before. The
 # other branch's HR is the mirror image. `config dump` and the access report show the scope.
-# PDG_PLACE_DRIVER=bpf-lsm runs the same on the BPF LSM driver (tests/vmagent/place_test.sh,
-# in the VM; the programs are detached at the end).
+# PDG_PLACE_DRIVER=bpf-lsm or fmod-ret runs the same on a BPF driver (tests/vmagent/
+# place_test.sh, in the VM; the programs are detached at the end).
 # Everything lives in a private mount namespace on the test's own tmpfs, with two test users.
 set -u
 top=$(cd "$(dirname "$0")/../.." && pwd)
@@ -14,6 +14,9 @@ pd=$top/build/pdguard
 drv=${PDG_PLACE_DRIVER:-fanotify}
 if [ "$drv" = bpf-lsm ]; then
 	pdg_require_root "needs root and BPF LSM (make test runs this in the VM)" pdg_bpf_lsm_here
+	[ -d /sys/fs/bpf/pdguard ] && pdg_skip_all "pdguard's BPF programs are already pinned here"
+elif [ "$drv" = fmod-ret ]; then
+	pdg_require_root "needs root and BPF trampolines (make test runs this in the VM)" pdg_bpf_here
 	[ -d /sys/fs/bpf/pdguard ] && pdg_skip_all "pdguard's BPF programs are already pinned here"
 else
 	pdg_require_root "needs root (fanotify permission events, a tmpfs mount, test users)"
@@ -29,7 +32,7 @@ ub=pdgpl-ast
 agent=
 cleanup() {
 	pdg_agent_stop
-	[ "$drv" = bpf-lsm ] &&
+	[ "$drv" != fanotify ] &&
 		"$pd" bpf --log /dev/null detach --break-glass --reason "test cleanup" >/dev/null 2>&1
 	diag "$d/agent.out" "$d/log/events.jsonl"
 	pdg_user_del "$ua" "$ub"
