@@ -435,8 +435,8 @@ static int handle_role(struct parse *p, const char *name, const char *key, const
 		bool ok = !*v || valid_place(v, place, sizeof(place));
 
 		if (!ok)
-			add_error(p, "place = %s: an absolute folder without '.' or '..' is required",
-				  v);
+			add_error(p, "place = %s: an absolute folder without '.' or '..' is "
+				  "required", v);
 		list_value(p, &r->places, *v ? place : v, ok);
 	} else {
 		add_error(p, "unknown key '%s' in [role %s]: allowed keys are group, user, read, "

@@ -431,7 +431,7 @@ enum pdguard_bpf_counter {
 	PDGUARD_BPF_CNT_RB_DROP = 3,		/* events lost: ring buffer full */
 	PDGUARD_BPF_CNT_TAINT = 4,		/* processes tainted */
 	PDGUARD_BPF_CNT_DERIVED = 5,		/* derived labels set */
-	PDGUARD_BPF_CNT_WALK_LIMIT = 6,		/* cloud or place walks that hit the depth bound */
+	PDGUARD_BPF_CNT_WALK_LIMIT = 6,		/* cloud/place walks at the depth bound */
 	PDGUARD_BPF_CNT_XATTR_READ = 7,		/* label xattrs read in the kernel (kfuncs) */
 	PDGUARD_BPF_CNT_XATTR_CACHED = 8,	/* opens answered from the xattr cache */
 	PDGUARD_BPF_CNT_XATTR_ERROR = 9,	/* xattr reads that failed: taken as every category */

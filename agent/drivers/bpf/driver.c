@@ -599,8 +599,9 @@ static void bpf_describe(struct driver *d, FILE *f)
 	}
 	if (d->nplaces)
 		fprintf(f, "  roles scoped by place: %zu folders%s\n", d->nplaces,
-			d->places_missing ? ", some not found (their roles read nothing there until "
-					    "a reload or a mount change looks again)" : "");
+			d->places_missing ?
+				", some not found (their roles read nothing there until a reload "
+				"or a mount change looks again)" : "");
 	fprintf(f, "  guard: %s\n", pdg_bpf_guarded(d->b) ?
 		"on (only this program may open, change, detach or unpin them)" :
 		"OFF: pinned unguarded (an older agent or attach --no-guard); detach and start again");
