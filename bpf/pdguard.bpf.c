@@ -128,7 +128,8 @@ static __always_inline int do_file_open(struct file *file, __u32 xcats, const bo
 				     .file = file };
 
 		v.uid = fsuid();
-		role_check(c, &v, cats);
+		role_check(c, &v, cats, BPF_CORE_READ(file, f_path.dentry), inode->i_sb->s_dev,
+			   sbf);
 		rc = pdg_verdict(c, &v, lsm);
 		if (rc)
 			return rc;
@@ -194,7 +195,7 @@ static __always_inline int do_file_permission(struct file *file, int mask, const
 				     .name = BPF_CORE_READ(file, f_path.dentry) };
 
 		v.uid = fsuid();
-		if (role_check(c, &v, cats))
+		if (role_check(c, &v, cats, v.name, inode->i_sb->s_dev, sbf))
 			return pdg_verdict(c, &v, lsm);
 		taint_add(c, cats);
 		return 0;

@@ -457,6 +457,7 @@ static void role_free(struct config_role *r)
 	free(r->name);
 	strlist_free(&r->groups);
 	strlist_free(&r->users);
+	strlist_free(&r->places);
 }
 
 void config_free(struct config *cfg)

@@ -60,6 +60,9 @@ struct config_origin {
  * struct config_role - [role NAME]
  * @read: PDGUARD_CAT_* the role may open
  * @export: PDGUARD_CAT_* the role may copy to USB and cloud zones (default none)
+ * @places: folders (absolute, no trailing '/') that scope @read: when any is set, the role's
+ *	@read counts only for files at or under one of them (a branch's or a department's share);
+ *	none: everywhere, as before (docs/policy.md "Roles scoped by place")
  */
 struct config_role {
 	char *name;
@@ -67,6 +70,7 @@ struct config_role {
 	struct strlist users;
 	uint32_t read;
 	uint32_t export;
+	struct strlist places;
 };
 
 /**

@@ -147,6 +147,7 @@ void config_dump(const struct config *c, FILE *f, unsigned int flags)
 		fprintf(f, "\n[role %s]\n", r->name);
 		dump_list(f, o, "group", &r->groups);
 		dump_list(f, o, "user", &r->users);
+		dump_list(f, o, "place", &r->places);
 		config_format_categories(r->read, cats, sizeof(cats));
 		snprintf(key, sizeof(key), "role %s.read", r->name);
 		kv(f, o, "read", FROM(key), "%s", cats);

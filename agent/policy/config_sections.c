@@ -373,6 +373,31 @@ static bool valid_name(const char *s)
 	return true;
 }
 
+/*
+ * A place: an absolute folder without "." or ".." components, into @out with repeated and
+ * trailing '/' dropped, so "under it" is a plain prefix test on the spelling the kernel gives.
+ */
+static bool valid_place(const char *v, char *out, size_t len)
+{
+	const char *c;
+	size_t n = 0;
+
+	if (v[0] != '/' || strlen(v) >= len)
+		return false;
+	for (c = v; *c; c++) {
+		if (c[0] == '/' && c[1] == '.' &&
+		    (c[2] == '/' || !c[2] || (c[2] == '.' && (c[3] == '/' || !c[3]))))
+			return false;
+		if (c[0] == '/' && n && out[n - 1] == '/')
+			continue;
+		out[n++] = *c;
+	}
+	while (n > 1 && out[n - 1] == '/')
+		n--;
+	out[n] = '\0';
+	return true;
+}
+
 static int handle_role(struct parse *p, const char *name, const char *key, const char *v)
 {
 	struct config_role *r;
@@ -405,9 +430,17 @@ static int handle_role(struct parse *p, const char *name, const char *key, const
 			*dst = 0;	/* `read =` empties, as for every repeatable key */
 		else
 			*dst |= cats;
+	} else if (!strcmp(key, "place")) {
+		char place[PATH_MAX];
+		bool ok = !*v || valid_place(v, place, sizeof(place));
+
+		if (!ok)
+			add_error(p, "place = %s: an absolute folder without '.' or '..' is "
+				  "required", v);
+		list_value(p, &r->places, *v ? place : v, ok);
 	} else {
-		add_error(p, "unknown key '%s' in [role %s]: allowed keys are group, user, read and "
-			  "export", key, name);
+		add_error(p, "unknown key '%s' in [role %s]: allowed keys are group, user, read, "
+			  "export and place", key, name);
 	}
 	return 0;
 }

@@ -86,7 +86,9 @@ ssize_t roles_resolve(const struct config *cfg, struct role_id **out)
 				v = nv;
 				v[n++] = (struct role_id){ .id = id, .group = group };
 			}
-			v[k].read |= role->read;
+			/* a scoped role's read is by place: roles_resolve_places() */
+			if (!role->places.n)
+				v[k].read |= role->read;
 			v[k].export |= role->export;
 		}
 	}
@@ -133,19 +135,18 @@ static bool in_list(const struct strlist *l, const char *name)
 	return false;
 }
 
-/* Read (@export false) or export categories of @uid's roles; @names as roles_uid_categories. */
-static uint32_t uid_roles(const struct config *cfg, uid_t uid, bool export, char *names,
-			  size_t len)
+/*
+ * The roles @uid is in, by index into cfg->roles, into @idx (up to @max). Groups come from
+ * getgrouplist(), so AD groups from SSSD/winbind count. Return: how many (may exceed @max).
+ */
+static int uid_role_members(const struct config *cfg, uid_t uid, size_t *idx, int max)
 {
 	char buf[4096], gbuf[4096];
 	struct passwd pw, *pwp = NULL;
 	gid_t groups[256];
-	int ngroups = 256, i;
-	uint32_t cats = 0;
-	size_t r, off = 0;
+	int ngroups = 256, i, n = 0;
+	size_t r;
 
-	if (names && len)
-		names[0] = '\0';
 	if (getpwuid_r(uid, &pw, buf, sizeof(buf), &pwp) || !pwp)
 		return 0;
 	if (getgrouplist(pw.pw_name, pw.pw_gid, groups, &ngroups) < 0)
@@ -162,7 +163,56 @@ static uint32_t uid_roles(const struct config *cfg, uid_t uid, bool export, char
 		}
 		if (!member)
 			continue;
-		cats |= export ? role->export : role->read;
+		if (n < max)
+			idx[n] = r;
+		n++;
+	}
+	return n;
+}
+
+bool roles_path_under(const char *path, const char *place)
+{
+	size_t n = strlen(place);
+
+	if (n == 1 && place[0] == '/')
+		return path[0] == '/';
+	return !strncmp(path, place, n) && (path[n] == '/' || !path[n]);
+}
+
+/* Whether one of @role's places is @path or holds it (an unscoped role holds everything). */
+static bool role_holds(const struct config_role *role, const char *path)
+{
+	size_t i;
+
+	if (!role->places.n)
+		return true;
+	for (i = 0; path && i < role->places.n; i++)
+		if (roles_path_under(path, role->places.v[i]))
+			return true;
+	return false;
+}
+
+/*
+ * Read (@export false) or export categories of @uid's roles; @names as roles_uid_categories.
+ * A scoped role's read counts at @path only (NULL: nowhere); its export is not by place.
+ */
+static uint32_t uid_roles(const struct config *cfg, uid_t uid, bool export, const char *path,
+			  char *names, size_t len)
+{
+	size_t idx[ROLES_MAX_MEMBER], off = 0;
+	int n, i;
+	uint32_t cats = 0;
+
+	if (names && len)
+		names[0] = '\0';
+	n = uid_role_members(cfg, uid, idx, ROLES_MAX_MEMBER);
+	for (i = 0; i < n && i < ROLES_MAX_MEMBER; i++) {
+		const struct config_role *role = &cfg->roles[idx[i]];
+
+		if (export)
+			cats |= role->export;
+		else if (role_holds(role, path))
+			cats |= role->read;
 		if (names && off < len)
 			off += snprintf(names + off, len - off, "%s%s", off ? "," : "", role->name);
 	}
@@ -171,12 +221,127 @@ static uint32_t uid_roles(const struct config *cfg, uid_t uid, bool export, char
 
 uint32_t roles_uid_categories(const struct config *cfg, uid_t uid, char *names, size_t len)
 {
-	return uid_roles(cfg, uid, false, names, len);
+	return uid_roles(cfg, uid, false, NULL, names, len);
+}
+
+uint32_t roles_uid_categories_at(const struct config *cfg, uid_t uid, const char *path,
+				 char *names, size_t len)
+{
+	return uid_roles(cfg, uid, false, path, names, len);
+}
+
+int roles_uid_scoped(const struct config *cfg, uid_t uid, uint16_t *idx, int max)
+{
+	size_t all[ROLES_MAX_MEMBER];
+	int n, i, k = 0;
+
+	n = uid_role_members(cfg, uid, all, ROLES_MAX_MEMBER);
+	if (n > ROLES_MAX_MEMBER)
+		return n;
+	for (i = 0; i < n; i++) {
+		if (!cfg->roles[all[i]].places.n)
+			continue;
+		if (k < max)
+			idx[k] = all[i];
+		k++;
+	}
+	return k;
+}
+
+uint32_t roles_scoped_read(const struct config *cfg, const uint16_t *idx, int n,
+			   const char *path)
+{
+	uint32_t cats = 0;
+	int i;
+
+	for (i = 0; i < n; i++)
+		if (idx[i] < cfg->nroles && role_holds(&cfg->roles[idx[i]], path))
+			cats |= cfg->roles[idx[i]].read;
+	return cats;
+}
+
+bool roles_any_scoped(const struct config *cfg)
+{
+	size_t r;
+
+	for (r = 0; r < cfg->nroles; r++)
+		if (cfg->roles[r].places.n)
+			return true;
+	return false;
+}
+
+int roles_places(const struct config *cfg, struct strlist *out)
+{
+	size_t r, i, k;
+
+	memset(out, 0, sizeof(*out));
+	for (r = 0; r < cfg->nroles; r++)
+		for (i = 0; i < cfg->roles[r].places.n; i++) {
+			const char *pl = cfg->roles[r].places.v[i];
+
+			for (k = 0; k < out->n && strcmp(out->v[k], pl); k++)
+				;
+			if (k == out->n && strlist_add(out, pl)) {
+				strlist_free(out);
+				return -ENOMEM;
+			}
+		}
+	return 0;
+}
+
+ssize_t roles_resolve_places(const struct config *cfg, const struct strlist *places,
+			     struct role_place_id **out)
+{
+	struct role_place_id *v = NULL, *nv;
+	size_t n = 0, r, i, k, p;
+	uint32_t id;
+
+	for (r = 0; r < cfg->nroles; r++) {
+		const struct config_role *role = &cfg->roles[r];
+
+		if (!role->places.n || !role->read)
+			continue;
+		for (i = 0; i < role->groups.n + role->users.n; i++) {
+			bool group = i < role->groups.n;
+			const char *name = group ? role->groups.v[i] :
+						   role->users.v[i - role->groups.n];
+			int ret = name_to_id(name, group, &id);
+
+			if (ret == -ENOMEM) {
+				free(v);
+				return ret;
+			}
+			if (ret)
+				continue;
+			/* the nearest place is what the kernel finds: a role reads there when one
+			 * of its own places is that folder or holds it */
+			for (p = 0; p < places->n; p++) {
+				if (!role_holds(role, places->v[p]))
+					continue;
+				for (k = 0; k < n; k++)
+					if (v[k].id == id && v[k].group == group && v[k].place == p)
+						break;
+				if (k == n) {
+					nv = realloc(v, (n + 1) * sizeof(*v));
+					if (!nv) {
+						free(v);
+						return -ENOMEM;
+					}
+					v = nv;
+					v[n++] = (struct role_place_id){ .id = id, .group = group,
+									 .place = p };
+				}
+				v[k].read |= role->read;
+			}
+		}
+	}
+	*out = v;
+	return n;
 }
 
 uint32_t roles_uid_export(const struct config *cfg, uid_t uid, char *names, size_t len)
 {
-	return uid_roles(cfg, uid, true, names, len);
+	return uid_roles(cfg, uid, true, NULL, names, len);
 }
 
 const struct config_service *roles_uid_service(const struct config *cfg, uid_t uid)

@@ -118,10 +118,11 @@ static void users_section(const struct report_ctx *c, struct doc *d, const struc
 {
 	static const char *const cols[] = { "user", "uid", "kind", "groups", "roles", "read",
 					    "export", "granted", "effective_read", "pd_opens",
-					    "denials", "would_deny", "copies", "last_pd_open" };
-	char groups[1024], roles[512], cats[128];
+					    "denials", "would_deny", "copies", "last_pd_open",
+					    "read_by_place" };
+	char groups[1024], roles[512], cats[128], places[2048];
 	uid_t *uids = NULL;
-	size_t n = 0, i, r, off, roff;
+	size_t n = 0, i, r, off, roff, poff, k2;
 	gid_t gl[ACCESS_MAX_GROUPS];
 	struct section *s;
 	struct cell *row;
@@ -130,15 +131,15 @@ static void users_section(const struct report_ctx *c, struct doc *d, const struc
 
 	collect_users(c, ls, gv, gn, &uids, &n);
 	qsort(uids, n, sizeof(*uids), cmp_uid);
-	s = doc_section(d, "users", cols, 14);
+	s = doc_section(d, "users", cols, 15);
 	for (i = 0; s && i < n; i++) {
 		struct passwd *pw = getpwuid(uids[i]);
 		const struct user_count *u = log_user(ls, uids[i]);
 		uint32_t read = 0, exp = 0, granted = 0;
-		bool svc;
+		bool svc, scoped = false;
 
-		groups[0] = roles[0] = '\0';
-		off = roff = 0;
+		groups[0] = roles[0] = places[0] = '\0';
+		off = roff = poff = 0;
 		if (pw) {
 			ng = ACCESS_MAX_GROUPS;
 			if (getgrouplist(pw->pw_name, pw->pw_gid, gl, &ng) < 0)
@@ -161,8 +162,20 @@ static void users_section(const struct report_ctx *c, struct doc *d, const struc
 				}
 				if (!member)
 					continue;
-				read |= role->read;
 				exp |= role->export;
+				/* a scoped role reads under its places only: "read" is what holds
+				 * everywhere, "read_by_place" the rest, place by place */
+				if (!role->places.n)
+					read |= role->read;
+				else
+					scoped = true;
+				for (k2 = 0; role->read && k2 < role->places.n &&
+				     poff < sizeof(places); k2++) {
+					cats_str(role->read, cats, sizeof(cats));
+					poff += snprintf(places + poff, sizeof(places) - poff,
+							 "%s%s under %s", poff ? "; " : "", cats,
+							 role->places.v[k2]);
+				}
 				if (roff < sizeof(roles))
 					roff += snprintf(roles + roff, sizeof(roles) - roff, "%s%s",
 							 roff ? " " : "", role->name);
@@ -174,7 +187,7 @@ static void users_section(const struct report_ctx *c, struct doc *d, const struc
 				granted |= gv[k].categories;
 		svc = pw && (pw->pw_uid < 1000 || strstr(pw->pw_shell, "nologin") ||
 			     strstr(pw->pw_shell, "/false"));
-		if (read | granted)
+		if (read | granted || scoped)
 			with_pd++;
 		row = doc_row(s);
 		if (!row)
@@ -201,6 +214,7 @@ static void users_section(const struct report_ctx *c, struct doc *d, const struc
 		cell_int(&row[11], u ? (int64_t)u->would_deny : 0);
 		cell_int(&row[12], u ? (int64_t)u->copies : 0);
 		cell_time(&row[13], u ? u->last_pd : 0);
+		cell_str(&row[14], places);
 	}
 	doc_sum_int(d, "users_listed", (int64_t)n);
 	doc_sum_int(d, "users_who_may_read_pd", (int64_t)with_pd);
@@ -209,9 +223,10 @@ static void users_section(const struct report_ctx *c, struct doc *d, const struc
 
 static void roles_section(const struct report_ctx *c, struct doc *d)
 {
-	static const char *const cols[] = { "role", "groups", "users", "read", "export" };
+	static const char *const cols[] = { "role", "groups", "users", "read", "export",
+					    "places" };
 	char buf[1024], cats[128];
-	struct section *s = doc_section(d, "roles", cols, 5);
+	struct section *s = doc_section(d, "roles", cols, 6);
 	struct cell *r;
 	size_t i, k, off;
 
@@ -233,6 +248,11 @@ static void roles_section(const struct report_ctx *c, struct doc *d)
 		cell_str(&r[3], cats);
 		cats_str(role->export, cats, sizeof(cats));
 		cell_str(&r[4], cats);
+		/* empty: the role reads everywhere; else its read holds under these only */
+		for (k = 0, off = 0, buf[0] = '\0'; k < role->places.n && off < sizeof(buf); k++)
+			off += snprintf(buf + off, sizeof(buf) - off, "%s%s", k ? " " : "",
+					role->places.v[k]);
+		cell_str(&r[5], buf);
 	}
 	doc_sum_int(d, "roles", (int64_t)c->cfg.nroles);
 }

@@ -84,6 +84,23 @@ ssize_t state_role_ids(struct state *st, struct role_id **out)
 	return cfg ? roles_resolve(cfg, out) : 0;
 }
 
+ssize_t state_role_places(struct state *st, struct strlist *places, struct role_place_id **out)
+{
+	const struct config *cfg = state_policy(st);
+	ssize_t n;
+
+	*out = NULL;
+	memset(places, 0, sizeof(*places));
+	if (!cfg)
+		return 0;
+	if (roles_places(cfg, places))
+		return -ENOMEM;
+	n = roles_resolve_places(cfg, places, out);
+	if (n < 0)
+		strlist_free(places);
+	return n;
+}
+
 int state_mode(struct state *st)
 {
 	int mode;

@@ -127,6 +127,11 @@ bool state_export_by_ids(struct state *st, const unsigned int *ids, int n,
 			 const struct export_ask *q, time_t now, struct export_match *m);
 /* The policy's roles as uids and gids (free with free()); a count or -errno. */
 ssize_t state_role_ids(struct state *st, struct role_id **out);
+/*
+ * The places of the policy's scoped roles (@places, index = place number; strlist_free()) and
+ * per uid or gid and place what those roles let it read (free with free()); a count or -errno.
+ */
+ssize_t state_role_places(struct state *st, struct strlist *places, struct role_place_id **out);
 /* enum pdguard_mode in force. */
 int state_mode(struct state *st);
 /*

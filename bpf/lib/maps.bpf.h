@@ -96,6 +96,24 @@ struct {
 	__type(value, struct pdguard_role);
 } pdguard_groles SEC(".maps");
 
+/* Place folders of roles with place = by directory (dev, ino); value: the place's index. */
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, 1024);
+	__uint(map_flags, BPF_F_RDONLY_PROG);
+	__type(key, struct pdguard_inode_key);
+	__type(value, __u32);
+} pdguard_places SEC(".maps");
+
+/* Scoped roles: (uid or gid, place index) -> PD categories they may read under that place. */
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, 16384);
+	__uint(map_flags, BPF_F_RDONLY_PROG);
+	__type(key, struct pdguard_place_key);
+	__type(value, __u32);
+} pdguard_rplaces SEC(".maps");
+
 /* Grants: (uid, category bit) -> expiry, CLOCK_BOOTTIME ns. */
 struct {
 	__uint(type, BPF_MAP_TYPE_HASH);

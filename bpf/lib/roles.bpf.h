@@ -44,6 +44,72 @@ static __always_inline __u32 readable_cats(__u32 uid)
 	return cats;
 }
 
+/*
+ * The nearest place folder at or above @dentry on its filesystem (@dev), by a walk up d_parent
+ * bounded as the cloud folders' is: its index, or -1 when none is found (nor within the bound:
+ * then the scoped roles give nothing, a refusal rather than a guess).
+ */
+static __always_inline int place_of(struct dentry *dentry, __u32 dev)
+{
+	struct pdguard_inode_key key = { .dev = dev };
+	struct dentry *d = dentry, *parent;
+	__u32 *idx;
+	int i;
+
+	for (i = 0; i < PDGUARD_BPF_WALK_DEPTH; i++) {
+		struct inode *inode = BPF_CORE_READ(d, d_inode);
+
+		if (inode) {
+			key.ino = BPF_CORE_READ(inode, i_ino);
+			idx = bpf_map_lookup_elem(&pdguard_places, &key);
+			if (idx)
+				return *idx & 0xffff;
+		}
+		parent = BPF_CORE_READ(d, d_parent);
+		if (!parent || parent == d)
+			return -1;
+		d = parent;
+	}
+	pdg_count(PDGUARD_BPF_CNT_WALK_LIMIT);
+	return -1;
+}
+
+/* Categories the caller's scoped roles (fsuid, fsgid, supplementary groups) read at @place. */
+static __always_inline __u32 place_cats(__u32 uid, int place)
+{
+	struct task_struct *task = bpf_get_current_task_btf();
+	struct pdguard_place_key key = { .id = uid, .place = place };
+	struct group_info *gi;
+	__u32 cats = 0, *v;
+	int i, n;
+
+	v = bpf_map_lookup_elem(&pdguard_rplaces, &key);
+	if (v)
+		cats |= *v;
+	key.group = 1;
+	key.id = BPF_CORE_READ(task, cred, fsgid.val);
+	v = bpf_map_lookup_elem(&pdguard_rplaces, &key);
+	if (v)
+		cats |= *v;
+	gi = BPF_CORE_READ(task, cred, group_info);
+	if (!gi)
+		return cats;
+	n = BPF_CORE_READ(gi, ngroups);
+	for (i = 0; i < PDG_MAX_GROUPS; i++) {
+		kgid_t g;
+
+		if (i >= n)
+			break;
+		if (bpf_core_read(&g, sizeof(g), &gi->gid[i]))
+			break;
+		key.id = g.val;
+		v = bpf_map_lookup_elem(&pdguard_rplaces, &key);
+		if (v)
+			cats |= *v;
+	}
+	return cats;
+}
+
 /* Of @want, the categories an unexpired export grant of @e covers at @now. */
 static __always_inline __u32 export_entry_cats(struct pdguard_export *e, __u32 want, __u64 now)
 {
@@ -162,9 +228,13 @@ static __always_inline bool server_process(void)
 	return BPF_CORE_READ(task, cred, uid.val) == 0 || BPF_CORE_READ(task, cred, suid.val) == 0;
 }
 
-/* Fill @v's decision for reading a file labelled @cats; returns 1 when it is a denial. */
+/*
+ * Fill @v's decision for reading a file labelled @cats; returns 1 when it is a denial. @dentry
+ * is the file, on a filesystem (@dev) with flags @sbf: where it holds place folders, what the
+ * caller's unscoped roles do not cover is asked of its scoped roles at the file's nearest place.
+ */
 static __always_inline int role_check(struct pdguard_bpf_config *c, struct verdict *v,
-				      __u32 cats)
+				      __u32 cats, struct dentry *dentry, __u32 dev, __u32 sbf)
 {
 	__u32 denied, kind = app_kind();
 
@@ -183,6 +253,12 @@ static __always_inline int role_check(struct pdguard_bpf_config *c, struct verdi
 		return denied != 0;
 	}
 	denied = cats & ~readable_cats(v->uid);
+	if (denied && (sbf & PDGUARD_SB_PLACES) && dentry) {
+		int place = place_of(dentry, dev);
+
+		if (place >= 0)
+			denied &= ~place_cats(v->uid, place);
+	}
 	if (denied) {
 		__u32 g = granted_cats(v->uid, denied);
 

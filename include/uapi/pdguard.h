@@ -19,7 +19,7 @@
 #endif
 
 #define PDGUARD_ABI_MAJOR 1
-#define PDGUARD_ABI_MINOR 6
+#define PDGUARD_ABI_MINOR 7
 
 /* PD categories: a label carries a set of them. */
 #define PDGUARD_CAT_BASIC	(1U << 0)	/* identity: IIN, passport, ID card, phone */
@@ -153,7 +153,8 @@ enum pdguard_counter_attr {
 
 /* Default bpffs directory of the pinned links and maps. */
 #define PDGUARD_BPF_PIN_DIR	"/sys/fs/bpf/pdguard"
-/* Levels of the d_parent walk that looks for a cloud-folder ancestor (a bounded loop). */
+/* Levels of the d_parent walk that looks for a cloud-folder or place-folder ancestor (a bounded
+ * loop). */
 #define PDGUARD_BPF_WALK_DEPTH	32
 
 /**
@@ -185,6 +186,8 @@ struct pdguard_label {
 #define PDGUARD_SB_USB		(1U << 0)	/* the whole filesystem is a USB zone */
 #define PDGUARD_SB_CLOUD	(1U << 1)	/* it holds cloud folders: walk d_parent */
 #define PDGUARD_SB_LABELS	(1U << 2)	/* it holds labelled files: look labels up */
+#define PDGUARD_SB_PLACES	(1U << 3)	/* it holds place folders of scoped roles: walk
+						 * d_parent for the nearest (ABI 1.7) */
 
 struct pdguard_sb {
 	__u32 flags;
@@ -200,6 +203,19 @@ struct pdguard_sb {
 struct pdguard_role {
 	__u32 read_cats;
 	__u32 export_cats;
+};
+
+/**
+ * struct pdguard_place_key - key of the role-place map (ABI 1.7): a uid or a gid and a place
+ * folder's index (the value of the place-folder map); the value is a __u32 of PDGUARD_CAT_*
+ * its roles with place = may read in files whose nearest place folder that is
+ * @group: @id is a gid
+ */
+struct pdguard_place_key {
+	__u32 id;
+	__u16 place;
+	__u8 group;
+	__u8 __pad;
 };
 
 /**
@@ -415,7 +431,7 @@ enum pdguard_bpf_counter {
 	PDGUARD_BPF_CNT_RB_DROP = 3,		/* events lost: ring buffer full */
 	PDGUARD_BPF_CNT_TAINT = 4,		/* processes tainted */
 	PDGUARD_BPF_CNT_DERIVED = 5,		/* derived labels set */
-	PDGUARD_BPF_CNT_WALK_LIMIT = 6,		/* cloud walks that hit the depth bound */
+	PDGUARD_BPF_CNT_WALK_LIMIT = 6,		/* cloud/place walks at the depth bound */
 	PDGUARD_BPF_CNT_XATTR_READ = 7,		/* label xattrs read in the kernel (kfuncs) */
 	PDGUARD_BPF_CNT_XATTR_CACHED = 8,	/* opens answered from the xattr cache */
 	PDGUARD_BPF_CNT_XATTR_ERROR = 9,	/* xattr reads that failed: taken as every category */
@@ -441,6 +457,7 @@ _Static_assert(sizeof(struct pdguard_sb) == 8, "pdguard_sb ABI");
 _Static_assert(sizeof(struct pdguard_role) == 8, "pdguard_role ABI");
 _Static_assert(sizeof(struct pdguard_grant_key) == 8, "pdguard_grant_key ABI");
 _Static_assert(sizeof(struct pdguard_export_key) == 8, "pdguard_export_key ABI");
+_Static_assert(sizeof(struct pdguard_place_key) == 8, "pdguard_place_key ABI");
 _Static_assert(sizeof(struct pdguard_export) == 40, "pdguard_export ABI");
 _Static_assert(sizeof(struct pdguard_bpf_config) == 32, "pdguard_bpf_config ABI");
 _Static_assert(sizeof(struct pdguard_guard) == 24, "pdguard_guard ABI");

@@ -731,6 +731,71 @@ TEST_F_TIMEOUT(pdg, role_and_label_changes_at_run_time, 120)
 	EXPECT_EQ(0, as_user(IT_UID, IT_GID, do_open, &o));
 }
 
+/*
+ * Roles scoped by place: IT_UID's role reads basic and personnel under the Almaty branch's
+ * folder only; the accounting group's scoped role reads personnel under Astana's. The nearest
+ * place folder decides, found by a walk up from the file (here three folders deep).
+ */
+TEST_F_TIMEOUT(pdg, role_scoped_to_place_reads_there_only, 120)
+{
+	char almaty[128], astana[128], deep[160], a_pd[200], b_pd[200], a_med[200];
+	const char *places[2] = { almaty, astana };
+	struct pdg_bpf_role_place rp[2] = {
+		{ .id = IT_UID, .place = 0,
+		  .read_cats = PDGUARD_CAT_BASIC | PDGUARD_CAT_PERSONNEL },
+		{ .id = ACC_GID, .group = true, .place = 1, .read_cats = PDGUARD_CAT_PERSONNEL },
+	};
+	struct op o = { a_pd, NULL, O_RDONLY };
+
+	RETURN_IF_SETUP_SKIPPED();
+	snprintf(almaty, sizeof(almaty), "%s/almaty", self->data);
+	snprintf(astana, sizeof(astana), "%s/astana", self->data);
+	snprintf(deep, sizeof(deep), "%s/hr/2026/q4", almaty);
+	ASSERT_EQ(0, sh_as(0, 0, "mkdir -p %s %s && chmod -R 755 %s %s", deep, astana, almaty,
+			   astana));
+	snprintf(a_pd, sizeof(a_pd), "%s/staff.csv", deep);
+	snprintf(a_med, sizeof(a_med), "%s/sick-leave.csv", deep);
+	snprintf(b_pd, sizeof(b_pd), "%s/staff.csv", astana);
+	ASSERT_EQ(0, write_file(a_pd, MARKER "\n", 0644));
+	ASSERT_EQ(0, write_file(a_med, MARKER ",medical\n", 0644));
+	ASSERT_EQ(0, write_file(b_pd, MARKER "\n", 0644));
+	ASSERT_EQ(0, pdg_bpf_label_set(self->b, a_pd, PDGUARD_CAT_BASIC | PDGUARD_CAT_PERSONNEL));
+	ASSERT_EQ(0, pdg_bpf_label_set(self->b, a_med, PDGUARD_CAT_MEDICAL));
+	ASSERT_EQ(0, pdg_bpf_label_set(self->b, b_pd, PDGUARD_CAT_BASIC | PDGUARD_CAT_PERSONNEL));
+	/* before the places are known, the scoped role reads nothing */
+	EXPECT_EQ(-EPERM, as_user(IT_UID, IT_GID, do_open, &o));
+	ASSERT_EQ(0, pdg_bpf_places_set(self->b, places, 2));
+	ASSERT_EQ(0, pdg_bpf_role_places_set(self->b, rp, 2));
+	drain(self);
+	/* its branch's file three folders down: read */
+	EXPECT_EQ(0, as_user(IT_UID, IT_GID, do_open, &o));
+	EXPECT_TRUE(saw(self, "open", "allow", "staff.csv"));
+	/* the other branch's: refused */
+	o.a = b_pd;
+	EXPECT_EQ(-EPERM, as_user(IT_UID, IT_GID, do_open, &o));
+	EXPECT_TRUE(saw(self, "open", "deny", "staff.csv"));
+	/* a category its scoped role does not name, in its own branch: refused */
+	o.a = a_med;
+	EXPECT_EQ(-EPERM, as_user(IT_UID, IT_GID, do_open, &o));
+	/* a scoped role by group: accounting's unscoped role reads financial, its scoped one
+	 * personnel at Astana; the file's basic is in neither, until the scoped role names it */
+	o.a = b_pd;
+	EXPECT_EQ(-EPERM, as_user(ACC_UID, ACC_GID, do_open, &o));
+	rp[1].read_cats |= PDGUARD_CAT_BASIC;
+	ASSERT_EQ(0, pdg_bpf_role_places_set(self->b, rp, 2));
+	EXPECT_EQ(0, as_user(ACC_UID, ACC_GID, do_open, &o));
+	o.a = a_pd;
+	EXPECT_EQ(-EPERM, as_user(ACC_UID, ACC_GID, do_open, &o));
+	/* the unscoped role still reads its own category everywhere */
+	o.a = self->fin;
+	EXPECT_EQ(0, as_user(ACC_UID, ACC_GID, do_open, &o));
+	/* places taken away: the scoped role reads nothing again */
+	ASSERT_EQ(0, pdg_bpf_places_set(self->b, places, 0));
+	o.a = a_pd;
+	EXPECT_EQ(-EPERM, as_user(IT_UID, IT_GID, do_open, &o));
+	dump_events(_metadata, self);
+}
+
 TEST_F_TIMEOUT(pdg, sync_client_refused_pd, 120)
 {
 	RETURN_IF_SETUP_SKIPPED();

@@ -36,6 +36,9 @@ struct driver {
 	int ngrants;
 	struct pdg_bpf_export *exports;	/* export grants by category, per (id, zone kind) */
 	size_t nexports;
+	/* scoped roles: place folders pushed, and how many of them could not be found */
+	size_t nplaces;
+	int places_missing;
 	/* the last uid whose role names an event needed (role_names()) */
 	bool names_valid;
 	uint32_t names_uid;
@@ -211,6 +214,40 @@ static size_t build_exports(const struct grant *g, int n, const struct config *c
 	return nv;
 }
 
+/*
+ * Roles with place =: their folders (place i is the i-th) and what each uid or gid reads at
+ * each. On failure the maps keep what they had: a scoped role reads what it read before.
+ */
+static void push_places(struct driver *d)
+{
+	struct pdg_bpf_role_place *v;
+	struct role_place_id *ids;
+	struct strlist places;
+	ssize_t n, i;
+	int ret;
+
+	n = state_role_places(d->env.st, &places, &ids);
+	if (n < 0)
+		return;
+	v = calloc(n ? n : 1, sizeof(*v));
+	if (v) {
+		for (i = 0; i < n; i++)
+			v[i] = (struct pdg_bpf_role_place){ .id = ids[i].id, .group = ids[i].group,
+							    .place = ids[i].place,
+							    .read_cats = ids[i].read };
+		/* the folders first: a role entry for a place not found yet is harmless */
+		ret = pdg_bpf_places_set(d->b, (const char *const *)places.v, places.n);
+		if (ret >= 0) {
+			d->nplaces = places.n;
+			d->places_missing = ret;
+			pdg_bpf_role_places_set(d->b, v, n);
+		}
+	}
+	free(v);
+	free(ids);
+	strlist_free(&places);
+}
+
 /* Roles, zones, grants and mode from the state and @cfg into the maps; take back what went. */
 /* The dynamic loaders a program can be started through, by the paths Debian ships them at. */
 static const char *const loaders[] = {
@@ -248,6 +285,8 @@ static int push_policy(struct driver *d, const struct config *cfg)
 		d->roles = roles;
 		d->nroles = nroles;
 	}
+
+	push_places(d);
 
 	nzones = build_zones(d, &zones, &zpaths);
 	for (i = 0; i < d->nzones; i++) {
@@ -378,6 +417,15 @@ static void export_names(struct driver *d, const struct event *ev,
 	free(j);
 }
 
+/* Whether @uid is in a role with place = (asked only for role refusals). */
+static bool scoped_user(struct driver *d, uint32_t uid)
+{
+	const struct config *cfg = state_policy(d->env.st);
+	uint16_t idx[1];
+
+	return cfg && roles_any_scoped(cfg) && roles_uid_scoped(cfg, uid, idx, 1) > 0;
+}
+
 /* Every kernel event goes to the log; a PD open is an access the daemon's alerts count. */
 static int on_event(void *ctx, const struct event *ev, const struct pdguard_event *raw)
 {
@@ -399,6 +447,12 @@ static int on_event(void *ctx, const struct event *ev, const struct pdguard_even
 		      raw->decision != PDGUARD_DECISION_INFO;
 	e.dev = raw->dev;
 	e.ino = raw->ino;
+	/* a refusal to a user with scoped roles says why, as the fanotify driver's does */
+	if (raw->reason == PDGUARD_REASON_ROLE && ev->reason && scoped_user(d, raw->uid)) {
+		snprintf(reason, sizeof(reason), "%s; roles with place = read only under their "
+			 "folders", ev->reason);
+		e.reason = reason;
+	}
 	if (raw->reason == PDGUARD_REASON_EXPORT && !ev->extra) {
 		export_names(d, ev, raw, reason, sizeof(reason), extra, sizeof(extra));
 		e.reason = reason;
@@ -543,6 +597,11 @@ static void bpf_describe(struct driver *d, FILE *f)
 		fprintf(f, "  labels from: %s%s%s\n", pdg_bpf_label_src_name(src),
 			why[0] ? " — not from the files' xattrs: " : "", why);
 	}
+	if (d->nplaces)
+		fprintf(f, "  roles scoped by place: %zu folders%s\n", d->nplaces,
+			d->places_missing ?
+				", some not found (their roles read nothing there until a reload "
+				"or a mount change looks again)" : "");
 	fprintf(f, "  guard: %s\n", pdg_bpf_guarded(d->b) ?
 		"on (only this program may open, change, detach or unpin them)" :
 		"OFF: pinned unguarded (an older agent or attach --no-guard); detach and start again");

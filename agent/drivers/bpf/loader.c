@@ -27,7 +27,8 @@ const char *const pdg_bpf_map_names[M__COUNT] = {
 	[M_STATS] = "pdguard_stats",   [M_EVENTS] = "pdguard_events", [M_TAINT] = "pdguard_taint",
 	[M_PIPES] = "pdguard_pipes",   [M_XLABEL] = "pdguard_xlabel", [M_GUARD] = "pdguard_guard",
 	[M_GUARD_IDS] = "pdguard_guard_ids", [M_GUARD_EXE] = "pdguard_guard_exe",
-	[M_EXPORTS] = "pdguard_exports",
+	[M_EXPORTS] = "pdguard_exports", [M_PLACES] = "pdguard_places",
+	[M_RPLACES] = "pdguard_rplaces",
 };
 
 #define LSM_PREFIX "pdguard_lsm_"
@@ -153,10 +154,11 @@ static int resume(struct pdg_bpf *b, const struct pdg_bpf_opts *o, struct pdg_bp
 			return ret;
 		b->own_fd[i] = bpf_obj_get(p);
 		/* fmod_ret mode has no inode storage; pins of ABI 1.3 have no guard, of 1.4 no
-		 * export grants (their programs let no export out) */
+		 * export grants (their programs let no export out), of 1.6 no places (their
+		 * programs let a scoped role read nothing) */
 		if (b->own_fd[i] < 0 && errno == ENOENT &&
 		    (i == M_ILABEL || i == M_XLABEL || i == M_GUARD || i == M_GUARD_IDS ||
-		     i == M_GUARD_EXE || i == M_EXPORTS))
+		     i == M_GUARD_EXE || i == M_EXPORTS || i == M_PLACES || i == M_RPLACES))
 			continue;
 		if (b->own_fd[i] < 0) {
 			ret = -errno;

@@ -90,6 +90,28 @@ int pdg_bpf_zone_remove(struct pdg_bpf *b, const struct pdg_bpf_zone *z);
 int pdg_bpf_zone_add_usb_dev(struct pdg_bpf *b, dev_t dev);
 int pdg_bpf_sync_client_remove(struct pdg_bpf *b, const char *exe_path);
 
+/**
+ * struct pdg_bpf_role_place - what the roles with place = of a uid or gid read at one place
+ * @place: the index of the place folder (pdg_bpf_places_set()'s @paths)
+ */
+struct pdg_bpf_role_place {
+	uint32_t id;
+	bool group;
+	uint32_t place;
+	uint32_t read_cats;
+};
+
+/**
+ * pdg_bpf_places_set() - the place folders of scoped roles: @paths[i] is place i
+ * The programs walk up from a labelled file to the nearest one. Folders of earlier calls that
+ * are not listed now go; a folder that cannot be found now is left out (a share not mounted
+ * yet: the next policy push looks again).
+ * Return: how many folders were left out, or -errno.
+ */
+int pdg_bpf_places_set(struct pdg_bpf *b, const char *const *paths, size_t n);
+/* What scoped roles read per place: the map then holds @v and nothing else. */
+int pdg_bpf_role_places_set(struct pdg_bpf *b, const struct pdg_bpf_role_place *v, size_t n);
+
 /*
  * Names of @uid's roles, comma-separated, for the events' reason texts ("role hr may not read
  * medical"); "" when none. Without it (the CLI) a reason names no role.

@@ -240,6 +240,102 @@ int pdg_bpf_zone_remove(struct pdg_bpf *b, const struct pdg_bpf_zone *z)
 	}
 }
 
+/*
+ * After @keys (each @ksize bytes) were put into @fd: take out every other key. The stale keys
+ * are gathered first, as deleting while iterating restarts the walk.
+ */
+static int map_keep_only(int fd, const void *keys, size_t n, size_t ksize)
+{
+	unsigned char cur[64], next[64], *stale = NULL, *ns;
+	size_t nstale = 0, i;
+	const void *prev = NULL;
+	int ret = 0;
+
+	if (ksize > sizeof(cur))
+		return -EINVAL;
+	while (!bpf_map_get_next_key(fd, prev, next)) {
+		for (i = 0; i < n; i++)
+			if (!memcmp((const unsigned char *)keys + i * ksize, next, ksize))
+				break;
+		if (i == n) {
+			ns = realloc(stale, (nstale + 1) * ksize);
+			if (!ns) {
+				free(stale);
+				return -ENOMEM;
+			}
+			stale = ns;
+			memcpy(stale + nstale++ * ksize, next, ksize);
+		}
+		memcpy(cur, next, ksize);
+		prev = cur;
+	}
+	for (i = 0; i < nstale; i++)
+		if (bpf_map_delete_elem(fd, stale + i * ksize) && errno != ENOENT)
+			ret = -errno;
+	free(stale);
+	return ret;
+}
+
+int pdg_bpf_places_set(struct pdg_bpf *b, const char *const *paths, size_t n)
+{
+	struct pdguard_inode_key *keys;
+	size_t i, nk = 0;
+	int missing = 0, ret = 0;
+	struct stat st;
+
+	if (b->map_fd[M_PLACES] < 0)
+		return n ? -EOPNOTSUPP : 0;
+	keys = calloc(n ? n : 1, sizeof(*keys));
+	if (!keys)
+		return -ENOMEM;
+	for (i = 0; i < n && !ret; i++) {
+		__u32 idx = i;
+
+		if (inode_key(paths[i], &keys[nk], &st) || !S_ISDIR(st.st_mode)) {
+			missing++;
+			continue;
+		}
+		ret = sb_set(b, keys[nk].dev, PDGUARD_SB_PLACES, 0);
+		if (!ret && bpf_map_update_elem(b->map_fd[M_PLACES], &keys[nk], &idx, BPF_ANY))
+			ret = -errno;
+		nk++;
+	}
+	/* a superblock's PLACES flag stays, as its CLOUD flag does: at worst a walk finds none */
+	if (!ret)
+		ret = map_keep_only(b->map_fd[M_PLACES], keys, nk, sizeof(*keys));
+	free(keys);
+	return ret ? ret : missing;
+}
+
+int pdg_bpf_role_places_set(struct pdg_bpf *b, const struct pdg_bpf_role_place *v, size_t n)
+{
+	struct pdguard_place_key *keys;
+	size_t i;
+	int ret = 0;
+
+	if (b->map_fd[M_RPLACES] < 0)
+		return n ? -EOPNOTSUPP : 0;
+	keys = calloc(n ? n : 1, sizeof(*keys));
+	if (!keys)
+		return -ENOMEM;
+	for (i = 0; i < n && !ret; i++) {
+		__u32 cats = v[i].read_cats & PDGUARD_CAT_ALL;
+
+		if (v[i].place > 0xffff) {
+			ret = -E2BIG;
+			break;
+		}
+		keys[i] = (struct pdguard_place_key){ .id = v[i].id, .place = v[i].place,
+						      .group = v[i].group };
+		if (bpf_map_update_elem(b->map_fd[M_RPLACES], &keys[i], &cats, BPF_ANY))
+			ret = -errno;
+	}
+	if (!ret)
+		ret = map_keep_only(b->map_fd[M_RPLACES], keys, n, sizeof(*keys));
+	free(keys);
+	return ret;
+}
+
 static int app_add(struct pdg_bpf *b, const char *exe_path, __u32 kind)
 {
 	struct pdguard_inode_key k;

@@ -31,6 +31,8 @@ enum {
 	M_GUARD_IDS,
 	M_GUARD_EXE,
 	M_EXPORTS,
+	M_PLACES,
+	M_RPLACES,
 	M__COUNT,
 };
 

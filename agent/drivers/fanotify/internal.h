@@ -66,6 +66,7 @@
 #define MAX_FDS_CHECKED	1024		/* descriptors of an opener looked at */
 #define ROLE_CACHE	64
 #define ROLE_TTL_NS	(30ULL * 1000000000ULL)
+#define ROLE_SCOPED	8
 #define MAX_CLIENTS	256		/* sync clients and exit-point programs */
 #define MAX_SERVERS	16		/* [servers] exe = programs */
 #define PF_KTHREAD	0x00200000	/* /proc/PID/stat flags: a kernel thread */
@@ -146,6 +147,11 @@ struct role_cached {
 	uint32_t cats;
 	uint32_t export;	/* its roles' export = */
 	uint32_t svc_read;	/* its [service]'s read = */
+	/* its roles with place = (indexes into @cfg's roles): they read by the file's folder;
+	 * nscoped > ROLE_SCOPED: too many to keep, asked afresh at each read */
+	const struct config *cfg;
+	int nscoped;
+	uint16_t scoped[ROLE_SCOPED];
 	bool svc;		/* a service account: @service names it */
 	bool svc_taint;
 	char service[40];

@@ -106,6 +106,9 @@ const struct role_cached *fan_role(struct driver *d, uid_t uid)
 	victim->cats = state_user_roles(d->env.st, uid, victim->roles, sizeof(victim->roles));
 	cfg = state_policy(d->env.st);
 	victim->export = cfg ? roles_uid_export(cfg, uid, NULL, 0) : 0;
+	victim->cfg = cfg;
+	victim->nscoped = cfg && roles_any_scoped(cfg) ?
+				  roles_uid_scoped(cfg, uid, victim->scoped, ROLE_SCOPED) : 0;
 	svc = cfg ? roles_uid_service(cfg, uid) : NULL;
 	victim->svc = svc != NULL;
 	victim->svc_read = svc ? svc->read : 0;
@@ -208,9 +211,31 @@ static bool fd_scan_needed(struct driver *d, const struct proc_info *p)
 	return need;
 }
 
+/*
+ * What @r's roles with place = let it read in the file @fd: by the file's path, looked up only
+ * when its other roles and grants fall short (a file opened by another name, a bind mount or a
+ * hard link elsewhere, is judged by the name the kernel gives the descriptor).
+ */
+static uint32_t scoped_cats(struct driver *d, const struct role_cached *r, uid_t uid, int fd,
+			    struct verdict *v)
+{
+	const struct config *cfg = state_policy(d->env.st);
+
+	if (!r->nscoped || !cfg)
+		return 0;
+	if (!v->path[0])
+		fan_fd_path(fd, v->path, sizeof(v->path));
+	if (!v->path[0])
+		return 0;
+	if (r->cfg == cfg && r->nscoped <= ROLE_SCOPED)
+		return roles_scoped_read(cfg, r->scoped, r->nscoped, v->path);
+	/* the policy changed since, or too many roles to keep: ask afresh */
+	return roles_uid_categories_at(cfg, uid, v->path, NULL, 0);
+}
+
 /* Why @v's PD read is allowed or refused (roles, grants, sync clients); sets v->deny. */
-static unsigned int read_reason(struct driver *d, struct verdict *v, uint32_t cats, char *roles,
-				size_t rlen, struct reason_args *ra)
+static unsigned int read_reason(struct driver *d, struct verdict *v, int fd, uint32_t cats,
+				char *roles, size_t rlen, struct reason_args *ra)
 {
 	uint32_t allowed, granted;
 	const struct role_cached *r;
@@ -244,9 +269,13 @@ static unsigned int read_reason(struct driver *d, struct verdict *v, uint32_t ca
 		}
 		return PDGUARD_REASON_GRANT;
 	}
+	if (cats & ~(allowed | granted) && r->nscoped)
+		allowed |= scoped_cats(d, r, v->p.uid, fd, v);
 	if (cats & ~(allowed | granted)) {
 		v->deny = true;
 		ra->cats = cats & ~(allowed | granted);
+		if (r->nscoped)
+			ra->note = "roles with place = read only under their folders";
 		return PDGUARD_REASON_ROLE;
 	}
 	if (r->svc) {
@@ -367,7 +396,7 @@ static void decide(struct driver *d, int fd, pid_t pid, struct verdict *v)
 		v->pd_read = true;
 		v->label = "pd";
 		v->cats = cats;
-		reason = read_reason(d, v, cats, roles, sizeof(roles), &ra);
+		reason = read_reason(d, v, fd, cats, roles, sizeof(roles), &ra);
 		/* what is read is carried: audit mode too, the read does happen; a write-only
 		 * open (`echo new > pd.csv`) reads nothing; nor does a service account's with
 		 * taint = no carry it */
