@@ -3,6 +3,7 @@
 #ifndef PDGUARD_TEST_H
 #define PDGUARD_TEST_H
 
+#include <errno.h>
 #include <limits.h>
 #include <stdarg.h>
 #include <stdint.h>
@@ -62,6 +63,27 @@ static inline int pdg_system_f(const char *fmt, ...)
 	vsnprintf(cmd, sizeof(cmd), fmt, ap);
 	va_end(ap);
 	return pdg_system(cmd);
+}
+
+/*
+ * A new file /tmp/pdg-TAG-XXXXXX holding @text; its name into @path (at least 64 bytes: the
+ * caller unlinks it). Return: 0 or -errno.
+ */
+static inline int pdg_write_tmp(char *path, const char *tag, const char *text)
+{
+	size_t n = strlen(text);
+	int fd;
+
+	snprintf(path, 64, "/tmp/pdg-%s-XXXXXX", tag);
+	fd = mkstemp(path);
+	if (fd < 0)
+		return -errno;
+	if (write(fd, text, n) != (ssize_t)n) {
+		close(fd);
+		return -EIO;
+	}
+	close(fd);
+	return 0;
 }
 
 /* Lines of the file @path that contain @needle; -1 when it cannot be read. */

@@ -11,22 +11,6 @@
 #include "policy/config.h"
 #include "pdg_test.h"
 
-static int write_tmp(char *path, const char *text)
-{
-	int fd;
-
-	strcpy(path, "/tmp/pdg-config-XXXXXX");
-	fd = mkstemp(path);
-	if (fd < 0)
-		return -errno;
-	if (write(fd, text, strlen(text)) != (ssize_t)strlen(text)) {
-		close(fd);
-		return -EIO;
-	}
-	close(fd);
-	return 0;
-}
-
 TEST(shipped_policy_is_valid)
 {
 	struct config_errors errs = { 0 };
@@ -68,7 +52,7 @@ FIXTURE_VARIANT(bad) {
 
 FIXTURE_SETUP(bad)
 {
-	ASSERT_EQ(0, write_tmp(self->path, variant->text));
+	ASSERT_EQ(0, pdg_write_tmp(self->path, "config", variant->text));
 }
 
 FIXTURE_TEARDOWN(bad)
@@ -224,7 +208,8 @@ TEST(every_error_is_reported_not_just_the_first)
 	struct config cfg;
 	char path[64];
 
-	ASSERT_EQ(0, write_tmp(path, "[agent]\nmode = x\ndriver = y\n[role a]\nread = z\n"));
+	ASSERT_EQ(0, pdg_write_tmp(path, "config",
+				   "[agent]\nmode = x\ndriver = y\n[role a]\nread = z\n"));
 	EXPECT_EQ(-EINVAL, config_load(path, &cfg, &errs));
 	ASSERT_EQ(3, errs.n);
 	EXPECT_EQ(2, errs.v[0].line);
@@ -241,9 +226,10 @@ TEST(inline_comments_and_repeated_keys)
 	struct config cfg;
 	char path[64];
 
-	ASSERT_EQ(0, write_tmp(path, "[agent]\nmode = enforce ; after the pilot\nscan = /srv/a\n"
-			       "scan = /srv/b\n[role acc]\ngroup = accounting\n"
-			       "group = DOMAIN\\\\payroll\nread = basic, financial\n"));
+	ASSERT_EQ(0, pdg_write_tmp(path, "config",
+				   "[agent]\nmode = enforce ; after the pilot\nscan = /srv/a\n"
+				   "scan = /srv/b\n[role acc]\ngroup = accounting\n"
+				   "group = DOMAIN\\\\payroll\nread = basic, financial\n"));
 	ASSERT_EQ(0, config_load(path, &cfg, &errs));
 	EXPECT_EQ(PDGUARD_MODE_ENFORCE, cfg.mode);
 	ASSERT_EQ(2, cfg.scan.n);
@@ -276,7 +262,7 @@ TEST(config_check_cli)
 	ASSERT_EQ(0, pdg_build_path(conf, sizeof(conf), "../policies/pdguard.conf"));
 	snprintf(cmd, sizeof(cmd), "'%s' config check '%s' >/dev/null", pd, conf);
 	EXPECT_EQ(0, pdg_system(cmd));
-	ASSERT_EQ(0, write_tmp(path, "[agent]\nmode = on\n"));
+	ASSERT_EQ(0, pdg_write_tmp(path, "config", "[agent]\nmode = on\n"));
 	snprintf(cmd, sizeof(cmd), "'%s' config check '%s' 2>&1 | grep -qx '%s:2: mode = on: "
 		 "allowed values are audit and enforce'", pd, path, path);
 	EXPECT_EQ(0, pdg_system(cmd));

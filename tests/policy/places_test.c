@@ -17,22 +17,6 @@
 
 #define PERS (PDGUARD_CAT_BASIC | PDGUARD_CAT_PERSONNEL)
 
-static int write_tmp(char *path, const char *text)
-{
-	int fd;
-
-	strcpy(path, "/tmp/pdg-places-XXXXXX");
-	fd = mkstemp(path);
-	if (fd < 0)
-		return -errno;
-	if (write(fd, text, strlen(text)) != (ssize_t)strlen(text)) {
-		close(fd);
-		return -EIO;
-	}
-	close(fd);
-	return 0;
-}
-
 /* Root is in every role here, by user or by its group: the tests need no accounts of their own. */
 static const char branches[] =
 	"[role hr-almaty]\n"
@@ -65,7 +49,7 @@ FIXTURE_SETUP(pol)
 	size_t i;
 	int ret;
 
-	ASSERT_EQ(0, write_tmp(self->path, branches));
+	ASSERT_EQ(0, pdg_write_tmp(self->path, "places", branches));
 	ret = config_load(self->path, &self->cfg, &errs);
 	for (i = 0; i < errs.n; i++)
 		TH_LOG("%s:%u: %s", errs.v[i].file, errs.v[i].line, errs.v[i].msg);
@@ -111,7 +95,7 @@ TEST_F(pol, dump_shows_the_scope_and_loads_back)
 	ASSERT_NE(NULL, f);
 	config_dump(&self->cfg, f, 0);
 	fclose(f);
-	ASSERT_EQ(0, write_tmp(dumped, buf));
+	ASSERT_EQ(0, pdg_write_tmp(dumped, "places", buf));
 	free(buf);
 	ASSERT_EQ(0, config_load(dumped, &again, &errs));
 	ASSERT_EQ(4, again.nroles);
@@ -244,7 +228,7 @@ FIXTURE_VARIANT_ADD(badplace, unknown_key) {
 
 FIXTURE_SETUP(badplace)
 {
-	ASSERT_EQ(0, write_tmp(self->path, variant->text));
+	ASSERT_EQ(0, pdg_write_tmp(self->path, "places", variant->text));
 }
 
 FIXTURE_TEARDOWN(badplace)
@@ -272,7 +256,7 @@ TEST(empty_place_unscopes)
 	struct config cfg;
 	char path[64];
 
-	ASSERT_EQ(0, write_tmp(path, "[role hr]\nuser = root\nread = personnel\n"
+	ASSERT_EQ(0, pdg_write_tmp(path, "places", "[role hr]\nuser = root\nread = personnel\n"
 			       "place = /srv/a\n[role hr]\nplace =\n"));
 	ASSERT_EQ(0, config_load(path, &cfg, &errs));
 	EXPECT_EQ(0, cfg.roles[0].places.n);
