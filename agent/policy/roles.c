@@ -53,6 +53,17 @@ static int name_to_id(const char *name, bool group, uint32_t *id)
 	return ret;
 }
 
+/*
+ * The id of @role's member @i (its groups first, then its users) into @id and @group. Return: 0,
+ * -ENOMEM, or another -errno when the name is unknown here (nobody can hold it).
+ */
+static int role_member_id(const struct config_role *role, size_t i, uint32_t *id, bool *group)
+{
+	*group = i < role->groups.n;
+	return name_to_id(*group ? role->groups.v[i] : role->users.v[i - role->groups.n], *group,
+			  id);
+}
+
 ssize_t roles_resolve(const struct config *cfg, struct role_id **out)
 {
 	struct role_id *v = NULL, *nv;
@@ -63,10 +74,8 @@ ssize_t roles_resolve(const struct config *cfg, struct role_id **out)
 		const struct config_role *role = &cfg->roles[r];
 
 		for (i = 0; i < role->groups.n + role->users.n; i++) {
-			bool group = i < role->groups.n;
-			const char *name = group ? role->groups.v[i] :
-						   role->users.v[i - role->groups.n];
-			int ret = name_to_id(name, group, &id);
+			bool group;
+			int ret = role_member_id(role, i, &id, &group);
 
 			if (ret == -ENOMEM) {
 				free(v);
@@ -302,10 +311,8 @@ ssize_t roles_resolve_places(const struct config *cfg, const struct strlist *pla
 		if (!role->places.n || !role->read)
 			continue;
 		for (i = 0; i < role->groups.n + role->users.n; i++) {
-			bool group = i < role->groups.n;
-			const char *name = group ? role->groups.v[i] :
-						   role->users.v[i - role->groups.n];
-			int ret = name_to_id(name, group, &id);
+			bool group;
+			int ret = role_member_id(role, i, &id, &group);
 
 			if (ret == -ENOMEM) {
 				free(v);
