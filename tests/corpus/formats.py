@@ -362,6 +362,22 @@ ODF_NS = ('xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" '
           'xmlns:dc="http://purl.org/dc/elements/1.1/" office:version="1.3"')
 
 
+def _odf_rows(rows):
+    """ODF table rows (ODT and ODS alike): numbers as float cells with their text, the rest strings."""
+    x = []
+    for r in rows:
+        x.append("<table:table-row>")
+        for c in r:
+            if isinstance(c, (int, float)):
+                x.append('<table:table-cell office:value-type="float" office:value="%s"><text:p>%s</text:p></table:table-cell>'
+                         % (c, escape(cell_text(c))))
+            else:
+                x.append('<table:table-cell office:value-type="string"><text:p>%s</text:p></table:table-cell>'
+                         % escape(c))
+        x.append("</table:table-row>")
+    return "".join(x)
+
+
 def to_odt(doc, spreadsheet=False):
     """ODT, or with spreadsheet=True an ODS: the same table XML in office:spreadsheet, the title
     and paragraphs as one-column rows of a first sheet."""
@@ -379,16 +395,7 @@ def to_odt(doc, spreadsheet=False):
             nt += 1
             x = ['<table:table table:name="Таблица%d"><table:table-column table:number-columns-repeated="%d"/>'
                  % (nt, len(b[1]))]
-            for r in [b[1]] + b[2]:
-                x.append("<table:table-row>")
-                for c in r:
-                    if isinstance(c, (int, float)):
-                        x.append('<table:table-cell office:value-type="float" office:value="%s"><text:p>%s</text:p></table:table-cell>'
-                                 % (c, escape(cell_text(c))))
-                    else:
-                        x.append('<table:table-cell office:value-type="string"><text:p>%s</text:p></table:table-cell>'
-                                 % escape(c))
-                x.append("</table:table-row>")
+            x.append(_odf_rows([b[1]] + b[2]))
             x.append("</table:table>")
             body.append("".join(x))
     content = ('<?xml version="1.0" encoding="UTF-8"?>\n<office:document-content %s>'
@@ -419,16 +426,7 @@ def _to_ods(doc):
     body = []
     for name, head, rs in tables:
         x = ['<table:table table:name="%s">' % escape(name)]
-        for r in ([head] if head else []) + rs:
-            x.append("<table:table-row>")
-            for c in r:
-                if isinstance(c, (int, float)):
-                    x.append('<table:table-cell office:value-type="float" office:value="%s"><text:p>%s</text:p></table:table-cell>'
-                             % (c, escape(cell_text(c))))
-                else:
-                    x.append('<table:table-cell office:value-type="string"><text:p>%s</text:p></table:table-cell>'
-                             % escape(c))
-            x.append("</table:table-row>")
+        x.append(_odf_rows(([head] if head else []) + rs))
         x.append("</table:table>")
         body.append("".join(x))
     content = ('<?xml version="1.0" encoding="UTF-8"?>\n<office:document-content %s>'
