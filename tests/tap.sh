@@ -166,6 +166,25 @@ pdg_agent_stop() {
 	return 0
 }
 
+# pdg_fan_setup TAG USER: the usual frame of a fanotify shell test: a private 16 MiB tmpfs in $d
+# (pdg_tmpfs_dir TAG), the test user $u (pdg_user_add), and on exit the agent stopped, its output
+# ($d/agent.out) shown when a check failed, the user removed and the tmpfs gone
+pdg_fan_setup() {
+	d=$(pdg_tmpfs_dir "$1" 16m) || pdg_skip_all "cannot mount a tmpfs"
+	u=$2
+	agent=
+	trap pdg_fan_cleanup EXIT
+	pdg_user_add "$u" || pdg_skip_all "cannot create a test user"
+}
+
+pdg_fan_cleanup() {
+	pdg_agent_stop
+	diag "$d/agent.out"
+	pdg_user_del "$u"
+	umount "$d"
+	rmdir "$d"
+}
+
 # pdg_labelled_pd FILE: `pdguard label get` says FILE is labelled pd
 pdg_labelled_pd() { "$pd" label get "$1" 2>/dev/null | grep -q ': pd '; }
 

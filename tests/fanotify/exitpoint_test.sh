@@ -13,20 +13,9 @@ pd=$top/build/pdguard
 pdg_require_root "needs root (fanotify permission events, a tmpfs mount, a test user)"
 PDG_NS_TIMEOUT=300 pdg_private_ns "$0" "$@"
 tap_version
-d=$(pdg_tmpfs_dir pdg-exit 16m) || pdg_skip_all "cannot mount a tmpfs"
+pdg_fan_setup pdg-exit pdgex-hr
 mkdir -p "$d/shares" "$d/state" "$d/bin" "$d/home"
 chmod 1777 "$d/home"
-u=pdgex-hr
-agent=
-cleanup() {
-	pdg_agent_stop
-	diag "$d/agent.out"
-	pdg_user_del "$u"
-	umount "$d"
-	rmdir "$d"
-}
-trap cleanup EXIT
-pdg_user_add "$u" || pdg_skip_all "cannot create a test user"
 echo "1..9"
 log=$d/log/events.jsonl
 app=$d/bin/messenger

@@ -14,20 +14,9 @@ pd=$top/build/pdguard
 pdg_require_root "needs root (fanotify permission events, a tmpfs mount, a test user)"
 PDG_NS_TIMEOUT=300 pdg_private_ns "$0" "$@"
 tap_version
-d=$(pdg_tmpfs_dir pdg-server 16m) || pdg_skip_all "cannot mount a tmpfs"
+pdg_fan_setup pdg-server pdgsv-hr
 mkdir -p "$d/shares" "$d/out" "$d/state" "$d/bin"
 chmod 1777 "$d/out"
-u=pdgsv-hr
-agent=
-cleanup() {
-	pdg_agent_stop
-	diag "$d/agent.out"
-	pdg_user_del "$u"
-	umount "$d"
-	rmdir "$d"
-}
-trap cleanup EXIT
-pdg_user_add "$u" || pdg_skip_all "cannot create a test user"
 echo "1..6"
 log=$d/log/events.jsonl
 srv=$d/bin/srvcp
